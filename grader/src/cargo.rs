@@ -1,0 +1,149 @@
+//! Running a lab's grading as a child process.
+//!
+//! The workbench never links a learner's code: it runs `cargo test -p
+//! lab-<name> --test grade` and reads the report the harness writes. This
+//! module builds that command and turns its end into a [`GradeOutcome`]:
+//! a report, or the compiler's output when the learner's code did not build.
+
+use crate::report::{GRADES_DIR_ENV, GradeReport};
+use std::ffi::OsString;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// How a grading run ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GradeOutcome {
+    /// The checks ran; here is what they found, and cargo's output.
+    Graded {
+        /// The report.
+        report: GradeReport,
+        /// Everything cargo and the harness printed.
+        output: String,
+    },
+    /// The lab did not compile (or cargo could not start it): the output says why.
+    BuildFailed {
+        /// Everything cargo printed, compiler errors included.
+        output: String,
+    },
+}
+
+/// The cargo binary: `$CARGO` when run under cargo, else `cargo` on the path.
+pub fn cargo_bin() -> OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+/// The command that grades `lab` in the workspace at `root`, writing the
+/// report into `grades_dir`.
+pub fn grade_command(root: &Path, lab: &str, grades_dir: &Path) -> Command {
+    let mut cmd = Command::new(cargo_bin());
+    cmd.current_dir(root)
+        .args(["test", "--color", "never", "-p"])
+        .arg(format!("lab-{lab}"))
+        .args(["--test", "grade", "--", "--color", "never"])
+        .env(GRADES_DIR_ENV, grades_dir)
+        .env("CARGO_TERM_COLOR", "never")
+        .env("CARGO_TERM_PROGRESS_WHEN", "never")
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// Grades `lab` and waits for the result. The old report is removed first,
+/// so a report found afterwards is this run's.
+pub fn grade(root: &Path, lab: &str, grades_dir: &Path) -> std::io::Result<GradeOutcome> {
+    grade_in(root, lab, grades_dir, None)
+}
+
+/// [`grade`], building in `target_dir` unless `CARGO_TARGET_DIR` is already set.
+pub fn grade_in(root: &Path, lab: &str, grades_dir: &Path, target_dir: Option<&Path>) -> std::io::Result<GradeOutcome> {
+    std::fs::create_dir_all(grades_dir)?;
+    let report_path = GradeReport::json_path(grades_dir, lab);
+    match std::fs::remove_file(&report_path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let mut cmd = grade_command(root, lab, grades_dir);
+    if let Some(dir) = target_dir
+        && std::env::var_os("CARGO_TARGET_DIR").is_none()
+    {
+        cmd.env("CARGO_TARGET_DIR", dir);
+    }
+    let out = cmd.output()?;
+    let mut output = String::from_utf8_lossy(&out.stderr).into_owned();
+    output.push_str(&String::from_utf8_lossy(&out.stdout));
+    Ok(outcome_from(grades_dir, lab, output))
+}
+
+/// Reads the report a finished grading run left in `grades_dir`.
+pub fn outcome_from(grades_dir: &Path, lab: &str, output: String) -> GradeOutcome {
+    match GradeReport::load(grades_dir, lab) {
+        Ok(report) => GradeOutcome::Graded { report, output },
+        Err(_) => GradeOutcome::BuildFailed { output },
+    }
+}
+
+/// The interesting part of cargo's output when a build failed: the compiler's
+/// diagnostics without the `Compiling …` progress lines.
+pub fn build_errors(output: &str) -> String {
+    let kept: Vec<&str> = output
+        .lines()
+        .filter(|line| {
+            let t = line.trim_start();
+            !(t.starts_with("Compiling ")
+                || t.starts_with("Blocking waiting")
+                || t.starts_with("Finished ")
+                || t.starts_with("Running ")
+                || t.starts_with("Checking "))
+        })
+        .collect();
+    kept.join("\n").trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_targets_the_lab_and_the_grades_dir() {
+        let cmd = grade_command(Path::new("/w"), "frame", Path::new("/g"));
+        let args: Vec<_> = cmd
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            args.windows(2).any(|w| w == ["-p", "lab-frame"]),
+            "{args:?}"
+        );
+        assert!(
+            args.windows(2).any(|w| w == ["--test", "grade"]),
+            "{args:?}"
+        );
+        let env: Vec<_> = cmd.get_envs().collect();
+        assert!(
+            env.iter()
+                .any(|(k, v)| *k == GRADES_DIR_ENV && v.map(|v| v == "/g").unwrap_or(false))
+        );
+        assert_eq!(cmd.get_current_dir(), Some(Path::new("/w")));
+    }
+
+    #[test]
+    fn build_errors_drop_progress_lines() {
+        let out = "   Compiling lab-frame v0.1.0\nerror[E0308]: mismatched types\n --> src/lib.rs:3:5\n    Finished x\n";
+        assert_eq!(
+            build_errors(out),
+            "error[E0308]: mismatched types\n --> src/lib.rs:3:5"
+        );
+    }
+
+    #[test]
+    fn no_report_means_the_build_failed() {
+        let dir = tempfile::tempdir().unwrap();
+        let outcome = outcome_from(dir.path(), "frame", "error: oops".into());
+        assert_eq!(
+            outcome,
+            GradeOutcome::BuildFailed {
+                output: "error: oops".into()
+            }
+        );
+    }
+}

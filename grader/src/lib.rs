@@ -1,0 +1,22 @@
+//! Grading, release and lab checks for Ninety.
+//!
+//! - [`harness`]: the test harness lab tests are written with (`harness =
+//!   false`, on `libtest-mimic`): checks with ids, points, hints and time limits.
+//! - [`report`]: the grade report every run writes (JSON, JUnit XML).
+//! - [`markers`]: solution and hidden-test markers, and the starter they make.
+//! - [`course`]: the course manifest and each lab's `lab.toml`.
+//! - [`release`]: turning the instructor repository into a learner workspace.
+//! - [`labcheck`]: proving each lab's starter fails and its solution passes.
+//! - [`cargo`]: running `cargo test` for a lab as a child process.
+#![warn(missing_docs)]
+
+pub mod cargo;
+pub mod course;
+pub mod harness;
+pub mod labcheck;
+pub mod markers;
+pub mod release;
+pub mod report;
+
+pub use harness::{Check, Lab};
+pub use report::{CheckResult, GradeReport};

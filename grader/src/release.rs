@@ -1,0 +1,436 @@
+//! Release: the learner workspace made from the instructor's repository.
+//!
+//! `ninety init DIR` copies the workspace, turns every solution region into
+//! its `todo!`, removes hidden checks, writes `ninety-release.toml` (the
+//! checksums of every visible test file, so a grader can tell whether tests
+//! were edited), and makes a git repository with one commit tagged
+//! `starter`, which the workbench's "reset lab" restores from.
+
+use crate::markers::{self, MarkerError, Role, Syntax};
+use crate::report::now_rfc3339;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The release manifest's file name; its presence marks a learner workspace.
+pub const RELEASE_FILE: &str = "ninety-release.toml";
+
+/// The git tag on the learner workspace's first commit.
+pub const STARTER_TAG: &str = "starter";
+
+/// Top-level paths never released: build output, data, instructor tooling.
+const NOT_RELEASED: &[&str] = &["target", ".ninety", ".git", ".ci", "book/build"];
+
+/// What can go wrong releasing.
+#[derive(Debug, thiserror::Error)]
+pub enum ReleaseError {
+    /// The destination already has files in it.
+    #[error(
+        "`{0}` already exists and is not empty; choose a new folder so nothing there is overwritten"
+    )]
+    NotEmpty(PathBuf),
+    /// A file cannot be read or written.
+    #[error("cannot access `{path}`: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// Markers are malformed; every problem is listed.
+    #[error("malformed markers:\n{}", .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+    Markers(Vec<MarkerError>),
+    /// The source is itself a learner workspace.
+    #[error(
+        "`{0}` is a learner workspace (it has {RELEASE_FILE}); release from the instructor repository"
+    )]
+    AlreadyReleased(PathBuf),
+    /// git failed.
+    #[error("git {action} failed in `{dir}`: {message}")]
+    Git {
+        /// What git was asked to do.
+        action: String,
+        /// Where.
+        dir: PathBuf,
+        /// git's output.
+        message: String,
+    },
+}
+
+/// Options for a release.
+#[derive(Debug, Clone)]
+pub struct ReleaseOptions {
+    /// Make a git repository with a first commit tagged `starter`.
+    pub git: bool,
+}
+
+/// What a release wrote.
+#[derive(Debug, Clone, Default)]
+pub struct ReleaseSummary {
+    /// Files copied.
+    pub files: usize,
+    /// Solution regions replaced by starters.
+    pub solutions: usize,
+    /// Hidden-check regions removed.
+    pub hidden: usize,
+    /// Visible test files and their SHA-256.
+    pub tests: BTreeMap<String, String>,
+}
+
+/// The files a release starts from, relative to `root`, sorted: what git
+/// tracks plus untracked files it does not ignore, or, outside git, every
+/// file but build output.
+pub fn source_files(root: &Path) -> Result<Vec<PathBuf>, ReleaseError> {
+    let git = Command::new("git")
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
+        .current_dir(root)
+        .output();
+    let mut files: Vec<PathBuf> = match git {
+        Ok(out) if out.status.success() && root.join(".git").exists() => out
+            .stdout
+            .split(|b| *b == 0)
+            .filter(|p| !p.is_empty())
+            .map(|p| PathBuf::from(String::from_utf8_lossy(p).into_owned()))
+            .filter(|p| root.join(p).is_file())
+            .collect(),
+        _ => walkdir::WalkDir::new(root)
+            .into_iter()
+            .filter_entry(|e| {
+                let rel = e.path().strip_prefix(root).unwrap_or(e.path());
+                !NOT_RELEASED.iter().any(|skip| rel == Path::new(skip))
+                    && !(e.depth() == 1 && e.file_name().to_string_lossy().starts_with(".ninety"))
+            })
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .filter_map(|e| e.path().strip_prefix(root).ok().map(Path::to_path_buf))
+            .collect(),
+    };
+    files.retain(|p| !NOT_RELEASED.iter().any(|skip| p.starts_with(skip)));
+    // Data folders (`.ninety`, or one a test named through NINETY_HOME) are
+    // never part of a release.
+    files.retain(|p| !p.components().next().is_some_and(|c| c.as_os_str().to_string_lossy().starts_with(".ninety")));
+    files.sort();
+    Ok(files)
+}
+
+/// Scans every lab file's markers; returns all problems found.
+pub fn check_markers(root: &Path) -> Result<usize, ReleaseError> {
+    let mut errors = Vec::new();
+    let mut regions = 0;
+    for rel in source_files(root)? {
+        let Some(syntax) = Syntax::for_path(&rel) else {
+            continue;
+        };
+        if !rel.starts_with("labs") {
+            continue;
+        }
+        let path = root.join(&rel);
+        let text = std::fs::read_to_string(&path).map_err(|source| ReleaseError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        match markers::scan(&rel, &text, markers::role_of(&rel), syntax) {
+            Ok(found) => regions += found.len(),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(regions)
+    } else {
+        Err(ReleaseError::Markers(errors))
+    }
+}
+
+/// Writes the learner workspace for the instructor repository at `root` into `dest`.
+pub fn release(
+    root: &Path,
+    dest: &Path,
+    options: &ReleaseOptions,
+) -> Result<ReleaseSummary, ReleaseError> {
+    if root.join(RELEASE_FILE).exists() {
+        return Err(ReleaseError::AlreadyReleased(root.to_owned()));
+    }
+    if dest.exists() {
+        let mut entries = std::fs::read_dir(dest).map_err(|source| ReleaseError::Io {
+            path: dest.to_owned(),
+            source,
+        })?;
+        if entries.next().is_some() {
+            return Err(ReleaseError::NotEmpty(dest.to_owned()));
+        }
+    }
+    let files = source_files(root)?;
+    // Check every marker before writing anything.
+    let mut plans = Vec::with_capacity(files.len());
+    let mut errors = Vec::new();
+    for rel in files {
+        let path = root.join(&rel);
+        let bytes = std::fs::read(&path).map_err(|source| ReleaseError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let syntax = Syntax::for_path(&rel).filter(|_| rel.starts_with("labs"));
+        let plan = match (syntax, std::str::from_utf8(&bytes)) {
+            (Some(syntax), Ok(text)) => {
+                match markers::scan(&rel, text, markers::role_of(&rel), syntax) {
+                    Ok(regions) => Some((regions, syntax)),
+                    Err(mut e) => {
+                        errors.append(&mut e);
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
+        plans.push((rel, bytes, plan));
+    }
+    if !errors.is_empty() {
+        return Err(ReleaseError::Markers(errors));
+    }
+    let mut summary = ReleaseSummary::default();
+    for (rel, bytes, plan) in plans {
+        let out_path = dest.join(&rel);
+        let out_bytes = match plan {
+            Some((regions, syntax)) if !regions.is_empty() => {
+                for r in &regions {
+                    match r.kind {
+                        markers::Kind::Solution => summary.solutions += 1,
+                        markers::Kind::HiddenTests => summary.hidden += 1,
+                    }
+                }
+                let text = String::from_utf8_lossy(&bytes);
+                markers::starter(&text, &regions, syntax).into_bytes()
+            }
+            _ => bytes,
+        };
+        if markers::role_of(&rel) == Role::Tests {
+            summary
+                .tests
+                .insert(slash_path(&rel), hex::encode(Sha256::digest(&out_bytes)));
+        }
+        if let Some(parent) = out_path.parent() {
+            std::fs::create_dir_all(parent).map_err(|source| ReleaseError::Io {
+                path: parent.to_owned(),
+                source,
+            })?;
+        }
+        std::fs::write(&out_path, &out_bytes).map_err(|source| ReleaseError::Io {
+            path: out_path.clone(),
+            source,
+        })?;
+        copy_permissions(&root.join(&rel), &out_path);
+        summary.files += 1;
+    }
+    let manifest = release_manifest(root, &summary);
+    let manifest_path = dest.join(RELEASE_FILE);
+    std::fs::write(&manifest_path, manifest).map_err(|source| ReleaseError::Io {
+        path: manifest_path,
+        source,
+    })?;
+    if options.git {
+        git_init(dest)?;
+    }
+    Ok(summary)
+}
+
+fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn copy_permissions(from: &Path, to: &Path) {
+    if let Ok(meta) = std::fs::metadata(from) {
+        let _ = std::fs::set_permissions(to, meta.permissions());
+    }
+}
+
+fn release_manifest(root: &Path, summary: &ReleaseSummary) -> String {
+    let commit = Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(root)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_else(|| "unknown".into());
+    let mut text = String::from(
+        "# Written by `ninety init`: this folder is a learner workspace.\n\
+         # Do not edit. Graders compare the test files below with these checksums\n\
+         # to tell whether the checks were changed.\n",
+    );
+    text.push_str(&format!("released_at = \"{}\"\n", now_rfc3339()));
+    text.push_str(&format!("source_commit = \"{commit}\"\n\n[tests]\n"));
+    for (path, sha) in &summary.tests {
+        text.push_str(&format!("\"{path}\" = \"{sha}\"\n"));
+    }
+    text
+}
+
+fn git(dir: &Path, args: &[&str]) -> Result<(), ReleaseError> {
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "user.name=Ninety",
+            "-c",
+            "user.email=ninety@localhost",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .map_err(|e| ReleaseError::Git {
+            action: args.join(" "),
+            dir: dir.to_owned(),
+            message: format!("{e}; is git installed?"),
+        })?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(ReleaseError::Git {
+            action: args.join(" "),
+            dir: dir.to_owned(),
+            message: String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+        })
+    }
+}
+
+fn git_init(dir: &Path) -> Result<(), ReleaseError> {
+    git(dir, &["init", "-q"])?;
+    git(dir, &["add", "-A"])?;
+    git(
+        dir,
+        &[
+            "commit",
+            "-q",
+            "-m",
+            "Ninety learner workspace, as released",
+        ],
+    )?;
+    git(dir, &["tag", STARTER_TAG])
+}
+
+/// Restores `files` (relative to the lab folder) of a lab to their released
+/// starter, from the `starter` tag of a learner workspace at `root`.
+pub fn reset_files(root: &Path, lab_dir: &Path, files: &[String]) -> Result<(), ReleaseError> {
+    if !root.join(RELEASE_FILE).exists() {
+        return Err(ReleaseError::Git {
+            action: "reset".into(),
+            dir: root.to_owned(),
+            message: "this is the instructor repository (no ninety-release.toml); reset restores a learner workspace made with `ninety init`".into(),
+        });
+    }
+    let rel_dir = lab_dir.strip_prefix(root).unwrap_or(lab_dir);
+    let paths: Vec<String> = files.iter().map(|f| slash_path(&rel_dir.join(f))).collect();
+    let mut args = vec!["checkout", STARTER_TAG, "--"];
+    args.extend(paths.iter().map(String::as_str));
+    git(root, &args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn fixture() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "course.toml", "title = \"t\"\n");
+        write(
+            dir.path(),
+            "labs/demo/src/lib.rs",
+            "pub fn f() -> u32 {\n    // BEGIN SOLUTION: return 42\n    42\n    // END SOLUTION\n}\n",
+        );
+        write(
+            dir.path(),
+            "labs/demo/tests/grade.rs",
+            "visible\n// BEGIN HIDDEN TESTS\nhidden\n// END HIDDEN TESTS\n",
+        );
+        write(
+            dir.path(),
+            "labs/demo/spec.toml",
+            "# BEGIN SOLUTION: fill me\nx = 1\n# END SOLUTION\n",
+        );
+        write(dir.path(), "target/debug/junk", "x");
+        write(dir.path(), ".ci/run", "x");
+        dir
+    }
+
+    #[test]
+    fn releases_starters_without_hidden_tests_or_build_output() {
+        let src = fixture();
+        let out = tempfile::tempdir().unwrap();
+        let dest = out.path().join("learner");
+        let summary = release(src.path(), &dest, &ReleaseOptions { git: false }).unwrap();
+        assert_eq!((summary.solutions, summary.hidden), (2, 1));
+        let lib = std::fs::read_to_string(dest.join("labs/demo/src/lib.rs")).unwrap();
+        assert!(
+            lib.contains("todo!(\"return 42\")") && !lib.contains("42\n"),
+            "{lib}"
+        );
+        let tests = std::fs::read_to_string(dest.join("labs/demo/tests/grade.rs")).unwrap();
+        assert_eq!(tests, "visible\n");
+        assert_eq!(
+            std::fs::read_to_string(dest.join("labs/demo/spec.toml")).unwrap(),
+            "# TODO: fill me\n"
+        );
+        assert!(!dest.join("target").exists() && !dest.join(".ci").exists());
+        let manifest = std::fs::read_to_string(dest.join(RELEASE_FILE)).unwrap();
+        let sha = hex::encode(Sha256::digest(b"visible\n"));
+        assert!(
+            manifest.contains(&format!("\"labs/demo/tests/grade.rs\" = \"{sha}\"")),
+            "{manifest}"
+        );
+        // A learner workspace cannot be released again.
+        let again = release(&dest, &out.path().join("x"), &ReleaseOptions { git: false });
+        assert!(matches!(again, Err(ReleaseError::AlreadyReleased(_))));
+    }
+
+    #[test]
+    fn malformed_markers_stop_the_release_before_writing() {
+        let src = fixture();
+        write(
+            src.path(),
+            "labs/demo/src/other.rs",
+            "// BEGIN SOLUTION: x\nfn g() {}\n",
+        );
+        let out = tempfile::tempdir().unwrap();
+        let dest = out.path().join("learner");
+        let err = release(src.path(), &dest, &ReleaseOptions { git: false })
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("labs/demo/src/other.rs:1") && err.contains("never closed"),
+            "{err}"
+        );
+        assert!(!dest.exists());
+    }
+
+    #[test]
+    fn refuses_a_non_empty_destination() {
+        let src = fixture();
+        let out = tempfile::tempdir().unwrap();
+        write(out.path(), "precious.txt", "keep me");
+        let err = release(src.path(), out.path(), &ReleaseOptions { git: false }).unwrap_err();
+        assert!(matches!(err, ReleaseError::NotEmpty(_)));
+        assert_eq!(
+            std::fs::read_to_string(out.path().join("precious.txt")).unwrap(),
+            "keep me"
+        );
+    }
+}

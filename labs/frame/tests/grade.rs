@@ -1,0 +1,524 @@
+//! The frame lab's checks. Run them with `cargo test -p lab-frame`, or press
+//! `g` on the lab in the workbench.
+
+use lab_frame::baseline::{KeywordBaseline, words};
+use lab_frame::latency::percentile;
+use lab_frame::spec::{BaselineSpec, Costs, LatencySpec, Metric, MetricSpec, Problem, ProblemSpec};
+use lab_frame::{Confusion, Verdict};
+use ninety_grader::{Check, Lab};
+use ninety_kit::{Corpus, Label};
+use std::path::Path;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    Lab::new("frame")
+        .check(Check::new("spec.loads", 2, spec_loads).hint(
+            "fill in every TODO in labs/frame/spec.toml; the error names the field that is missing or wrong",
+        ))
+        .check(Check::new("spec.costs_follow_goal", 2, spec_costs_follow_goal).hint(
+            "the goal says never lose a real email: a ham sent to spam should cost far more (10x or more) than a spam seen",
+        ))
+        .check(Check::new("spec.constraint_bounds_lost_mail", 2, spec_constraint).hint(
+            "max_ham_flagged_rate must be small (at most 1 in 100) and above 0, and the metric must not be accuracy",
+        ))
+        .check(Check::new("validate.accepts_a_sound_spec", 1, validate_accepts).hint(
+            "ProblemSpec::validate must return no problems for a spec that follows every rule",
+        ))
+        .check(Check::new("validate.names_the_field", 4, validate_names_fields).hint(
+            "each broken rule needs a Problem whose `field` is the dotted TOML path, e.g. costs.false_positive",
+        ))
+        .check(Check::new("metrics.confusion_counts", 2, confusion_counts).hint(
+            "Confusion::from_pairs: a (gold, predicted) pair of (ham, spam) is a lost email: ham_flagged",
+        ))
+        .check(Check::new("metrics.rates", 3, rates).hint(
+            "each rate divides one count by the group it belongs to; return None when that group is empty",
+        ))
+        .check(Check::new("cost.totals", 3, cost_totals).hint(
+            "Costs::total multiplies each count by its cost; per_message divides by the number of messages",
+        ))
+        .check(Check::new("constraint.rejects_lost_mail", 3, constraint).hint(
+            "judge: a rate above the max is Violates whatever the sample size; then fewer than ham_needed() ham is TooFewHam",
+        ))
+        .check(Check::new("baseline.predicts", 2, baseline_predicts).hint(
+            "hits counts distinct keywords among words(text); predict compares that with min_hits",
+        ))
+        .check(Check::new("baseline.measured_on_mini", 2, baseline_on_mini).hint(
+            "evaluate reads every message of the corpus and counts (gold label, prediction) pairs",
+        ))
+        .check(Check::new("latency.percentile", 2, latency_percentile).hint(
+            "nearest rank: sort, rank = ceil(p / 100 * n), answer = sorted[rank - 1]; None for no samples",
+        ))
+        // BEGIN HIDDEN TESTS
+        .check(Check::new("hidden.metrics_edge_cases", 2, hidden_metrics_edges).hint(
+            "look again at empty matrices and at filters that flag nothing",
+        ))
+        .check(Check::new("hidden.percentile_edges", 1, hidden_percentile_edges).hint(
+            "look again at p = 100, a single sample and unsorted input",
+        ))
+        // END HIDDEN TESTS
+        .run()
+}
+
+// ANCHOR: sound_spec
+/// A spec that follows every rule, built in code so each check can break one.
+fn sound_spec() -> ProblemSpec {
+    ProblemSpec {
+        product: lab_frame::spec::Product {
+            goal: "Keep spam out without losing real mail.".into(),
+        },
+        target: lab_frame::spec::Target {
+            question: "Is this message spam?".into(),
+            unit: "message".into(),
+            positive: Label::Spam,
+            negative: Label::Ham,
+        },
+        labels: lab_frame::spec::Labels {
+            spam: "Bulk mail nobody asked for, sent to many.".into(),
+            ham: "Mail the recipient wants or expects to get.".into(),
+        },
+        costs: Costs {
+            false_positive: 30.0,
+            false_negative: 0.5,
+            true_positive: 0.0,
+            true_negative: 0.0,
+        },
+        metric: MetricSpec {
+            optimise: Metric::SpamRecall,
+            max_ham_flagged_rate: 0.002,
+        },
+        baseline: BaselineSpec {
+            keywords: vec!["free".into(), "cash".into(), "offer".into()],
+            min_hits: 2,
+        },
+        latency: LatencySpec { p99_ms: 20.0 },
+    }
+}
+// ANCHOR_END: sound_spec
+
+fn approx(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+fn assert_rate(name: &str, got: Option<f64>, want: Option<f64>) {
+    let same = match (got, want) {
+        (Some(g), Some(w)) => approx(g, w),
+        (None, None) => true,
+        _ => false,
+    };
+    assert!(same, "{name}: expected {want:?}, got {got:?}");
+}
+
+fn learner_spec() -> Result<ProblemSpec, String> {
+    ProblemSpec::load(&lab_frame::default_spec_path()).map_err(|e| e.to_string())
+}
+
+fn spec_loads() -> Result<(), String> {
+    learner_spec().map(|_| ())
+}
+
+fn spec_costs_follow_goal() -> Result<(), String> {
+    let spec = learner_spec()?;
+    let c = spec.costs;
+    if c.false_positive < 10.0 * c.false_negative {
+        return Err(format!(
+            "a lost real email costs {} and a spam seen costs {}: that is less than 10 times, so the goal's \"never lose a real email\" is not in the numbers",
+            c.false_positive, c.false_negative
+        ));
+    }
+    Ok(())
+}
+
+fn spec_constraint() -> Result<(), String> {
+    let spec = learner_spec()?;
+    let rate = spec.metric.max_ham_flagged_rate;
+    if !(rate > 0.0 && rate <= 0.01) {
+        return Err(format!(
+            "max_ham_flagged_rate is {rate}; expected above 0 and at most 0.01"
+        ));
+    }
+    if spec.metric.optimise == Metric::Accuracy {
+        return Err("optimising accuracy rewards flagging nothing when spam is rare".into());
+    }
+    // A filter that loses 2% of real mail must be rejected by this spec.
+    let lossy = Confusion {
+        spam_caught: 900,
+        spam_missed: 100,
+        ham_flagged: 100,
+        ham_passed: 4900,
+    };
+    match spec.metric.judge(&lossy) {
+        Verdict::Violates { .. } => Ok(()),
+        other => Err(format!(
+            "a filter losing 2% of real mail got {other:?}; it must be Violates"
+        )),
+    }
+}
+
+fn validate_accepts() -> Result<(), String> {
+    let problems = sound_spec().validate();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("a sound spec got problems: {problems:?}"))
+    }
+}
+
+fn fields(problems: &[Problem]) -> Vec<&str> {
+    problems.iter().map(|p| p.field.as_str()).collect()
+}
+
+fn validate_names_fields() -> Result<(), String> {
+    type Breaker = fn(&mut ProblemSpec);
+    let cases: Vec<(&str, Breaker)> = vec![
+        ("product.goal", |s| s.product.goal = "  ".into()),
+        ("target.positive", |s| s.target.positive = Label::Ham),
+        ("labels.ham", |s| s.labels.ham = "mail we want".into()),
+        ("costs.false_negative", |s| s.costs.false_negative = -1.0),
+        ("costs.true_positive", |s| s.costs.true_positive = f64::NAN),
+        ("costs.false_positive", |s| s.costs.false_positive = 0.25),
+        ("metric.max_ham_flagged_rate", |s| {
+            s.metric.max_ham_flagged_rate = 0.0
+        }),
+        ("metric.max_ham_flagged_rate", |s| {
+            s.metric.max_ham_flagged_rate = 0.05
+        }),
+        ("metric.optimise", |s| s.metric.optimise = Metric::Accuracy),
+        ("baseline.keywords", |s| {
+            s.baseline.keywords.push("Free Money".into())
+        }),
+        ("baseline.min_hits", |s| s.baseline.min_hits = 0),
+        ("baseline.min_hits", |s| s.baseline.min_hits = 4),
+        ("latency.p99_ms", |s| s.latency.p99_ms = f64::INFINITY),
+    ];
+    for (field, breaker) in cases {
+        let mut spec = sound_spec();
+        breaker(&mut spec);
+        let problems = spec.validate();
+        let named = fields(&problems);
+        if !named.contains(&field) {
+            return Err(format!(
+                "breaking `{field}` was not reported; problems named {named:?}"
+            ));
+        }
+        if let Some(extra) = named.iter().find(|f| **f != field) {
+            return Err(format!(
+                "breaking only `{field}` also reported `{extra}`: {problems:?}"
+            ));
+        }
+        if problems.iter().any(|p| p.message.trim().is_empty()) {
+            return Err(format!("a problem with `{field}` has an empty message"));
+        }
+    }
+    // Two broken rules give two problems: validation reports everything.
+    let mut spec = sound_spec();
+    spec.product.goal.clear();
+    spec.latency.p99_ms = 0.0;
+    let problems = spec.validate();
+    if problems.len() != 2 {
+        return Err(format!(
+            "two broken rules should give two problems, got {problems:?}"
+        ));
+    }
+    Ok(())
+}
+
+fn confusion_counts() {
+    use Label::{Ham, Spam};
+    let m = Confusion::from_pairs([
+        (Spam, Spam),
+        (Spam, Spam),
+        (Spam, Ham),
+        (Ham, Spam),
+        (Ham, Ham),
+        (Ham, Ham),
+        (Ham, Ham),
+    ]);
+    assert_eq!(
+        m,
+        Confusion {
+            spam_caught: 2,
+            spam_missed: 1,
+            ham_flagged: 1,
+            ham_passed: 3
+        }
+    );
+    assert_eq!(Confusion::from_pairs([]), Confusion::default());
+}
+
+fn rates() {
+    let m = Confusion {
+        spam_caught: 80,
+        spam_missed: 20,
+        ham_flagged: 5,
+        ham_passed: 895,
+    };
+    assert_rate("ham_flagged_rate", m.ham_flagged_rate(), Some(5.0 / 900.0));
+    assert_rate("spam_recall", m.spam_recall(), Some(0.8));
+    assert_rate("precision", m.precision(), Some(80.0 / 85.0));
+    let (p, r) = (80.0 / 85.0, 0.8);
+    assert_rate("spam_f1", m.spam_f1(), Some(2.0 * p * r / (p + r)));
+    assert_rate("accuracy", m.accuracy(), Some(975.0 / 1000.0));
+    // A filter that flags nothing: precision is unknown, not zero.
+    let silent = Confusion {
+        spam_caught: 0,
+        spam_missed: 50,
+        ham_flagged: 0,
+        ham_passed: 950,
+    };
+    assert_rate("precision of a silent filter", silent.precision(), None);
+    assert_rate("recall of a silent filter", silent.spam_recall(), Some(0.0));
+    assert_rate("accuracy of a silent filter", silent.accuracy(), Some(0.95));
+    // No ham at all: the rate of lost mail cannot be known.
+    let spam_only = Confusion {
+        spam_caught: 3,
+        spam_missed: 1,
+        ham_flagged: 0,
+        ham_passed: 0,
+    };
+    assert_rate(
+        "ham_flagged_rate without ham",
+        spam_only.ham_flagged_rate(),
+        None,
+    );
+}
+
+fn cost_totals() {
+    let costs = Costs {
+        false_positive: 60.0,
+        false_negative: 0.5,
+        true_positive: 0.0,
+        true_negative: 0.0,
+    };
+    let a = Confusion {
+        spam_caught: 90,
+        spam_missed: 10,
+        ham_flagged: 1,
+        ham_passed: 899,
+    };
+    assert!(
+        approx(costs.total(&a), 65.0),
+        "total of {a:?} should be 65, got {}",
+        costs.total(&a)
+    );
+    assert_rate("per_message", costs.per_message(&a), Some(0.065));
+    // Catching more spam at the price of two more lost emails costs more.
+    let b = Confusion {
+        spam_caught: 99,
+        spam_missed: 1,
+        ham_flagged: 3,
+        ham_passed: 897,
+    };
+    assert!(
+        approx(costs.total(&b), 180.5),
+        "total of {b:?} should be 180.5, got {}",
+        costs.total(&b)
+    );
+    let with_gains = Costs {
+        true_positive: 0.1,
+        true_negative: 0.01,
+        ..costs
+    };
+    assert!(approx(with_gains.total(&a), 65.0 + 9.0 + 8.99));
+    assert_rate(
+        "per_message of nothing",
+        costs.per_message(&Confusion::default()),
+        None,
+    );
+}
+
+fn constraint() -> Result<(), String> {
+    let metric = MetricSpec {
+        optimise: Metric::SpamRecall,
+        max_ham_flagged_rate: 0.001,
+    };
+    if metric.ham_needed() != 3000 {
+        return Err(format!(
+            "ham_needed for 0.001 should be 3000, got {}",
+            metric.ham_needed()
+        ));
+    }
+    let cases = [
+        // Loses 2% of real mail on plenty of ham: rejected.
+        (
+            Confusion {
+                spam_caught: 500,
+                spam_missed: 0,
+                ham_flagged: 100,
+                ham_passed: 4900,
+            },
+            "violates",
+        ),
+        // Loses real mail even on a small sample: still rejected.
+        (
+            Confusion {
+                spam_caught: 10,
+                spam_missed: 0,
+                ham_flagged: 1,
+                ham_passed: 99,
+            },
+            "violates",
+        ),
+        // Perfect on 100 ham proves nothing about 1 in 1000.
+        (
+            Confusion {
+                spam_caught: 100,
+                spam_missed: 0,
+                ham_flagged: 0,
+                ham_passed: 100,
+            },
+            "too_few",
+        ),
+        // Perfect on 5000 ham: accepted.
+        (
+            Confusion {
+                spam_caught: 400,
+                spam_missed: 100,
+                ham_flagged: 0,
+                ham_passed: 5000,
+            },
+            "meets",
+        ),
+        // 4 in 5000 is under 1 in 1000: accepted.
+        (
+            Confusion {
+                spam_caught: 400,
+                spam_missed: 100,
+                ham_flagged: 4,
+                ham_passed: 4996,
+            },
+            "meets",
+        ),
+        // No ham at all.
+        (
+            Confusion {
+                spam_caught: 400,
+                spam_missed: 100,
+                ham_flagged: 0,
+                ham_passed: 0,
+            },
+            "too_few",
+        ),
+    ];
+    for (m, want) in cases {
+        let got = metric.judge(&m);
+        let ok = matches!(
+            (&got, want),
+            (Verdict::Violates { .. }, "violates")
+                | (Verdict::TooFewHam { .. }, "too_few")
+                | (Verdict::Meets { .. }, "meets")
+        );
+        if !ok {
+            return Err(format!("{m:?} should be {want}, got {got:?}"));
+        }
+        if let Verdict::TooFewHam { ham, needed } = got
+            && (ham != m.ham() || needed != 3000)
+        {
+            return Err(format!(
+                "TooFewHam should carry ham = {} and needed = 3000, got {got:?}",
+                m.ham()
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn baseline_predicts() {
+    let spec = BaselineSpec {
+        keywords: vec!["free".into(), "cash".into(), "offer".into()],
+        min_hits: 2,
+    };
+    let b = KeywordBaseline::new(&spec);
+    assert_eq!(
+        b.hits("FREE cash!!"),
+        2,
+        "case and punctuation must not matter"
+    );
+    assert_eq!(
+        b.hits("free free free"),
+        1,
+        "a keyword counts once however often it appears"
+    );
+    assert_eq!(
+        b.hits("freedom cashews offered"),
+        0,
+        "keywords match whole words only"
+    );
+    assert_eq!(b.predict("Subject: Free offer inside"), Label::Spam);
+    assert_eq!(b.predict("Subject: lunch is free today"), Label::Ham);
+    assert_eq!(
+        words("Money-back, 100%!").collect::<Vec<_>>(),
+        ["money", "back", "100"]
+    );
+}
+
+fn mini_corpus() -> Corpus {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/mini");
+    Corpus::open("mini", &root).unwrap_or_else(|e| panic!("the bundled mini corpus does not open: {e}"))
+}
+
+fn baseline_on_mini() -> Result<(), String> {
+    let corpus = mini_corpus();
+    let spec = sound_spec();
+    let baseline = KeywordBaseline::new(&spec.baseline);
+    let m = baseline.evaluate(&corpus).map_err(|e| e.to_string())?;
+    let (ham, spam) = corpus.label_counts();
+    if m.ham() != ham as u64 || m.spam() != spam as u64 {
+        return Err(format!(
+            "{m:?} should count {ham} ham and {spam} spam, every message once"
+        ));
+    }
+    // Every message is counted where its own prediction puts it.
+    let mut flagged = 0;
+    for message in corpus.messages() {
+        let message = message.map_err(|e| e.to_string())?;
+        if baseline.predict(&message.text_lossy()) == Label::Spam {
+            flagged += 1;
+        }
+    }
+    if m.spam_caught + m.ham_flagged != flagged {
+        return Err(format!(
+            "the baseline flags {flagged} messages one by one but evaluate counted {}",
+            m.spam_caught + m.ham_flagged
+        ));
+    }
+    Ok(())
+}
+
+fn latency_percentile() {
+    let samples = [12.0, 3.0, 7.0, 5.0, 9.0, 1.0, 4.0, 8.0, 2.0, 6.0];
+    assert_eq!(percentile(&samples, 50.0), Some(5.0));
+    assert_eq!(percentile(&samples, 90.0), Some(9.0));
+    assert_eq!(percentile(&samples, 99.0), Some(12.0));
+    let many: Vec<f64> = (1..=1000).map(f64::from).collect();
+    assert_eq!(percentile(&many, 99.0), Some(990.0));
+    assert_eq!(percentile(&[], 99.0), None);
+    let budget = LatencySpec { p99_ms: 10.0 };
+    let report = budget.check(&samples).unwrap();
+    assert!(
+        !report.within_budget,
+        "a p99 of 12 ms is over a 10 ms budget"
+    );
+}
+
+// BEGIN HIDDEN TESTS
+fn hidden_metrics_edges() {
+    let empty = Confusion::default();
+    assert_rate("recall of nothing", empty.spam_recall(), None);
+    assert_rate("f1 of nothing", empty.spam_f1(), None);
+    assert_rate("accuracy of nothing", empty.accuracy(), None);
+    let all_wrong = Confusion {
+        spam_caught: 0,
+        spam_missed: 5,
+        ham_flagged: 5,
+        ham_passed: 0,
+    };
+    assert_rate("f1 when all wrong", all_wrong.spam_f1(), Some(0.0));
+}
+
+fn hidden_percentile_edges() {
+    assert_eq!(percentile(&[4.0], 99.0), Some(4.0));
+    assert_eq!(percentile(&[3.0, 1.0, 2.0], 100.0), Some(3.0));
+    assert_eq!(percentile(&[3.0, 1.0, 2.0], 0.0), None);
+    assert_eq!(percentile(&[3.0, 1.0, 2.0], 101.0), None);
+}
+// END HIDDEN TESTS

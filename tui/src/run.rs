@@ -1,0 +1,226 @@
+//! `ninety run STAGE`: build the pipeline, run one stage, show what it reports.
+//!
+//! The stage runs as a child process (`cargo run -p ninety-pipeline`), and
+//! speaks the event protocol on stdout. This side draws progress, then prints
+//! the summary for a person, or, with `--json`, the summary object alone.
+
+use crate::workspace::Workspace;
+use anyhow::{Context, Result, anyhow};
+use indicatif::{ProgressBar, ProgressStyle};
+use ninety_grader::cargo::cargo_bin;
+use ninety_kit::Event;
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Command, Stdio};
+
+/// Options of one run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// The stage.
+    pub stage: String,
+    /// Print the summary as one JSON object.
+    pub json: bool,
+    /// The corpus to run on.
+    pub corpus: String,
+}
+
+/// The command that builds and starts the pipeline for a stage.
+pub fn pipeline_command(ws: &Workspace, options: &RunOptions) -> Command {
+    let mut cmd = Command::new(cargo_bin());
+    cmd.current_dir(&ws.root)
+        .args(["run", "--quiet", "-p", "ninety-pipeline", "--"])
+        .arg(&options.stage)
+        .arg("--root")
+        .arg(&ws.root)
+        .arg("--corpus")
+        .arg(&options.corpus)
+        .env(ninety_kit::home::HOME_ENV, ws.home.root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+/// Runs a stage; returns its summary, or an error saying why it failed.
+pub fn run(ws: &Workspace, options: &RunOptions) -> Result<Value> {
+    if !ws.course.stages.iter().any(|s| s.name == options.stage) {
+        let names: Vec<_> = ws.course.stages.iter().map(|s| s.name.as_str()).collect();
+        return Err(anyhow!(
+            "no stage named `{}`; stages: {}",
+            options.stage,
+            names.join(", ")
+        ));
+    }
+    if !options.json {
+        eprintln!(
+            "Building and starting the {} stage (the first build can take a while)...",
+            options.stage
+        );
+    }
+    let mut child = pipeline_command(ws, options)
+        .spawn()
+        .context("cannot start cargo; is it installed and on the PATH?")?;
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let mut stderr = child.stderr.take().expect("stderr is piped");
+    let errors = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let bar = ProgressBar::hidden();
+    if !options.json {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len}")
+                .map_err(|e| anyhow!("{e}"))?
+                .progress_chars("=> "),
+        );
+    }
+    let mut summary = None;
+    let mut failure = None;
+    for line in BufReader::new(stdout).lines() {
+        let line = line.context("reading the stage's output")?;
+        match Event::from_line(&line) {
+            Event::Progress {
+                done, total, unit, ..
+            } => {
+                bar.set_length(total);
+                bar.set_position(done);
+                bar.set_message(unit);
+            }
+            Event::Log { message, .. } => {
+                if !options.json {
+                    bar.suspend(|| eprintln!("{message}"));
+                }
+            }
+            Event::Metric { name, value, .. } => {
+                if !options.json {
+                    bar.suspend(|| eprintln!("{name} = {value}"));
+                }
+            }
+            Event::Summary { data, .. } => summary = Some(data),
+            Event::Error { message, .. } => failure = Some(message),
+            Event::Started { .. } | Event::Finished { .. } => {}
+        }
+    }
+    bar.finish_and_clear();
+    let status = child.wait().context("waiting for the stage")?;
+    let stderr_text = errors.join().unwrap_or_default();
+    if let Some(message) = failure {
+        return Err(anyhow!("the {} stage failed: {message}", options.stage));
+    }
+    match (status.success(), summary) {
+        (true, Some(summary)) => Ok(summary),
+        (_, _) => {
+            let detail = ninety_grader::cargo::build_errors(&stderr_text);
+            let tail: Vec<&str> = detail
+                .lines()
+                .rev()
+                .take(40)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            Err(anyhow!(
+                "the {} stage did not finish ({}):\n{}",
+                options.stage,
+                status,
+                tail.join("\n")
+            ))
+        }
+    }
+}
+
+/// Prints a stage's summary for a person.
+pub fn print_human(stage: &str, summary: &Value) {
+    if stage == "frame" {
+        print_frame(summary);
+    } else {
+        println!("{stage}:");
+        print_value(summary, 1);
+    }
+}
+
+fn print_value(v: &Value, depth: usize) {
+    let pad = "  ".repeat(depth);
+    if let Value::Object(map) = v {
+        for (k, v) in map {
+            match v {
+                Value::Object(_) => {
+                    println!("{pad}{k}:");
+                    print_value(v, depth + 1);
+                }
+                other => println!("{pad}{k}: {other}"),
+            }
+        }
+    }
+}
+
+fn pct(v: &Value) -> String {
+    v.as_f64()
+        .map_or("n/a".to_owned(), |x| format!("{:.2}%", x * 100.0))
+}
+
+fn print_frame(s: &Value) {
+    let c = &s["confusion"];
+    let m = &s["metrics"];
+    println!("Frame: the keyword baseline, judged by your spec");
+    println!("  spec      {}", s["spec"].as_str().unwrap_or("?"));
+    println!(
+        "  corpus    {} ({} messages: {} ham, {} spam)",
+        s["corpus"]["name"].as_str().unwrap_or("?"),
+        s["corpus"]["messages"],
+        s["corpus"]["ham"],
+        s["corpus"]["spam"]
+    );
+    println!();
+    println!("                 predicted spam   predicted ham");
+    println!(
+        "  actual spam    {:>14}   {:>13}",
+        c["spam_caught"], c["spam_missed"]
+    );
+    println!(
+        "  actual ham     {:>14}   {:>13}",
+        c["ham_flagged"], c["ham_passed"]
+    );
+    println!();
+    println!("  spam recall        {}", pct(&m["spam_recall"]));
+    println!("  precision          {}", pct(&m["precision"]));
+    println!(
+        "  spam F1            {}",
+        m["spam_f1"]
+            .as_f64()
+            .map_or("n/a".into(), |x| format!("{x:.3}"))
+    );
+    println!(
+        "  ham flagged rate   {}  (the spec allows {})",
+        pct(&m["ham_flagged_rate"]),
+        pct(&s["constraint"]["max_ham_flagged_rate"])
+    );
+    println!(
+        "  cost               {:.1} in all, {:.3} per message",
+        s["costs"]["total"].as_f64().unwrap_or(f64::NAN),
+        s["costs"]["per_message"].as_f64().unwrap_or(f64::NAN)
+    );
+    let verdict = &s["constraint"]["verdict"];
+    let words = match verdict["verdict"].as_str() {
+        Some("meets") => "MEETS the constraint".to_owned(),
+        Some("violates") => "VIOLATES the constraint: it loses real mail".to_owned(),
+        Some("too_few_ham") => format!(
+            "CANNOT BE JUDGED: {} ham tested, {} needed",
+            verdict["ham"], verdict["needed"]
+        ),
+        _ => "unknown".to_owned(),
+    };
+    println!("  verdict            {words}");
+    println!(
+        "  latency p99        {:.4} ms (budget {} ms)",
+        s["latency"]["p99_ms"].as_f64().unwrap_or(f64::NAN),
+        s["latency"]["budget_ms"]
+    );
+    println!();
+    println!(
+        "  saved              {}",
+        s["artifact"].as_str().unwrap_or("?")
+    );
+}

@@ -1,0 +1,170 @@
+//! The terminal loop: draw, handle one event, carry out the effects, repeat.
+//!
+//! Workers (grading, the book, reset, file watches) run on their own threads
+//! and send [`Message`]s down one channel; only this loop touches the model
+//! and the terminal. `ratatui::init` installs a panic hook that restores the
+//! terminal, so even a bug here leaves the learner's shell usable.
+
+use crate::app::{App, Effect, Message};
+use crate::state::State;
+use crate::watch::{self, LabWatch};
+use crate::workspace::Workspace;
+use anyhow::Result;
+use crossterm::event::{self, Event};
+use ninety_grader::GradeReport;
+use std::collections::HashMap;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::{Duration, Instant};
+
+/// The workbench's running side: the channel and the live watches.
+pub struct Runtime {
+    ws: Workspace,
+    tx: Sender<Message>,
+    rx: Receiver<Message>,
+    watches: HashMap<String, LabWatch>,
+}
+
+/// Builds the app for a workspace: saved progress, last reports, corpus line.
+pub fn load_app(ws: &Workspace) -> App {
+    let (state, note) = State::load(&ws.home.state_file());
+    let reports: Vec<GradeReport> = ws
+        .course
+        .labs()
+        .filter_map(|lab| GradeReport::load(&ws.home.grades(), &lab.name).ok())
+        .collect();
+    let corpus_line = crate::data::corpus_line(ws);
+    let mut app = App::new(ws.course.clone(), &state, reports, note, corpus_line);
+    app.learner_workspace = ws.is_learner();
+    app
+}
+
+impl Runtime {
+    /// A runtime for `ws`.
+    pub fn new(ws: Workspace) -> Self {
+        let (tx, rx) = mpsc::channel();
+        Self {
+            ws,
+            tx,
+            rx,
+            watches: HashMap::new(),
+        }
+    }
+
+    /// Opens the workbench and runs it until the learner quits.
+    pub fn run(mut self) -> Result<()> {
+        let mut app = load_app(&self.ws);
+        let mut terminal = ratatui::init();
+        let result = self.event_loop(&mut terminal, &mut app);
+        ratatui::restore();
+        if let Err(e) = app.state().save(&self.ws.home.state_file()) {
+            eprintln!(
+                "warning: could not save progress to `{}`: {e}",
+                self.ws.home.state_file().display()
+            );
+        }
+        result
+    }
+
+    fn event_loop(&mut self, terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<()> {
+        let tick = Duration::from_millis(120);
+        let mut last_tick = Instant::now();
+        while !app.quit {
+            terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
+            let timeout = tick.saturating_sub(last_tick.elapsed());
+            if event::poll(timeout)? {
+                match event::read()? {
+                    Event::Key(key) => {
+                        if let Some(message) = crate::keys::message_for(app, key) {
+                            self.apply(app, message);
+                        }
+                    }
+                    Event::Resize(..) => {}
+                    _ => {}
+                }
+            }
+            while let Ok(message) = self.rx.try_recv() {
+                self.apply(app, message);
+            }
+            if last_tick.elapsed() >= tick {
+                last_tick = Instant::now();
+                if app.busy() {
+                    app.update(Message::Tick);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies a message and carries out the effects it returns.
+    pub fn apply(&mut self, app: &mut App, message: Message) {
+        for effect in app.update(message) {
+            self.perform(app, effect);
+        }
+    }
+
+    fn perform(&mut self, app: &mut App, effect: Effect) {
+        match effect {
+            Effect::SaveState => {
+                if let Err(e) = app.state().save(&self.ws.home.state_file()) {
+                    app.flash = Some(format!(
+                        "Could not save progress to {}: {e}",
+                        self.ws.home.state_file().display()
+                    ));
+                }
+            }
+            Effect::Grade(lab) => {
+                let tx = self.tx.clone();
+                let root = self.ws.root.clone();
+                let grades = self.ws.home.grades();
+                std::thread::spawn(move || {
+                    let message = match ninety_grader::cargo::grade(&root, &lab, &grades) {
+                        Ok(outcome) => Message::GradeFinished(lab, outcome),
+                        Err(e) => Message::GradeFailedToStart(
+                            lab,
+                            format!("{e}; is cargo installed and on the PATH?"),
+                        ),
+                    };
+                    let _ = tx.send(message);
+                });
+            }
+            Effect::Watch(lab, on) => {
+                if !on {
+                    self.watches.remove(&lab);
+                    return;
+                }
+                let Ok(info) = self.ws.course.lab(&lab) else {
+                    return;
+                };
+                match watch::watch(&lab, &info.dir, self.tx.clone()) {
+                    Ok(w) => {
+                        self.watches.insert(lab, w);
+                    }
+                    Err(e) => app.flash = Some(format!("Cannot watch {}: {e}", info.dir.display())),
+                }
+            }
+            Effect::OpenBook(chapter) => {
+                let tx = self.tx.clone();
+                let book = self.ws.book_dir();
+                std::thread::spawn(move || {
+                    let text = match crate::book::open_chapter(&book, &chapter) {
+                        Ok(note) => note,
+                        Err(e) => format!("Could not open the book: {e:#}"),
+                    };
+                    let _ = tx.send(Message::Notice(text));
+                });
+            }
+            Effect::Reset(lab) => {
+                let tx = self.tx.clone();
+                let root = self.ws.root.clone();
+                let Ok(info) = self.ws.course.lab(&lab).cloned() else {
+                    return;
+                };
+                std::thread::spawn(move || {
+                    let result = ninety_grader::release::reset_files(&root, &info.dir, &info.files)
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Message::ResetDone(lab, result));
+                });
+            }
+        }
+    }
+}

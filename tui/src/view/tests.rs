@@ -1,0 +1,150 @@
+//! Widget tests against a `Buffer`, and whole-screen snapshots with `TestBackend`.
+
+use crate::app::Message;
+use crate::app::tests::{app, check, report};
+use crate::view::buffer_text;
+use ninety_grader::cargo::GradeOutcome;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::widgets::Widget;
+
+fn render(app: &crate::app::App, width: u16, height: u16) -> String {
+    let mut buf = Buffer::empty(Rect::new(0, 0, width, height));
+    app.render(buf.area, &mut buf);
+    buffer_text(&buf)
+}
+
+fn screen(app: &crate::app::App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| f.render_widget(app, f.area())).unwrap();
+    buffer_text(terminal.backend().buffer())
+}
+
+fn graded_app() -> crate::app::App {
+    let mut app = app();
+    app.labs.get_mut("frame").unwrap().instructions = crate::markdown::render(
+        "# Frame\n\nTurn the product goal into a spec.\n\n1. Fill in `spec.toml`.\n2. Write `validate`.\n",
+    );
+    app.update(Message::Open);
+    app.update(Message::Grade);
+    app.update(Message::GradeFinished(
+        "frame".into(),
+        GradeOutcome::Graded {
+            report: report(vec![
+                check("spec.loads", true, 2),
+                check("validate.names_the_field", false, 4),
+                check("cost.totals", false, 3),
+            ]),
+            output: String::new(),
+        },
+    ));
+    app
+}
+
+#[test]
+fn tiny_and_empty_areas_do_not_panic() {
+    let app = graded_app();
+    for (w, h) in [(0, 0), (1, 1), (10, 3), (39, 9), (40, 10), (41, 11)] {
+        let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
+        (&app).render(buf.area, &mut buf);
+    }
+    assert!(render(&app, 20, 5).contains("larger"));
+}
+
+#[test]
+fn the_map_shows_every_stage_with_status_and_points() {
+    let mut app = app();
+    app.labs.get_mut("frame").unwrap().progress = crate::state::Progress::Failing {
+        points: 7,
+        max_points: 28,
+    };
+    let text = render(&app, 80, 24);
+    assert!(
+        text.contains("frame") && text.contains("failing") && text.contains("7/28"),
+        "{text}"
+    );
+    assert!(
+        text.contains("gather") && text.contains("coming later"),
+        "{text}"
+    );
+    assert!(text.contains("corpus: mini · 300 messages"), "{text}");
+}
+
+#[test]
+fn the_lab_view_shows_checks_points_and_the_hint_on_demand() {
+    let mut app = graded_app();
+    let text = render(&app, 100, 30);
+    assert!(text.contains("Checks 2/9 pts"), "{text}");
+    assert!(
+        text.contains("✓ spec.loads") && text.contains("✗ cost.totals"),
+        "{text}"
+    );
+    assert!(text.contains("Press h for a hint."), "{text}");
+    assert!(
+        !text.contains("hint for validate.names_the_field"),
+        "{text}"
+    );
+    app.update(Message::ToggleHint);
+    let text = render(&app, 100, 30);
+    assert!(
+        text.contains("Hint: hint for validate.names_the_field"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_build_error_fills_the_output_pane() {
+    let mut app = graded_app();
+    app.update(Message::Grade);
+    app.update(Message::GradeFinished(
+        "frame".into(),
+        GradeOutcome::BuildFailed {
+            output: "error[E0308]: mismatched types\n --> labs/frame/src/metrics.rs:44:9".into(),
+        },
+    ));
+    let text = render(&app, 80, 24);
+    assert!(
+        text.contains("Build failed") && text.contains("E0308"),
+        "{text}"
+    );
+}
+
+#[test]
+fn snapshot_course_map_80x24() {
+    let mut app = app();
+    app.labs.get_mut("frame").unwrap().progress = crate::state::Progress::Failing {
+        points: 7,
+        max_points: 28,
+    };
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn snapshot_lab_view_80x24() {
+    let app = graded_app();
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn snapshot_lab_view_with_hint_120x30() {
+    let mut app = graded_app();
+    app.update(Message::ToggleHint);
+    insta::assert_snapshot!(screen(&app, 120, 30));
+}
+
+#[test]
+fn snapshot_help_overlay_80x24() {
+    let mut app = graded_app();
+    app.update(Message::ToggleHelp);
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn snapshot_reset_question_80x24() {
+    let mut app = graded_app();
+    app.learner_workspace = true;
+    app.update(Message::AskReset);
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}

@@ -1,0 +1,58 @@
+//! The workspace the binary works in: its root, its data directory, its course.
+
+use anyhow::{Context, Result, anyhow};
+use ninety_grader::course::{self, Course};
+use ninety_kit::DataHome;
+use std::path::{Path, PathBuf};
+
+/// A Ninety workspace: an instructor repository or a learner workspace.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    /// The folder holding `course.toml`.
+    pub root: PathBuf,
+    /// The data directory (`.ninety/` or `$NINETY_HOME`).
+    pub home: DataHome,
+    /// The course, read from `course.toml` and the labs' `lab.toml`.
+    pub course: Course,
+}
+
+impl Workspace {
+    /// Finds the workspace at or above `start` (or at `explicit` when given)
+    /// and reads its course.
+    pub fn discover(explicit: Option<&Path>, start: &Path) -> Result<Self> {
+        let root = match explicit {
+            Some(dir) => {
+                if !dir.join(course::COURSE_FILE).is_file() {
+                    return Err(anyhow!(
+                        "`{}` is not a Ninety workspace: it has no {}",
+                        dir.display(),
+                        course::COURSE_FILE
+                    ));
+                }
+                dir.to_path_buf()
+            }
+            None => course::find_root(start).ok_or_else(|| {
+                anyhow!(
+                    "no Ninety workspace here: no {} in `{}` or any folder above it; cd into the course, or make one with `ninety init DIR`",
+                    course::COURSE_FILE,
+                    start.display()
+                )
+            })?,
+        };
+        let course = Course::load(&root).context("reading the course")?;
+        let home = DataHome::resolve(&root);
+        Ok(Self { root, home, course })
+    }
+
+    /// Whether this is a learner workspace made by `ninety init`.
+    pub fn is_learner(&self) -> bool {
+        self.root
+            .join(ninety_grader::release::RELEASE_FILE)
+            .exists()
+    }
+
+    /// The book's folder.
+    pub fn book_dir(&self) -> PathBuf {
+        self.root.join("book")
+    }
+}
