@@ -53,8 +53,13 @@ pub fn grade(root: &Path, lab: &str, grades_dir: &Path) -> std::io::Result<Grade
     grade_in(root, lab, grades_dir, None)
 }
 
-/// [`grade`], building in `target_dir` unless `CARGO_TARGET_DIR` is already set.
-pub fn grade_in(root: &Path, lab: &str, grades_dir: &Path, target_dir: Option<&Path>) -> std::io::Result<GradeOutcome> {
+/// [`grade`], building in `target_dir` when given (whatever `CARGO_TARGET_DIR` says).
+pub fn grade_in(
+    root: &Path,
+    lab: &str,
+    grades_dir: &Path,
+    target_dir: Option<&Path>,
+) -> std::io::Result<GradeOutcome> {
     std::fs::create_dir_all(grades_dir)?;
     let report_path = GradeReport::json_path(grades_dir, lab);
     match std::fs::remove_file(&report_path) {
@@ -63,9 +68,7 @@ pub fn grade_in(root: &Path, lab: &str, grades_dir: &Path, target_dir: Option<&P
         Err(e) => return Err(e),
     }
     let mut cmd = grade_command(root, lab, grades_dir);
-    if let Some(dir) = target_dir
-        && std::env::var_os("CARGO_TARGET_DIR").is_none()
-    {
+    if let Some(dir) = target_dir {
         cmd.env("CARGO_TARGET_DIR", dir);
     }
     let out = cmd.output()?;

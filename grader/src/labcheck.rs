@@ -76,10 +76,17 @@ pub fn check_labs(
         let starter_dir = scratch.join("grades-starter");
         let solution_dir = scratch.join("grades-solution");
         progress(&format!("{}: grading the starter", lab.name));
-        // The starter builds in a target folder that outlives the scratch
-        // workspace, so its dependencies compile once, not on every check.
+        // The starter builds in a target folder of its own that outlives the
+        // scratch workspace: its dependencies compile once, not on every
+        // check, and its artifacts never mix with the solution's (the two
+        // workspaces hold the same packages at the same relative paths).
         let starter_target = scratch.join("target");
-        let starter = match cargo::grade_in(&starter_root, &lab.name, &starter_dir, Some(&starter_target))? {
+        let starter = match cargo::grade_in(
+            &starter_root,
+            &lab.name,
+            &starter_dir,
+            Some(&starter_target),
+        )? {
             GradeOutcome::Graded { report, .. } => Some(report),
             GradeOutcome::BuildFailed { output } => {
                 problems.push(format!(

@@ -115,7 +115,11 @@ pub fn source_files(root: &Path) -> Result<Vec<PathBuf>, ReleaseError> {
     files.retain(|p| !NOT_RELEASED.iter().any(|skip| p.starts_with(skip)));
     // Data folders (`.ninety`, or one a test named through NINETY_HOME) are
     // never part of a release.
-    files.retain(|p| !p.components().next().is_some_and(|c| c.as_os_str().to_string_lossy().starts_with(".ninety")));
+    files.retain(|p| {
+        !p.components()
+            .next()
+            .is_some_and(|c| c.as_os_str().to_string_lossy().starts_with(".ninety"))
+    });
     files.sort();
     Ok(files)
 }

@@ -97,6 +97,9 @@ pub enum LabCommand {
     Check {
         /// Labs to check (default: all).
         labs: Vec<String>,
+        /// Where to release the starter and build it (default: target/ninety/labcheck).
+        #[arg(long, value_name = "DIR")]
+        scratch: Option<PathBuf>,
     },
 }
 
@@ -165,8 +168,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             command: LabCommand::List { json },
         }) => lab_list(&workspace(root)?, json),
         Some(Command::Lab {
-            command: LabCommand::Check { labs },
-        }) => lab_check(&workspace(root)?, &labs),
+            command: LabCommand::Check { labs, scratch },
+        }) => lab_check(&workspace(root)?, &labs, scratch),
         Some(Command::Book { command }) => book(&workspace(root)?, command),
         Some(Command::Run {
             stage,
@@ -343,13 +346,13 @@ fn lab_list(ws: &Workspace, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn lab_check(ws: &Workspace, labs: &[String]) -> Result<ExitCode> {
+fn lab_check(ws: &Workspace, labs: &[String], scratch: Option<PathBuf>) -> Result<ExitCode> {
     if ws.is_learner() {
         return Err(anyhow!(
             "this is a learner workspace: its solutions are todo!()s, so there is nothing to prove; run `ninety lab check` in the instructor repository"
         ));
     }
-    let scratch = labcheck::default_scratch(&ws.root);
+    let scratch = scratch.unwrap_or_else(|| labcheck::default_scratch(&ws.root));
     let verdicts = labcheck::check_labs(&ws.root, labs, &scratch, |step| {
         eprintln!("lab check: {step}")
     })?;

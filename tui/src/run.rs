@@ -93,11 +93,7 @@ pub fn run(ws: &Workspace, options: &RunOptions) -> Result<Value> {
                     bar.suspend(|| eprintln!("{message}"));
                 }
             }
-            Event::Metric { name, value, .. } => {
-                if !options.json {
-                    bar.suspend(|| eprintln!("{name} = {value}"));
-                }
-            }
+            Event::Metric { .. } => {}
             Event::Summary { data, .. } => summary = Some(data),
             Event::Error { message, .. } => failure = Some(message),
             Event::Started { .. } | Event::Finished { .. } => {}

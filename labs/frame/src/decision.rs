@@ -30,7 +30,10 @@ impl Costs {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(tag = "verdict", rename_all = "snake_case")]
 pub enum Verdict {
-    /// It sent at most the allowed share of ham to spam, on enough ham to tell.
+    /// It sent at most the allowed share of ham to spam, on at least the ham
+    /// the rule of three asks for. A first gate, not a proof: with some ham
+    /// flagged, the true rate can still be above the maximum; the evaluate
+    /// lab puts a confidence bound on it.
     Meets {
         /// The observed share of ham sent to spam.
         ham_flagged_rate: f64,

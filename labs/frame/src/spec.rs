@@ -220,7 +220,8 @@ impl ProblemSpec {
     /// - `labels.spam` and `labels.ham` each have at least five words;
     /// - every cost is a finite number, zero or more;
     /// - `costs.false_positive` is greater than `costs.false_negative`:
-    ///   losing a real email is worse than seeing a spam;
+    ///   losing a real email is worse than seeing a spam (report it on
+    ///   `costs.false_positive`, the number that is too low);
     /// - `metric.max_ham_flagged_rate` is above 0 and at most 0.01;
     /// - `metric.optimise` is not `accuracy` (with rare spam, a filter that
     ///   flags nothing looks accurate);

@@ -12,14 +12,17 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     Lab::new("frame")
-        .check(Check::new("spec.loads", 2, spec_loads).hint(
-            "fill in every TODO in labs/frame/spec.toml; the error names the field that is missing or wrong",
+        .check(Check::new("spec.parses", 2, spec_parses).hint(
+            "fill in every TODO in labs/frame/spec.toml; the error names the field that is missing or has the wrong type",
         ))
         .check(Check::new("spec.costs_follow_goal", 2, spec_costs_follow_goal).hint(
             "the goal says never lose a real email: a ham sent to spam should cost far more (10x or more) than a spam seen",
         ))
         .check(Check::new("spec.constraint_bounds_lost_mail", 2, spec_constraint).hint(
             "max_ham_flagged_rate must be small (at most 1 in 100) and above 0, and the metric must not be accuracy",
+        ))
+        .check(Check::new("spec.passes_validation", 1, spec_valid).hint(
+            "ProblemSpec::load parses spec.toml and then runs your validate(); every problem it lists names a field to fix",
         ))
         .check(Check::new("validate.accepts_a_sound_spec", 1, validate_accepts).hint(
             "ProblemSpec::validate must return no problems for a spec that follows every rule",
@@ -108,20 +111,28 @@ fn assert_rate(name: &str, got: Option<f64>, want: Option<f64>) {
     assert!(same, "{name}: expected {want:?}, got {got:?}");
 }
 
+/// The learner's spec, parsed but not validated, so these checks do not
+/// wait on `validate` being written.
 fn learner_spec() -> Result<ProblemSpec, String> {
-    ProblemSpec::load(&lab_frame::default_spec_path()).map_err(|e| e.to_string())
+    let path = lab_frame::default_spec_path();
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    ProblemSpec::parse(&text, &path).map_err(|e| e.to_string())
 }
 
-fn spec_loads() -> Result<(), String> {
+fn spec_parses() -> Result<(), String> {
     learner_spec().map(|_| ())
+}
+
+fn spec_valid() -> Result<(), String> {
+    ProblemSpec::load(&lab_frame::default_spec_path()).map(|_| ()).map_err(|e| e.to_string())
 }
 
 fn spec_costs_follow_goal() -> Result<(), String> {
     let spec = learner_spec()?;
     let c = spec.costs;
-    if c.false_positive < 10.0 * c.false_negative {
+    if !(c.false_negative > 0.0 && c.false_positive >= 10.0 * c.false_negative) {
         return Err(format!(
-            "a lost real email costs {} and a spam seen costs {}: that is less than 10 times, so the goal's \"never lose a real email\" is not in the numbers",
+            "a lost real email costs {} and a spam seen costs {}: a spam seen must cost something, and a lost email at least 10 times as much, or the goal's \"never lose a real email\" is not in the numbers",
             c.false_positive, c.false_negative
         ));
     }
@@ -132,26 +143,12 @@ fn spec_constraint() -> Result<(), String> {
     let spec = learner_spec()?;
     let rate = spec.metric.max_ham_flagged_rate;
     if !(rate > 0.0 && rate <= 0.01) {
-        return Err(format!(
-            "max_ham_flagged_rate is {rate}; expected above 0 and at most 0.01"
-        ));
+        return Err(format!("max_ham_flagged_rate is {rate}; expected above 0 and at most 0.01"));
     }
     if spec.metric.optimise == Metric::Accuracy {
         return Err("optimising accuracy rewards flagging nothing when spam is rare".into());
     }
-    // A filter that loses 2% of real mail must be rejected by this spec.
-    let lossy = Confusion {
-        spam_caught: 900,
-        spam_missed: 100,
-        ham_flagged: 100,
-        ham_passed: 4900,
-    };
-    match spec.metric.judge(&lossy) {
-        Verdict::Violates { .. } => Ok(()),
-        other => Err(format!(
-            "a filter losing 2% of real mail got {other:?}; it must be Violates"
-        )),
-    }
+    Ok(())
 }
 
 fn validate_accepts() -> Result<(), String> {

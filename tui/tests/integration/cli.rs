@@ -1,6 +1,6 @@
 //! The command line, run as a learner or an instructor would run it.
 
-use crate::support::{copy_repo, ninety, text};
+use crate::support::{copy_repo, exclusive, ninety, text};
 use std::path::Path;
 
 #[test]
@@ -25,7 +25,11 @@ fn help_fits_on_one_screen_for_every_command() {
         let help = text(&out);
         assert!(out.status.success(), "{args:?}: {help}");
         let lines = help.lines().count();
-        assert!(lines <= 40, "`ninety {}` prints {lines} lines; keep help to one screen", args.join(" "));
+        assert!(
+            lines <= 40,
+            "`ninety {}` prints {lines} lines; keep help to one screen",
+            args.join(" ")
+        );
         assert!(help.contains("Usage:"), "{help}");
     }
 }
@@ -36,7 +40,10 @@ fn lab_list_and_data_list_describe_the_workspace() {
     let out = ninety(&root, &["lab", "list"]);
     let listing = text(&out);
     assert!(out.status.success(), "{listing}");
-    assert!(listing.contains("frame") && listing.contains("gather") && listing.contains("not written"), "{listing}");
+    assert!(
+        listing.contains("frame") && listing.contains("gather") && listing.contains("not written"),
+        "{listing}"
+    );
 
     let out = ninety(&root, &["data", "list", "--json"]);
     assert!(out.status.success(), "{}", text(&out));
@@ -44,7 +51,12 @@ fn lab_list_and_data_list_describe_the_workspace() {
     let mini = &corpora.as_array().unwrap()[0];
     assert_eq!(mini["name"], "mini");
     assert!(mini["messages"].as_u64().unwrap() >= 200, "{mini}");
-    assert!(corpora[1]["how_to_get"].as_str().unwrap().contains("npm pack"));
+    assert!(
+        corpora[1]["how_to_get"]
+            .as_str()
+            .unwrap()
+            .contains("npm pack")
+    );
 }
 
 #[test]
@@ -53,11 +65,15 @@ fn outside_a_workspace_the_error_says_what_to_do() {
     let out = ninety(dir.path(), &["lab", "list"]);
     assert_eq!(out.status.code(), Some(2));
     let msg = text(&out);
-    assert!(msg.contains("no Ninety workspace here") && msg.contains("ninety init"), "{msg}");
+    assert!(
+        msg.contains("no Ninety workspace here") && msg.contains("ninety init"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn a_corrupt_state_file_does_not_stop_the_cli() {
+    let _serial = exclusive();
     let copy = copy_repo();
     let home = copy.path().join(".ninety-test");
     std::fs::create_dir_all(&home).unwrap();
@@ -69,22 +85,36 @@ fn a_corrupt_state_file_does_not_stop_the_cli() {
 
 #[test]
 fn init_writes_a_learner_workspace_that_fails_with_hints() {
+    let _serial = exclusive();
     let copy = copy_repo();
     let learner = copy.path().join("learner");
     let out = ninety(copy.path(), &["init", learner.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out));
 
     let lib = std::fs::read_to_string(learner.join("labs/frame/src/metrics.rs")).unwrap();
-    assert!(lib.contains("todo!(\"divide the ham sent to spam by all the ham"), "{lib}");
+    assert!(
+        lib.contains("todo!(\"divide the ham sent to spam by all the ham"),
+        "{lib}"
+    );
     assert!(!lib.contains("BEGIN SOLUTION"));
     let tests = std::fs::read_to_string(learner.join("labs/frame/tests/grade.rs")).unwrap();
     assert!(!tests.contains("hidden."), "hidden checks must be removed");
     let spec = std::fs::read_to_string(learner.join("labs/frame/spec.toml")).unwrap();
-    assert!(spec.contains("# TODO:") && !spec.contains("false_positive = 60"), "{spec}");
+    assert!(
+        spec.contains("# TODO:") && !spec.contains("false_positive = 60"),
+        "{spec}"
+    );
     let manifest = std::fs::read_to_string(learner.join("ninety-release.toml")).unwrap();
-    assert!(manifest.contains("\"labs/frame/tests/grade.rs\" = \""), "{manifest}");
+    assert!(
+        manifest.contains("\"labs/frame/tests/grade.rs\" = \""),
+        "{manifest}"
+    );
     assert!(!learner.join(".ci").exists());
-    let tag = std::process::Command::new("git").args(["tag", "--list"]).current_dir(&learner).output().unwrap();
+    let tag = std::process::Command::new("git")
+        .args(["tag", "--list"])
+        .current_dir(&learner)
+        .output()
+        .unwrap();
     assert_eq!(String::from_utf8_lossy(&tag.stdout).trim(), "starter");
 
     // Grading the starter fails every check and shows the hints.
@@ -92,7 +122,10 @@ fn init_writes_a_learner_workspace_that_fails_with_hints() {
     let report = text(&out);
     assert_eq!(out.status.code(), Some(1), "{report}");
     assert!(report.contains("frame: 0/"), "{report}");
-    assert!(report.contains("hint: fill in every TODO in labs/frame/spec.toml"), "{report}");
+    assert!(
+        report.contains("hint: fill in every TODO in labs/frame/spec.toml"),
+        "{report}"
+    );
     assert!(report.contains("todo!()"), "{report}");
 
     // `lab check` refuses to run in a learner workspace.
@@ -108,19 +141,26 @@ fn init_writes_a_learner_workspace_that_fails_with_hints() {
 
 #[test]
 fn grade_passes_on_the_solution_and_records_progress() {
+    let _serial = exclusive();
     let copy = copy_repo();
     let out = ninety(copy.path(), &["grade", "frame"]);
     let report = text(&out);
     assert!(out.status.success(), "{report}");
-    assert!(report.contains("✓ spec.loads"), "{report}");
+    assert!(report.contains("✓ spec.parses"), "{report}");
     let list = text(&ninety(copy.path(), &["lab", "list"]));
     assert!(list.contains("passed"), "{list}");
 }
 
 #[test]
 fn lab_check_proves_the_lab_and_catches_a_check_that_passes_on_the_starter() {
+    let _serial = exclusive();
     let copy = copy_repo();
-    let out = ninety(copy.path(), &["lab", "check", "frame"]);
+    let scratch = crate::support::shared_target().join("labcheck");
+    let scratch = scratch.to_str().unwrap();
+    let out = ninety(
+        copy.path(),
+        &["lab", "check", "frame", "--scratch", scratch],
+    );
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("✓ frame: starter 0/"), "{}", text(&out));
 
@@ -133,22 +173,39 @@ fn lab_check_proves_the_lab_and_catches_a_check_that_passes_on_the_starter() {
     );
     assert_ne!(weakened, original);
     std::fs::write(&grade, weakened).unwrap();
-    let out = ninety(copy.path(), &["lab", "check", "frame"]);
+    let out = ninety(
+        copy.path(),
+        &["lab", "check", "frame", "--scratch", scratch],
+    );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(text(&out).contains("`metrics.confusion_counts` passes on the unsolved starter"), "{}", text(&out));
+    assert!(
+        text(&out).contains("`metrics.confusion_counts` passes on the unsolved starter"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
 fn malformed_markers_are_reported_with_file_and_line() {
+    let _serial = exclusive();
     let copy = copy_repo();
     let path = copy.path().join("labs/frame/src/latency.rs");
     let text_before = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, text_before.replacen("    // END SOLUTION\n", "", 1)).unwrap();
-    let out = ninety(copy.path(), &["init", copy.path().join("learner").to_str().unwrap()]);
+    let out = ninety(
+        copy.path(),
+        &["init", copy.path().join("learner").to_str().unwrap()],
+    );
     assert_eq!(out.status.code(), Some(2));
     let msg = text(&out);
-    assert!(msg.contains("labs/frame/src/latency.rs:") && msg.contains("never closed"), "{msg}");
-    assert!(!copy.path().join("learner").exists(), "nothing is written when markers are bad");
+    assert!(
+        msg.contains("labs/frame/src/latency.rs:") && msg.contains("never closed"),
+        "{msg}"
+    );
+    assert!(
+        !copy.path().join("learner").exists(),
+        "nothing is written when markers are bad"
+    );
 
     let out = ninety(copy.path(), &["lab", "check", "frame"]);
     assert_ne!(out.status.code(), Some(0));
@@ -157,28 +214,48 @@ fn malformed_markers_are_reported_with_file_and_line() {
 
 #[test]
 fn run_frame_reports_json_and_names_a_bad_spec_field() {
+    let _serial = exclusive();
     let copy = copy_repo();
     let out = ninety(copy.path(), &["run", "frame", "--json"]);
     assert!(out.status.success(), "{}", text(&out));
-    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("--json prints one JSON object");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("--json prints one JSON object");
     assert_eq!(summary["stage"], "frame");
     let c = &summary["confusion"];
-    let counted: u64 = ["spam_caught", "spam_missed", "ham_flagged", "ham_passed"].iter().map(|k| c[k].as_u64().unwrap()).sum();
+    let counted: u64 = ["spam_caught", "spam_missed", "ham_flagged", "ham_passed"]
+        .iter()
+        .map(|k| c[k].as_u64().unwrap())
+        .sum();
     assert_eq!(counted, summary["corpus"]["messages"].as_u64().unwrap());
-    assert!(summary["constraint"]["verdict"]["verdict"].is_string(), "{summary}");
+    assert!(
+        summary["constraint"]["verdict"]["verdict"].is_string(),
+        "{summary}"
+    );
     assert!(summary["seconds"].as_f64().is_some());
     let manifest = std::path::PathBuf::from(summary["artifact"].as_str().unwrap());
-    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(manifest).unwrap()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(manifest).unwrap()).unwrap();
     assert_eq!(manifest["inputs"].as_array().unwrap().len(), 2);
 
     // A spec with a cost of the wrong type: the error names the field.
     let spec = copy.path().join("labs/frame/spec.toml");
     let good = std::fs::read_to_string(&spec).unwrap();
-    std::fs::write(&spec, good.replace("false_negative = 0.25", "false_negative = \"cheap\"")).unwrap();
+    std::fs::write(
+        &spec,
+        good.replace("false_negative = 0.25", "false_negative = \"cheap\""),
+    )
+    .unwrap();
     let out = ninety(copy.path(), &["run", "frame"]);
     assert_ne!(out.status.code(), Some(0));
     let msg = text(&out);
-    assert!(msg.contains("false_negative") && msg.contains("spec.toml"), "{msg}");
+    assert!(
+        msg.contains("false_negative") && msg.contains("spec.toml"),
+        "{msg}"
+    );
     // The earlier artifact is still there.
-    assert!(copy.path().join(".ninety-test/artifacts/frame/baseline/summary.json").exists());
+    assert!(
+        copy.path()
+            .join(".ninety-test/artifacts/frame/baseline/summary.json")
+            .exists()
+    );
 }

@@ -1,7 +1,7 @@
 //! The workbench in a real terminal: tmux runs it, keys go in with
 //! `send-keys`, and the screen comes back with `capture-pane`.
 
-use crate::support::{copy_repo, shared_target};
+use crate::support::{copy_repo, exclusive, shared_target};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -22,7 +22,10 @@ fn wait_for(session: &str, needle: &str, limit: Duration) -> String {
         if screen.contains(needle) {
             return screen;
         }
-        assert!(start.elapsed() < limit, "`{needle}` did not appear within {limit:?}; the screen:\n{screen}");
+        assert!(
+            start.elapsed() < limit,
+            "`{needle}` did not appear within {limit:?}; the screen:\n{screen}"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
 }
@@ -31,17 +34,23 @@ struct Session(String);
 
 impl Drop for Session {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["kill-session", "-t", &self.0]).output();
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.0])
+            .output();
     }
 }
 
 #[test]
 fn the_workbench_grades_the_frame_lab_in_a_real_terminal() {
     if Command::new("tmux").arg("-V").output().is_err() {
-        assert!(std::env::var_os("CI").is_none(), "tmux is required in CI (.ci/run installs it)");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "tmux is required in CI (.ci/run installs it)"
+        );
         eprintln!("skipping: tmux is not installed");
         return;
     }
+    let _serial = exclusive();
     let copy = copy_repo();
     let session = Session(format!("ninety-e2e-{}", std::process::id()));
     let home = copy.path().join(".ninety-test");
@@ -52,20 +61,37 @@ fn the_workbench_grades_the_frame_lab_in_a_real_terminal() {
         shared_target().display(),
         env!("CARGO_BIN_EXE_ninety")
     );
-    tmux(&["new-session", "-d", "-s", &session.0, "-x", "80", "-y", "24", &shell]);
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session.0,
+        "-x",
+        "80",
+        "-y",
+        "24",
+        &shell,
+    ]);
     let map = wait_for(&session.0, "Course map", Duration::from_secs(20));
-    assert!(map.contains("frame") && map.contains("not started"), "{map}");
+    assert!(
+        map.contains("frame") && map.contains("not started"),
+        "{map}"
+    );
     assert!(map.contains("corpus: mini"), "{map}");
 
     tmux(&["send-keys", "-t", &session.0, "?"]);
-    wait_for(&session.0, "Any key closes this help", Duration::from_secs(5));
+    wait_for(
+        &session.0,
+        "Any key closes this help",
+        Duration::from_secs(5),
+    );
     tmux(&["send-keys", "-t", &session.0, "Escape"]);
 
     tmux(&["send-keys", "-t", &session.0, "Enter"]);
     wait_for(&session.0, "Instructions", Duration::from_secs(5));
     tmux(&["send-keys", "-t", &session.0, "g"]);
     let graded = wait_for(&session.0, "all checks pass", Duration::from_secs(300));
-    assert!(graded.contains("✓ spec.loads"), "{graded}");
+    assert!(graded.contains("✓ spec.parses"), "{graded}");
 
     // Watch mode: saving a lab file grades again, and a compile error is
     // shown in the output pane while the workbench keeps running.
@@ -92,7 +118,11 @@ fn the_workbench_grades_the_frame_lab_in_a_real_terminal() {
     let start = Instant::now();
     let state = home.join("state.json");
     while !std::fs::read_to_string(&state).is_ok_and(|s| s.contains("passed")) {
-        assert!(start.elapsed() < Duration::from_secs(10), "state not saved at {}", state.display());
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "state not saved at {}",
+            state.display()
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     assert!(Path::new(&state).exists());

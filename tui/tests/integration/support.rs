@@ -5,7 +5,10 @@ use std::process::{Command, Output};
 
 /// The repository these tests were built from.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// A target folder shared by every copy, apart from the main one (so the
@@ -15,11 +18,27 @@ pub fn shared_target() -> PathBuf {
     repo_root().join("target").join("ninety").join("it-target")
 }
 
+/// Serialises the tests that build in the shared target folder.
+///
+/// Every copy has the same packages at the same relative paths, so cargo
+/// gives their artifacts the same names and decides freshness by comparing
+/// the sources' modification times with the artifacts'. Run one after
+/// another, each copy's files are newer than the last build and everything
+/// rebuilds as it should; run side by side, one copy could be handed
+/// another's test binary.
+pub fn exclusive() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// A fresh copy of the repository's source files (what git tracks or would
-/// track), in a temporary folder.
+/// track), in a temporary folder. Hold [`exclusive`] while using it.
 pub fn copy_repo() -> tempfile::TempDir {
     let root = repo_root();
-    let dir = tempfile::Builder::new().prefix("ninety-it-").tempdir().unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("ninety-it-")
+        .tempdir()
+        .unwrap();
     for rel in ninety_grader::release::source_files(&root).unwrap() {
         let to = dir.path().join(&rel);
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
@@ -47,5 +66,9 @@ pub fn command(dir: &Path, args: &[&str]) -> Command {
 
 /// stdout and stderr of an output, for assertion messages.
 pub fn text(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
