@@ -547,7 +547,13 @@ impl App {
                 let apply = |v: u16| (v as i32 + delta * step).clamp(0, u16::MAX as i32) as u16;
                 match focus {
                     Focus::Instructions => {
-                        view.instructions_scroll = apply(view.instructions_scroll)
+                        // Never past the last line: wrapping only adds lines.
+                        let last = view
+                            .instructions
+                            .len()
+                            .saturating_sub(1)
+                            .min(u16::MAX as usize) as u16;
+                        view.instructions_scroll = apply(view.instructions_scroll).min(last);
                     }
                     Focus::Output => view.output_scroll = apply(view.output_scroll),
                     Focus::Checks => {
