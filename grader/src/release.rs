@@ -104,8 +104,10 @@ pub fn source_files(root: &Path) -> Result<Vec<PathBuf>, ReleaseError> {
             .into_iter()
             .filter_entry(|e| {
                 let rel = e.path().strip_prefix(root).unwrap_or(e.path());
-                !NOT_RELEASED.iter().any(|skip| rel == Path::new(skip))
-                    && !(e.depth() == 1 && e.file_name().to_string_lossy().starts_with(".ninety"))
+                let skipped = NOT_RELEASED.iter().any(|skip| rel == Path::new(skip));
+                let data_dir =
+                    e.depth() == 1 && e.file_name().to_string_lossy().starts_with(".ninety");
+                !skipped && !data_dir
             })
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file())

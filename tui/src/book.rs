@@ -74,11 +74,13 @@ pub fn serve(book_dir: &Path, port: u16, open: bool) -> Result<()> {
     })
 }
 
-/// The book's HTTP routes: the built files, with `index.html` for folders.
+/// The book's HTTP routes: the built files, `index.html` for folders, and
+/// the book's own `404.html` for anything else.
 pub fn router(out: &Path) -> axum::Router {
-    axum::Router::new().fallback_service(
-        tower_http::services::ServeDir::new(out).append_index_html_on_directories(true),
-    )
+    let files = tower_http::services::ServeDir::new(out)
+        .append_index_html_on_directories(true)
+        .not_found_service(tower_http::services::ServeFile::new(out.join("404.html")));
+    axum::Router::new().fallback_service(files)
 }
 
 fn rebuild_on_change(book_dir: &Path) -> Option<notify::RecommendedWatcher> {
@@ -317,6 +319,60 @@ fn check_include(dir: &Path, arg: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn built_book() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "index.html", "<h1>Ninety</h1>");
+        write(dir.path(), "frame.html", "<h1>Framing</h1>");
+        write(dir.path(), "404.html", "<h1>No such page</h1>");
+        dir
+    }
+
+    async fn get(router: axum::Router, uri: &str) -> (axum::http::StatusCode, String) {
+        use tower::ServiceExt;
+        let request = axum::http::Request::get(uri)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = router.oneshot(request).await.unwrap();
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    #[tokio::test]
+    async fn serves_pages_folders_and_a_real_404() {
+        let book = built_book();
+        let app = router(book.path());
+        assert_eq!(
+            get(app.clone(), "/").await,
+            (axum::http::StatusCode::OK, "<h1>Ninety</h1>".into())
+        );
+        assert_eq!(get(app.clone(), "/frame.html").await.1, "<h1>Framing</h1>");
+        let (status, body) = get(app, "/gone.html").await;
+        assert_eq!(status, axum::http::StatusCode::NOT_FOUND);
+        assert!(body.contains("No such page"));
+    }
+
+    #[tokio::test]
+    async fn answers_over_a_real_socket() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let book = built_book();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = tokio::spawn(axum::serve(listener, router(book.path())).into_future());
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        stream
+            .write_all(b"GET /frame.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).await.unwrap();
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+        assert!(response.ends_with("<h1>Framing</h1>"), "{response}");
+        server.abort();
+    }
 
     #[test]
     fn heading_ids_follow_mdbook() {

@@ -115,7 +115,8 @@ fn assert_rate(name: &str, got: Option<f64>, want: Option<f64>) {
 /// wait on `validate` being written.
 fn learner_spec() -> Result<ProblemSpec, String> {
     let path = lab_frame::default_spec_path();
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     ProblemSpec::parse(&text, &path).map_err(|e| e.to_string())
 }
 
@@ -124,7 +125,9 @@ fn spec_parses() -> Result<(), String> {
 }
 
 fn spec_valid() -> Result<(), String> {
-    ProblemSpec::load(&lab_frame::default_spec_path()).map(|_| ()).map_err(|e| e.to_string())
+    ProblemSpec::load(&lab_frame::default_spec_path())
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 fn spec_costs_follow_goal() -> Result<(), String> {
@@ -143,7 +146,9 @@ fn spec_constraint() -> Result<(), String> {
     let spec = learner_spec()?;
     let rate = spec.metric.max_ham_flagged_rate;
     if !(rate > 0.0 && rate <= 0.01) {
-        return Err(format!("max_ham_flagged_rate is {rate}; expected above 0 and at most 0.01"));
+        return Err(format!(
+            "max_ham_flagged_rate is {rate}; expected above 0 and at most 0.01"
+        ));
     }
     if spec.metric.optimise == Metric::Accuracy {
         return Err("optimising accuracy rewards flagging nothing when spam is rare".into());
@@ -450,7 +455,8 @@ fn baseline_predicts() {
 
 fn mini_corpus() -> Corpus {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/mini");
-    Corpus::open("mini", &root).unwrap_or_else(|e| panic!("the bundled mini corpus does not open: {e}"))
+    Corpus::open("mini", &root)
+        .unwrap_or_else(|e| panic!("the bundled mini corpus does not open: {e}"))
 }
 
 fn baseline_on_mini() -> Result<(), String> {

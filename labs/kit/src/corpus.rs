@@ -212,7 +212,11 @@ impl Corpus {
     /// Opens a corpus whose manifest is kept apart from its files (the real
     /// corpus's manifest lives in `datasets/spamassassin/`, its files
     /// wherever it was unpacked).
-    pub fn open_with_manifest(name: &str, root: &Path, manifest: &Path) -> Result<Self, CorpusError> {
+    pub fn open_with_manifest(
+        name: &str,
+        root: &Path,
+        manifest: &Path,
+    ) -> Result<Self, CorpusError> {
         let path = manifest.to_path_buf();
         let text = std::fs::read_to_string(&path).map_err(|source| CorpusError::Io {
             path: path.clone(),

@@ -10,13 +10,17 @@ use std::path::{Path, PathBuf};
 #[test]
 #[ignore = "needs the real corpus: set NINETY_REAL_CORPUS to the npm package's data folder"]
 fn every_real_message_matches_the_committed_manifest() {
-    let root = PathBuf::from(std::env::var_os("NINETY_REAL_CORPUS").expect("NINETY_REAL_CORPUS is set"));
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/spamassassin/manifest.tsv");
+    let root =
+        PathBuf::from(std::env::var_os("NINETY_REAL_CORPUS").expect("NINETY_REAL_CORPUS is set"));
+    let manifest =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/spamassassin/manifest.tsv");
     let corpus = Corpus::open_with_manifest("spamassassin", &root, &manifest).unwrap();
     let mut per_group: BTreeMap<(Group, u8), usize> = BTreeMap::new();
     for message in corpus.messages() {
         let message = message.unwrap_or_else(|e| panic!("{e}"));
-        *per_group.entry((message.entry.group, message.entry.period)).or_default() += 1;
+        *per_group
+            .entry((message.entry.group, message.entry.period))
+            .or_default() += 1;
     }
     assert_eq!(corpus.len(), 6046);
     assert_eq!(per_group[&(Group::EasyHam, 1)], 2500);
