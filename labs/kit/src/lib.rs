@@ -1,7 +1,8 @@
 //! The platform every Ninety lab builds on.
 //!
 //! The kit owns what the labs share and should not each reinvent: reading
-//! corpora ([`corpus`]) and bringing them in ([`import`]), finding the data
+//! corpora ([`corpus`]) and bringing them in ([`import`]), decoding mail
+//! ([`mail`]), finding the data
 //! directory ([`home`]), saving stage
 //! outputs with manifests that name their inputs by content hash
 //! ([`artifact`]), and the JSON-lines event protocol by which a pipeline
@@ -15,6 +16,7 @@ pub mod events;
 pub mod hash;
 pub mod home;
 pub mod import;
+pub mod mail;
 
 pub use corpus::{Corpus, Entry, Group, Label, RawMessage};
 pub use events::Event;
