@@ -328,8 +328,15 @@ fn git_init(dir: &Path) -> Result<(), ReleaseError> {
 }
 
 /// Restores `files` (relative to the lab folder) of a lab to their released
-/// starter, from the `starter` tag of a learner workspace at `root`.
-pub fn reset_files(root: &Path, lab_dir: &Path, files: &[String]) -> Result<(), ReleaseError> {
+/// starter, from the `starter` tag of a learner workspace at `root`. The
+/// learner's current files are first copied into `backup` (committed or
+/// not, nothing they wrote is lost); returns that folder.
+pub fn reset_files(
+    root: &Path,
+    lab_dir: &Path,
+    files: &[String],
+    backup: &Path,
+) -> Result<PathBuf, ReleaseError> {
     if !root.join(RELEASE_FILE).exists() {
         return Err(ReleaseError::Git {
             action: "reset".into(),
@@ -337,11 +344,24 @@ pub fn reset_files(root: &Path, lab_dir: &Path, files: &[String]) -> Result<(), 
             message: "this is the instructor repository (no ninety-release.toml); reset restores a learner workspace made with `ninety init`".into(),
         });
     }
+    for file in files {
+        let from = lab_dir.join(file);
+        if from.is_file() {
+            let to = backup.join(file);
+            let io = |source| ReleaseError::Io {
+                path: to.clone(),
+                source,
+            };
+            std::fs::create_dir_all(to.parent().unwrap_or(backup)).map_err(io)?;
+            std::fs::copy(&from, &to).map_err(io)?;
+        }
+    }
     let rel_dir = lab_dir.strip_prefix(root).unwrap_or(lab_dir);
     let paths: Vec<String> = files.iter().map(|f| slash_path(&rel_dir.join(f))).collect();
     let mut args = vec!["checkout", STARTER_TAG, "--"];
     args.extend(paths.iter().map(String::as_str));
-    git(root, &args)
+    git(root, &args)?;
+    Ok(backup.to_owned())
 }
 
 #[cfg(test)]
@@ -425,6 +445,29 @@ mod tests {
             "{err}"
         );
         assert!(!dest.exists());
+    }
+
+    #[test]
+    fn reset_restores_the_starter_and_keeps_a_copy_of_the_learners_work() {
+        let src = fixture();
+        let out = tempfile::tempdir().unwrap();
+        let dest = out.path().join("learner");
+        release(src.path(), &dest, &ReleaseOptions { git: true }).unwrap();
+        let lib = dest.join("labs/demo/src/lib.rs");
+        let starter = std::fs::read_to_string(&lib).unwrap();
+        std::fs::write(&lib, "pub fn f() -> u32 { 41 + 1 }\n").unwrap();
+        let backup = out.path().join("backup");
+        let files = vec!["src/lib.rs".to_owned(), "spec.toml".to_owned()];
+        reset_files(&dest, &dest.join("labs/demo"), &files, &backup).unwrap();
+        assert_eq!(std::fs::read_to_string(&lib).unwrap(), starter);
+        assert_eq!(
+            std::fs::read_to_string(backup.join("src/lib.rs")).unwrap(),
+            "pub fn f() -> u32 { 41 + 1 }\n"
+        );
+        // In the instructor repository reset refuses: the solution lives there.
+        let err =
+            reset_files(src.path(), &src.path().join("labs/demo"), &files, &backup).unwrap_err();
+        assert!(err.to_string().contains("instructor repository"), "{err}");
     }
 
     #[test]

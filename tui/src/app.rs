@@ -141,8 +141,9 @@ pub enum Message {
     FilesChanged(String),
     /// Something a worker wants the learner to read.
     Notice(String),
-    /// A lab was reset to its starter (or could not be).
-    ResetDone(String, Result<(), String>),
+    /// A lab was reset to its starter, its old files kept in the folder
+    /// named (or it could not be).
+    ResetDone(String, Result<String, String>),
 }
 
 /// Work `update` asks the terminal loop to do.
@@ -437,7 +438,7 @@ impl App {
                 vec![]
             }
             Message::ResetDone(lab, result) => match result {
-                Ok(()) => {
+                Ok(backup) => {
                     if let Some(view) = self.lab_mut(&lab) {
                         view.progress = Progress::NotStarted;
                         view.report = None;
@@ -445,7 +446,7 @@ impl App {
                         view.selected = 0;
                     }
                     self.flash = Some(format!(
-                        "{lab} is back to its starter. Your old version is in git history."
+                        "{lab} is back to its starter; your version is saved in {backup}"
                     ));
                     vec![Effect::SaveState]
                 }

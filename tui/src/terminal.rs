@@ -159,9 +159,14 @@ impl Runtime {
                 let Ok(info) = self.ws.course.lab(&lab).cloned() else {
                     return;
                 };
+                let backups = self.ws.home.root().join("backups");
                 std::thread::spawn(move || {
-                    let result = ninety_grader::release::reset_files(&root, &info.dir, &info.files)
-                        .map_err(|e| e.to_string());
+                    let stamp = ninety_kit::artifact::now_rfc3339().replace(':', "-");
+                    let backup = backups.join(format!("{lab}-{stamp}"));
+                    let result =
+                        ninety_grader::release::reset_files(&root, &info.dir, &info.files, &backup)
+                            .map(|dir| dir.display().to_string())
+                            .map_err(|e| e.to_string());
                     let _ = tx.send(Message::ResetDone(lab, result));
                 });
             }

@@ -242,7 +242,10 @@ fn reset_asks_first_and_only_in_a_learner_workspace() {
         max_points: 5,
     };
     assert_eq!(
-        app.update(Message::ResetDone("frame".into(), Ok(()))),
+        app.update(Message::ResetDone(
+            "frame".into(),
+            Ok("/w/.ninety/backups/frame-1".into())
+        )),
         vec![Effect::SaveState]
     );
     assert_eq!(app.labs["frame"].progress, Progress::NotStarted);

@@ -70,7 +70,7 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
                 ),
                 Line::default(),
                 Line::from(
-                    "The lab's files go back to how they were released. Your current version stays in git history (git log).",
+                    "The lab's files go back to how they were released. A copy of your current files is kept in .ninety/backups/.",
                 ),
                 Line::default(),
                 Line::from(vec![
