@@ -86,8 +86,31 @@ pub fn outcome_from(grades_dir: &Path, lab: &str, output: String) -> GradeOutcom
 }
 
 /// The interesting part of cargo's output when a build failed: the compiler's
-/// diagnostics without the `Compiling …` progress lines.
+/// diagnostics without the `Compiling …` progress lines, and, when there are
+/// errors, the errors alone (a starter's many warnings would bury them).
 pub fn build_errors(output: &str) -> String {
+    let all = without_progress(output);
+    let mut blocks: Vec<Vec<&str>> = Vec::new();
+    for line in all.lines() {
+        let starts = line.starts_with("error") || line.starts_with("warning");
+        match blocks.last_mut() {
+            Some(block) if !starts => block.push(line),
+            _ => blocks.push(vec![line]),
+        }
+    }
+    let errors: Vec<String> = blocks
+        .iter()
+        .filter(|b| b[0].starts_with("error"))
+        .map(|b| b.join("\n").trim_end().to_owned())
+        .collect();
+    if errors.is_empty() {
+        all
+    } else {
+        errors.join("\n\n")
+    }
+}
+
+fn without_progress(output: &str) -> String {
     let kept: Vec<&str> = output
         .lines()
         .filter(|line| {
@@ -127,6 +150,15 @@ mod tests {
                 .any(|(k, v)| *k == GRADES_DIR_ENV && v.map(|v| v == "/g").unwrap_or(false))
         );
         assert_eq!(cmd.get_current_dir(), Some(Path::new("/w")));
+    }
+
+    #[test]
+    fn errors_come_without_the_warnings_around_them() {
+        let out = "warning: unused variable: `x`\n --> src/a.rs:1:1\n\nerror[E0425]: cannot find value `y`\n --> src/b.rs:2:2\n  |\n\nwarning: 3 warnings emitted\nerror: could not compile `lab-x`\n";
+        assert_eq!(
+            build_errors(out),
+            "error[E0425]: cannot find value `y`\n --> src/b.rs:2:2\n  |\n\nerror: could not compile `lab-x`"
+        );
     }
 
     #[test]

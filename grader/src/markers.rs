@@ -246,7 +246,11 @@ pub fn starter(text: &str, regions: &[Region], syntax: Syntax) -> String {
                 if region.kind == Kind::Solution {
                     let hint = region.hint.as_deref().unwrap_or("write this part");
                     match syntax {
-                        Syntax::Rust => out.push_str(&format!("{indent}todo!({hint:?})\n")),
+                        Syntax::Rust => {
+                            // todo! takes a format string: braces in a hint are literal.
+                            let literal = hint.replace('{', "{{").replace('}', "}}");
+                            out.push_str(&format!("{indent}todo!({literal:?})\n"));
+                        }
                         Syntax::Hash => out.push_str(&format!("{indent}# TODO: {hint}\n")),
                     }
                 }
@@ -322,6 +326,17 @@ pub fn double(x: u32) -> u32 {
         let out = starter(text, &regions, Syntax::Rust);
         assert!(out.contains(r#"todo!("say \"hi\"")"#), "{out}");
         assert!(!out.ends_with('\n'));
+    }
+
+    #[test]
+    fn braces_in_hints_stay_literal() {
+        let text = "fn f() {\n    // BEGIN SOLUTION: count chars equal to '\\u{FFFD}' in {text}\n    1\n    // END SOLUTION\n}\n";
+        let regions = scan_rs(text, Role::Learner).unwrap();
+        let out = starter(text, &regions, Syntax::Rust);
+        assert!(
+            out.contains(r#"todo!("count chars equal to '\\u{{FFFD}}' in {{text}}")"#),
+            "{out}"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! line it prints on stdout is one event (see `ninety_kit::events`).
 
 mod frame;
+mod gather;
 
 use clap::Parser;
 use ninety_kit::DataHome;
@@ -60,11 +61,10 @@ fn main() -> ExitCode {
     };
     let result = match stage.as_str() {
         "frame" => frame::run(&ctx, &mut out),
-        "gather" | "label" | "train" | "evaluate" | "deploy" | "monitor" | "iterate" => {
-            Err(anyhow::anyhow!(
-                "the {stage} stage is not written yet; its chapter in the book says what it will do"
-            ))
-        }
+        "gather" => gather::run(&ctx, &mut out),
+        "label" | "train" | "evaluate" | "deploy" | "monitor" | "iterate" => Err(anyhow::anyhow!(
+            "the {stage} stage is not written yet; its chapter in the book says what it will do"
+        )),
         other => Err(anyhow::anyhow!(
             "no stage named `{other}`; stages: frame, gather, label, train, evaluate, deploy, monitor, iterate"
         )),

@@ -1,0 +1,68 @@
+//! Quarantine: messages set aside with a reason, never silently dropped.
+
+use crate::body::Body;
+use crate::normalise::clean;
+use ninety_kit::mail::ParsedMail;
+use serde::Serialize;
+use std::fmt;
+
+// ANCHOR: reason
+/// Why a message was set aside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// Not an email at all: nothing parses, or it has none of the
+    /// `From:`, `Subject:` and `Date:` headers.
+    NotAMessage,
+    /// It is an email, but no body has any letter or digit once cleaned.
+    EmptyAfterCleaning,
+    /// Its body did not decode: more than one character in twenty of the
+    /// clean body is U+FFFD, the replacement character.
+    Undecodable,
+}
+// ANCHOR_END: reason
+
+impl Reason {
+    /// The snake_case name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::NotAMessage => "not_a_message",
+            Reason::EmptyAfterCleaning => "empty_after_cleaning",
+            Reason::Undecodable => "undecodable",
+        }
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether to set a message aside, and why: checked in the order of
+/// [`Reason`]'s variants, the first that applies wins. `mail` is what the
+/// kit parsed (`None` when nothing did), `body` what
+/// [`crate::body::choose_body`] kept.
+pub fn quarantine(mail: Option<&ParsedMail>, body: Option<&Body>) -> Option<Reason> {
+    // BEGIN SOLUTION: NotAMessage if there is no parse or no From/Subject/Date; EmptyAfterCleaning if no body or its clean text has no alphanumeric char; Undecodable if over 1 in 20 chars of the clean text are '\u{FFFD}'
+    let Some(mail) = mail else {
+        return Some(Reason::NotAMessage);
+    };
+    if mail.from.is_none() && mail.subject.is_none() && mail.date_header.is_none() {
+        return Some(Reason::NotAMessage);
+    }
+    let Some(body) = body else {
+        return Some(Reason::EmptyAfterCleaning);
+    };
+    let text = clean(&body.text);
+    if !text.chars().any(char::is_alphanumeric) {
+        return Some(Reason::EmptyAfterCleaning);
+    }
+    let total = text.chars().count();
+    let bad = text.chars().filter(|&c| c == '\u{FFFD}').count();
+    if bad * 20 > total {
+        return Some(Reason::Undecodable);
+    }
+    None
+    // END SOLUTION
+}
