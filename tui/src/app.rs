@@ -7,6 +7,7 @@
 //! the terminal loop carries out (start a grade, watch files, open the book,
 //! save the state). That is what makes it testable without a terminal.
 
+use crate::explorer::{Dataset, Explorer, Pane};
 use crate::state::{LoadNote, Progress, State};
 use ninety_grader::GradeReport;
 use ninety_grader::cargo::{GradeOutcome, build_errors};
@@ -20,6 +21,8 @@ pub enum Screen {
     Map,
     /// One lab: instructions, checks, hints, output.
     Lab(String),
+    /// The data explorer over the gather stage's output.
+    Explorer,
 }
 
 /// Which pane of the lab view takes the scroll keys.
@@ -94,6 +97,10 @@ pub struct App {
     pub tick: u64,
     /// Whether this is a learner workspace (reset works there).
     pub learner_workspace: bool,
+    /// The corpora there are (name, present), for the explorer.
+    pub corpora: Vec<String>,
+    /// The data explorer, once opened.
+    pub explorer: Option<Explorer>,
 }
 
 /// Everything that can happen to the workbench.
@@ -144,6 +151,38 @@ pub enum Message {
     /// A lab was reset to its starter, its old files kept in the folder
     /// named (or it could not be).
     ResetDone(String, Result<String, String>),
+    /// Open the data explorer.
+    OpenExplorer,
+    /// The explorer's dataset was read (or could not be).
+    DatasetLoaded(String, Result<Dataset, String>),
+    /// A raw message was read: its corpus path and its text.
+    RawLoaded(String, String),
+    /// Cycle the explorer's status filter.
+    CycleStatus,
+    /// Cycle the explorer's group filter.
+    CycleGroup,
+    /// Cycle the explorer's period filter.
+    CyclePeriod,
+    /// Cycle the explorer's corpus.
+    CycleCorpus,
+    /// Start typing a search.
+    StartSearch,
+    /// A character typed into the search.
+    SearchChar(char),
+    /// Delete the last character of the search.
+    SearchBackspace,
+    /// Stop typing the search (keep it).
+    EndSearch,
+    /// Switch between the messages and the report.
+    TogglePane,
+    /// Scroll the raw and clean panes.
+    ScrollText(i32),
+    /// Run the gather stage for the explorer's corpus.
+    RunGather,
+    /// The running stage made progress.
+    StageProgress(u64, u64),
+    /// The running stage ended (an error says why it failed).
+    StageFinished(Result<(), String>),
 }
 
 /// Work `update` asks the terminal loop to do.
@@ -159,6 +198,12 @@ pub enum Effect {
     Reset(String),
     /// Write the state file.
     SaveState,
+    /// Read the gather artifact of a corpus.
+    LoadDataset(String),
+    /// Read one raw message (corpus-relative path, full path).
+    ReadRaw(String, std::path::PathBuf),
+    /// Run the gather stage on a corpus as a child process.
+    RunGather(String),
 }
 
 impl App {
@@ -206,6 +251,8 @@ impl App {
             quit: false,
             tick: 0,
             learner_workspace: false,
+            corpora: vec!["mini".to_owned()],
+            explorer: None,
         }
     }
 
@@ -217,7 +264,7 @@ impl App {
         }
         state.last_lab = match &self.screen {
             Screen::Lab(name) => Some(name.clone()),
-            Screen::Map => self
+            Screen::Map | Screen::Explorer => self
                 .course
                 .stages
                 .get(self.map_selected)
@@ -230,6 +277,7 @@ impl App {
     pub fn current_lab(&self) -> Option<String> {
         match &self.screen {
             Screen::Lab(name) => Some(name.clone()),
+            Screen::Explorer => Some("gather".to_owned()),
             Screen::Map => self
                 .course
                 .stages
@@ -242,6 +290,7 @@ impl App {
     /// Whether anything is running (the spinner turns).
     pub fn busy(&self) -> bool {
         self.labs.values().any(|l| l.grading)
+            || self.explorer.as_ref().is_some_and(|e| e.running.is_some())
     }
 
     fn lab_mut(&mut self, name: &str) -> Option<&mut LabView> {
@@ -280,7 +329,11 @@ impl App {
                     | Message::GradeFailedToStart(..)
                     | Message::FilesChanged(_)
                     | Message::Notice(_)
-                    | Message::ResetDone(..),
+                    | Message::ResetDone(..)
+                    | Message::DatasetLoaded(..)
+                    | Message::RawLoaded(..)
+                    | Message::StageProgress(..)
+                    | Message::StageFinished(_),
                 ) => {}
                 _ => return vec![],
             }
@@ -301,7 +354,7 @@ impl App {
             Message::CloseOverlay => vec![],
             Message::Up | Message::Down | Message::PageUp | Message::PageDown => {
                 self.scroll(&message);
-                vec![]
+                self.raw_effect()
             }
             Message::Open => {
                 if let Screen::Map = self.screen {
@@ -323,6 +376,10 @@ impl App {
                 vec![]
             }
             Message::Back => {
+                if self.screen == Screen::Explorer {
+                    self.screen = Screen::Lab("gather".into());
+                    return vec![];
+                }
                 if let Screen::Lab(_) = self.screen {
                     self.screen = Screen::Map;
                     self.flash = None;
@@ -389,6 +446,7 @@ impl App {
                         .as_ref()
                         .map(|l| l.chapter.clone())
                         .or_else(|| Some(format!("{}.md", stage.name))),
+                    Screen::Explorer => Some("gather.md".to_owned()),
                 };
                 match chapter {
                     Some(chapter) => {
@@ -437,6 +495,145 @@ impl App {
                 self.flash = Some(text);
                 vec![]
             }
+            Message::OpenExplorer => {
+                let corpus = self
+                    .explorer
+                    .as_ref()
+                    .map_or_else(|| "mini".to_owned(), |e| e.corpus.clone());
+                if self.explorer.is_none() {
+                    self.explorer = Some(Explorer::new(&corpus));
+                }
+                self.screen = Screen::Explorer;
+                self.flash = Some("Explorer: f status · o group · p period · / search · c corpus · Tab report · r run gather".into());
+                vec![Effect::LoadDataset(corpus)]
+            }
+            Message::DatasetLoaded(corpus, result) => {
+                let Some(e) = self.explorer.as_mut().filter(|e| e.corpus == corpus) else {
+                    return vec![];
+                };
+                match result {
+                    Ok(data) => {
+                        e.set_data(data);
+                        e.raw = None;
+                    }
+                    Err(problem) => {
+                        e.data = None;
+                        e.visible.clear();
+                        e.problem = Some(problem);
+                    }
+                }
+                self.raw_effect()
+            }
+            Message::RawLoaded(path, text) => {
+                if let Some(e) = self.explorer.as_mut() {
+                    e.raw = Some((path, text));
+                }
+                vec![]
+            }
+            Message::CycleStatus | Message::CycleGroup | Message::CyclePeriod => {
+                if let Some(e) = self.explorer.as_mut() {
+                    match message {
+                        Message::CycleStatus => e.status.next(),
+                        Message::CycleGroup => e.group.next(),
+                        _ => e.period.next(),
+                    }
+                    e.refilter();
+                }
+                self.raw_effect()
+            }
+            Message::CycleCorpus => {
+                let Some(e) = self.explorer.as_mut() else {
+                    return vec![];
+                };
+                if e.running.is_some() || self.corpora.is_empty() {
+                    return vec![];
+                }
+                let at = self
+                    .corpora
+                    .iter()
+                    .position(|c| c == &e.corpus)
+                    .map_or(0, |i| (i + 1) % self.corpora.len());
+                *e = Explorer::new(&self.corpora[at]);
+                vec![Effect::LoadDataset(self.corpora[at].clone())]
+            }
+            Message::StartSearch => {
+                if let Some(e) = self.explorer.as_mut() {
+                    e.searching = true;
+                }
+                vec![]
+            }
+            Message::SearchChar(c) => {
+                if let Some(e) = self.explorer.as_mut() {
+                    e.search.push(c);
+                    e.refilter();
+                }
+                self.raw_effect()
+            }
+            Message::SearchBackspace => {
+                if let Some(e) = self.explorer.as_mut() {
+                    e.search.pop();
+                    e.refilter();
+                }
+                self.raw_effect()
+            }
+            Message::EndSearch => {
+                if let Some(e) = self.explorer.as_mut() {
+                    e.searching = false;
+                }
+                vec![]
+            }
+            Message::TogglePane => {
+                if let Some(e) = self.explorer.as_mut() {
+                    e.pane = if e.pane == Pane::Messages {
+                        Pane::Report
+                    } else {
+                        Pane::Messages
+                    };
+                }
+                vec![]
+            }
+            Message::ScrollText(delta) => {
+                if let Some(e) = self.explorer.as_mut() {
+                    e.scroll = (i32::from(e.scroll) + delta).clamp(0, i32::from(u16::MAX)) as u16;
+                }
+                vec![]
+            }
+            Message::RunGather => {
+                let Some(e) = self.explorer.as_mut() else {
+                    return vec![];
+                };
+                if e.running.is_some() {
+                    return vec![];
+                }
+                e.running = Some((0, 0));
+                self.flash = Some(format!(
+                    "Running the gather stage on {} (cargo run -p ninety-pipeline)...",
+                    e.corpus
+                ));
+                vec![Effect::RunGather(e.corpus.clone())]
+            }
+            Message::StageProgress(done, total) => {
+                if let Some(e) = self.explorer.as_mut() {
+                    e.running = Some((done, total));
+                }
+                vec![]
+            }
+            Message::StageFinished(result) => {
+                let Some(e) = self.explorer.as_mut() else {
+                    return vec![];
+                };
+                e.running = None;
+                match result {
+                    Ok(()) => {
+                        self.flash = Some(format!("Gather finished on {}.", e.corpus));
+                        vec![Effect::LoadDataset(e.corpus.clone())]
+                    }
+                    Err(why) => {
+                        self.flash = Some(format!("The gather stage failed: {why}"));
+                        vec![]
+                    }
+                }
+            }
             Message::ResetDone(lab, result) => match result {
                 Ok(backup) => {
                     if let Some(view) = self.lab_mut(&lab) {
@@ -455,6 +652,19 @@ impl App {
                     vec![]
                 }
             },
+        }
+    }
+
+    fn raw_effect(&self) -> Vec<Effect> {
+        if self.screen != Screen::Explorer {
+            return vec![];
+        }
+        let Some(e) = &self.explorer else {
+            return vec![];
+        };
+        match (e.raw_wanted(), e.current()) {
+            (Some(full), Some(item)) => vec![Effect::ReadRaw(item.path.clone(), full)],
+            _ => vec![],
         }
     }
 
@@ -530,6 +740,11 @@ impl App {
             _ => return,
         };
         match self.screen.clone() {
+            Screen::Explorer => {
+                if let Some(e) = self.explorer.as_mut() {
+                    e.move_by(i64::from(delta) * if page { 20 } else { 1 });
+                }
+            }
             Screen::Map => {
                 let n = self.course.stages.len();
                 if n == 0 {

@@ -38,8 +38,24 @@ pub const LAB_KEYS: &[Binding] = &[
     b("PgUp PgDn", "scroll a page"),
     b("b", "open the lab's chapter in a browser"),
     b("r", "reset the lab to its starter (asks first)"),
+    b("e", "gather lab: open the data explorer"),
     b("Esc / ← / q", "back to the course map"),
     b("?", "show or hide this help"),
+];
+
+/// Keys in the data explorer.
+pub const EXPLORER_KEYS: &[Binding] = &[
+    b("↑ ↓ / k j", "choose a message"),
+    b("PgUp PgDn", "a page of messages"),
+    b("[ ]", "scroll the raw and clean text"),
+    b("f", "filter by status: clean, duplicate, quarantined"),
+    b("o", "filter by group: easy-ham, hard-ham, spam"),
+    b("p", "filter by period"),
+    b("/", "search subject, sender and path (Enter ends)"),
+    b("c", "switch corpus (mini, spamassassin, ...)"),
+    b("Tab", "the quality report as charts"),
+    b("r", "run the gather stage on this corpus"),
+    b("Esc / q", "back to the gather lab"),
 ];
 
 /// The message for a key press in the app's current situation, if any.
@@ -62,6 +78,9 @@ pub fn message_for(app: &App, key: KeyEvent) -> Option<Message> {
             };
         }
         None => {}
+    }
+    if app.screen == Screen::Explorer {
+        return explorer_key(app, key);
     }
     let common = match key.code {
         KeyCode::Up | KeyCode::Char('k') => Some(Message::Up),
@@ -88,7 +107,42 @@ pub fn message_for(app: &App, key: KeyEvent) -> Option<Message> {
             KeyCode::Char('h') => Some(Message::ToggleHint),
             KeyCode::Char('r') => Some(Message::AskReset),
             KeyCode::Tab => Some(Message::FocusNext),
+            KeyCode::Char('e') => Some(Message::OpenExplorer),
             _ => None,
         },
+        Screen::Explorer => None,
+    }
+}
+
+fn explorer_key(app: &App, key: KeyEvent) -> Option<Message> {
+    let searching = app.explorer.as_ref().is_some_and(|e| e.searching);
+    if searching {
+        return match key.code {
+            KeyCode::Enter | KeyCode::Esc => Some(Message::EndSearch),
+            KeyCode::Backspace => Some(Message::SearchBackspace),
+            KeyCode::Char(c) => Some(Message::SearchChar(c)),
+            KeyCode::Up => Some(Message::Up),
+            KeyCode::Down => Some(Message::Down),
+            _ => None,
+        };
+    }
+    match key.code {
+        KeyCode::Up | KeyCode::Char('k') => Some(Message::Up),
+        KeyCode::Down | KeyCode::Char('j') => Some(Message::Down),
+        KeyCode::PageUp => Some(Message::PageUp),
+        KeyCode::PageDown | KeyCode::Char(' ') => Some(Message::PageDown),
+        KeyCode::Char('[') => Some(Message::ScrollText(-5)),
+        KeyCode::Char(']') => Some(Message::ScrollText(5)),
+        KeyCode::Char('f') => Some(Message::CycleStatus),
+        KeyCode::Char('o') => Some(Message::CycleGroup),
+        KeyCode::Char('p') => Some(Message::CyclePeriod),
+        KeyCode::Char('c') => Some(Message::CycleCorpus),
+        KeyCode::Char('/') => Some(Message::StartSearch),
+        KeyCode::Tab => Some(Message::TogglePane),
+        KeyCode::Char('r') => Some(Message::RunGather),
+        KeyCode::Char('b') => Some(Message::OpenBook),
+        KeyCode::Char('?') => Some(Message::ToggleHelp),
+        KeyCode::Esc | KeyCode::Char('q') | KeyCode::Left => Some(Message::Back),
+        _ => None,
     }
 }

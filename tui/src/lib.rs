@@ -10,6 +10,7 @@ pub mod app;
 pub mod book;
 pub mod cli;
 pub mod data;
+pub mod explorer;
 pub mod fetch;
 pub mod keys;
 pub mod markdown;

@@ -131,6 +131,8 @@ pub fn run(ws: &Workspace, options: &RunOptions) -> Result<Value> {
 pub fn print_human(stage: &str, summary: &Value) {
     if stage == "frame" {
         print_frame(summary);
+    } else if stage == "gather" {
+        print_gather(summary);
     } else {
         println!("{stage}:");
         print_value(summary, 1);
@@ -213,6 +215,57 @@ fn print_frame(s: &Value) {
         "  latency p99        {:.4} ms (budget {} ms)",
         s["latency"]["p99_ms"].as_f64().unwrap_or(f64::NAN),
         s["latency"]["budget_ms"]
+    );
+    println!();
+    println!(
+        "  saved              {}",
+        s["artifact"].as_str().unwrap_or("?")
+    );
+}
+
+fn print_counts(title: &str, map: &Value) {
+    let Some(map) = map.as_object() else { return };
+    let mut rows: Vec<(&String, u64)> = map
+        .iter()
+        .map(|(k, v)| (k, v.as_u64().unwrap_or(0)))
+        .collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    println!("  {title}");
+    let widest = rows.first().map_or(1, |r| r.1.max(1));
+    for (name, n) in rows {
+        let bar = "#".repeat(((n * 30) / widest) as usize);
+        println!("    {name:<24} {n:>6}  {bar}");
+    }
+}
+
+fn print_gather(s: &Value) {
+    let n = |k: &str| s[k].as_u64().unwrap_or(0);
+    println!(
+        "Gather: {} ({} messages)",
+        s["corpus"].as_str().unwrap_or("?"),
+        n("imported")
+    );
+    println!("  clean         {:>6}", n("clean"));
+    println!(
+        "  duplicates    {:>6}  ({} exact, {} near)",
+        n("duplicates"),
+        n("exact_duplicates"),
+        n("near_duplicates")
+    );
+    let quarantined: u64 = s["quarantined"]
+        .as_object()
+        .map_or(0, |m| m.values().filter_map(Value::as_u64).sum());
+    println!("  quarantined   {quarantined:>6}");
+    println!();
+    print_counts("quarantined by reason", &s["quarantined"]);
+    print_counts("by group", &s["by_group"]);
+    print_counts("by period", &s["by_period"]);
+    print_counts("by content type", &s["by_content_type"]);
+    print_counts("by charset", &s["by_charset"]);
+    let l = &s["length"];
+    println!(
+        "  clean body length (chars): min {}, median {}, p90 {}, max {}",
+        l["min"], l["median"], l["p90"], l["max"]
     );
     println!();
     println!(

@@ -35,6 +35,11 @@ pub fn load_app(ws: &Workspace) -> App {
     let corpus_line = crate::data::corpus_line(ws);
     let mut app = App::new(ws.course.clone(), &state, reports, note, corpus_line);
     app.learner_workspace = ws.is_learner();
+    app.corpora = ninety_kit::corpus::known(&ws.root, &ws.home)
+        .into_iter()
+        .filter(|c| c.messages.is_some())
+        .map(|c| c.name)
+        .collect();
     app
 }
 
@@ -104,6 +109,48 @@ impl Runtime {
 
     fn perform(&mut self, app: &mut App, effect: Effect) {
         match effect {
+            Effect::LoadDataset(corpus) => {
+                let tx = self.tx.clone();
+                let (root, home) = (self.ws.root.clone(), self.ws.home.clone());
+                std::thread::spawn(move || {
+                    let known = ninety_kit::corpus::known(&root, &home);
+                    let result = match known.iter().find(|c| c.name == corpus) {
+                        Some(info) => crate::explorer::load(
+                            &home.artifacts().join("gather").join(&corpus),
+                            &corpus,
+                            &info.root,
+                        ),
+                        None => Err(format!("no corpus named {corpus}")),
+                    };
+                    let _ = tx.send(Message::DatasetLoaded(corpus, result));
+                });
+            }
+            Effect::ReadRaw(path, full) => {
+                let tx = self.tx.clone();
+                std::thread::spawn(move || {
+                    let text = match std::fs::read(&full) {
+                        Ok(bytes) => {
+                            let shown = &bytes[..bytes.len().min(256 * 1024)];
+                            String::from_utf8_lossy(shown).into_owned()
+                        }
+                        Err(e) => format!("cannot read {}: {e}", full.display()),
+                    };
+                    let _ = tx.send(Message::RawLoaded(path, text));
+                });
+            }
+            Effect::RunGather(corpus) => {
+                let tx = self.tx.clone();
+                let options = crate::run::RunOptions {
+                    stage: "gather".into(),
+                    json: true,
+                    corpus,
+                };
+                let mut command = crate::run::pipeline_command(&self.ws, &options);
+                std::thread::spawn(move || {
+                    let result = run_stage(&mut command, &tx);
+                    let _ = tx.send(Message::StageFinished(result));
+                });
+            }
             Effect::SaveState => {
                 if let Err(e) = app.state().save(&self.ws.home.state_file()) {
                     app.flash = Some(format!(
@@ -170,6 +217,42 @@ impl Runtime {
                     let _ = tx.send(Message::ResetDone(lab, result));
                 });
             }
+        }
+    }
+}
+
+/// Runs a pipeline stage as a child, turning its progress events into
+/// messages; returns why it failed, if it did.
+fn run_stage(command: &mut std::process::Command, tx: &Sender<Message>) -> Result<(), String> {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("cannot start cargo: {e}"))?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let mut stderr = child.stderr.take().ok_or("no stderr")?;
+    let errors = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let mut failure = None;
+    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        match ninety_kit::Event::from_line(&line) {
+            ninety_kit::Event::Progress { done, total, .. } => {
+                let _ = tx.send(Message::StageProgress(done, total));
+            }
+            ninety_kit::Event::Error { message, .. } => failure = Some(message),
+            _ => {}
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    let stderr_text = errors.join().unwrap_or_default();
+    match (failure, status.success()) {
+        (Some(message), _) => Err(message),
+        (None, true) => Ok(()),
+        (None, false) => {
+            let detail = ninety_grader::cargo::build_errors(&stderr_text);
+            Err(detail.lines().take(6).collect::<Vec<_>>().join(" / "))
         }
     }
 }

@@ -4,6 +4,7 @@
 //! [`overlay`] (help and the reset question). Everything renders into a
 //! `Buffer`, so each piece is tested without a terminal.
 
+pub mod explorer;
 pub mod lab;
 pub mod map;
 pub mod overlay;
@@ -41,6 +42,7 @@ impl Widget for &App {
         match &self.screen {
             Screen::Map => map::render(self, body, buf),
             Screen::Lab(name) => lab::render(self, name, body, buf),
+            Screen::Explorer => explorer::render(self, body, buf),
         }
         render_flash(self, flash, buf);
         render_footer(self, footer, buf);
@@ -53,6 +55,7 @@ impl Widget for &App {
 fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
     let title = match &app.screen {
         Screen::Map => format!(" Ninety · {}", app.course.title),
+        Screen::Explorer => " Ninety › gather › data explorer".to_owned(),
         Screen::Lab(name) => {
             let title = app
                 .course
@@ -114,6 +117,16 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
             ("b", "book"),
             ("r", "reset"),
             ("?", "help"),
+            ("Esc", "back"),
+        ],
+        Screen::Explorer => &[
+            ("f", "status"),
+            ("o", "group"),
+            ("p", "period"),
+            ("/", "search"),
+            ("c", "corpus"),
+            ("Tab", "report"),
+            ("r", "run"),
             ("Esc", "back"),
         ],
     };

@@ -367,3 +367,66 @@ fn keys_map_to_messages_by_screen() {
         Some(Message::CloseOverlay)
     );
 }
+
+#[test]
+fn the_explorer_loads_filters_and_reads_raw_messages_through_effects() {
+    use crate::explorer::tests::dataset;
+    let mut app = app();
+    assert_eq!(
+        app.update(Message::OpenExplorer),
+        vec![Effect::LoadDataset("mini".into())]
+    );
+    assert_eq!(app.screen, Screen::Explorer);
+    let effects = app.update(Message::DatasetLoaded("mini".into(), Ok(dataset(50))));
+    assert_eq!(
+        effects,
+        vec![Effect::ReadRaw(
+            "g/00000".into(),
+            "/nonexistent/g/00000".into()
+        )]
+    );
+    app.update(Message::RawLoaded("g/00000".into(), "raw text".into()));
+    assert_eq!(
+        app.update(Message::Down),
+        vec![Effect::ReadRaw(
+            "g/00001".into(),
+            "/nonexistent/g/00001".into()
+        )]
+    );
+    app.update(Message::CycleStatus);
+    assert_eq!(app.explorer.as_ref().unwrap().visible.len(), 30);
+    // Searching takes typed characters.
+    app.update(Message::StartSearch);
+    for c in "subject 4".chars() {
+        app.update(Message::SearchChar(c));
+    }
+    assert!(app.explorer.as_ref().unwrap().visible.len() < 30);
+    app.update(Message::EndSearch);
+    // Running the stage: progress, then a reload when it ends.
+    assert_eq!(
+        app.update(Message::RunGather),
+        vec![Effect::RunGather("mini".into())]
+    );
+    assert_eq!(app.update(Message::RunGather), vec![], "one run at a time");
+    app.update(Message::StageProgress(100, 301));
+    assert_eq!(app.explorer.as_ref().unwrap().running, Some((100, 301)));
+    assert!(app.busy());
+    assert_eq!(
+        app.update(Message::StageFinished(Ok(()))),
+        vec![Effect::LoadDataset("mini".into())]
+    );
+    app.update(Message::Back);
+    assert_eq!(app.screen, Screen::Lab("gather".into()));
+}
+
+#[test]
+fn a_missing_dataset_is_explained_not_fatal() {
+    let mut app = app();
+    app.update(Message::OpenExplorer);
+    app.update(Message::DatasetLoaded(
+        "mini".into(),
+        Err("cannot read clean.jsonl".into()),
+    ));
+    let e = app.explorer.as_ref().unwrap();
+    assert!(e.data.is_none() && e.problem.as_deref() == Some("cannot read clean.jsonl"));
+}

@@ -1,7 +1,7 @@
 //! Modal windows over the screen: the key help and the reset question.
 
 use crate::app::{App, Overlay, Screen};
-use crate::keys::{LAB_KEYS, MAP_KEYS};
+use crate::keys::{EXPLORER_KEYS, LAB_KEYS, MAP_KEYS};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -25,6 +25,7 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
             let keys = match app.screen {
                 Screen::Map => MAP_KEYS,
                 Screen::Lab(_) => LAB_KEYS,
+                Screen::Explorer => EXPLORER_KEYS,
             };
             let width = keys
                 .iter()

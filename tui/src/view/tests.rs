@@ -148,3 +148,44 @@ fn snapshot_reset_question_80x24() {
     app.update(Message::AskReset);
     insta::assert_snapshot!(screen(&app, 80, 24));
 }
+
+fn explorer_app() -> crate::app::App {
+    let mut app = app();
+    app.update(Message::OpenExplorer);
+    app.update(Message::DatasetLoaded(
+        "mini".into(),
+        Ok(crate::explorer::tests::dataset(6000)),
+    ));
+    app.update(Message::RawLoaded(
+        "g/00000".into(),
+        "From someone\nSubject: subject 0\n\nbody".into(),
+    ));
+    app
+}
+
+#[test]
+fn the_explorer_draws_only_the_rows_on_screen_of_a_large_corpus() {
+    let mut app = explorer_app();
+    for _ in 0..3 {
+        app.update(Message::PageDown);
+    }
+    let text = render(&app, 100, 30);
+    assert!(text.contains("6000/6000"), "{text}");
+    assert!(
+        text.contains("subject 60"),
+        "the window follows the selection: {text}"
+    );
+    assert!(!text.contains("subject 0 "), "{text}");
+}
+
+#[test]
+fn snapshot_explorer_80x24() {
+    insta::assert_snapshot!(screen(&explorer_app(), 80, 24));
+}
+
+#[test]
+fn snapshot_explorer_report_80x24() {
+    let mut app = explorer_app();
+    app.update(Message::TogglePane);
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}

@@ -239,6 +239,30 @@ fn run_frame_reports_json_and_names_a_bad_spec_field() {
         serde_json::from_slice(&std::fs::read(manifest).unwrap()).unwrap();
     assert_eq!(manifest["inputs"].as_array().unwrap().len(), 2);
 
+    // The gather stage accounts for every message.
+    let out = ninety(copy.path(), &["run", "gather", "--json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let gather: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("--json prints one JSON object");
+    let quarantined: u64 = gather["quarantined"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    let n = |k: &str| gather[k].as_u64().unwrap();
+    assert_eq!(
+        n("imported"),
+        n("clean") + n("duplicates") + quarantined,
+        "{gather}"
+    );
+    assert!(gather["seconds"].as_f64().is_some());
+    assert!(
+        copy.path()
+            .join(".ninety-test/artifacts/gather/mini/clean.jsonl")
+            .exists()
+    );
+
     // A spec with a cost of the wrong type: the error names the field.
     let spec = copy.path().join("labs/frame/spec.toml");
     let good = std::fs::read_to_string(&spec).unwrap();

@@ -1,0 +1,163 @@
+//! The ingest benchmark: our gather stage against Python's `email` package,
+//! side by side on the same corpus, in one run.
+//!
+//! `cargo run --release -p ninety-bench --bin ingest -- CORPUS_DIR [MANIFEST]`
+//! (`.ci/run` and `bench/README.md` show where the real corpus comes from).
+//! Each side runs in its own child process, three times; the best time of
+//! each is compared, and each child reports its own peak resident memory.
+
+use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+const RUNS: usize = 3;
+
+fn peak_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// One run of our side, in this process: the whole gather stage.
+fn ours(root: &Path, manifest: &Path) -> Result<Value> {
+    let corpus = ninety_kit::Corpus::open_with_manifest("bench", root, manifest)?;
+    let start = Instant::now();
+    let out = lab_gather::stage::gather(&corpus, &mut |_, _| {})?;
+    let seconds = start.elapsed().as_secs_f64();
+    let r = &out.report;
+    Ok(json!({
+        "messages": r.imported,
+        "clean": r.clean,
+        "duplicates": r.duplicates,
+        "quarantined": r.quarantined.values().sum::<usize>(),
+        "seconds": seconds,
+        "peak_kib": peak_kib(),
+    }))
+}
+
+fn child(args: &[&str]) -> Result<Value> {
+    let exe = std::env::current_exe()?;
+    let out = Command::new(exe)
+        .args(args)
+        .output()
+        .context("starting our side")?;
+    if !out.status.success() {
+        bail!("our side failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(serde_json::from_slice(&out.stdout)?)
+}
+
+fn python(script: &Path, root: &Path, manifest: &Path) -> Result<Value> {
+    let out = Command::new("python3")
+        .arg(script)
+        .arg(root)
+        .arg(manifest)
+        .output()
+        .context("starting python3 (the peer needs Python 3 with its standard library)")?;
+    if !out.status.success() {
+        bail!(
+            "the Python peer failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(serde_json::from_slice(&out.stdout)?)
+}
+
+fn best(runs: &[Value]) -> Value {
+    runs.iter()
+        .min_by(|a, b| {
+            a["seconds"]
+                .as_f64()
+                .unwrap_or(f64::MAX)
+                .total_cmp(&b["seconds"].as_f64().unwrap_or(f64::MAX))
+        })
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!("{cpu}, {cores} cores")
+}
+
+fn run() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--ours-once") {
+        let v = ours(Path::new(&args[1]), Path::new(&args[2]))?;
+        println!("{v}");
+        return Ok(());
+    }
+    let Some(root) = args.first().map(PathBuf::from) else {
+        bail!(
+            "usage: ingest CORPUS_DIR [MANIFEST]  (MANIFEST defaults to CORPUS_DIR/manifest.tsv)"
+        );
+    };
+    let manifest = args
+        .get(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("manifest.tsv"));
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("ingest_peer.py");
+    let (root_s, manifest_s) = (
+        root.to_string_lossy().into_owned(),
+        manifest.to_string_lossy().into_owned(),
+    );
+    let mut ours_runs = Vec::new();
+    let mut peer_runs = Vec::new();
+    // Interleaved, so a slow moment of the machine hits both sides.
+    for _ in 0..RUNS {
+        ours_runs.push(child(&["--ours-once", &root_s, &manifest_s])?);
+        peer_runs.push(python(&script, &root, &manifest)?);
+    }
+    let (o, p) = (best(&ours_runs), best(&peer_runs));
+    let (os, ps) = (
+        o["seconds"].as_f64().unwrap_or(f64::NAN),
+        p["seconds"].as_f64().unwrap_or(f64::NAN),
+    );
+    println!(
+        "ingest benchmark on {} ({} messages), best of {RUNS}",
+        root.display(),
+        o["messages"]
+    );
+    println!("machine: {}", machine());
+    println!(
+        "  ours   (gather stage: read, verify, parse, choose body, clean, dedupe, quarantine, report): {os:>8.3} s, peak {:>7} KiB",
+        o["peak_kib"]
+    );
+    println!(
+        "  python (email.message_from_bytes + get_body + get_content):                             {ps:>8.3} s, peak {:>7} KiB",
+        p["peak_kib"]
+    );
+    println!("  ratio: ours is {:.1}x faster", ps / os);
+    println!(
+        "  ours: {} clean, {} duplicates, {} quarantined; python: {} bodies, {} failures",
+        o["clean"], o["duplicates"], o["quarantined"], p["bodies"], p["failures"]
+    );
+    println!("{}", json!({"ours": o, "python": p, "ratio": ps / os}));
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ingest: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
