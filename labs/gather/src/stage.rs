@@ -12,9 +12,9 @@ use crate::period::{DateSource, month_of};
 use crate::quarantine::{Reason, quarantine};
 use crate::report::{QualityReport, Record, Status, build};
 use ninety_kit::corpus::CorpusError;
-use ninety_kit::hash::sha256_hex;
-use ninety_kit::{Corpus, Group, Label};
+use ninety_kit::{Corpus, Entry, Group, Label};
 use serde::Serialize;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// One message after the stage: where it came from, what became of it, and
 /// for clean messages, the text the rest of the course learns from.
@@ -53,6 +53,46 @@ pub struct Gathered {
     pub body: Option<String>,
 }
 
+/// Reads, parses and judges one message.
+fn gather_one(corpus: &Corpus, entry: &Entry) -> Result<Gathered, CorpusError> {
+    let raw = corpus.read(entry)?;
+    let mail = ninety_kit::mail::parse(&raw.bytes);
+    let body = mail.as_ref().and_then(choose_body);
+    let reason: Option<Reason> = quarantine(mail.as_ref(), body.as_ref());
+    let (month, date_source) = month_of(mail.as_ref(), &raw.bytes);
+    let (content_type, charset, subject, from) = match &mail {
+        Some(m) => (
+            m.content_type.clone(),
+            m.charset.clone(),
+            m.subject.clone(),
+            m.from.clone(),
+        ),
+        None => ("unknown".to_owned(), None, None, None),
+    };
+    Ok(Gathered {
+        // The reader has checked the bytes against this hash already.
+        id: raw.entry.sha256.clone(),
+        path: raw.entry.path.clone(),
+        group: raw.entry.group,
+        period: raw.entry.period,
+        label: raw.entry.label,
+        status: reason.map_or(Status::Clean, Status::Quarantined),
+        duplicate_of: None,
+        month: month.map(|m| m.to_string()),
+        date_source,
+        subject,
+        from,
+        content_type,
+        charset,
+        body_source: body.as_ref().map(|b| b.source),
+        body: if reason.is_none() {
+            body.map(|b| clean(&b.text))
+        } else {
+            None
+        },
+    })
+}
+
 /// Everything the stage produced.
 #[derive(Debug, Clone)]
 pub struct GatherOutput {
@@ -68,46 +108,47 @@ pub fn gather(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<GatherOutput, CorpusError> {
     let total = corpus.len();
-    let mut messages = Vec::with_capacity(total);
-    for (i, raw) in corpus.messages().enumerate() {
-        let raw = raw?;
-        let mail = ninety_kit::mail::parse(&raw.bytes);
-        let body = mail.as_ref().and_then(choose_body);
-        let reason: Option<Reason> = quarantine(mail.as_ref(), body.as_ref());
-        let (month, date_source) = month_of(mail.as_ref(), &raw.bytes);
-        let (content_type, charset, subject, from) = match &mail {
-            Some(m) => (
-                m.content_type.clone(),
-                m.charset.clone(),
-                m.subject.clone(),
-                m.from.clone(),
-            ),
-            None => ("unknown".to_owned(), None, None, None),
-        };
-        messages.push(Gathered {
-            id: sha256_hex(&raw.bytes),
-            path: raw.entry.path.clone(),
-            group: raw.entry.group,
-            period: raw.entry.period,
-            label: raw.entry.label,
-            status: reason.map_or(Status::Clean, Status::Quarantined),
-            duplicate_of: None,
-            month: month.map(|m| m.to_string()),
-            date_source,
-            subject,
-            from,
-            content_type,
-            charset,
-            body_source: body.as_ref().map(|b| b.source),
-            body: if reason.is_none() {
-                body.map(|b| clean(&b.text))
-            } else {
-                None
-            },
-        });
-        if (i + 1) % 100 == 0 || i + 1 == total {
-            progress(i + 1, total);
+    // Each message is independent until deduplication: split the corpus
+    // over the machine's cores, keep corpus order, report progress from here.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let chunk = total.div_ceil(threads).max(1);
+    let done = AtomicUsize::new(0);
+    let results: Vec<Result<Vec<Gathered>, CorpusError>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = corpus
+            .entries
+            .chunks(chunk)
+            .map(|entries| {
+                let done = &done;
+                scope.spawn(move || {
+                    let mut out = Vec::with_capacity(entries.len());
+                    for entry in entries {
+                        out.push(gather_one(corpus, entry)?);
+                        done.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Ok(out)
+                })
+            })
+            .collect();
+        let mut reported = 0;
+        while workers.iter().any(|w| !w.is_finished()) {
+            let now = done.load(Ordering::Relaxed);
+            if now >= reported + 100 {
+                progress(now, total);
+                reported = now;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
         }
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("a gather worker panicked"))
+            .collect()
+    });
+    progress(total, total);
+    let mut messages = Vec::with_capacity(total);
+    for part in results {
+        messages.extend(part?);
     }
     let kept: Vec<usize> = (0..messages.len())
         .filter(|&i| messages[i].status == Status::Clean)

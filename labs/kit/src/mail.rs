@@ -100,7 +100,9 @@ pub fn parse(raw: &[u8]) -> Option<ParsedMail> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return None;
     }
-    let message = MessageParser::default().parse(bytes)?;
+    // Only the headers used here are parsed; the rest (Received chains above
+    // all) stay raw, which makes parsing a corpus several times faster.
+    let message = MessageParser::new().with_minimal_headers().parse(bytes)?;
     let root = message.root_part();
     let (content_type, charset) = match message.content_type() {
         Some(ct) => (
