@@ -107,7 +107,9 @@ pub fn message_for(app: &App, key: KeyEvent) -> Option<Message> {
             KeyCode::Char('h') => Some(Message::ToggleHint),
             KeyCode::Char('r') => Some(Message::AskReset),
             KeyCode::Tab => Some(Message::FocusNext),
-            KeyCode::Char('e') => Some(Message::OpenExplorer),
+            KeyCode::Char('e') if matches!(&app.screen, Screen::Lab(lab) if lab == "gather") => {
+                Some(Message::OpenExplorer)
+            }
             _ => None,
         },
         Screen::Explorer => None,

@@ -430,3 +430,29 @@ fn a_missing_dataset_is_explained_not_fatal() {
     let e = app.explorer.as_ref().unwrap();
     assert!(e.data.is_none() && e.problem.as_deref() == Some("cannot read clean.jsonl"));
 }
+
+#[test]
+fn the_explorer_key_belongs_to_the_gather_lab() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let e = KeyEvent::new(KeyCode::Char('e'), KeyModifiers::NONE);
+    let mut app = app();
+    app.screen = Screen::Lab("frame".into());
+    assert_eq!(crate::keys::message_for(&app, e), None);
+    app.screen = Screen::Lab("gather".into());
+    assert_eq!(
+        crate::keys::message_for(&app, e),
+        Some(Message::OpenExplorer)
+    );
+    app.update(Message::OpenExplorer);
+    let f = KeyEvent::new(KeyCode::Char('f'), KeyModifiers::NONE);
+    assert_eq!(
+        crate::keys::message_for(&app, f),
+        Some(Message::CycleStatus)
+    );
+    app.update(Message::StartSearch);
+    assert_eq!(
+        crate::keys::message_for(&app, f),
+        Some(Message::SearchChar('f')),
+        "typing goes into the search"
+    );
+}
