@@ -7,7 +7,7 @@
 //! `starter`, which the workbench's "reset lab" restores from.
 
 use crate::markers::{self, MarkerError, Role, Syntax};
-use crate::report::now_rfc3339;
+use ninety_kit::artifact::now_rfc3339;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -4,6 +4,7 @@
 //! the grades directory: `$NINETY_GRADES_DIR` when set (the workbench and
 //! `ninety lab check` set it), else `target/ninety/grades/`.
 
+use ninety_kit::artifact::{now_rfc3339, write_atomic};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -106,11 +107,13 @@ impl GradeReport {
     pub fn write(&self, dir: &Path) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
         let json = serde_json::to_vec_pretty(self).expect("reports always serialise");
-        write_atomic(&Self::json_path(dir, &self.lab), &json)?;
+        let io = |e: ninety_kit::artifact::ArtifactError| std::io::Error::other(e.to_string());
+        write_atomic(&Self::json_path(dir, &self.lab), &json).map_err(io)?;
         write_atomic(
             &dir.join(format!("{}.junit.xml", self.lab)),
             self.to_junit().as_bytes(),
         )
+        .map_err(io)
     }
 
     /// The report as JUnit XML, one test case per check.
@@ -175,19 +178,6 @@ fn xml_escape(s: &str) -> String {
         }
     }
     out
-}
-
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
-}
-
-pub(crate) fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    let now = now.replace_nanosecond(0).unwrap_or(now);
-    now.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

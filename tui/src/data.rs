@@ -7,9 +7,8 @@ use ninety_kit::corpus;
 use ninety_kit::import::LocalOptions;
 use std::path::Path;
 
-/// The header's line about the default corpus.
-pub fn corpus_line(ws: &Workspace) -> String {
-    let all = corpus::known(&ws.root, &ws.home);
+/// The header's line about the default corpus, from the known corpora.
+pub fn corpus_line(all: &[corpus::CorpusInfo]) -> String {
     match all
         .iter()
         .find(|c| c.name == "mini")
@@ -58,16 +57,7 @@ pub fn local_options(
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let safe: String = stem
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect();
+        let safe = ninety_kit::import::safe_name(&stem, '-');
         if safe.is_empty() {
             "imported".into()
         } else {

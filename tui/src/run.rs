@@ -5,7 +5,7 @@
 //! the summary for a person, or, with `--json`, the summary object alone.
 
 use crate::workspace::Workspace;
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use indicatif::{ProgressBar, ProgressStyle};
 use ninety_grader::cargo::cargo_bin;
 use ninety_kit::Event;
@@ -57,16 +57,6 @@ pub fn run(ws: &Workspace, options: &RunOptions) -> Result<Value> {
             options.stage
         );
     }
-    let mut child = pipeline_command(ws, options)
-        .spawn()
-        .context("cannot start cargo; is it installed and on the PATH?")?;
-    let stdout = child.stdout.take().expect("stdout is piped");
-    let mut stderr = child.stderr.take().expect("stderr is piped");
-    let errors = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
     let bar = ProgressBar::hidden();
     if !options.json {
         bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
@@ -76,54 +66,95 @@ pub fn run(ws: &Workspace, options: &RunOptions) -> Result<Value> {
                 .progress_chars("=> "),
         );
     }
-    let mut summary = None;
-    let mut failure = None;
-    for line in BufReader::new(stdout).lines() {
-        let line = line.context("reading the stage's output")?;
-        match Event::from_line(&line) {
+    let result = drive(
+        &mut pipeline_command(ws, options),
+        &mut |event| match event {
             Event::Progress {
                 done, total, unit, ..
             } => {
-                bar.set_length(total);
-                bar.set_position(done);
-                bar.set_message(unit);
+                bar.set_length(*total);
+                bar.set_position(*done);
+                bar.set_message(unit.clone());
             }
-            Event::Log { message, .. } => {
-                if !options.json {
-                    bar.suspend(|| eprintln!("{message}"));
-                }
-            }
-            Event::Metric { .. } => {}
-            Event::Summary { data, .. } => summary = Some(data),
-            Event::Error { message, .. } => failure = Some(message),
-            Event::Started { .. } | Event::Finished { .. } => {}
-        }
-    }
+            Event::Log { message, .. } if !options.json => bar.suspend(|| eprintln!("{message}")),
+            _ => {}
+        },
+    );
     bar.finish_and_clear();
-    let status = child.wait().context("waiting for the stage")?;
-    let stderr_text = errors.join().unwrap_or_default();
-    if let Some(message) = failure {
-        return Err(anyhow!("the {} stage failed: {message}", options.stage));
-    }
-    match (status.success(), summary) {
-        (true, Some(summary)) => Ok(summary),
-        (_, _) => {
-            let detail = ninety_grader::cargo::build_errors(&stderr_text);
-            let tail: Vec<&str> = detail
-                .lines()
-                .rev()
-                .take(40)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
+    match result {
+        Ok(summary) => Ok(summary),
+        Err(StageFailure::Reported(message)) => {
+            Err(anyhow!("the {} stage failed: {message}", options.stage))
+        }
+        Err(StageFailure::Crashed { status, errors }) => {
+            let lines: Vec<&str> = errors.lines().collect();
+            let tail = lines[lines.len().saturating_sub(40)..].join("\n");
             Err(anyhow!(
-                "the {} stage did not finish ({}):\n{}",
-                options.stage,
-                status,
-                tail.join("\n")
+                "the {} stage did not finish ({status}):\n{tail}",
+                options.stage
             ))
         }
+    }
+}
+
+/// Why a stage run gave no summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StageFailure {
+    /// The stage reported an error event: its message.
+    Reported(String),
+    /// It ended without a summary (a build error, a crash): its exit status
+    /// and the compiler's or the process's errors.
+    Crashed {
+        /// How the process ended.
+        status: String,
+        /// What it printed on stderr, progress lines removed.
+        errors: String,
+    },
+}
+
+/// Starts a pipeline stage (`command` from [`pipeline_command`]), hands
+/// every event it prints to `on_event`, and returns its summary. Shared by
+/// `ninety run` and the workbench.
+pub fn drive(
+    command: &mut Command,
+    on_event: &mut dyn FnMut(&Event),
+) -> Result<Value, StageFailure> {
+    let crashed = |status: String, errors: String| StageFailure::Crashed { status, errors };
+    let mut child = command.spawn().map_err(|e| {
+        crashed(
+            "not started".into(),
+            format!("cannot start cargo ({e}); is it installed and on the PATH?"),
+        )
+    })?;
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let mut stderr = child.stderr.take().expect("stderr is piped");
+    let errors = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let mut summary = None;
+    let mut failure = None;
+    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        let event = Event::from_line(&line);
+        on_event(&event);
+        match event {
+            Event::Summary { data, .. } => summary = Some(data),
+            Event::Error { message, .. } => failure = Some(message),
+            _ => {}
+        }
+    }
+    let status = child
+        .wait()
+        .map_err(|e| crashed("lost".into(), e.to_string()))?;
+    let stderr_text = errors.join().unwrap_or_default();
+    match (failure, status.success(), summary) {
+        (Some(message), _, _) => Err(StageFailure::Reported(message)),
+        (None, true, Some(summary)) => Ok(summary),
+        _ => Err(crashed(
+            status.to_string(),
+            ninety_grader::cargo::build_errors(&stderr_text),
+        )),
     }
 }
 

@@ -151,13 +151,9 @@ impl State {
 
     /// Saves atomically (temp file and rename).
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
         let json = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
-        let tmp = path.with_extension(format!("json.tmp-{}", std::process::id()));
-        std::fs::write(&tmp, json)?;
-        std::fs::rename(&tmp, path)
+        ninety_kit::artifact::write_atomic(path, &json)
+            .map_err(|e| std::io::Error::other(e.to_string()))
     }
 }
 

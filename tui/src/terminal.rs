@@ -32,10 +32,12 @@ pub fn load_app(ws: &Workspace) -> App {
         .labs()
         .filter_map(|lab| GradeReport::load(&ws.home.grades(), &lab.name).ok())
         .collect();
-    let corpus_line = crate::data::corpus_line(ws);
+    // Reading the corpora's manifests once serves the header and the explorer.
+    let known = ninety_kit::corpus::known(&ws.root, &ws.home);
+    let corpus_line = crate::data::corpus_line(&known);
     let mut app = App::new(ws.course.clone(), &state, reports, note, corpus_line);
     app.learner_workspace = ws.is_learner();
-    app.corpora = ninety_kit::corpus::known(&ws.root, &ws.home)
+    app.corpora = known
         .into_iter()
         .filter(|c| c.messages.is_some())
         .map(|c| c.name)
@@ -224,35 +226,17 @@ impl Runtime {
 /// Runs a pipeline stage as a child, turning its progress events into
 /// messages; returns why it failed, if it did.
 fn run_stage(command: &mut std::process::Command, tx: &Sender<Message>) -> Result<(), String> {
-    use std::io::{BufRead, BufReader, Read};
-    let mut child = command
-        .spawn()
-        .map_err(|e| format!("cannot start cargo: {e}"))?;
-    let stdout = child.stdout.take().ok_or("no stdout")?;
-    let mut stderr = child.stderr.take().ok_or("no stderr")?;
-    let errors = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
-    let mut failure = None;
-    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-        match ninety_kit::Event::from_line(&line) {
-            ninety_kit::Event::Progress { done, total, .. } => {
-                let _ = tx.send(Message::StageProgress(done, total));
-            }
-            ninety_kit::Event::Error { message, .. } => failure = Some(message),
-            _ => {}
+    use crate::run::StageFailure;
+    let result = crate::run::drive(command, &mut |event| {
+        if let ninety_kit::Event::Progress { done, total, .. } = event {
+            let _ = tx.send(Message::StageProgress(*done, *total));
         }
-    }
-    let status = child.wait().map_err(|e| e.to_string())?;
-    let stderr_text = errors.join().unwrap_or_default();
-    match (failure, status.success()) {
-        (Some(message), _) => Err(message),
-        (None, true) => Ok(()),
-        (None, false) => {
-            let detail = ninety_grader::cargo::build_errors(&stderr_text);
-            Err(detail.lines().take(6).collect::<Vec<_>>().join(" / "))
+    });
+    match result {
+        Ok(_) => Ok(()),
+        Err(StageFailure::Reported(message)) => Err(message),
+        Err(StageFailure::Crashed { errors, .. }) => {
+            Err(errors.lines().take(6).collect::<Vec<_>>().join(" / "))
         }
     }
 }

@@ -210,6 +210,20 @@ pub fn looks_like_mail(bytes: &[u8]) -> bool {
     }
 }
 
+/// `name` with every character other than letters, digits, `-` and `_`
+/// replaced by `replacement`: fit for a folder name.
+pub fn safe_name(name: &str, replacement: char) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                replacement
+            }
+        })
+        .collect()
+}
+
 fn check_corpus_name(name: &str) -> Result<(), ImportError> {
     let ok = !name.is_empty()
         && name
@@ -380,16 +394,7 @@ pub fn import_mbox(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "mbox".into());
-    let folder: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let folder = safe_name(&stem, '_');
     let root = corpora.join(&options.name);
     let mut importer = Importer::open(&root, &options.name)?;
     for (i, message) in messages.into_iter().enumerate() {

@@ -25,9 +25,10 @@ pub fn run<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Value> {
             .join("frame")
             .join(lab_frame::SPEC_FILE)
     });
-    let spec_text = std::fs::read(&spec_path)
+    // Read once: the same bytes are parsed and hashed into the manifest.
+    let spec_text = std::fs::read_to_string(&spec_path)
         .with_context(|| format!("reading the spec `{}`", spec_path.display()))?;
-    let spec = ProblemSpec::load(&spec_path)?;
+    let spec = ProblemSpec::from_toml(&spec_text, &spec_path)?;
     out.log(format!(
         "spec {} is complete and consistent",
         spec_path.display()
@@ -102,7 +103,7 @@ pub fn run<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Value> {
         vec![
             InputRef {
                 name: format!("spec:{spec_rel}"),
-                sha256: sha256_hex(&spec_text),
+                sha256: sha256_hex(spec_text.as_bytes()),
             },
             InputRef {
                 name: format!("corpus:{}", corpus.name),
