@@ -204,13 +204,16 @@ fn print_frame(s: &Value) {
     );
     println!();
     println!("                 predicted spam   predicted ham");
+    let n = |k: &str| c[k].as_u64().unwrap_or(0);
     println!(
         "  actual spam    {:>14}   {:>13}",
-        c["spam_caught"], c["spam_missed"]
+        n("spam_caught"),
+        n("spam_missed")
     );
     println!(
         "  actual ham     {:>14}   {:>13}",
-        c["ham_flagged"], c["ham_passed"]
+        n("ham_flagged"),
+        n("ham_passed")
     );
     println!();
     println!("  spam recall        {}", pct(&m["spam_recall"]));
