@@ -4,7 +4,6 @@
 //! example, not two. Left in, a copy can land in training and its twin in
 //! testing, and the test then measures memory, not skill.
 
-use crate::normalise::dedup_key;
 use serde::Serialize;
 
 // ANCHOR: duplicate
@@ -28,31 +27,48 @@ pub struct Duplicate {
     /// How they match.
     pub kind: DuplicateKind,
 }
+
+/// A clean body with its dedup key, as the stage hands them over: the keys
+/// are made by [`crate::normalise::dedup_key`] on every core at once, before
+/// this one-core pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Keyed<'a> {
+    /// The clean body.
+    pub body: &'a str,
+    /// Its dedup key.
+    pub key: &'a str,
+}
 // ANCHOR_END: duplicate
 
-/// The duplicates among `bodies` (clean texts, in input order): for each
-/// body whose dedup key was seen before, a [`Duplicate`] pointing at the
-/// first body with that key; `Exact` when the two clean texts are equal,
-/// else `Near`. Returned in input order; the first of each key is never a
-/// duplicate.
-pub fn find_duplicates(bodies: &[&str]) -> Vec<Duplicate> {
-    // BEGIN SOLUTION: remember the first index of each dedup_key in a HashMap; every later body with a known key is a Duplicate of that first one
-    let mut first: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+/// The duplicates among `bodies` (clean texts with their keys, in input
+/// order): for each body whose key was seen before, a [`Duplicate`] pointing
+/// at the first body with that key; `Exact` when the two clean texts are
+/// equal, else `Near`. Returned in input order; the first of each key is
+/// never a duplicate.
+pub fn find_duplicates(bodies: &[Keyed<'_>]) -> Vec<Duplicate> {
+    // BEGIN SOLUTION: remember the first index of each key in a HashMap; every later body with a known key is a Duplicate of that first one
+    // Borrowed keys: nothing is copied, and the map holds one entry per
+    // distinct body. The keys are long (whole bodies), so the hasher matters:
+    // foldhash reads them several times faster than the standard SipHash.
+    let mut first: std::collections::HashMap<&str, usize, foldhash::fast::RandomState> =
+        std::collections::HashMap::with_capacity_and_hasher(bodies.len(), Default::default());
     let mut out = Vec::new();
-    for (index, body) in bodies.iter().enumerate() {
-        let key = dedup_key(body);
-        match first.get(&key) {
-            Some(&original) => out.push(Duplicate {
-                index,
-                original,
-                kind: if bodies[original] == *body {
-                    DuplicateKind::Exact
-                } else {
-                    DuplicateKind::Near
-                },
-            }),
-            None => {
-                first.insert(key, index);
+    for (index, item) in bodies.iter().enumerate() {
+        match first.entry(item.key) {
+            std::collections::hash_map::Entry::Occupied(seen) => {
+                let original = *seen.get();
+                out.push(Duplicate {
+                    index,
+                    original,
+                    kind: if bodies[original].body == item.body {
+                        DuplicateKind::Exact
+                    } else {
+                        DuplicateKind::Near
+                    },
+                });
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(index);
             }
         }
     }

@@ -1,7 +1,5 @@
 //! Quarantine: messages set aside with a reason, never silently dropped.
 
-use crate::body::Body;
-use crate::normalise::clean;
 use ninety_kit::mail::ParsedMail;
 use serde::Serialize;
 use std::fmt;
@@ -41,25 +39,31 @@ impl fmt::Display for Reason {
 
 /// Whether to set a message aside, and why: checked in the order of
 /// [`Reason`]'s variants, the first that applies wins. `mail` is what the
-/// kit parsed (`None` when nothing did), `body` what
-/// [`crate::body::choose_body`] kept.
-pub fn quarantine(mail: Option<&ParsedMail>, body: Option<&Body>) -> Option<Reason> {
-    // BEGIN SOLUTION: NotAMessage if there is no parse or no From/Subject/Date; EmptyAfterCleaning if no body or its clean text has no alphanumeric char; Undecodable if over 1 in 20 chars of the clean text are '\u{FFFD}'
+/// kit parsed (`None` when nothing did); `clean_body` is the clean text
+/// ([`crate::normalise::clean`]) of the body [`crate::body::choose_body`]
+/// kept (`None` when it kept none). The stage cleans each body once and
+/// hands the same text to this function and to the dataset.
+pub fn quarantine(mail: Option<&ParsedMail>, clean_body: Option<&str>) -> Option<Reason> {
+    // BEGIN SOLUTION: NotAMessage if there is no parse or no From/Subject/Date; EmptyAfterCleaning if no body or no alphanumeric char in it; Undecodable if over 1 in 20 of its chars are '\u{FFFD}'
     let Some(mail) = mail else {
         return Some(Reason::NotAMessage);
     };
     if mail.from.is_none() && mail.subject.is_none() && mail.date_header.is_none() {
         return Some(Reason::NotAMessage);
     }
-    let Some(body) = body else {
+    let Some(text) = clean_body else {
         return Some(Reason::EmptyAfterCleaning);
     };
-    let text = clean(&body.text);
-    if !text.chars().any(char::is_alphanumeric) {
+    // One pass for all three counts: this runs on every message.
+    let (mut total, mut bad, mut alphanumeric) = (0usize, 0usize, false);
+    for c in text.chars() {
+        total += 1;
+        bad += usize::from(c == '\u{FFFD}');
+        alphanumeric |= c.is_alphanumeric();
+    }
+    if !alphanumeric {
         return Some(Reason::EmptyAfterCleaning);
     }
-    let total = text.chars().count();
-    let bad = text.chars().filter(|&c| c == '\u{FFFD}').count();
     if bad * 20 > total {
         return Some(Reason::Undecodable);
     }

@@ -6,8 +6,8 @@
 //! aside, in corpus order, and builds the report.
 
 use crate::body::{BodySource, choose_body};
-use crate::dedupe::find_duplicates;
-use crate::normalise::clean;
+use crate::dedupe::{Keyed, find_duplicates};
+use crate::normalise::{clean, dedup_key};
 use crate::period::{DateSource, month_of};
 use crate::quarantine::{Reason, quarantine};
 use crate::report::{QualityReport, Record, Status, build};
@@ -53,12 +53,25 @@ pub struct Gathered {
     pub body: Option<String>,
 }
 
+/// One message as a worker leaves it: judged, and for a clean one, its
+/// dedup key and the length of its body in characters.
+struct Judged {
+    message: Gathered,
+    key: Option<String>,
+    body_chars: Option<usize>,
+}
+
+/// A worker's batches: each batch's number with its judged messages.
+type Batches = Vec<(usize, Vec<Judged>)>;
+
 /// Reads, parses and judges one message.
-fn gather_one(corpus: &Corpus, entry: &Entry) -> Result<Gathered, CorpusError> {
+fn gather_one(corpus: &Corpus, entry: &Entry) -> Result<Judged, CorpusError> {
     let raw = corpus.read(entry)?;
     let mail = ninety_kit::mail::parse(&raw.bytes);
     let body = mail.as_ref().and_then(choose_body);
-    let reason: Option<Reason> = quarantine(mail.as_ref(), body.as_ref());
+    let body_source = body.as_ref().map(|b| b.source);
+    let clean_body = body.map(|b| clean(&b.text));
+    let reason: Option<Reason> = quarantine(mail.as_ref(), clean_body.as_deref());
     let (month, date_source) = month_of(mail.as_ref(), &raw.bytes);
     let (content_type, charset, subject, from) = match &mail {
         Some(m) => (
@@ -69,7 +82,11 @@ fn gather_one(corpus: &Corpus, entry: &Entry) -> Result<Gathered, CorpusError> {
         ),
         None => ("unknown".to_owned(), None, None, None),
     };
-    Ok(Gathered {
+    // Only clean messages carry their text on.
+    let body = clean_body.filter(|_| reason.is_none());
+    let key = body.as_deref().map(dedup_key);
+    let body_chars = body.as_deref().map(|b| b.chars().count());
+    let message = Gathered {
         // The reader has checked the bytes against this hash already.
         id: raw.entry.sha256.clone(),
         path: raw.entry.path.clone(),
@@ -84,12 +101,13 @@ fn gather_one(corpus: &Corpus, entry: &Entry) -> Result<Gathered, CorpusError> {
         from,
         content_type,
         charset,
-        body_source: body.as_ref().map(|b| b.source),
-        body: if reason.is_none() {
-            body.map(|b| clean(&b.text))
-        } else {
-            None
-        },
+        body_source,
+        body,
+    };
+    Ok(Judged {
+        message,
+        key,
+        body_chars,
     })
 }
 
@@ -108,54 +126,77 @@ pub fn gather(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<GatherOutput, CorpusError> {
     let total = corpus.len();
-    // Each message is independent until deduplication: split the corpus
-    // over the machine's cores, keep corpus order, report progress from here.
+    // Each message is independent until deduplication: workers on every
+    // core take small batches in turn (a batch of long HTML spam costs more
+    // than one of short notes, so fixed halves would leave a core idle), and
+    // the results go back into corpus order.
+    const BATCH: usize = 16;
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
-    let chunk = total.div_ceil(threads).max(1);
+    let batches = total.div_ceil(BATCH);
+    let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    let results: Vec<Result<Vec<Gathered>, CorpusError>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = corpus
-            .entries
-            .chunks(chunk)
-            .map(|entries| {
-                let done = &done;
-                scope.spawn(move || {
-                    let mut out = Vec::with_capacity(entries.len());
-                    for entry in entries {
-                        out.push(gather_one(corpus, entry)?);
-                        done.fetch_add(1, Ordering::Relaxed);
-                    }
-                    Ok(out)
-                })
-            })
+    // One worker loop, run by the spawned threads and by this one; `tick`
+    // is called after each batch (this thread reports progress there).
+    let work = |tick: &mut dyn FnMut(usize)| -> Result<Batches, CorpusError> {
+        let mut mine = Vec::new();
+        loop {
+            let batch = next.fetch_add(1, Ordering::Relaxed);
+            if batch >= batches {
+                return Ok(mine);
+            }
+            let entries = &corpus.entries[batch * BATCH..((batch + 1) * BATCH).min(total)];
+            let out = entries
+                .iter()
+                .map(|entry| gather_one(corpus, entry))
+                .collect::<Result<Vec<_>, _>>()?;
+            tick(done.fetch_add(out.len(), Ordering::Relaxed) + out.len());
+            mine.push((batch, out));
+        }
+    };
+    let results: Vec<Result<Batches, CorpusError>> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads)
+            .map(|_| scope.spawn(|| work(&mut |_| {})))
             .collect();
         let mut reported = 0;
-        while workers.iter().any(|w| !w.is_finished()) {
-            let now = done.load(Ordering::Relaxed);
+        let own = work(&mut |now| {
             if now >= reported + 100 {
                 progress(now, total);
                 reported = now;
             }
-            std::thread::sleep(std::time::Duration::from_millis(2));
-        }
-        workers
-            .into_iter()
-            .map(|w| w.join().expect("a gather worker panicked"))
-            .collect()
+        });
+        let mut all = vec![own];
+        all.extend(
+            helpers
+                .into_iter()
+                .map(|w| w.join().expect("a gather worker panicked")),
+        );
+        all
     });
     progress(total, total);
-    let mut messages = Vec::with_capacity(total);
+    let mut ordered: Vec<(usize, Vec<Judged>)> = Vec::with_capacity(batches);
     for part in results {
-        messages.extend(part?);
+        ordered.extend(part?);
+    }
+    ordered.sort_unstable_by_key(|(batch, _)| *batch);
+    let mut messages = Vec::with_capacity(total);
+    let mut keys = Vec::with_capacity(total);
+    let mut body_chars = Vec::with_capacity(total);
+    for judged in ordered.into_iter().flat_map(|(_, batch)| batch) {
+        messages.push(judged.message);
+        keys.push(judged.key);
+        body_chars.push(judged.body_chars);
     }
     let kept: Vec<usize> = (0..messages.len())
         .filter(|&i| messages[i].status == Status::Clean)
         .collect();
-    let bodies: Vec<&str> = kept
+    let bodies: Vec<Keyed<'_>> = kept
         .iter()
-        .map(|&i| messages[i].body.as_deref().unwrap_or(""))
+        .map(|&i| Keyed {
+            body: messages[i].body.as_deref().unwrap_or(""),
+            key: keys[i].as_deref().unwrap_or(""),
+        })
         .collect();
     let duplicates = find_duplicates(&bodies);
     for d in duplicates {
@@ -167,13 +208,14 @@ pub fn gather(
     }
     let records: Vec<Record> = messages
         .iter()
-        .map(|m| Record {
+        .zip(&body_chars)
+        .map(|(m, &body_chars)| Record {
             group: m.group.to_string(),
             period: m.period,
             content_type: m.content_type.clone(),
             charset: m.charset.clone(),
             status: m.status,
-            body_chars: m.body.as_ref().map(|b| b.chars().count()),
+            body_chars,
         })
         .collect();
     let report = build(&records);

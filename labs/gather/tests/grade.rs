@@ -3,7 +3,7 @@
 //! message carrying one kind of mess the real corpus has.
 
 use lab_gather::body::{BodySource, choose_body, decode_entities, html_to_text};
-use lab_gather::dedupe::{DuplicateKind, find_duplicates};
+use lab_gather::dedupe::{DuplicateKind, Keyed, find_duplicates};
 use lab_gather::normalise::{clean, dedup_key};
 use lab_gather::period::{DateSource, YearMonth, mbox_line_month, month_of};
 use lab_gather::quarantine::{Reason, quarantine};
@@ -31,10 +31,10 @@ fn main() -> ExitCode {
         ))
         .check(Check::new("normalise.dedup_key", 2, key).hint("dedup_key: lowercase, then every run of whitespace becomes one space"))
         .check(Check::new("dedupe.exact_and_near", 3, duplicates).hint(
-            "find_duplicates: key each body with dedup_key; a body whose key was seen is a duplicate of the first with that key",
+            "find_duplicates: remember the first index of each key; a body whose key was seen is a duplicate of that first one",
         ))
         .check(Check::new("quarantine.reasons", 3, reasons).hint(
-            "quarantine: no parse or no From/Subject/Date is NotAMessage; no letters or digits once cleaned is EmptyAfterCleaning; over 1 in 20 chars U+FFFD is Undecodable",
+            "quarantine: no parse or no From/Subject/Date is NotAMessage; no body or no letter or digit in it is EmptyAfterCleaning; over 1 in 20 chars U+FFFD is Undecodable",
         ))
         .check(Check::new("period.header_then_mbox_line", 3, periods).hint(
             "month_of: the Date header if its year is in PLAUSIBLE_YEARS, else the mbox From line's month if plausible, else Unknown",
@@ -126,14 +126,16 @@ fn key() {
 }
 
 fn duplicates() {
+    // The keys are given, so this check does not lean on dedup_key.
     let bodies = [
-        "Buy now",
-        "hello there",
-        "Buy now",
-        "HELLO  there",
-        "other",
-        "buy NOW",
-    ];
+        ("Buy now", "buy now"),
+        ("hello there", "hello there"),
+        ("Buy now", "buy now"),
+        ("HELLO  there", "hello there"),
+        ("other", "other"),
+        ("buy NOW", "buy now"),
+    ]
+    .map(|(body, key)| Keyed { body, key });
     let found = find_duplicates(&bodies);
     let got: Vec<(usize, usize, DuplicateKind)> = found
         .iter()
@@ -152,35 +154,52 @@ fn duplicates() {
 }
 
 fn reasons() {
+    // The clean bodies are given, so this check does not lean on clean.
     // Not a message: the shell commands file that sits in the upstream spam folder.
     let cmds =
         b"mv 00001.317e78fa8ee2f54cd4890fdc09ba8176 00001.317e78fa8ee2f54cd4890fdc09ba8176\n";
     let parsed = parse(cmds);
-    let body = parsed.as_ref().and_then(choose_body);
+    let text = std::str::from_utf8(cmds).unwrap().trim();
     assert_eq!(
-        quarantine(parsed.as_ref(), body.as_ref()),
+        quarantine(parsed.as_ref(), Some(text)),
         Some(Reason::NotAMessage)
     );
     assert_eq!(quarantine(None, None), Some(Reason::NotAMessage));
-    // Empty after cleaning: an HTML body that is only markup.
-    let empty = parse(b"From: a@example.com\nSubject: hi\nContent-Type: text/html\n\n<p>&nbsp;</p><br><img src=x>\n").unwrap();
-    let body = choose_body(&empty);
+    // Empty after cleaning: no body at all, or one with no letter or digit
+    // (an HTML body that was only markup and `&nbsp;`).
+    let mail =
+        parse(b"From: a@example.com\nSubject: hi\nContent-Type: text/html\n\n<p>&nbsp;</p>\n")
+            .unwrap();
+    for body in [
+        None,
+        Some(""),
+        Some("-- * --\n\n..."),
+        Some("\u{FFFD}\u{FFFD}"),
+    ] {
+        assert_eq!(
+            quarantine(Some(&mail), body),
+            Some(Reason::EmptyAfterCleaning),
+            "body {body:?}"
+        );
+    }
+    // Undecodable: more than one character in twenty is U+FFFD, counted in
+    // characters, not bytes (each U+FFFD is three bytes).
+    let mostly_bad = format!("ok {}", "\u{FFFD}".repeat(40));
     assert_eq!(
-        quarantine(Some(&empty), body.as_ref()),
-        Some(Reason::EmptyAfterCleaning)
-    );
-    // Undecodable: a body that is mostly bytes no charset can read.
-    let mut raw = b"From: a@example.com\nSubject: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\nok ".to_vec();
-    raw.extend(std::iter::repeat_n(0xFFu8, 40));
-    let mail = parse(&raw).unwrap();
-    let body = choose_body(&mail);
-    assert_eq!(
-        quarantine(Some(&mail), body.as_ref()),
+        quarantine(Some(&mail), Some(&mostly_bad)),
         Some(Reason::Undecodable)
+    );
+    let one_in_twenty = format!("{}\u{FFFD}", "a".repeat(19));
+    assert_eq!(quarantine(Some(&mail), Some(&one_in_twenty)), None);
+    let over = format!("{}\u{FFFD}\u{FFFD}", "é".repeat(37));
+    assert_eq!(
+        quarantine(Some(&mail), Some(&over)),
+        Some(Reason::Undecodable),
+        "2 in 39 characters is over 1 in 20"
     );
     // A good message stays.
     let good = parse(ALTERNATIVE).unwrap();
-    assert_eq!(quarantine(Some(&good), choose_body(&good).as_ref()), None);
+    assert_eq!(quarantine(Some(&good), Some("Hello there")), None);
 }
 
 fn periods() {

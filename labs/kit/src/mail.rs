@@ -9,7 +9,7 @@
 //! the kit only hands over what the message says. Parsing is done by the
 //! `mail-parser` crate, which accepts the malformed mail real corpora hold.
 
-use mail_parser::{MessageParser, MimeHeaders, PartType};
+use mail_parser::{HeaderName, MessageParser, MimeHeaders, PartType};
 use serde::Serialize;
 
 /// A date as a message's `Date:` header gave it, with its UTC offset.
@@ -89,6 +89,22 @@ pub fn strip_mbox_line(bytes: &[u8]) -> &[u8] {
     }
 }
 
+/// The parser, built once: MIME headers (which the body needs), `Date`,
+/// `Subject` and `From` are parsed; every other header (the `Received` chains
+/// above all) is skipped, not even copied, which makes parsing a corpus
+/// several times faster. Its raw text stays readable through `header_raw`.
+fn parser() -> &'static MessageParser {
+    static PARSER: std::sync::OnceLock<MessageParser> = std::sync::OnceLock::new();
+    PARSER.get_or_init(|| {
+        MessageParser::new()
+            .with_mime_headers()
+            .header_date(HeaderName::Date)
+            .header_text(HeaderName::Subject)
+            .header_address(HeaderName::From)
+            .default_header_ignore()
+    })
+}
+
 fn lower(s: &str) -> String {
     s.trim().to_ascii_lowercase()
 }
@@ -100,9 +116,7 @@ pub fn parse(raw: &[u8]) -> Option<ParsedMail> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return None;
     }
-    // Only the headers used here are parsed; the rest (Received chains above
-    // all) stay raw, which makes parsing a corpus several times faster.
-    let message = MessageParser::new().with_minimal_headers().parse(bytes)?;
+    let message = parser().parse(bytes)?;
     let root = message.root_part();
     let (content_type, charset) = match message.content_type() {
         Some(ct) => (
@@ -132,12 +146,17 @@ pub fn parse(raw: &[u8]) -> Option<ParsedMail> {
             (None, None) => String::new(),
         }
     });
+    let subject = message.subject().map(str::to_owned);
+    let date_header = message.header_raw("Date").map(|d| d.trim().to_owned());
+    let header_count = root.headers.len();
     let mut parts = Vec::new();
     let mut attachments = 0;
-    for part in &message.parts {
-        let (text, is_html) = match &part.body {
-            PartType::Text(t) => (t.as_ref(), false),
-            PartType::Html(t) => (t.as_ref(), true),
+    // The headers are read; now the parts are taken apart, so that text
+    // mail-parser already decoded into a string of its own is moved, not copied.
+    for part in message.parts {
+        let is_html = match &part.body {
+            PartType::Text(_) => false,
+            PartType::Html(_) => true,
             PartType::Binary(_) | PartType::InlineBinary(_) => {
                 attachments += 1;
                 continue;
@@ -158,22 +177,26 @@ pub fn parse(raw: &[u8]) -> Option<ParsedMail> {
                 None,
             ),
         };
+        let text = match part.body {
+            PartType::Text(t) | PartType::Html(t) => t.into_owned(),
+            _ => continue,
+        };
         parts.push(TextPart {
             mime,
             charset,
-            text: text.to_owned(),
-            is_html,
             decode_problem: part.is_encoding_problem || text.contains('\u{FFFD}'),
+            text,
+            is_html,
         });
     }
     Some(ParsedMail {
-        subject: message.subject().map(str::to_owned),
+        subject,
         from,
-        date_header: message.header_raw("Date").map(|d| d.trim().to_owned()),
+        date_header,
         date,
         content_type,
         charset,
-        header_count: root.headers.len(),
+        header_count,
         parts,
         attachments,
     })
