@@ -65,7 +65,14 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
             format!(" Ninety › {name} · {title}")
         }
     };
-    let right = format!("{} ", app.corpus_line);
+    // The explorer names the corpus it shows, which need not be the default.
+    let right = match (&app.screen, &app.explorer) {
+        (Screen::Explorer, Some(e)) => match &e.data {
+            Some(d) => format!("corpus: {} · {} messages ", e.corpus, d.items.len()),
+            None => format!("corpus: {} ", e.corpus),
+        },
+        _ => format!("{} ", app.corpus_line),
+    };
     let width = area.width as usize;
     let room = width.saturating_sub(right.chars().count() + 1);
     let left: String = title.chars().take(room).collect();
@@ -108,6 +115,18 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
             ("b", "book"),
             ("?", "help"),
             ("q", "quit"),
+        ],
+        // The gather lab has the data explorer; Tab stays in the help overlay
+        // so that the line still fits 80 columns.
+        Screen::Lab(lab) if lab == "gather" => &[
+            ("g", "grade"),
+            ("w", "watch"),
+            ("h", "hint"),
+            ("e", "explore"),
+            ("b", "book"),
+            ("r", "reset"),
+            ("?", "help"),
+            ("Esc", "back"),
         ],
         Screen::Lab(_) => &[
             ("g", "grade"),
