@@ -52,6 +52,16 @@ pub enum CorpusError {
         /// Which property differed.
         problem: String,
     },
+    /// The corpus is known but has not been fetched or imported yet.
+    #[error("the {name} corpus is not here yet (expected in `{root}`): {how}")]
+    NotHere {
+        /// Its name.
+        name: String,
+        /// Where it would be.
+        root: PathBuf,
+        /// How to get it.
+        how: String,
+    },
     /// No corpus of that name is known or present.
     #[error("no corpus named `{name}`; known corpora: {known}")]
     Unknown {
@@ -495,6 +505,15 @@ pub fn open_known(
                 .collect::<Vec<_>>()
                 .join(", "),
         })?;
+    if info.messages.is_none()
+        && let Some(how) = &info.how_to_get
+    {
+        return Err(CorpusError::NotHere {
+            name: name.to_owned(),
+            root: info.root.clone(),
+            how: how.clone(),
+        });
+    }
     Corpus::open(name, &info.root)
 }
 
@@ -624,6 +643,17 @@ mod tests {
         let entries = parse_manifest(&text, Path::new("m")).unwrap();
         assert_eq!(entries[0].md5.as_deref(), Some("abc"));
         assert_eq!(entries[0].group, Group::HardHam);
+    }
+
+    #[test]
+    fn a_known_corpus_not_yet_imported_says_how_to_get_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = crate::DataHome::at(dir.path().join("home"));
+        let err = open_known("spamassassin", dir.path(), &home)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not here yet"), "{err}");
+        assert!(err.contains("ninety data import"), "{err}");
     }
 
     #[test]

@@ -87,11 +87,17 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            let message = e
-                .chain()
-                .map(|c| c.to_string())
-                .collect::<Vec<_>>()
-                .join(": ");
+            // Each cause once: some errors already end with their source's text.
+            let mut message = String::new();
+            for cause in e.chain().map(|c| c.to_string()) {
+                if message.ends_with(&cause) {
+                    continue;
+                }
+                if !message.is_empty() {
+                    message.push_str(": ");
+                }
+                message.push_str(&cause);
+            }
             out.emit(&Event::Error {
                 stage: stage.clone(),
                 message,
