@@ -7,11 +7,14 @@
 //! the terminal loop carries out (start a grade, watch files, open the book,
 //! save the state). That is what makes it testable without a terminal.
 
+use crate::config::LabelConfig;
 use crate::explorer::{Dataset, Explorer, Pane};
+use crate::labeling::{LabelSession, SessionData};
 use crate::state::{LoadNote, Progress, State};
 use ninety_grader::GradeReport;
 use ninety_grader::cargo::{GradeOutcome, build_errors};
 use ninety_grader::course::Course;
+use ninety_kit::labels::{Decision, Mark};
 use std::collections::BTreeMap;
 
 /// Which screen is showing.
@@ -23,6 +26,10 @@ pub enum Screen {
     Lab(String),
     /// The data explorer over the gather stage's output.
     Explorer,
+    /// The labeling screen.
+    Label,
+    /// Agreement: kappa, confusion, disagreements, learning curves.
+    Agreement,
 }
 
 /// Which pane of the lab view takes the scroll keys.
@@ -101,6 +108,33 @@ pub struct App {
     pub corpora: Vec<String>,
     /// The data explorer, once opened.
     pub explorer: Option<Explorer>,
+    /// The labeling settings: config file, then command-line flags.
+    pub label_config: LabelConfig,
+    /// The corpus to label.
+    pub label_corpus: String,
+    /// The labeling session, once started.
+    pub labeling: Option<LabelSession>,
+    /// The queue is being prepared: progress of the stage, when known.
+    pub label_loading: Option<(u64, u64)>,
+    /// The agreement view.
+    pub agreement: Option<AgreementView>,
+}
+
+/// The agreement view: the `label` stage's report, and what is selected.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AgreementView {
+    /// The report, once the stage has run.
+    pub stats: Option<serde_json::Value>,
+    /// Why there is no report.
+    pub problem: Option<String>,
+    /// The stage is running.
+    pub loading: bool,
+    /// Which list shows: disagreements (false) or probable errors (true).
+    pub suspects: bool,
+    /// The selected row of that list.
+    pub selected: usize,
+    /// The annotator whose confusion and curve show.
+    pub annotator: usize,
 }
 
 /// Everything that can happen to the workbench.
@@ -183,6 +217,36 @@ pub enum Message {
     StageProgress(u64, u64),
     /// The running stage ended (an error says why it failed).
     StageFinished(Result<(), String>),
+    /// Open a lab by name (the command line's way in).
+    OpenLab(String),
+    /// Open the labeling screen.
+    OpenLabeling,
+    /// The labeling queue is ready (or could not be made).
+    LabelingReady(Result<SessionData, String>),
+    /// The queue's stage made progress.
+    LabelProgress(u64, u64),
+    /// Label, or skip, the message on screen.
+    Decide(Mark),
+    /// Take back the last decision of the session.
+    Undo,
+    /// Start typing a note for the next decision.
+    StartNote,
+    /// A character of the note.
+    NoteChar(char),
+    /// Delete the last character of the note.
+    NoteBackspace,
+    /// Stop typing the note: keep it (true) or drop it.
+    EndNote(bool),
+    /// Scroll the message body.
+    ScrollBody(i32),
+    /// Open the agreement view (runs the `label` stage).
+    OpenAgreement,
+    /// The `label` stage's report (or why there is none).
+    StatsLoaded(Result<serde_json::Value, String>),
+    /// Switch the agreement view's list.
+    ToggleSuspects,
+    /// Show the next (or previous) annotator's confusion and curve.
+    CycleAnnotator(i32),
 }
 
 /// Work `update` asks the terminal loop to do.
@@ -204,6 +268,23 @@ pub enum Effect {
     ReadRaw(String, std::path::PathBuf),
     /// Run the gather stage on a corpus as a child process.
     RunGather(String),
+    /// Run the `label-queue` stage and load a session.
+    PrepareLabeling {
+        /// The corpus.
+        corpus: String,
+        /// Who labels.
+        annotator: String,
+        /// The queue order.
+        order: String,
+        /// The seed, if one is set.
+        seed: Option<u64>,
+    },
+    /// Append a record to a label log, now, before anything else happens.
+    AppendDecision(std::path::PathBuf, Decision),
+    /// Ask the system to put the label log on disk (end of a session).
+    SyncLog,
+    /// Run the `label` stage for the agreement view.
+    RunLabelStats(String),
 }
 
 impl App {
@@ -253,6 +334,11 @@ impl App {
             learner_workspace: false,
             corpora: vec!["mini".to_owned()],
             explorer: None,
+            label_config: LabelConfig::default(),
+            label_corpus: "mini".to_owned(),
+            labeling: None,
+            label_loading: None,
+            agreement: None,
         }
     }
 
@@ -264,7 +350,7 @@ impl App {
         }
         state.last_lab = match &self.screen {
             Screen::Lab(name) => Some(name.clone()),
-            Screen::Map | Screen::Explorer => self
+            Screen::Map | Screen::Explorer | Screen::Label | Screen::Agreement => self
                 .course
                 .stages
                 .get(self.map_selected)
@@ -278,6 +364,7 @@ impl App {
         match &self.screen {
             Screen::Lab(name) => Some(name.clone()),
             Screen::Explorer => Some("gather".to_owned()),
+            Screen::Label | Screen::Agreement => Some("label".to_owned()),
             Screen::Map => self
                 .course
                 .stages
@@ -291,6 +378,10 @@ impl App {
     pub fn busy(&self) -> bool {
         self.labs.values().any(|l| l.grading)
             || self.explorer.as_ref().is_some_and(|e| e.running.is_some())
+            || self.label_loading.is_some()
+            || self.agreement.as_ref().is_some_and(|a| a.loading)
+            // The labeling screen shows a live rate and time on screen.
+            || self.screen == Screen::Label
     }
 
     fn lab_mut(&mut self, name: &str) -> Option<&mut LabView> {
@@ -333,15 +424,25 @@ impl App {
                     | Message::DatasetLoaded(..)
                     | Message::RawLoaded(..)
                     | Message::StageProgress(..)
-                    | Message::StageFinished(_),
+                    | Message::StageFinished(_)
+                    | Message::LabelingReady(_)
+                    | Message::LabelProgress(..)
+                    | Message::StatsLoaded(_),
                 ) => {}
                 _ => return vec![],
             }
         }
+        if let Some(effects) = self.update_label(&message) {
+            return effects;
+        }
         match message {
             Message::Quit => {
                 self.quit = true;
-                vec![Effect::SaveState]
+                let mut effects = vec![Effect::SaveState];
+                if self.labeling.is_some() {
+                    effects.push(Effect::SyncLog);
+                }
+                effects
             }
             Message::Tick => {
                 self.tick = self.tick.wrapping_add(1);
@@ -376,6 +477,10 @@ impl App {
                 vec![]
             }
             Message::Back => {
+                if matches!(self.screen, Screen::Label | Screen::Agreement) {
+                    self.screen = Screen::Lab("label".into());
+                    return vec![];
+                }
                 if self.screen == Screen::Explorer {
                     self.screen = Screen::Lab("gather".into());
                     return vec![];
@@ -447,6 +552,7 @@ impl App {
                         .map(|l| l.chapter.clone())
                         .or_else(|| Some(format!("{}.md", stage.name))),
                     Screen::Explorer => Some("gather.md".to_owned()),
+                    Screen::Label | Screen::Agreement => Some("label.md".to_owned()),
                 };
                 match chapter {
                     Some(chapter) => {
@@ -634,6 +740,33 @@ impl App {
                     }
                 }
             }
+            Message::OpenLab(name) => {
+                if let Some(i) = self
+                    .course
+                    .stages
+                    .iter()
+                    .position(|s| s.name == name && s.lab.is_some())
+                {
+                    self.map_selected = i;
+                    self.screen = Screen::Lab(name);
+                }
+                vec![]
+            }
+            // Handled by `update_label` above.
+            Message::OpenLabeling
+            | Message::LabelingReady(_)
+            | Message::LabelProgress(..)
+            | Message::Decide(_)
+            | Message::Undo
+            | Message::StartNote
+            | Message::NoteChar(_)
+            | Message::NoteBackspace
+            | Message::EndNote(_)
+            | Message::ScrollBody(_)
+            | Message::OpenAgreement
+            | Message::StatsLoaded(_)
+            | Message::ToggleSuspects
+            | Message::CycleAnnotator(_) => vec![],
             Message::ResetDone(lab, result) => match result {
                 Ok(backup) => {
                     if let Some(view) = self.lab_mut(&lab) {
@@ -745,6 +878,33 @@ impl App {
                     e.move_by(i64::from(delta) * if page { 20 } else { 1 });
                 }
             }
+            Screen::Label => {
+                if let Some(s) = self.labeling.as_mut() {
+                    let step = if page { 10 } else { 1 };
+                    s.scroll =
+                        (i32::from(s.scroll) + delta * step).clamp(0, i32::from(u16::MAX)) as u16;
+                }
+            }
+            Screen::Agreement => {
+                if let Some(a) = self.agreement.as_mut() {
+                    let len = a
+                        .stats
+                        .as_ref()
+                        .and_then(|s| {
+                            s[if a.suspects {
+                                "suspects"
+                            } else {
+                                "disagreements"
+                            }]
+                            .as_array()
+                            .map(Vec::len)
+                        })
+                        .unwrap_or(0);
+                    let step = if page { 10 } else { 1 };
+                    let next = a.selected as i32 + delta * step;
+                    a.selected = next.clamp(0, len.saturating_sub(1) as i32) as usize;
+                }
+            }
             Screen::Map => {
                 let n = self.course.stages.len();
                 if n == 0 {
@@ -786,5 +946,6 @@ impl App {
     }
 }
 
+mod label;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -79,6 +79,67 @@ pub enum Command {
         #[command(subcommand)]
         command: DataCommand,
     },
+    /// Open the labeling screen directly: one message at a time, a key per
+    /// label (s spam, h ham, u unsure, n skip, z undo, q back; remap them in
+    /// .ninety/config.toml). Every decision is saved as it is made.
+    Label {
+        /// Your name as an annotator (default: config, then your login).
+        #[arg(long)]
+        annotator: Option<String>,
+        /// The queue order (default: config, then random).
+        #[arg(long, value_parser = ["random", "stratified", "uncertain"])]
+        order: Option<String>,
+        /// The queue's seed (default: config, then made from your name).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// The corpus to label.
+        #[arg(long, default_value = "mini")]
+        corpus: String,
+    },
+    /// Label logs: statistics, and export or import for other tools.
+    Labels {
+        #[command(subcommand)]
+        command: LabelsCommand,
+    },
+}
+
+/// `ninety labels ...`
+#[derive(Debug, Subcommand)]
+pub enum LabelsCommand {
+    /// Decisions and current labels per annotator, kappa against gold and
+    /// between annotators (computed by the label lab's code).
+    Stats {
+        /// Print as one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// The corpus.
+        #[arg(long, default_value = "mini")]
+        corpus: String,
+    },
+    /// Write everyone's current labels as JSON lines for Prodigy or Label Studio.
+    Export {
+        /// prodigy or label-studio.
+        #[arg(long, value_parser = ["prodigy", "label-studio"])]
+        format: String,
+        /// The file to write (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The corpus.
+        #[arg(long, default_value = "mini")]
+        corpus: String,
+    },
+    /// Add labels exported by Prodigy, Label Studio or Ninety to the logs
+    /// (each annotator's to their own log). Bad lines are reported by number.
+    Import {
+        /// A JSON-lines file.
+        path: PathBuf,
+        /// The annotator for records that name none.
+        #[arg(long)]
+        annotator: Option<String>,
+        /// The corpus.
+        #[arg(long, default_value = "mini")]
+        corpus: String,
+    },
 }
 
 /// `ninety lab ...`
@@ -216,6 +277,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                     stage: stage.clone(),
                     json,
                     corpus,
+                    extra: vec![],
                 },
             )?;
             if json {
@@ -254,6 +316,51 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }) => {
             crate::data::list(&workspace(root)?, json)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Label {
+            annotator,
+            order,
+            seed,
+            corpus,
+        }) => {
+            let ws = workspace(root)?;
+            if let Some(name) = &annotator {
+                ninety_kit::labels::check_annotator(name)?;
+            }
+            if !ninety_kit::corpus::known(&ws.root, &ws.home)
+                .iter()
+                .any(|c| c.name == corpus && c.messages.is_some())
+            {
+                ninety_kit::corpus::open_known(&corpus, &ws.root, &ws.home)?;
+            }
+            crate::terminal::Runtime::new(ws).run_with(move |app| {
+                let config = &mut app.label_config;
+                config.annotator = annotator.or(config.annotator.take());
+                config.order = order.or(config.order.take());
+                config.seed = seed.or(config.seed);
+                app.label_corpus = corpus;
+                vec![
+                    crate::app::Message::OpenLab("label".into()),
+                    crate::app::Message::OpenLabeling,
+                ]
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Labels { command }) => {
+            let ws = workspace(root)?;
+            match command {
+                LabelsCommand::Stats { json, corpus } => crate::labels::stats(&ws, &corpus, json),
+                LabelsCommand::Export {
+                    format,
+                    out,
+                    corpus,
+                } => crate::labels::export(&ws, &corpus, &format, out.as_deref()),
+                LabelsCommand::Import {
+                    path,
+                    annotator,
+                    corpus,
+                } => crate::labels::import(&ws, &corpus, &path, annotator),
+            }
         }
     }
 }

@@ -39,8 +39,54 @@ pub const LAB_KEYS: &[Binding] = &[
     b("b", "open the lab's chapter in a browser"),
     b("r", "reset the lab to its starter (asks first)"),
     b("e", "gather lab: open the data explorer"),
+    b("l", "label lab: open the labeling screen"),
+    b("a", "label lab: the agreement view (kappa, disagreements)"),
     b("Esc / ← / q", "back to the course map"),
     b("?", "show or hide this help"),
+];
+
+/// Keys on the labeling screen, as configured.
+pub fn label_bindings(keys: &crate::config::LabelKeys) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = [
+        (keys.spam, "label spam"),
+        (keys.ham, "label ham"),
+        (keys.unsure, "label unsure (add a note: why)"),
+        (keys.skip, "skip for now (it comes back at the end)"),
+        (
+            keys.undo,
+            "undo the last decision (again for the one before)",
+        ),
+        (
+            keys.note,
+            "write a note for the next decision (Enter keeps, Esc drops)",
+        ),
+        (keys.back, "stop: back to the lab, with the agreement view"),
+    ]
+    .into_iter()
+    .map(|(k, a)| (k.to_string(), a.to_owned()))
+    .collect();
+    out.push(("↑ ↓ PgUp PgDn".into(), "scroll the message".into()));
+    out.push((
+        "".into(),
+        "remap keys in .ninety/config.toml, [label.keys]".into(),
+    ));
+    out
+}
+
+/// Keys in the agreement view.
+pub const AGREEMENT_KEYS: &[Binding] = &[
+    b("↑ ↓ / k j", "choose a disagreement or a suspect label"),
+    b(
+        "← →",
+        "the previous or next annotator's confusion and curve",
+    ),
+    b(
+        "Tab",
+        "switch between disagreements and probable label errors",
+    ),
+    b("r", "compute again (runs the label stage)"),
+    b("l", "back to labeling"),
+    b("Esc / q", "back to the label lab"),
 ];
 
 /// Keys in the data explorer.
@@ -82,6 +128,26 @@ pub fn message_for(app: &App, key: KeyEvent) -> Option<Message> {
     if app.screen == Screen::Explorer {
         return explorer_key(app, key);
     }
+    if app.screen == Screen::Label {
+        return label_key(app, key);
+    }
+    if app.screen == Screen::Agreement {
+        return match key.code {
+            KeyCode::Up | KeyCode::Char('k') => Some(Message::Up),
+            KeyCode::Down | KeyCode::Char('j') => Some(Message::Down),
+            KeyCode::PageUp => Some(Message::PageUp),
+            KeyCode::PageDown | KeyCode::Char(' ') => Some(Message::PageDown),
+            KeyCode::Left => Some(Message::CycleAnnotator(-1)),
+            KeyCode::Right => Some(Message::CycleAnnotator(1)),
+            KeyCode::Tab => Some(Message::ToggleSuspects),
+            KeyCode::Char('r') => Some(Message::OpenAgreement),
+            KeyCode::Char('l') => Some(Message::OpenLabeling),
+            KeyCode::Char('b') => Some(Message::OpenBook),
+            KeyCode::Char('?') => Some(Message::ToggleHelp),
+            KeyCode::Esc | KeyCode::Char('q') => Some(Message::Back),
+            _ => None,
+        };
+    }
     let common = match key.code {
         KeyCode::Up | KeyCode::Char('k') => Some(Message::Up),
         KeyCode::Down | KeyCode::Char('j') => Some(Message::Down),
@@ -110,9 +176,60 @@ pub fn message_for(app: &App, key: KeyEvent) -> Option<Message> {
             KeyCode::Char('e') if matches!(&app.screen, Screen::Lab(lab) if lab == "gather") => {
                 Some(Message::OpenExplorer)
             }
+            KeyCode::Char('l') if matches!(&app.screen, Screen::Lab(lab) if lab == "label") => {
+                Some(Message::OpenLabeling)
+            }
+            KeyCode::Char('a') if matches!(&app.screen, Screen::Lab(lab) if lab == "label") => {
+                Some(Message::OpenAgreement)
+            }
             _ => None,
         },
-        Screen::Explorer => None,
+        Screen::Explorer | Screen::Label | Screen::Agreement => None,
+    }
+}
+
+/// The labeling screen: the configured keys first (they may be any
+/// character), then scrolling; while a note is typed, every character is
+/// the note's.
+fn label_key(app: &App, key: KeyEvent) -> Option<Message> {
+    let typing = app.labeling.as_ref().is_some_and(|s| s.typing_note);
+    if typing {
+        return match key.code {
+            KeyCode::Enter => Some(Message::EndNote(true)),
+            KeyCode::Esc => Some(Message::EndNote(false)),
+            KeyCode::Backspace => Some(Message::NoteBackspace),
+            KeyCode::Char(c) => Some(Message::NoteChar(c)),
+            _ => None,
+        };
+    }
+    let keys = &app.label_config.keys;
+    if let KeyCode::Char(c) = key.code {
+        use ninety_kit::labels::Mark;
+        let by_key = [
+            (keys.spam, Message::Decide(Mark::Spam)),
+            (keys.ham, Message::Decide(Mark::Ham)),
+            (keys.unsure, Message::Decide(Mark::Unsure)),
+            (keys.skip, Message::Decide(Mark::Skip)),
+            (keys.undo, Message::Undo),
+            (keys.note, Message::StartNote),
+            (keys.back, Message::Back),
+        ];
+        if let Some((_, message)) = by_key.into_iter().find(|(k, _)| *k == c) {
+            // Before the queue is ready only leaving makes sense.
+            if app.labeling.is_none() && message != Message::Back {
+                return None;
+            }
+            return Some(message);
+        }
+    }
+    match key.code {
+        KeyCode::Up => Some(Message::ScrollBody(-1)),
+        KeyCode::Down => Some(Message::ScrollBody(1)),
+        KeyCode::PageUp => Some(Message::ScrollBody(-10)),
+        KeyCode::PageDown => Some(Message::ScrollBody(10)),
+        KeyCode::Char('?') => Some(Message::ToggleHelp),
+        KeyCode::Esc => Some(Message::Back),
+        _ => None,
     }
 }
 

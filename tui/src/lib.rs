@@ -9,10 +9,13 @@
 pub mod app;
 pub mod book;
 pub mod cli;
+pub mod config;
 pub mod data;
 pub mod explorer;
 pub mod fetch;
 pub mod keys;
+pub mod labeling;
+pub mod labels;
 pub mod markdown;
 pub mod run;
 pub mod state;

@@ -22,6 +22,8 @@ pub struct RunOptions {
     pub json: bool,
     /// The corpus to run on.
     pub corpus: String,
+    /// More arguments for the stage (`--annotator ana`, ...).
+    pub extra: Vec<String>,
 }
 
 /// The command that builds and starts the pipeline for a stage.
@@ -34,6 +36,7 @@ pub fn pipeline_command(ws: &Workspace, options: &RunOptions) -> Command {
         .arg(&ws.root)
         .arg("--corpus")
         .arg(&options.corpus)
+        .args(&options.extra)
         .env(ninety_kit::home::HOME_ENV, ws.home.root())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -43,7 +46,9 @@ pub fn pipeline_command(ws: &Workspace, options: &RunOptions) -> Command {
 
 /// Runs a stage; returns its summary, or an error saying why it failed.
 pub fn run(ws: &Workspace, options: &RunOptions) -> Result<Value> {
-    if !ws.course.stages.iter().any(|s| s.name == options.stage) {
+    // `label-queue` belongs to the label stage.
+    let stage = options.stage.split('-').next().unwrap_or(&options.stage);
+    if !ws.course.stages.iter().any(|s| s.name == stage) {
         let names: Vec<_> = ws.course.stages.iter().map(|s| s.name.as_str()).collect();
         return Err(anyhow!(
             "no stage named `{}`; stages: {}",
@@ -164,6 +169,8 @@ pub fn print_human(stage: &str, summary: &Value) {
         print_frame(summary);
     } else if stage == "gather" {
         print_gather(summary);
+    } else if stage == "label" {
+        crate::labels::print_stats(summary);
     } else {
         println!("{stage}:");
         print_value(summary, 1);

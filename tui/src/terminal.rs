@@ -22,6 +22,8 @@ pub struct Runtime {
     tx: Sender<Message>,
     rx: Receiver<Message>,
     watches: HashMap<String, LabWatch>,
+    /// The open label log, once a decision has been made.
+    log: Option<ninety_kit::labels::LabelLog>,
 }
 
 /// Builds the app for a workspace: saved progress, last reports, corpus line.
@@ -37,6 +39,14 @@ pub fn load_app(ws: &Workspace) -> App {
     let corpus_line = crate::data::corpus_line(&known);
     let mut app = App::new(ws.course.clone(), &state, reports, note, corpus_line);
     app.learner_workspace = ws.is_learner();
+    match crate::config::Config::load(&crate::config::path(&ws.home)) {
+        Ok(config) => app.label_config = config.label,
+        Err(e) => {
+            app.flash = Some(format!(
+                "{e:#}. Using the default settings; the file is left as it is."
+            ));
+        }
+    }
     app.corpora = known
         .into_iter()
         .filter(|c| c.messages.is_some())
@@ -54,12 +64,23 @@ impl Runtime {
             tx,
             rx,
             watches: HashMap::new(),
+            log: None,
         }
     }
 
     /// Opens the workbench and runs it until the learner quits.
-    pub fn run(mut self) -> Result<()> {
+    pub fn run(self) -> Result<()> {
+        self.run_with(|_| vec![])
+    }
+
+    /// Opens the workbench, lets `setup` adjust the app and name the
+    /// messages to start with (`ninety label` opens the labeling screen),
+    /// and runs it until the learner quits.
+    pub fn run_with(mut self, setup: impl FnOnce(&mut App) -> Vec<Message>) -> Result<()> {
         let mut app = load_app(&self.ws);
+        for message in setup(&mut app) {
+            self.apply(&mut app, message);
+        }
         let mut terminal = ratatui::init();
         let result = self.event_loop(&mut terminal, &mut app);
         ratatui::restore();
@@ -146,11 +167,108 @@ impl Runtime {
                     stage: "gather".into(),
                     json: true,
                     corpus,
+                    extra: vec![],
                 };
                 let mut command = crate::run::pipeline_command(&self.ws, &options);
                 std::thread::spawn(move || {
                     let result = run_stage(&mut command, &tx);
                     let _ = tx.send(Message::StageFinished(result));
+                });
+            }
+            Effect::PrepareLabeling {
+                corpus,
+                annotator,
+                order,
+                seed,
+            } => {
+                let tx = self.tx.clone();
+                let mut extra = vec![
+                    "--annotator".to_owned(),
+                    annotator.clone(),
+                    "--order".to_owned(),
+                    order,
+                ];
+                if let Some(seed) = seed {
+                    extra.extend(["--seed".to_owned(), seed.to_string()]);
+                }
+                let options = crate::run::RunOptions {
+                    stage: "label-queue".into(),
+                    json: true,
+                    corpus: corpus.clone(),
+                    extra,
+                };
+                let mut command = crate::run::pipeline_command(&self.ws, &options);
+                let home = self.ws.home.clone();
+                let guidelines = self
+                    .ws
+                    .course
+                    .lab("label")
+                    .map(|l| l.dir.join("guidelines.md"))
+                    .unwrap_or_default();
+                std::thread::spawn(move || {
+                    let result = crate::run::drive(&mut command, &mut |event| {
+                        if let ninety_kit::Event::Progress { done, total, .. } = event {
+                            let _ = tx.send(Message::LabelProgress(*done, *total));
+                        }
+                    })
+                    .map_err(|f| failure_text(&f))
+                    .and_then(|summary| {
+                        let queue = summary["artifact"].as_str().unwrap_or_default();
+                        let fallback = summary["fallback"].as_str().map(str::to_owned);
+                        crate::labeling::load(
+                            &home,
+                            &corpus,
+                            &annotator,
+                            std::path::Path::new(queue),
+                            fallback,
+                            &guidelines,
+                        )
+                    });
+                    let _ = tx.send(Message::LabelingReady(result));
+                });
+            }
+            Effect::AppendDecision(path, decision) => {
+                // Written here, on the loop's thread, before the next key is
+                // read: a decision on screen is a decision on disk.
+                if self.log.as_ref().is_none_or(|l| l.path() != path) {
+                    match ninety_kit::labels::LabelLog::open(&path) {
+                        Ok(log) => self.log = Some(log),
+                        Err(e) => {
+                            app.flash = Some(format!(
+                                "Could not save the decision: {e}. Earlier decisions are safe in the log."
+                            ));
+                            return;
+                        }
+                    }
+                }
+                if let Some(log) = self.log.as_mut()
+                    && let Err(e) = log.append(&decision)
+                {
+                    app.flash = Some(format!(
+                        "Could not save the decision: {e}. Earlier decisions are safe in the log."
+                    ));
+                }
+            }
+            Effect::SyncLog => {
+                if let Some(log) = &self.log
+                    && let Err(e) = log.sync()
+                {
+                    app.flash = Some(format!("Could not flush the label log to disk: {e}"));
+                }
+            }
+            Effect::RunLabelStats(corpus) => {
+                let tx = self.tx.clone();
+                let options = crate::run::RunOptions {
+                    stage: "label".into(),
+                    json: true,
+                    corpus,
+                    extra: vec![],
+                };
+                let mut command = crate::run::pipeline_command(&self.ws, &options);
+                std::thread::spawn(move || {
+                    let result =
+                        crate::run::drive(&mut command, &mut |_| {}).map_err(|f| failure_text(&f));
+                    let _ = tx.send(Message::StatsLoaded(result));
                 });
             }
             Effect::SaveState => {
@@ -223,20 +341,23 @@ impl Runtime {
     }
 }
 
+/// One line about why a stage gave no summary.
+fn failure_text(failure: &crate::run::StageFailure) -> String {
+    match failure {
+        crate::run::StageFailure::Reported(message) => message.clone(),
+        crate::run::StageFailure::Crashed { errors, .. } => {
+            errors.lines().take(6).collect::<Vec<_>>().join(" / ")
+        }
+    }
+}
+
 /// Runs a pipeline stage as a child, turning its progress events into
 /// messages; returns why it failed, if it did.
 fn run_stage(command: &mut std::process::Command, tx: &Sender<Message>) -> Result<(), String> {
-    use crate::run::StageFailure;
     let result = crate::run::drive(command, &mut |event| {
         if let ninety_kit::Event::Progress { done, total, .. } = event {
             let _ = tx.send(Message::StageProgress(*done, *total));
         }
     });
-    match result {
-        Ok(_) => Ok(()),
-        Err(StageFailure::Reported(message)) => Err(message),
-        Err(StageFailure::Crashed { errors, .. }) => {
-            Err(errors.lines().take(6).collect::<Vec<_>>().join(" / "))
-        }
-    }
+    result.map(|_| ()).map_err(|f| failure_text(&f))
 }

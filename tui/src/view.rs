@@ -4,8 +4,10 @@
 //! [`overlay`] (help and the reset question). Everything renders into a
 //! `Buffer`, so each piece is tested without a terminal.
 
+pub mod agreement;
 pub mod explorer;
 pub mod lab;
+pub mod labeling;
 pub mod map;
 pub mod overlay;
 
@@ -43,6 +45,8 @@ impl Widget for &App {
             Screen::Map => map::render(self, body, buf),
             Screen::Lab(name) => lab::render(self, name, body, buf),
             Screen::Explorer => explorer::render(self, body, buf),
+            Screen::Label => labeling::render(self, body, buf),
+            Screen::Agreement => agreement::render(self, body, buf),
         }
         render_flash(self, flash, buf);
         render_footer(self, footer, buf);
@@ -56,6 +60,11 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
     let title = match &app.screen {
         Screen::Map => format!(" Ninety · {}", app.course.title),
         Screen::Explorer => " Ninety › gather › data explorer".to_owned(),
+        Screen::Label => match &app.labeling {
+            Some(s) => format!(" Ninety › label › labeling as {}", s.data.annotator),
+            None => " Ninety › label › labeling".to_owned(),
+        },
+        Screen::Agreement => " Ninety › label › agreement".to_owned(),
         Screen::Lab(name) => {
             let title = app
                 .course
@@ -67,6 +76,7 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
     };
     // The explorer names the corpus it shows, which need not be the default.
     let right = match (&app.screen, &app.explorer) {
+        (Screen::Label | Screen::Agreement, _) => format!("corpus: {} ", app.label_corpus),
         (Screen::Explorer, Some(e)) => match &e.data {
             Some(d) => format!("corpus: {} · {} messages ", e.corpus, d.items.len()),
             None => format!("corpus: {} ", e.corpus),
@@ -108,7 +118,42 @@ fn render_flash(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
+    let label_keys: Vec<(String, &str)>;
     let keys: &[(&str, &str)] = match &app.screen {
+        Screen::Label => {
+            let k = &app.label_config.keys;
+            label_keys = vec![
+                (k.spam.to_string(), "spam"),
+                (k.ham.to_string(), "ham"),
+                (k.unsure.to_string(), "unsure"),
+                (k.skip.to_string(), "skip"),
+                (k.undo.to_string(), "undo"),
+                (k.note.to_string(), "note"),
+                (k.back.to_string(), "back"),
+                ("?".into(), "help"),
+            ];
+            return footer_line(label_keys.iter().map(|(k, a)| (k.as_str(), *a)), area, buf);
+        }
+        Screen::Agreement => &[
+            ("↑↓", "select"),
+            ("←→", "annotator"),
+            ("Tab", "errors"),
+            ("r", "again"),
+            ("l", "label"),
+            ("?", "help"),
+            ("Esc", "back"),
+        ],
+        Screen::Lab(lab) if lab == "label" => &[
+            ("g", "grade"),
+            ("w", "watch"),
+            ("h", "hint"),
+            ("l", "label"),
+            ("a", "agree"),
+            ("b", "book"),
+            ("r", "reset"),
+            ("?", "help"),
+            ("Esc", "back"),
+        ],
         Screen::Map => &[
             ("Enter", "open"),
             ("g", "grade"),
@@ -149,10 +194,14 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
             ("Esc", "back"),
         ],
     };
+    footer_line(keys.iter().copied(), area, buf);
+}
+
+fn footer_line<'a>(keys: impl Iterator<Item = (&'a str, &'a str)>, area: Rect, buf: &mut Buffer) {
     let mut spans = vec![Span::raw(" ")];
     for (key, action) in keys {
         spans.push(Span::styled(
-            *key,
+            key.to_owned(),
             Style::default().fg(Color::Black).bg(Color::Gray),
         ));
         spans.push(Span::raw(format!(" {action}  ")));

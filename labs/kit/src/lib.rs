@@ -6,7 +6,8 @@
 //! directory ([`home`]), saving stage
 //! outputs with manifests that name their inputs by content hash
 //! ([`artifact`]), and the JSON-lines event protocol by which a pipeline
-//! stage reports to the workbench ([`events`]). It makes no modelling
+//! stage reports to the workbench ([`events`]), the label logs
+//! ([`labels`]) and the course's seeded random numbers ([`rng`]). It makes no modelling
 //! decisions: those are the learner's, in the lab crates.
 #![warn(missing_docs)]
 
@@ -16,7 +17,9 @@ pub mod events;
 pub mod hash;
 pub mod home;
 pub mod import;
+pub mod labels;
 pub mod mail;
+pub mod rng;
 
 pub use corpus::{Corpus, Entry, Group, Label, RawMessage};
 pub use events::Event;

@@ -7,6 +7,7 @@
 
 mod frame;
 mod gather;
+mod label;
 
 use clap::Parser;
 use ninety_kit::DataHome;
@@ -30,6 +31,15 @@ struct Args {
     /// The problem spec (default: labs/frame/spec.toml in the workspace).
     #[arg(long)]
     spec: Option<PathBuf>,
+    /// `label-queue`: whose queue.
+    #[arg(long, default_value = "me")]
+    annotator: String,
+    /// `label-queue`: random, stratified or uncertain.
+    #[arg(long, default_value = "random")]
+    order: String,
+    /// `label-queue`: the seed (default: from the annotator's name).
+    #[arg(long)]
+    seed: Option<u64>,
 }
 
 /// What a stage needs from the outside world.
@@ -55,18 +65,23 @@ fn main() -> ExitCode {
     let start = Instant::now();
     let ctx = Context {
         home: DataHome::resolve(&args.root),
-        root: args.root,
-        corpus: args.corpus,
-        spec: args.spec,
+        root: args.root.clone(),
+        corpus: args.corpus.clone(),
+        spec: args.spec.clone(),
     };
     let result = match stage.as_str() {
         "frame" => frame::run(&ctx, &mut out),
         "gather" => gather::run(&ctx, &mut out),
-        "label" | "train" | "evaluate" | "deploy" | "monitor" | "iterate" => Err(anyhow::anyhow!(
+        "label" => label::run_stats(&ctx, &mut out),
+        "label-queue" => match args.order.parse::<lab_label::queue::Order>() {
+            Ok(order) => label::run_queue(&ctx, &args.annotator, order, args.seed, &mut out),
+            Err(e) => Err(anyhow::anyhow!(e)),
+        },
+        "train" | "evaluate" | "deploy" | "monitor" | "iterate" => Err(anyhow::anyhow!(
             "the {stage} stage is not written yet; its chapter in the book says what it will do"
         )),
         other => Err(anyhow::anyhow!(
-            "no stage named `{other}`; stages: frame, gather, label, train, evaluate, deploy, monitor, iterate"
+            "no stage named `{other}`; stages: frame, gather, label, label-queue, train, evaluate, deploy, monitor, iterate"
         )),
     };
     let seconds = start.elapsed().as_secs_f64();
@@ -129,14 +144,16 @@ fn install_panic_reporter(stage: &str) {
             .unwrap_or_default();
         let message = if let Some(hint) = payload.strip_prefix("not yet implemented") {
             format!(
-                "reached a todo!(){place}: this step of the lab is not written yet{}; finish it (cargo test -p lab-{stage} shows what is missing)",
+                "reached a todo!(){place}: this step of the lab is not written yet{}; finish it (cargo test -p lab-{} shows what is missing)",
                 hint.trim_start_matches(':')
                     .trim()
                     .split_once('\n')
                     .map_or_else(
                         || format!(" ({})", hint.trim_start_matches(':').trim()),
                         |(h, _)| format!(" ({h})")
-                    )
+                    ),
+                // `label-queue` is the label lab's.
+                stage.split('-').next().unwrap_or(&stage)
             )
         } else {
             format!("the lab's code panicked{place}: {payload}")

@@ -456,3 +456,125 @@ fn the_explorer_key_belongs_to_the_gather_lab() {
         "typing goes into the search"
     );
 }
+
+fn session_data(n: usize) -> crate::labeling::SessionData {
+    crate::labeling::SessionData {
+        corpus: "mini".into(),
+        annotator: "ana".into(),
+        order: "stratified".into(),
+        fallback: None,
+        items: (0..n)
+            .map(|i| crate::labeling::LabelItem {
+                id: format!("id{i}"),
+                subject: format!("Offer number {i}"),
+                from: "Deals <deals@example.net>".into(),
+                body: "Click here for a free quote.\n\nTo be removed, reply REMOVE.".into(),
+            })
+            .collect(),
+        labels: Default::default(),
+        skipped: Default::default(),
+        problems: vec![],
+        log: PathBuf::from("/tmp/ana.jsonl"),
+        guidelines: "# Guidelines\n\n## Spam\n\nUnsolicited bulk mail.\n".into(),
+    }
+}
+
+pub(crate) fn labeling_app() -> App {
+    let mut app = app();
+    assert_eq!(
+        app.update(Message::OpenLabeling),
+        vec![Effect::PrepareLabeling {
+            corpus: "mini".into(),
+            annotator: app
+                .label_config
+                .annotator
+                .clone()
+                .unwrap_or_else(crate::config::default_annotator),
+            order: "random".into(),
+            seed: None,
+        }]
+    );
+    assert_eq!(app.screen, Screen::Label);
+    app.update(Message::LabelingReady(Ok(session_data(5))));
+    app
+}
+
+#[test]
+fn a_decision_is_appended_before_anything_else_and_undo_appends_its_record() {
+    let mut app = labeling_app();
+    let effects = app.update(Message::Decide(Mark::Spam));
+    let [Effect::AppendDecision(path, d)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        (path.as_path(), d.item.as_str(), d.label),
+        (std::path::Path::new("/tmp/ana.jsonl"), "id0", Mark::Spam)
+    );
+    app.update(Message::StartNote);
+    for c in "hard".chars() {
+        app.update(Message::NoteChar(c));
+    }
+    app.update(Message::EndNote(true));
+    let effects = app.update(Message::Decide(Mark::Unsure));
+    assert!(
+        matches!(&effects[..], [Effect::AppendDecision(_, d)] if d.note.as_deref() == Some("hard"))
+    );
+    let effects = app.update(Message::Undo);
+    assert!(
+        matches!(&effects[..], [Effect::AppendDecision(_, d)] if d.label == Mark::Undo && d.item == "id1")
+    );
+    assert_eq!(app.labeling.as_ref().unwrap().labeled(), 1);
+    // Leaving after decisions syncs the log and opens the agreement view.
+    let effects = app.update(Message::Back);
+    assert_eq!(
+        effects,
+        vec![Effect::SyncLog, Effect::RunLabelStats("mini".into())]
+    );
+    assert_eq!(app.screen, Screen::Agreement);
+    app.update(Message::StatsLoaded(Err("the label stage failed".into())));
+    assert_eq!(
+        app.agreement.as_ref().unwrap().problem.as_deref(),
+        Some("the label stage failed")
+    );
+    app.update(Message::Back);
+    assert_eq!(app.screen, Screen::Lab("label".into()));
+}
+
+#[test]
+fn a_queue_that_cannot_be_made_says_why_and_goes_back() {
+    let mut app = app();
+    app.update(Message::OpenLab("frame".into()));
+    app.update(Message::OpenLabeling);
+    app.update(Message::LabelingReady(Err(
+        "the label stage failed: reached a todo!()".into(),
+    )));
+    assert_eq!(app.screen, Screen::Lab("label".into()));
+    assert!(app.flash.as_deref().unwrap().contains("todo!()"));
+    assert!(app.labeling.is_none());
+}
+
+#[test]
+fn remapped_keys_label_and_the_note_takes_every_character() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut app = labeling_app();
+    app.label_config.keys.spam = '1';
+    let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    assert_eq!(
+        crate::keys::message_for(&app, key('1')),
+        Some(Message::Decide(Mark::Spam))
+    );
+    assert_eq!(crate::keys::message_for(&app, key('s')), None);
+    assert_eq!(
+        crate::keys::message_for(&app, key('z')),
+        Some(Message::Undo)
+    );
+    app.update(Message::StartNote);
+    assert_eq!(
+        crate::keys::message_for(&app, key('1')),
+        Some(Message::NoteChar('1'))
+    );
+    assert_eq!(
+        crate::keys::message_for(&app, key('q')),
+        Some(Message::NoteChar('q'))
+    );
+}

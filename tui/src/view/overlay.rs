@@ -1,7 +1,7 @@
 //! Modal windows over the screen: the key help and the reset question.
 
 use crate::app::{App, Overlay, Screen};
-use crate::keys::{EXPLORER_KEYS, LAB_KEYS, MAP_KEYS};
+use crate::keys::{AGREEMENT_KEYS, Binding, EXPLORER_KEYS, LAB_KEYS, MAP_KEYS, label_bindings};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -22,27 +22,34 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
     match overlay {
         Overlay::Help => {
+            let owned = |keys: &[Binding]| -> Vec<(String, String)> {
+                keys.iter()
+                    .map(|b| (b.keys.to_owned(), b.action.to_owned()))
+                    .collect()
+            };
             let keys = match app.screen {
-                Screen::Map => MAP_KEYS,
-                Screen::Lab(_) => LAB_KEYS,
-                Screen::Explorer => EXPLORER_KEYS,
+                Screen::Map => owned(MAP_KEYS),
+                Screen::Lab(_) => owned(LAB_KEYS),
+                Screen::Explorer => owned(EXPLORER_KEYS),
+                Screen::Agreement => owned(AGREEMENT_KEYS),
+                Screen::Label => label_bindings(&app.label_config.keys),
             };
             let width = keys
                 .iter()
-                .map(|b| b.keys.chars().count() + b.action.chars().count() + 6)
+                .map(|(k, a)| k.chars().count() + a.chars().count() + 6)
                 .max()
                 .unwrap_or(30) as u16;
             let mut lines: Vec<Line<'_>> = keys
-                .iter()
-                .map(|b| {
+                .into_iter()
+                .map(|(k, a)| {
                     Line::from(vec![
                         Span::styled(
-                            format!("{:>16}  ", b.keys),
+                            format!("{k:>16}  "),
                             Style::default()
                                 .fg(Color::Cyan)
                                 .add_modifier(Modifier::BOLD),
                         ),
-                        Span::raw(b.action),
+                        Span::raw(a),
                     ])
                 })
                 .collect();

@@ -189,3 +189,48 @@ fn snapshot_explorer_report_80x24() {
     app.update(Message::TogglePane);
     insta::assert_snapshot!(screen(&app, 80, 24));
 }
+
+#[test]
+fn snapshot_labeling_screen_100x24() {
+    let mut app = crate::app::tests::labeling_app();
+    app.update(Message::Decide(ninety_kit::labels::Mark::Ham));
+    let text = screen(&app, 100, 24);
+    // The time on screen and the rate move; the rest is fixed.
+    let text: String = text
+        .lines()
+        .map(|l| {
+            if l.contains("per minute") {
+                " labeled 1  queue 4  per minute …".to_owned()
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn snapshot_agreement_view_100x30() {
+    let mut app = crate::app::tests::labeling_app();
+    app.update(Message::Decide(ninety_kit::labels::Mark::Ham));
+    app.update(Message::Back);
+    let stats = serde_json::json!({
+        "corpus": "mini", "logs": "/tmp/labels/mini",
+        "annotators": {
+            "ana": {"decisions": 52, "labels": 50, "by_label": {"spam": 25, "ham": 25, "unsure": 0},
+                    "kappa_vs_gold": 0.62, "labels_per_minute": 11.5,
+                    "vs_gold": {"observed": 0.81, "table": [[20, 5], [5, 20], [0, 0]]},
+                    "curve": [{"after": 25, "observed": 0.72}, {"after": 50, "observed": 0.9}]},
+            "bob": {"decisions": 51, "labels": 51, "by_label": {"spam": 30, "ham": 20, "unsure": 1},
+                    "kappa_vs_gold": null, "labels_per_minute": null, "vs_gold": null, "curve": []}
+        },
+        "pairs": [{"a": "ana", "b": "bob", "kappa": 0.4, "items": 50}],
+        "shared_items": 50,
+        "disagreements": [{"id": "x", "subject": "Your account", "labels": {"ana": "ham", "bob": "spam"}, "gold": "ham"}],
+        "suspects": [],
+        "not_computed": []
+    });
+    app.update(Message::StatsLoaded(Ok(stats)));
+    insta::assert_snapshot!(screen(&app, 100, 30));
+}

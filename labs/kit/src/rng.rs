@@ -1,0 +1,100 @@
+//! A small seeded random number generator, the same on every machine.
+//!
+//! Labeling queues and data splits must come out the same for every learner
+//! who uses the same seed, on any platform and with any version of any
+//! crate, so the course fixes its generator here: SplitMix64 (Steele, Lea
+//! and Flood, 2014), which passes the usual statistical batteries and is a
+//! few lines long. It is not for cryptography.
+
+/// SplitMix64: a 64-bit state advanced by a fixed odd constant and mixed.
+#[derive(Debug, Clone)]
+pub struct Rng {
+    state: u64,
+}
+
+impl Rng {
+    /// A generator whose whole sequence is fixed by `seed`.
+    pub fn new(seed: u64) -> Self {
+        Rng { state: seed }
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n`, each equally likely (`0` when `n` is 0). Uses
+    /// Lemire's multiply-and-reject, so there is no modulo bias.
+    pub fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            return 0;
+        }
+        let n = n as u64;
+        let threshold = n.wrapping_neg() % n;
+        loop {
+            let m = u128::from(self.next_u64()) * u128::from(n);
+            if (m as u64) >= threshold {
+                return (m >> 64) as usize;
+            }
+        }
+    }
+
+    /// A number in `[0, 1)`.
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// A seed made from a name, so that "ana's queue" is the same queue on every
+/// run without anyone choosing a number (FNV-1a over the bytes).
+pub fn seed_from(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_seed_gives_the_same_sequence() {
+        let a: Vec<u64> = (0..5)
+            .map({
+                let mut r = Rng::new(7);
+                move |_| r.next_u64()
+            })
+            .collect();
+        let mut r = Rng::new(7);
+        assert!(a.iter().all(|&x| x == r.next_u64()));
+        assert_ne!(Rng::new(8).next_u64(), a[0]);
+    }
+
+    #[test]
+    fn below_is_in_range_and_roughly_uniform() {
+        let mut r = Rng::new(1);
+        let mut counts = [0usize; 6];
+        for _ in 0..60_000 {
+            counts[r.below(6)] += 1;
+        }
+        // Each face 10,000 expected; 5 standard deviations is about 450.
+        assert!(
+            counts.iter().all(|&c| (9_500..=10_500).contains(&c)),
+            "{counts:?}"
+        );
+        assert_eq!(r.below(0), 0);
+        assert_eq!(r.below(1), 0);
+        let u = r.unit();
+        assert!((0.0..1.0).contains(&u));
+    }
+
+    #[test]
+    fn seeds_from_names_differ() {
+        assert_ne!(seed_from("ana"), seed_from("bob"));
+        assert_eq!(seed_from("ana"), seed_from("ana"));
+    }
+}

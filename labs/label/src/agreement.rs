@@ -1,0 +1,128 @@
+//! Agreement: how often two raters agree, and how much of that is chance.
+//!
+//! A rater is an annotator, or the corpus's own labels ("gold"). Two raters
+//! who both call almost everything ham agree almost always, and learn nothing
+//! from it; Cohen's kappa subtracts the agreement their label shares would
+//! produce by chance and scales the rest so that 1 is perfect agreement and
+//! 0 is no better than chance.
+
+use ninety_kit::labels::Choice;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+// ANCHOR: agreement
+/// A 3×3 table of counts: rows are the first rater's labels, columns the
+/// second's, both in the order of [`Choice::ALL`] (spam, ham, unsure), so
+/// `table[0][1]` counts the items the first called spam and the second ham.
+pub type Table = [[usize; 3]; 3];
+
+/// How two raters compare on the items both labeled.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Agreement {
+    /// Items both labeled.
+    pub items: usize,
+    /// The share of those items on which they gave the same label (0 when
+    /// there are none).
+    pub observed: f64,
+    /// The share they would agree on by chance, given how often each uses
+    /// each label: the sum over labels of the product of the two raters'
+    /// shares (0 when there are no items).
+    pub expected: f64,
+    /// Cohen's kappa, `(observed - expected) / (1 - expected)`; `None` when
+    /// there are no items or `expected` is 1 (both raters used one and the
+    /// same label for everything, and kappa is undefined).
+    pub kappa: Option<f64>,
+    /// The confusion between them.
+    pub table: Table,
+}
+// ANCHOR_END: agreement
+
+/// Compares two raters over `pairs`, one `(first, second)` per item.
+pub fn agreement(pairs: &[(Choice, Choice)]) -> Agreement {
+    // BEGIN SOLUTION: fill the table with Choice::index, observed = diagonal / n, expected = sum over labels of (row share × column share), kappa = (po - pe) / (1 - pe) unless n == 0 or pe == 1
+    let mut table: Table = [[0; 3]; 3];
+    for &(a, b) in pairs {
+        table[a.index()][b.index()] += 1;
+    }
+    let items = pairs.len();
+    if items == 0 {
+        return Agreement {
+            items,
+            observed: 0.0,
+            expected: 0.0,
+            kappa: None,
+            table,
+        };
+    }
+    let n = items as f64;
+    let observed = (0..3).map(|i| table[i][i]).sum::<usize>() as f64 / n;
+    let expected = (0..3)
+        .map(|k| {
+            let row: usize = table[k].iter().sum();
+            let column: usize = table.iter().map(|r| r[k]).sum();
+            (row as f64 / n) * (column as f64 / n)
+        })
+        .sum::<f64>();
+    let kappa = if (1.0 - expected).abs() < 1e-12 {
+        None
+    } else {
+        Some((observed - expected) / (1.0 - expected))
+    };
+    Agreement {
+        items,
+        observed,
+        expected,
+        kappa,
+        table,
+    }
+    // END SOLUTION
+}
+
+/// The items both raters labeled, in id order, with each one's label.
+pub fn paired(
+    first: &BTreeMap<String, Choice>,
+    second: &BTreeMap<String, Choice>,
+) -> Vec<(String, Choice, Choice)> {
+    // BEGIN SOLUTION: walk the first map (already in id order) and keep the ids the second map also has
+    first
+        .iter()
+        .filter_map(|(id, &a)| second.get(id).map(|&b| (id.clone(), a, b)))
+        .collect()
+    // END SOLUTION
+}
+
+/// One point of a learning curve.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CurvePoint {
+    /// How many decisions the annotator had made at the end of the window.
+    pub after: usize,
+    /// The window's agreement with gold.
+    pub observed: f64,
+    /// The window's kappa against gold.
+    pub kappa: Option<f64>,
+}
+
+/// Agreement with gold over consecutive windows of `window` decisions, in the
+/// order they were made: how an annotator's labels improve with practice.
+/// `history` holds `(annotator's label, gold label)` in decision order; a
+/// last window shorter than half of `window` is left out (too few to say).
+///
+/// Given: it is built on your [`agreement`].
+pub fn learning_curve(history: &[(Choice, Choice)], window: usize) -> Vec<CurvePoint> {
+    let window = window.max(1);
+    let mut points = Vec::new();
+    let mut after = 0;
+    for chunk in history.chunks(window) {
+        after += chunk.len();
+        if chunk.len() * 2 < window {
+            break;
+        }
+        let a = agreement(chunk);
+        points.push(CurvePoint {
+            after,
+            observed: a.observed,
+            kappa: a.kappa,
+        });
+    }
+    points
+}

@@ -1,0 +1,156 @@
+//! The labeling queue: which message a person sees next.
+//!
+//! A person labels a few hundred messages in a sitting; the corpus has six
+//! thousand. The order decides what those few hundred teach you:
+//!
+//! - **random**: an unbiased sample, the only order whose label shares you
+//!   can read as the corpus's;
+//! - **stratified**: every group and period in its share from the first
+//!   message on, so a short session still covers the rare strata;
+//! - **uncertain**: the messages a model is least sure of first, where a
+//!   label changes the model most (uncertainty sampling, the simplest form
+//!   of active learning).
+//!
+//! Every order is a permutation of the candidates' indices, and the same
+//! seed gives the same order, so a session can stop and resume.
+
+use crate::scorer::Scorer;
+use ninety_kit::rng::Rng;
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+/// A message that may be queued.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// Its id.
+    pub id: String,
+    /// The stratum it belongs to, such as `spam/1` (group and period).
+    pub stratum: String,
+    /// The text a scorer reads: subject and clean body.
+    pub text: String,
+}
+
+/// The queue orders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// Shuffled.
+    Random,
+    /// Shuffled within strata, strata interleaved in proportion.
+    Stratified,
+    /// Least certain first.
+    Uncertain,
+}
+
+impl Order {
+    /// Its name on the command line and in the config.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Order::Random => "random",
+            Order::Stratified => "stratified",
+            Order::Uncertain => "uncertain",
+        }
+    }
+}
+
+impl FromStr for Order {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "random" => Ok(Order::Random),
+            "stratified" => Ok(Order::Stratified),
+            "uncertain" => Ok(Order::Uncertain),
+            other => Err(format!(
+                "unknown queue order `{other}`; expected random, stratified or uncertain"
+            )),
+        }
+    }
+}
+
+/// `0..n` shuffled with `rng`: every permutation equally likely (the
+/// Fisher–Yates shuffle, drawing with [`Rng::below`]).
+pub fn shuffled(n: usize, rng: &mut Rng) -> Vec<usize> {
+    // BEGIN SOLUTION: start from 0..n; for i from n-1 down to 1, swap position i with position rng.below(i + 1)
+    let mut order: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        let j = rng.below(i + 1);
+        order.swap(i, j);
+    }
+    order
+    // END SOLUTION
+}
+
+/// The indices of `strata` (one stratum name per candidate) in an order
+/// where every prefix holds each stratum in its share of the whole, as
+/// nearly as whole numbers allow: after `k` picks, a stratum with `m` of the
+/// `n` candidates has been picked `k·m/n` times, give or take less than one.
+/// Within a stratum, the order is shuffled with `rng`.
+pub fn stratified(strata: &[String], rng: &mut Rng) -> Vec<usize> {
+    // BEGIN SOLUTION: group indices by stratum (a BTreeMap keeps it deterministic), shuffle each group with shuffled(), then at each step k take the next of the stratum furthest behind its share, (k+1)·m/n - taken
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, s) in strata.iter().enumerate() {
+        groups.entry(s).or_default().push(i);
+    }
+    let groups: Vec<Vec<usize>> = groups
+        .into_values()
+        .map(|members| {
+            shuffled(members.len(), rng)
+                .into_iter()
+                .map(|i| members[i])
+                .collect()
+        })
+        .collect();
+    let n = strata.len() as f64;
+    let mut taken = vec![0usize; groups.len()];
+    let mut order = Vec::with_capacity(strata.len());
+    for k in 0..strata.len() {
+        let behind = |g: usize| (k + 1) as f64 * groups[g].len() as f64 / n - taken[g] as f64;
+        let Some(g) = (0..groups.len())
+            .filter(|&g| taken[g] < groups[g].len())
+            .max_by(|&a, &b| behind(a).total_cmp(&behind(b)).then(b.cmp(&a)))
+        else {
+            break;
+        };
+        order.push(groups[g][taken[g]]);
+        taken[g] += 1;
+    }
+    order
+    // END SOLUTION
+}
+
+/// The indices of `scores` (a model's spam probabilities), least certain
+/// first: by distance from 0.5, smallest first; equal distances keep their
+/// input order; scores that are not numbers (NaN) go last.
+pub fn by_uncertainty(scores: &[f64]) -> Vec<usize> {
+    // BEGIN SOLUTION: sort the indices by (|score - 0.5|, with NaN as infinity), a stable sort keeps ties in input order
+    let distance = |s: f64| {
+        if s.is_nan() {
+            f64::INFINITY
+        } else {
+            (s - 0.5).abs()
+        }
+    };
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_by(|&a, &b| distance(scores[a]).total_cmp(&distance(scores[b])));
+    order
+    // END SOLUTION
+}
+
+/// The queue over `candidates` in `order`, as indices into `candidates`.
+///
+/// Given: it calls your functions above; `scorer` is only asked for the
+/// uncertain order.
+pub fn queue(candidates: &[Candidate], order: Order, seed: u64, scorer: &dyn Scorer) -> Vec<usize> {
+    let mut rng = Rng::new(seed);
+    match order {
+        Order::Random => shuffled(candidates.len(), &mut rng),
+        Order::Stratified => {
+            let strata: Vec<String> = candidates.iter().map(|c| c.stratum.clone()).collect();
+            stratified(&strata, &mut rng)
+        }
+        Order::Uncertain => {
+            let scores: Vec<f64> = candidates.iter().map(|c| scorer.score(&c.text)).collect();
+            by_uncertainty(&scores)
+        }
+    }
+}

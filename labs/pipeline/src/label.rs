@@ -1,0 +1,395 @@
+//! The label stages: the labeling queue, and what the labels add up to.
+//!
+//! `label-queue` orders the clean messages for one annotator with the lab's
+//! queue code and saves the order as the artifact `label/<corpus>-queue-<annotator>`
+//! (`queue.json`); the workbench's labeling screen reads it. `label` reads
+//! every annotator's log and reports decisions, labels, agreement with gold
+//! and between annotators, learning curves, disagreements and probable label
+//! errors, all computed by the lab's code. A step of the lab that is not
+//! written yet leaves its figures empty with a note, instead of failing the
+//! whole report: counting decisions needs no lab code.
+
+use crate::Context;
+use anyhow::{Context as _, Result, bail};
+use lab_label::agreement::{Agreement, agreement, learning_curve, paired};
+use lab_label::errors::{Labeled, suspects};
+use lab_label::queue::{Candidate, Order, queue};
+use lab_label::{Choice, KeywordScorer, Scorer};
+use ninety_kit::artifact::{ArtifactStore, InputRef};
+use ninety_kit::events::Emitter;
+use ninety_kit::hash::sha256_file;
+use ninety_kit::labels::{self, Annotator};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+/// Decisions per window of the learning curve.
+const CURVE_WINDOW: usize = 25;
+/// How sure the model must be before its disagreement makes a label suspect.
+const CONFIDENCE: f64 = 0.9;
+/// How many suspects and disagreements the report lists.
+const LISTED: usize = 50;
+
+/// A clean message as the gather stage saved it (the fields used here).
+#[derive(Debug, Clone, Deserialize)]
+pub struct CleanMessage {
+    /// Its id.
+    pub id: String,
+    /// Its group.
+    pub group: String,
+    /// Its period.
+    pub period: u8,
+    /// Its subject.
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// Its clean body.
+    #[serde(default)]
+    pub body: Option<String>,
+}
+
+impl CleanMessage {
+    fn text(&self) -> String {
+        format!(
+            "{}\n\n{}",
+            self.subject.as_deref().unwrap_or(""),
+            self.body.as_deref().unwrap_or("")
+        )
+    }
+}
+
+fn clean_path(ctx: &Context) -> PathBuf {
+    ArtifactStore::new(ctx.home.artifacts())
+        .dir("gather", &ctx.corpus)
+        .join("clean.jsonl")
+}
+
+/// The clean messages of the context's corpus, running the gather stage
+/// first when it has not run.
+fn clean_messages<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Vec<CleanMessage>> {
+    let path = clean_path(ctx);
+    if !path.exists() {
+        out.log(format!(
+            "no gather output for the {} corpus yet: running the gather stage first",
+            ctx.corpus
+        ));
+        crate::gather::run(ctx, out)?;
+    }
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("reading the gather output `{}`", path.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l).with_context(|| {
+                format!(
+                    "`{}` line {}: not a gathered message; run `ninety run gather --corpus {}` again",
+                    path.display(),
+                    i + 1,
+                    ctx.corpus
+                )
+            })
+        })
+        .collect()
+}
+
+/// Runs a piece of the learner's code; a panic (a `todo!()` above all)
+/// comes back as a sentence instead of ending the stage.
+fn learner<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, String> {
+    static MESSAGE: Mutex<Option<String>> = Mutex::new(None);
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".into());
+        if let Ok(mut m) = MESSAGE.lock() {
+            *m = Some(payload);
+        }
+    }));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    std::panic::set_hook(previous);
+    result.map_err(|_| {
+        let payload = MESSAGE
+            .lock()
+            .ok()
+            .and_then(|mut m| m.take())
+            .unwrap_or_default();
+        match payload.strip_prefix("not yet implemented") {
+            Some(hint) => format!(
+                "{what} is not written yet ({}); cargo test -p lab-label shows what is missing",
+                hint.trim_start_matches(':').trim()
+            ),
+            None => format!("{what} panicked: {payload}"),
+        }
+    })
+}
+
+/// `label-queue`: one annotator's queue over the clean messages.
+pub fn run_queue<W: Write>(
+    ctx: &Context,
+    annotator: &str,
+    order: Order,
+    seed: Option<u64>,
+    out: &mut Emitter<W>,
+) -> Result<Value> {
+    labels::check_annotator(annotator)?;
+    let messages = clean_messages(ctx, out)?;
+    let candidates: Vec<Candidate> = messages
+        .iter()
+        .map(|m| Candidate {
+            id: m.id.clone(),
+            stratum: format!("{}/{}", m.group, m.period),
+            text: m.text(),
+        })
+        .collect();
+    let seed = seed.unwrap_or_else(|| ninety_kit::rng::seed_from(annotator));
+    let scorer = KeywordScorer::default();
+    let (ids, fallback) = match learner(&format!("the {} queue order", order.as_str()), || {
+        queue(&candidates, order, seed, &scorer)
+    }) {
+        Ok(indices) => {
+            let valid = indices.len() == candidates.len() && {
+                let mut seen = vec![false; candidates.len()];
+                indices
+                    .iter()
+                    .all(|&i| i < seen.len() && !std::mem::replace(&mut seen[i], true))
+            };
+            if !valid {
+                bail!(
+                    "the {} queue order did not return every message exactly once ({} indices for {} messages)",
+                    order.as_str(),
+                    indices.len(),
+                    candidates.len()
+                );
+            }
+            let ids: Vec<&str> = indices.iter().map(|&i| candidates[i].id.as_str()).collect();
+            (ids, None)
+        }
+        Err(why) => {
+            out.log(format!("{why}; the queue is in corpus order until then"));
+            (
+                candidates.iter().map(|c| c.id.as_str()).collect(),
+                Some(why),
+            )
+        }
+    };
+    let queue_json = serde_json::to_vec_pretty(&json!({
+        "corpus": ctx.corpus,
+        "annotator": annotator,
+        "order": if fallback.is_some() { "corpus" } else { order.as_str() },
+        "asked": order.as_str(),
+        "seed": seed,
+        "ids": ids,
+    }))?;
+    let store = ArtifactStore::new(ctx.home.artifacts());
+    let name = format!("{}-queue-{annotator}", ctx.corpus);
+    store.save(
+        "label",
+        &name,
+        &[("queue.json", &queue_json)],
+        vec![InputRef {
+            name: format!("gather:{}/clean.jsonl", ctx.corpus),
+            sha256: sha256_file(&clean_path(ctx))?,
+        }],
+        json!({ "order": order.as_str(), "seed": seed, "annotator": annotator }),
+    )?;
+    Ok(json!({
+        "stage": "label-queue",
+        "corpus": ctx.corpus,
+        "annotator": annotator,
+        "order": if fallback.is_some() { "corpus" } else { order.as_str() },
+        "fallback": fallback,
+        "messages": ids.len(),
+        "artifact": store.dir("label", &name).join("queue.json").display().to_string(),
+    }))
+}
+
+fn agreement_json(a: &Agreement) -> Value {
+    json!({
+        "items": a.items,
+        "observed": a.observed,
+        "expected": a.expected,
+        "kappa": a.kappa,
+        "table": a.table,
+    })
+}
+
+/// `label`: what every annotator's labels add up to.
+pub fn run_stats<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Value> {
+    let dir = labels::labels_dir(&ctx.home, &ctx.corpus);
+    let (decisions, problems) = labels::read_all(&dir)?;
+    for p in &problems {
+        out.log(format!("skipped: {p}"));
+    }
+    let annotators: BTreeMap<String, Annotator> = labels::replay(&decisions);
+    // Gold from the corpus manifest; subjects and texts from the gather
+    // output when there is one (the report is still useful without).
+    let corpus = ninety_kit::corpus::open_known(&ctx.corpus, &ctx.root, &ctx.home)?;
+    let gold: HashMap<&str, Choice> = corpus
+        .entries
+        .iter()
+        .map(|e| (e.sha256.as_str(), Choice::from_gold(e.label)))
+        .collect();
+    let messages: Vec<CleanMessage> = if clean_path(ctx).exists() {
+        clean_messages(ctx, out)?
+    } else {
+        Vec::new()
+    };
+    let by_id: HashMap<&str, &CleanMessage> = messages.iter().map(|m| (m.id.as_str(), m)).collect();
+    let subject = |id: &str| {
+        by_id
+            .get(id)
+            .and_then(|m| m.subject.clone())
+            .unwrap_or_default()
+    };
+    let mut notes: Vec<String> = Vec::new();
+    let mut note = |n: String| {
+        if !notes.contains(&n) {
+            notes.push(n);
+        }
+    };
+
+    let scorer = KeywordScorer::default();
+    let mut per_annotator = serde_json::Map::new();
+    let mut all_suspects = Vec::new();
+    for (name, a) in &annotators {
+        let vs_gold: Vec<(Choice, Choice)> = a
+            .labels
+            .iter()
+            .filter_map(|(id, &c)| gold.get(id.as_str()).map(|&g| (c, g)))
+            .collect();
+        let history: Vec<(Choice, Choice)> = a
+            .history
+            .iter()
+            .filter_map(|(id, c)| gold.get(id.as_str()).map(|&g| (*c, g)))
+            .collect();
+        let gold_agreement = learner("agreement", || agreement(&vs_gold));
+        let curve = learner("agreement (for the learning curve)", || {
+            learning_curve(&history, CURVE_WINDOW)
+        });
+        let counts: BTreeMap<&str, usize> = Choice::ALL
+            .iter()
+            .map(|c| (c.as_str(), a.labels.values().filter(|&&x| x == *c).count()))
+            .collect();
+        let minutes = a.ms as f64 / 60_000.0;
+        let mut entry = json!({
+            "decisions": a.decisions,
+            "undos": a.undos,
+            "labels": a.labels.len(),
+            "skipped": a.skipped.len(),
+            "by_label": counts,
+            "notes": a.notes.len(),
+            "minutes": minutes,
+            "labels_per_minute": if minutes > 0.0 { Some(a.history.len() as f64 / minutes) } else { None },
+            "kappa_vs_gold": Value::Null,
+            "vs_gold": Value::Null,
+            "curve": Value::Null,
+        });
+        match gold_agreement {
+            Ok(g) => {
+                entry["kappa_vs_gold"] = json!(g.kappa);
+                entry["vs_gold"] = agreement_json(&g);
+            }
+            Err(why) => note(why),
+        }
+        match curve {
+            Ok(points) => entry["curve"] = json!(points),
+            Err(why) => note(why),
+        }
+        per_annotator.insert(name.clone(), entry);
+
+        // Probable errors in this annotator's labels.
+        let items: Vec<Labeled> = a
+            .labels
+            .iter()
+            .map(|(id, &label)| Labeled {
+                id: id.clone(),
+                label,
+                score: by_id.get(id.as_str()).map(|m| scorer.score(&m.text())),
+                others: annotators
+                    .iter()
+                    .filter(|(other, _)| *other != name)
+                    .filter_map(|(_, o)| o.labels.get(id).copied())
+                    .collect(),
+            })
+            .collect();
+        match learner("suspects", || suspects(&items, CONFIDENCE)) {
+            Ok(found) => {
+                for s in found.into_iter().take(LISTED) {
+                    all_suspects.push(json!({
+                        "annotator": name,
+                        "id": s.id,
+                        "subject": subject(&s.id),
+                        "label": s.label,
+                        "gold": gold.get(s.id.as_str()),
+                        "why": s.why,
+                    }));
+                }
+            }
+            Err(why) => note(why),
+        }
+    }
+
+    let names: Vec<&String> = annotators.keys().collect();
+    let mut pairs = Vec::new();
+    for (i, a) in names.iter().enumerate() {
+        for b in &names[i + 1..] {
+            let result = learner("paired and agreement", || {
+                let both = paired(&annotators[*a].labels, &annotators[*b].labels);
+                let choices: Vec<(Choice, Choice)> =
+                    both.iter().map(|(_, x, y)| (*x, *y)).collect();
+                agreement(&choices)
+            });
+            match result {
+                Ok(ag) => {
+                    let mut p = agreement_json(&ag);
+                    p["a"] = json!(a);
+                    p["b"] = json!(b);
+                    pairs.push(p);
+                }
+                Err(why) => note(why),
+            }
+        }
+    }
+
+    // Items labeled by two or more annotators who did not all agree.
+    let mut by_item: BTreeMap<&str, BTreeMap<&str, Choice>> = BTreeMap::new();
+    for (name, a) in &annotators {
+        for (id, &c) in &a.labels {
+            by_item.entry(id).or_default().insert(name, c);
+        }
+    }
+    let disagreements: Vec<Value> = by_item
+        .iter()
+        .filter(|(_, l)| l.len() >= 2 && l.values().any(|c| Some(c) != l.values().next()))
+        .take(LISTED)
+        .map(|(id, l)| {
+            json!({
+                "id": id,
+                "subject": subject(id),
+                "labels": l,
+                "gold": gold.get(id),
+            })
+        })
+        .collect();
+    let shared = by_item.values().filter(|l| l.len() >= 2).count();
+
+    Ok(json!({
+        "stage": "label",
+        "corpus": ctx.corpus,
+        "logs": dir.display().to_string(),
+        "annotators": per_annotator,
+        "pairs": pairs,
+        "shared_items": shared,
+        "disagreements": disagreements,
+        "suspects": all_suspects,
+        "problems": problems.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+        "not_computed": notes,
+    }))
+}
