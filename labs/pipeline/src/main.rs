@@ -131,7 +131,13 @@ fn main() -> ExitCode {
 /// becomes an error event that says so, instead of a bare backtrace.
 fn install_panic_reporter(stage: &str) {
     let stage = stage.to_owned();
+    static REPORTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     std::panic::set_hook(Box::new(move |info| {
+        // The first panic says what happened; the ones it causes (other
+        // workers, the join) would only repeat it.
+        if REPORTED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
         let payload = info
             .payload()
             .downcast_ref::<&str>()
@@ -152,8 +158,11 @@ fn install_panic_reporter(stage: &str) {
                         || format!(" ({})", hint.trim_start_matches(':').trim()),
                         |(h, _)| format!(" ({h})")
                     ),
-                // `label-queue` is the label lab's.
-                stage.split('-').next().unwrap_or(&stage)
+                // The lab whose file holds the todo!(), else the stage's.
+                info.location()
+                    .and_then(|l| l.file().strip_prefix("labs/"))
+                    .and_then(|f| f.split('/').next())
+                    .unwrap_or_else(|| stage.split('-').next().unwrap_or(&stage))
             )
         } else {
             format!("the lab's code panicked{place}: {payload}")

@@ -234,3 +234,47 @@ fn snapshot_agreement_view_100x30() {
     app.update(Message::StatsLoaded(Ok(stats)));
     insta::assert_snapshot!(screen(&app, 100, 30));
 }
+
+/// How long a key press takes to answer on the labeling screen with a queue
+/// the size of the real corpus: the update and one whole frame. Prints, does
+/// not assert (timings belong in benchmarks); run with
+/// `cargo test -p ninety --release --lib -- --ignored --nocapture key_press`.
+#[test]
+#[ignore]
+fn key_press_to_frame_with_the_full_corpus() {
+    let mut app = crate::app::tests::labeling_app();
+    let body = "Dear friend, this is a long message body line that goes on.\n".repeat(40);
+    let mut data = app.labeling.as_ref().unwrap().data.clone();
+    data.items = (0..6000)
+        .map(|i| crate::labeling::LabelItem {
+            id: format!("{i:064}"),
+            subject: format!("Subject {i}"),
+            from: "someone@example.com".into(),
+            body: body.clone(),
+        })
+        .collect();
+    app.update(Message::LabelingReady(Ok(data)));
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let mut worst = std::time::Duration::ZERO;
+    let start = std::time::Instant::now();
+    let n = 2000;
+    for i in 0..n {
+        let t = std::time::Instant::now();
+        let mark = if i % 7 == 0 {
+            ninety_kit::labels::Mark::Spam
+        } else {
+            ninety_kit::labels::Mark::Ham
+        };
+        app.update(Message::Decide(mark));
+        if i % 10 == 9 {
+            app.update(Message::Undo);
+        }
+        terminal.draw(|f| f.render_widget(&app, f.area())).unwrap();
+        worst = worst.max(t.elapsed());
+    }
+    println!(
+        "key press + frame over a 6,000-message queue: mean {:.3} ms, worst {:.3} ms ({n} presses)",
+        start.elapsed().as_secs_f64() * 1000.0 / n as f64,
+        worst.as_secs_f64() * 1000.0
+    );
+}
