@@ -120,6 +120,29 @@ pub struct App {
     pub agreement: Option<AgreementView>,
 }
 
+/// The lists of items to review in the agreement view.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AgreementList {
+    /// Items annotators labeled differently.
+    #[default]
+    Disagreements,
+    /// Items where the chosen annotator differs from gold.
+    AgainstGold,
+    /// Probable label errors.
+    Suspects,
+}
+
+impl AgreementList {
+    /// The next list, in Tab order.
+    pub fn next(self) -> Self {
+        match self {
+            AgreementList::Disagreements => AgreementList::AgainstGold,
+            AgreementList::AgainstGold => AgreementList::Suspects,
+            AgreementList::Suspects => AgreementList::Disagreements,
+        }
+    }
+}
+
 /// The agreement view: the `label` stage's report, and what is selected.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AgreementView {
@@ -129,8 +152,8 @@ pub struct AgreementView {
     pub problem: Option<String>,
     /// The stage is running.
     pub loading: bool,
-    /// Which list shows: disagreements (false) or probable errors (true).
-    pub suspects: bool,
+    /// Which list shows: see [`AgreementList`].
+    pub list: AgreementList,
     /// The selected row of that list.
     pub selected: usize,
     /// The annotator whose confusion and curve show.
@@ -243,8 +266,8 @@ pub enum Message {
     OpenAgreement,
     /// The `label` stage's report (or why there is none).
     StatsLoaded(Result<serde_json::Value, String>),
-    /// Switch the agreement view's list.
-    ToggleSuspects,
+    /// Show the agreement view's next list.
+    NextList,
     /// Show the next (or previous) annotator's confusion and curve.
     CycleAnnotator(i32),
 }
@@ -765,7 +788,7 @@ impl App {
             | Message::ScrollBody(_)
             | Message::OpenAgreement
             | Message::StatsLoaded(_)
-            | Message::ToggleSuspects
+            | Message::NextList
             | Message::CycleAnnotator(_) => vec![],
             Message::ResetDone(lab, result) => match result {
                 Ok(backup) => {
@@ -887,19 +910,7 @@ impl App {
             }
             Screen::Agreement => {
                 if let Some(a) = self.agreement.as_mut() {
-                    let len = a
-                        .stats
-                        .as_ref()
-                        .and_then(|s| {
-                            s[if a.suspects {
-                                "suspects"
-                            } else {
-                                "disagreements"
-                            }]
-                            .as_array()
-                            .map(Vec::len)
-                        })
-                        .unwrap_or(0);
+                    let len: usize = a.items().len();
                     let step = if page { 10 } else { 1 };
                     let next = a.selected as i32 + delta * step;
                     a.selected = next.clamp(0, len.saturating_sub(1) as i32) as usize;

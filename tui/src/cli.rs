@@ -89,7 +89,7 @@ pub enum Command {
         /// The queue order (default: config, then random).
         #[arg(long, value_parser = ["random", "stratified", "uncertain"])]
         order: Option<String>,
-        /// The queue's seed (default: config, then made from your name).
+        /// The queue seed (default: config, then made from the corpus name).
         #[arg(long)]
         seed: Option<u64>,
         /// The corpus to label.

@@ -4,7 +4,7 @@
 //! [label]
 //! annotator = "ana"
 //! order = "stratified"   # random | stratified | uncertain
-//! seed = 7               # optional; by default made from the annotator's name
+//! seed = 7               # optional; by default made from the corpus name
 //!
 //! [label.keys]
 //! spam = "s"

@@ -139,7 +139,7 @@ pub fn message_for(app: &App, key: KeyEvent) -> Option<Message> {
             KeyCode::PageDown | KeyCode::Char(' ') => Some(Message::PageDown),
             KeyCode::Left => Some(Message::CycleAnnotator(-1)),
             KeyCode::Right => Some(Message::CycleAnnotator(1)),
-            KeyCode::Tab => Some(Message::ToggleSuspects),
+            KeyCode::Tab => Some(Message::NextList),
             KeyCode::Char('r') => Some(Message::OpenAgreement),
             KeyCode::Char('l') => Some(Message::OpenLabeling),
             KeyCode::Char('b') => Some(Message::OpenBook),

@@ -137,7 +137,7 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         Screen::Agreement => &[
             ("↑↓", "select"),
             ("←→", "annotator"),
-            ("Tab", "errors"),
+            ("Tab", "lists"),
             ("r", "again"),
             ("l", "label"),
             ("?", "help"),

@@ -517,25 +517,35 @@ pub fn export(
             }
         }
         Format::LabelStudio => {
-            let mut items: BTreeMap<&str, Vec<(&str, Choice)>> = BTreeMap::new();
+            let mut items: BTreeMap<&str, Vec<(&str, Choice, Option<&String>)>> = BTreeMap::new();
             for (name, a) in annotators {
                 for (item, &choice) in &a.labels {
-                    items.entry(item).or_default().push((name, choice));
+                    items
+                        .entry(item)
+                        .or_default()
+                        .push((name, choice, a.notes.get(item)));
                 }
             }
             for (n, (item, labels)) in items.into_iter().enumerate() {
                 let annotations: Vec<Value> = labels
                     .iter()
-                    .map(|(name, choice)| {
-                        json!({
-                            "completed_by": { "email": name },
-                            "result": [{
-                                "from_name": "label",
+                    .map(|(name, choice, note)| {
+                        let mut result = vec![json!({
+                            "from_name": "label",
+                            "to_name": "text",
+                            "type": "choices",
+                            "value": { "choices": [choice.as_str()] },
+                        })];
+                        // A note is a TextArea control's result.
+                        if let Some(note) = note {
+                            result.push(json!({
+                                "from_name": "note",
                                 "to_name": "text",
-                                "type": "choices",
-                                "value": { "choices": [choice.as_str()] },
-                            }],
-                        })
+                                "type": "textarea",
+                                "value": { "text": [note] },
+                            }));
+                        }
+                        json!({ "completed_by": { "email": name }, "result": result })
                     })
                     .collect();
                 let line = json!({
@@ -562,10 +572,25 @@ pub fn import(
 ) -> (Vec<Decision>, Vec<LineProblem>) {
     let mut decisions = Vec::new();
     let mut problems = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
+    // Label Studio's own JSON export is one array of tasks: each task then
+    // counts as a "line", numbered from 1.
+    let records: Vec<Result<Value, String>> = if text.trim_start().starts_with('[') {
+        match serde_json::from_str::<Vec<Value>>(text) {
+            Ok(tasks) => tasks.into_iter().map(Ok).collect(),
+            Err(e) => vec![Err(format!("not a JSON array of tasks: {e}"))],
         }
+    } else {
+        text.lines()
+            .map(|line| {
+                if line.trim().is_empty() {
+                    Ok(Value::Null)
+                } else {
+                    serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))
+                }
+            })
+            .collect()
+    };
+    for (i, record) in records.into_iter().enumerate() {
         let mut problem = |p: String| {
             problems.push(LineProblem {
                 path: path.to_owned(),
@@ -573,28 +598,34 @@ pub fn import(
                 problem: p,
             })
         };
-        let value: Value = match serde_json::from_str(line) {
+        let value: Value = match record {
+            Ok(Value::Null) => continue,
             Ok(v) => v,
             Err(e) => {
-                problem(format!("not JSON: {e}"));
+                problem(e);
                 continue;
             }
         };
-        let decision = |item: &str, choice: Choice, who: Option<&str>| Decision {
-            item: item.to_owned(),
-            label: choice.into(),
-            annotator: who.unwrap_or(annotator).to_owned(),
-            at: at.to_owned(),
-            ms: 0,
-            note: None,
-        };
+        let decision =
+            |item: &str, choice: Choice, who: Option<&str>, note: Option<&str>| Decision {
+                item: item.to_owned(),
+                label: choice.into(),
+                annotator: who.unwrap_or(annotator).to_owned(),
+                at: at.to_owned(),
+                ms: 0,
+                note: note.map(str::to_owned),
+            };
+        // An annotator: a name, an object with an email, or Label Studio's
+        // numeric user id (`user-7`), so that different people never merge.
         let who_of = |v: &Value| -> Option<String> {
             match v {
                 Value::String(s) => Some(s.clone()),
-                Value::Object(o) => o
-                    .get("email")
-                    .and_then(Value::as_str)
-                    .map(|s| s.split('@').next().unwrap_or(s).to_owned()),
+                Value::Number(n) => Some(format!("user-{n}")),
+                Value::Object(o) => match (o.get("email").and_then(Value::as_str), o.get("id")) {
+                    (Some(email), _) => Some(email.split('@').next().unwrap_or(email).to_owned()),
+                    (None, Some(Value::Number(n))) => Some(format!("user-{n}")),
+                    _ => None,
+                },
                 _ => None,
             }
             .map(|s| crate::import::safe_name(&s, '_'))
@@ -626,7 +657,8 @@ pub fn import(
                 }
             };
             let who = value.get("_annotator_id").and_then(who_of);
-            decisions.push(decision(item, choice, who.as_deref()));
+            let note = value.pointer("/meta/note").and_then(Value::as_str);
+            decisions.push(decision(item, choice, who.as_deref(), note));
         } else if let Some(annotations) = value.get("annotations").and_then(Value::as_array) {
             // Label Studio.
             let Some(item) = value.pointer("/data/item").and_then(Value::as_str) else {
@@ -638,10 +670,17 @@ pub fn import(
                     .pointer("/result/0/value/choices/0")
                     .and_then(Value::as_str)
                     .map(str::parse::<Choice>);
+                let note = a["result"].as_array().and_then(|results| {
+                    results
+                        .iter()
+                        .find(|r| r["type"] == "textarea")
+                        .and_then(|r| r.pointer("/value/text/0"))
+                        .and_then(Value::as_str)
+                });
                 match choice {
                     Some(Ok(c)) => {
                         let who = a.get("completed_by").and_then(who_of);
-                        decisions.push(decision(item, c, who.as_deref()));
+                        decisions.push(decision(item, c, who.as_deref(), note));
                     }
                     Some(Err(e)) => problem(e),
                     None => problem(
@@ -818,6 +857,33 @@ mod tests {
         assert_eq!(first["text"], "Hi\n\nBuy now");
         assert_eq!(first["answer"], "accept");
         assert_eq!(first["meta"]["id"], "a");
+    }
+
+    #[test]
+    fn notes_survive_the_round_trip_and_label_studio_arrays_and_user_ids_read() {
+        let mut first = d("a", Mark::Spam, "ana");
+        first.note = Some("a list-borne ad".into());
+        let all = replay(&[first]);
+        for format in [Format::Prodigy, Format::LabelStudio] {
+            let text = export(&all, &[], format);
+            let (back, problems) = import(&text, Path::new("x"), "x", "t");
+            assert!(problems.is_empty(), "{problems:?}");
+            assert_eq!(
+                back[0].note.as_deref(),
+                Some("a list-borne ad"),
+                "{format:?}"
+            );
+        }
+        // Label Studio's JSON export: an array, users by number.
+        let array = r#"[
+          {"id": 1, "data": {"text": "x", "item": "a"},
+           "annotations": [{"completed_by": 7, "result": [{"type": "choices", "value": {"choices": ["ham"]}}]},
+                           {"completed_by": 9, "result": [{"type": "choices", "value": {"choices": ["spam"]}}]}]}
+        ]"#;
+        let (back, problems) = import(array, Path::new("ls.json"), "x", "t");
+        assert!(problems.is_empty(), "{problems:?}");
+        let who: Vec<&str> = back.iter().map(|d| d.annotator.as_str()).collect();
+        assert_eq!(who, ["user-7", "user-9"], "two people stay two people");
     }
 
     #[test]

@@ -85,8 +85,16 @@ pub fn shuffled(n: usize, rng: &mut Rng) -> Vec<usize> {
 /// nearly as whole numbers allow: after `k` picks, a stratum with `m` of the
 /// `n` candidates has been picked `k·m/n` times, give or take less than one.
 /// Within a stratum, the order is shuffled with `rng`.
+///
+/// Always taking from the stratum furthest behind its share comes close but
+/// can drift past one; what always works (Tijdeman, 1980) is to treat each
+/// stratum's next message as a job with a window: it may not be taken
+/// before the stratum's share reaches the count already taken
+/// (`k·m > taken·n`), and must be taken by the pick where the share reaches
+/// one more (`(taken + 1)·n/m`). Among the strata whose next message may be
+/// taken, take the one due soonest.
 pub fn stratified(strata: &[String], rng: &mut Rng) -> Vec<usize> {
-    // BEGIN SOLUTION: group indices by stratum (a BTreeMap keeps it deterministic), shuffle each group with shuffled(), then at each step k take the next of the stratum furthest behind its share, (k+1)·m/n - taken
+    // BEGIN SOLUTION: group indices by stratum (a BTreeMap keeps it deterministic) and shuffle each group with shuffled(); then for k in 1..=n take, among strata with k·m > taken·n, the one with the smallest (taken + 1)·n/m, ties to the first stratum
     let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, s) in strata.iter().enumerate() {
         groups.entry(s).or_default().push(i);
@@ -100,14 +108,19 @@ pub fn stratified(strata: &[String], rng: &mut Rng) -> Vec<usize> {
                 .collect()
         })
         .collect();
-    let n = strata.len() as f64;
+    let n = strata.len();
     let mut taken = vec![0usize; groups.len()];
-    let mut order = Vec::with_capacity(strata.len());
-    for k in 0..strata.len() {
-        let behind = |g: usize| (k + 1) as f64 * groups[g].len() as f64 / n - taken[g] as f64;
+    let mut order = Vec::with_capacity(n);
+    for k in 1..=n {
+        // Due soonest: compare (taken_a + 1)·n/m_a with (taken_b + 1)·n/m_b
+        // in whole numbers, by cross-multiplying.
         let Some(g) = (0..groups.len())
-            .filter(|&g| taken[g] < groups[g].len())
-            .max_by(|&a, &b| behind(a).total_cmp(&behind(b)).then(b.cmp(&a)))
+            .filter(|&g| taken[g] < groups[g].len() && k * groups[g].len() > taken[g] * n)
+            .min_by(|&a, &b| {
+                ((taken[a] + 1) * groups[b].len())
+                    .cmp(&((taken[b] + 1) * groups[a].len()))
+                    .then(a.cmp(&b))
+            })
         else {
             break;
         };

@@ -33,7 +33,7 @@ fn main() -> ExitCode {
             "shuffled: Fisher-Yates, for i from n-1 down to 1 swap i with rng.below(i + 1); the same seed must give the same order",
         ))
         .check(Check::new("queue.stratified_shares", 3, stratified_shares).hint(
-            "stratified: shuffle each stratum, then always take from the stratum furthest behind its share (k+1)·m/n - taken",
+            "stratified: shuffle each stratum; at pick k, among strata with k·m > taken·n, take the one whose next message is due soonest, (taken + 1)·n/m",
         ))
         .check(Check::new("queue.least_certain_first", 2, least_certain_first).hint(
             "by_uncertainty: sort indices by |score - 0.5| with a stable sort; NaN scores count as infinitely far",
@@ -200,6 +200,34 @@ fn fair_shuffle() {
     );
 }
 
+/// Checks that every prefix of `order` holds each stratum within less than
+/// one of its share.
+fn assert_shares(strata: &[String], order: &[usize]) {
+    assert!(
+        is_permutation(order, strata.len()),
+        "every index exactly once"
+    );
+    let n = strata.len() as f64;
+    let mut names: Vec<&String> = strata.iter().collect();
+    names.sort();
+    names.dedup();
+    for name in names {
+        let m = strata.iter().filter(|s| *s == name).count() as f64;
+        let mut taken = 0.0;
+        for (k, &i) in order.iter().enumerate() {
+            if &strata[i] == name {
+                taken += 1.0;
+            }
+            let share = (k + 1) as f64 * m / n;
+            assert!(
+                (taken - share).abs() < 1.0 - 1e-9,
+                "after {} picks, {name} taken {taken} times, its share is {share:.3}",
+                k + 1
+            );
+        }
+    }
+}
+
 fn stratified_shares() {
     // 60 spam/1, 30 ham/1, 9 ham/2, 1 spam/2, mixed up in the input.
     let mut strata = Vec::new();
@@ -215,23 +243,7 @@ fn stratified_shares() {
         );
     }
     let order = stratified(&strata, &mut Rng::new(3));
-    assert!(is_permutation(&order, 100));
-    let n = strata.len() as f64;
-    for name in ["spam/1", "ham/1", "ham/2", "spam/2"] {
-        let m = strata.iter().filter(|s| *s == name).count() as f64;
-        let mut taken = 0.0;
-        for (k, &i) in order.iter().enumerate() {
-            if strata[i] == name {
-                taken += 1.0;
-            }
-            let share = (k + 1) as f64 * m / n;
-            assert!(
-                (taken - share).abs() < 1.0 + 1e-9,
-                "after {} picks, {name} taken {taken} times, its share is {share:.2}",
-                k + 1
-            );
-        }
-    }
+    assert_shares(&strata, &order);
     assert_eq!(order, stratified(&strata, &mut Rng::new(3)));
     // Within a stratum the order is shuffled, not the input order.
     let spam: Vec<usize> = order
@@ -243,6 +255,15 @@ fn stratified_shares() {
         spam.windows(2).any(|w| w[0] > w[1]),
         "spam/1 came out in input order"
     );
+    // Eight strata of uneven sizes, where always taking the stratum furthest
+    // behind its share drifts past one.
+    let sizes = [1, 19, 1, 1, 3, 3, 19, 5];
+    let uneven: Vec<String> = sizes
+        .iter()
+        .enumerate()
+        .flat_map(|(s, &m)| std::iter::repeat_n(format!("s{s}"), m))
+        .collect();
+    assert_shares(&uneven, &stratified(&uneven, &mut Rng::new(9)));
 }
 
 fn least_certain_first() {

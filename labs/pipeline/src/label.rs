@@ -5,7 +5,9 @@
 //! (`queue.json`); the workbench's labeling screen reads it. `label` reads
 //! every annotator's log and reports decisions, labels, agreement with gold
 //! and between annotators, learning curves, disagreements and probable label
-//! errors, all computed by the lab's code. A step of the lab that is not
+//! errors, all computed by the lab's code. Until the lab's queue code is
+//! written the queue is in id order, which, ids being hashes, is as good as
+//! shuffled. A step of the lab that is not
 //! written yet leaves its figures empty with a note, instead of failing the
 //! whole report: counting decisions needs no lab code.
 
@@ -148,7 +150,9 @@ pub fn run_queue<W: Write>(
             text: m.text(),
         })
         .collect();
-    let seed = seed.unwrap_or_else(|| ninety_kit::rng::seed_from(annotator));
+    // One seed per corpus by default: every annotator gets the same queue,
+    // so their labels overlap and can be compared.
+    let seed = seed.unwrap_or_else(|| ninety_kit::rng::seed_from(&ctx.corpus));
     let scorer = KeywordScorer::default();
     let (ids, fallback) = match learner(&format!("the {} queue order", order.as_str()), || {
         queue(&candidates, order, seed, &scorer)
@@ -182,7 +186,7 @@ pub fn run_queue<W: Write>(
     let queue_json = serde_json::to_vec_pretty(&json!({
         "corpus": ctx.corpus,
         "annotator": annotator,
-        "order": if fallback.is_some() { "corpus" } else { order.as_str() },
+        "order": if fallback.is_some() { "id" } else { order.as_str() },
         "asked": order.as_str(),
         "seed": seed,
         "ids": ids,
@@ -203,7 +207,7 @@ pub fn run_queue<W: Write>(
         "stage": "label-queue",
         "corpus": ctx.corpus,
         "annotator": annotator,
-        "order": if fallback.is_some() { "corpus" } else { order.as_str() },
+        "order": if fallback.is_some() { "id" } else { order.as_str() },
         "fallback": fallback,
         "messages": ids.len(),
         "artifact": store.dir("label", &name).join("queue.json").display().to_string(),
@@ -278,7 +282,16 @@ pub fn run_stats<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Value>
             .map(|c| (c.as_str(), a.labels.values().filter(|&&x| x == *c).count()))
             .collect();
         let minutes = a.ms as f64 / 60_000.0;
+        let against_gold: Vec<Value> = a
+            .labels
+            .iter()
+            .filter_map(|(id, &c)| gold.get(id.as_str()).map(|&g| (id, c, g)))
+            .filter(|(_, c, g)| c != g)
+            .take(LISTED)
+            .map(|(id, c, g)| json!({ "id": id, "subject": subject(id), "label": c, "gold": g }))
+            .collect();
         let mut entry = json!({
+            "against_gold": against_gold,
             "decisions": a.decisions,
             "undos": a.undos,
             "labels": a.labels.len(),

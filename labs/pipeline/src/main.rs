@@ -37,7 +37,7 @@ struct Args {
     /// `label-queue`: random, stratified or uncertain.
     #[arg(long, default_value = "random")]
     order: String,
-    /// `label-queue`: the seed (default: from the annotator's name).
+    /// `label-queue`: the seed (default: from the corpus name, the same queue for everyone).
     #[arg(long)]
     seed: Option<u64>,
 }

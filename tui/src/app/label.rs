@@ -28,7 +28,9 @@ impl App {
                             data.labels.len()
                         );
                         if let Some(why) = &data.fallback {
-                            flash = format!("{why}. Queue in corpus order for now.");
+                            flash = format!(
+                                "{why}. The queue is in id order (as good as shuffled) until then."
+                            );
                         }
                         if let Some(first) = data.problems.first() {
                             flash = format!(
@@ -163,15 +165,16 @@ impl App {
                 }
                 vec![]
             }
-            Message::ToggleSuspects => {
+            Message::NextList => {
                 if let Some(a) = self.agreement.as_mut() {
-                    a.suspects = !a.suspects;
+                    a.list = a.list.next();
                     a.selected = 0;
                 }
                 vec![]
             }
             Message::CycleAnnotator(delta) => {
                 if let Some(a) = self.agreement.as_mut() {
+                    a.selected = 0;
                     let n = a
                         .stats
                         .as_ref()
@@ -223,5 +226,27 @@ impl App {
         self.flash =
             Some("Computing agreement with your label lab's code (ninety labels stats)...".into());
         vec![Effect::RunLabelStats(self.label_corpus.clone())]
+    }
+}
+
+impl AgreementView {
+    /// The rows of the list on show.
+    pub fn items(&self) -> Vec<serde_json::Value> {
+        let Some(stats) = &self.stats else {
+            return vec![];
+        };
+        let list = match self.list {
+            super::AgreementList::Disagreements => &stats["disagreements"],
+            super::AgreementList::Suspects => &stats["suspects"],
+            super::AgreementList::AgainstGold => {
+                let name = stats["annotators"]
+                    .as_object()
+                    .and_then(|m| m.keys().nth(self.annotator))
+                    .cloned()
+                    .unwrap_or_default();
+                &stats["annotators"][name.as_str()]["against_gold"]
+            }
+        };
+        list.as_array().cloned().unwrap_or_default()
     }
 }

@@ -1,7 +1,7 @@
 //! The agreement view: the `label` stage's report as tables, a learning
 //! curve, and the items to review.
 
-use crate::app::{AgreementView, App};
+use crate::app::{AgreementList, AgreementView, App};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -194,35 +194,37 @@ fn render_curve(stats: &Value, name: &str, area: Rect, buf: &mut Buffer) {
 }
 
 fn render_items(stats: &Value, view: &AgreementView, area: Rect, buf: &mut Buffer) {
-    let key = if view.suspects {
-        "suspects"
-    } else {
-        "disagreements"
-    };
-    let items = stats[key].as_array().cloned().unwrap_or_default();
-    let title = if view.suspects {
-        format!(
-            " Probable label errors ({}) · Tab: disagreements ",
-            items.len()
-        )
-    } else {
-        format!(
-            " Disagreements ({} of {} shared items) · Tab: probable errors ",
-            items.len(),
-            stats["shared_items"]
-        )
+    let items = view.items();
+    let annotator = stats["annotators"]
+        .as_object()
+        .and_then(|m| m.keys().nth(view.annotator))
+        .cloned()
+        .unwrap_or_default();
+    let (title, empty) = match view.list {
+        AgreementList::Disagreements => (
+            format!(
+                " Disagreements ({} of {} shared items) · Tab: next list ",
+                items.len(),
+                stats["shared_items"]
+            ),
+            "No disagreements: no item has two annotators who differ. (A second annotator's log goes in the same folder; the same seed gives the same queue.)".to_owned(),
+        ),
+        AgreementList::AgainstGold => (
+            format!(" {annotator} against gold ({} differ) · Tab: next list ", items.len()),
+            format!("{annotator} agrees with gold on every labeled message."),
+        ),
+        AgreementList::Suspects => (
+            format!(" Probable label errors ({}) · Tab: next list ", items.len()),
+            "No label looks wrong: no confident model disagrees, and no majority of others.".to_owned(),
+        ),
     };
     let block = Block::default().borders(Borders::ALL).title(title);
     let inner = block.inner(area);
     block.render(area, buf);
     if items.is_empty() {
-        Paragraph::new(if view.suspects {
-            "No label looks wrong: no confident model disagrees, and no majority of others."
-        } else {
-            "No disagreements: no item has two annotators who differ. (A second annotator's log goes in the same folder.)"
-        })
-        .wrap(Wrap { trim: true })
-        .render(inner, buf);
+        Paragraph::new(empty)
+            .wrap(Wrap { trim: true })
+            .render(inner, buf);
         return;
     }
     let rows = inner.height as usize;
@@ -233,24 +235,30 @@ fn render_items(stats: &Value, view: &AgreementView, area: Rect, buf: &mut Buffe
         .skip(start)
         .take(rows)
         .map(|(i, item)| {
-            let labels = if view.suspects {
-                let why: Vec<String> = item["why"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|w| match w["kind"].as_str() {
-                        Some("model") => format!("model {:.2}", w["score"].as_f64().unwrap_or(0.0)),
-                        _ => format!("{} of {} others", w["against"], w["of"]),
-                    })
-                    .collect();
-                format!(
-                    "{} said {} · {}",
-                    item["annotator"].as_str().unwrap_or("?"),
-                    item["label"].as_str().unwrap_or("?"),
-                    why.join(", ")
-                )
-            } else {
-                item["labels"]
+            let labels = match view.list {
+                AgreementList::Suspects => {
+                    let why: Vec<String> = item["why"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|w| match w["kind"].as_str() {
+                            Some("model") => {
+                                format!("model {:.2}", w["score"].as_f64().unwrap_or(0.0))
+                            }
+                            _ => format!("{} of {} others", w["against"], w["of"]),
+                        })
+                        .collect();
+                    format!(
+                        "{} said {} · {}",
+                        item["annotator"].as_str().unwrap_or("?"),
+                        item["label"].as_str().unwrap_or("?"),
+                        why.join(", ")
+                    )
+                }
+                AgreementList::AgainstGold => {
+                    format!("{annotator} {}", item["label"].as_str().unwrap_or("?"))
+                }
+                AgreementList::Disagreements => item["labels"]
                     .as_object()
                     .map(|m| {
                         m.iter()
@@ -258,7 +266,7 @@ fn render_items(stats: &Value, view: &AgreementView, area: Rect, buf: &mut Buffe
                             .collect::<Vec<_>>()
                             .join(" · ")
                     })
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
             };
             let row = format!(
                 "{:<40} gold {:<5} {labels}",
