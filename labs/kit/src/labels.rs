@@ -517,7 +517,9 @@ pub fn export(
             }
         }
         Format::LabelStudio => {
-            let mut items: BTreeMap<&str, Vec<(&str, Choice, Option<&String>)>> = BTreeMap::new();
+            // Each item's labels: (annotator, label, note).
+            type Labels<'a> = Vec<(&'a str, Choice, Option<&'a String>)>;
+            let mut items: BTreeMap<&str, Labels<'_>> = BTreeMap::new();
             for (name, a) in annotators {
                 for (item, &choice) in &a.labels {
                     items
