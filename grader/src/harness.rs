@@ -260,12 +260,7 @@ fn install_panic_hook() {
                 default(info);
                 return;
             }
-            let payload = info
-                .payload()
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| info.payload().downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "panicked with a non-text payload".to_owned());
+            let payload = ninety_kit::events::panic_text(info);
             let location = info
                 .location()
                 .map(|l| format!(" at {}:{}", l.file(), l.line()))

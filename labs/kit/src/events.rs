@@ -174,6 +174,16 @@ impl<W: Write> Emitter<W> {
     }
 }
 
+/// The text a panic was raised with (`todo!("...")`, `panic!("...")`,
+/// `expect`), for the hooks that turn a learner's panic into a message.
+pub fn panic_text(info: &std::panic::PanicHookInfo<'_>) -> String {
+    info.payload()
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| info.payload().downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

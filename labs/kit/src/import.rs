@@ -224,12 +224,17 @@ pub fn safe_name(name: &str, replacement: char) -> String {
         .collect()
 }
 
-fn check_corpus_name(name: &str) -> Result<(), ImportError> {
-    let ok = !name.is_empty()
+/// Whether `name` is a plain name, fit to name a folder or a file: ASCII
+/// letters, digits, `-` and `_`, at least one of them.
+pub fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
         && name
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if ok {
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn check_corpus_name(name: &str) -> Result<(), ImportError> {
+    if is_plain_name(name) {
         Ok(())
     } else {
         Err(ImportError::BadName(name.to_owned()))

@@ -190,11 +190,7 @@ impl fmt::Display for LineProblem {
 
 /// Checks that `name` can name an annotator (and their log file).
 pub fn check_annotator(name: &str) -> Result<(), LabelError> {
-    let ok = (1..=40).contains(&name.len())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if ok {
+    if name.len() <= 40 && crate::import::is_plain_name(name) {
         Ok(())
     } else {
         Err(LabelError::BadAnnotator(name.to_owned()))

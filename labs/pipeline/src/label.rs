@@ -104,12 +104,7 @@ fn learner<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, String> {
     static MESSAGE: Mutex<Option<String>> = Mutex::new(None);
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(|info| {
-        let payload = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic".into());
+        let payload = ninety_kit::events::panic_text(info);
         if let Ok(mut m) = MESSAGE.lock() {
             *m = Some(payload);
         }

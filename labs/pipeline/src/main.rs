@@ -138,12 +138,7 @@ fn install_panic_reporter(stage: &str) {
         if REPORTED.swap(true, std::sync::atomic::Ordering::SeqCst) {
             return;
         }
-        let payload = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic".into());
+        let payload = ninety_kit::events::panic_text(info);
         let place = info
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))

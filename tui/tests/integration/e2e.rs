@@ -171,36 +171,14 @@ fn labeling_resumes_after_quit_and_loses_nothing_to_sigkill() {
 
 #[test]
 fn the_workbench_grades_the_frame_lab_in_a_real_terminal() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "tmux is required in CI (.ci/run installs it)"
-        );
-        eprintln!("skipping: tmux is not installed");
+    if tmux_missing() {
         return;
     }
     let _serial = exclusive();
     let copy = copy_repo();
     let session = Session(format!("ninety-e2e-{}", std::process::id()));
     let home = copy.path().join(".ninety-test");
-    let shell = format!(
-        "cd {} && NINETY_HOME={} CARGO_TARGET_DIR={} {}; sleep 30",
-        copy.path().display(),
-        home.display(),
-        shared_target().display(),
-        env!("CARGO_BIN_EXE_ninety")
-    );
-    tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session.0,
-        "-x",
-        "80",
-        "-y",
-        "24",
-        &shell,
-    ]);
+    start(&session, copy.path(), &home, "", (80, 24));
     let map = wait_for(&session.0, "Course map", Duration::from_secs(20));
     assert!(
         map.contains("frame") && map.contains("not started"),
