@@ -73,6 +73,30 @@ pub enum Command {
         /// The corpus to run on.
         #[arg(long, default_value = "mini")]
         corpus: String,
+        /// train: the model, fasttext or logreg.
+        #[arg(long, value_parser = ["fasttext", "logreg"])]
+        model: Option<String>,
+        /// train: the split, random or time.
+        #[arg(long, value_parser = ["random", "time"])]
+        split: Option<String>,
+        /// train: cpu, or cuda (builds the pipeline with the `cuda` feature).
+        #[arg(long, value_parser = ["cpu", "cuda"])]
+        device: Option<String>,
+        /// train: the CPU backend, ndarray or flex.
+        #[arg(long, value_parser = ["ndarray", "flex"])]
+        backend: Option<String>,
+        /// train: the seed of the split, the weights and the order.
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Tracked training runs: list them, or compare two.
+    Runs {
+        /// Two run ids (or unique prefixes) to compare side by side.
+        #[arg(num_args = 0..=2)]
+        compare: Vec<String>,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Corpora: what is available and where.
     Data {
@@ -265,19 +289,50 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             command: LabCommand::Check { labs, scratch },
         }) => lab_check(&workspace(root)?, &labs, scratch),
         Some(Command::Book { command }) => book(&workspace(root)?, command),
+        Some(Command::Runs { compare, json }) => {
+            crate::runs::runs(&workspace(root)?, &compare, json)
+        }
         Some(Command::Run {
             stage,
             json,
             corpus,
+            model,
+            split,
+            device,
+            backend,
+            seed,
         }) => {
             let ws = workspace(root)?;
+            let mut extra = Vec::new();
+            for (flag, value) in [
+                ("--model", model),
+                ("--split", split),
+                ("--device", device.clone()),
+                ("--backend", backend.clone()),
+                ("--seed", seed.map(|s| s.to_string())),
+            ] {
+                if let Some(value) = value {
+                    if stage != "train" && stage != "label-queue" {
+                        return Err(anyhow!("{flag} is for the train stage, not {stage}"));
+                    }
+                    extra.extend([flag.to_owned(), value]);
+                }
+            }
+            let mut features = Vec::new();
+            if device.as_deref() == Some("cuda") {
+                features.push("cuda".to_owned());
+            }
+            if backend.as_deref() == Some("flex") {
+                features.push("flex".to_owned());
+            }
             let summary = crate::run::run(
                 &ws,
                 &RunOptions {
                     stage: stage.clone(),
                     json,
                     corpus,
-                    extra: vec![],
+                    extra,
+                    features,
                 },
             )?;
             if json {

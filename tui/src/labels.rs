@@ -22,6 +22,7 @@ pub fn stats(ws: &Workspace, corpus: &str, json: bool) -> Result<ExitCode> {
             json,
             corpus: corpus.to_owned(),
             extra: vec![],
+            features: vec![],
         },
     )?;
     if json {

@@ -18,6 +18,7 @@ pub mod labeling;
 pub mod labels;
 pub mod markdown;
 pub mod run;
+pub mod runs;
 pub mod state;
 pub mod terminal;
 pub mod view;

@@ -24,13 +24,19 @@ pub struct RunOptions {
     pub corpus: String,
     /// More arguments for the stage (`--annotator ana`, ...).
     pub extra: Vec<String>,
+    /// Cargo features of the pipeline (`cuda`, `flex`).
+    pub features: Vec<String>,
 }
 
 /// The command that builds and starts the pipeline for a stage.
 pub fn pipeline_command(ws: &Workspace, options: &RunOptions) -> Command {
     let mut cmd = Command::new(cargo_bin());
     cmd.current_dir(&ws.root)
-        .args(["run", "--quiet", "-p", "ninety-pipeline", "--"])
+        .args(["run", "--quiet", "-p", "ninety-pipeline"]);
+    if !options.features.is_empty() {
+        cmd.arg("--features").arg(options.features.join(","));
+    }
+    cmd.arg("--")
         .arg(&options.stage)
         .arg("--root")
         .arg(&ws.root)
@@ -171,6 +177,8 @@ pub fn print_human(stage: &str, summary: &Value) {
         print_gather(summary);
     } else if stage == "label" {
         crate::labels::print_stats(summary);
+    } else if stage == "train" {
+        print_train(summary);
     } else {
         println!("{stage}:");
         print_value(summary, 1);
@@ -313,4 +321,45 @@ fn print_gather(s: &Value) {
         "  saved              {}",
         s["artifact"].as_str().unwrap_or("?")
     );
+}
+
+/// The train stage's results for a person: the model beside its baselines.
+fn print_train(s: &Value) {
+    let pct = |v: &Value| {
+        v.as_f64()
+            .map_or_else(|| "-".into(), |x| format!("{:.1}", x * 100.0))
+    };
+    println!(
+        "Run {} ({} model, {} split, {} on {}), trained in {:.1} s:",
+        s["run_id"].as_str().unwrap_or("?"),
+        s["model"].as_str().unwrap_or("?"),
+        s["split"].as_str().unwrap_or("?"),
+        s["backend"].as_str().unwrap_or("?"),
+        s["device"].as_str().unwrap_or("?"),
+        s["seconds"].as_f64().unwrap_or(0.0)
+    );
+    println!(
+        "  {:<22}{:>8}{:>11}{:>8}{:>14}",
+        "on the test split", "F1 %", "precision", "recall", "ham flagged %"
+    );
+    let mut rows = vec![(
+        s["model"].as_str().unwrap_or("model").to_owned(),
+        &s["metrics"],
+    )];
+    if let Some(b) = s["baselines"].as_object() {
+        for (name, m) in b {
+            rows.push((format!("{name} (baseline)"), m));
+        }
+    }
+    for (name, m) in rows {
+        println!(
+            "  {:<22}{:>8}{:>11}{:>8}{:>14}",
+            name,
+            pct(&m["spam_f1"]),
+            pct(&m["precision"]),
+            pct(&m["recall"]),
+            pct(&m["ham_flagged_rate"])
+        );
+    }
+    println!("  saved in {}", s["artifact"].as_str().unwrap_or("?"));
 }

@@ -168,6 +168,7 @@ impl Runtime {
                     json: true,
                     corpus,
                     extra: vec![],
+                    features: vec![],
                 };
                 let mut command = crate::run::pipeline_command(&self.ws, &options);
                 std::thread::spawn(move || {
@@ -196,6 +197,7 @@ impl Runtime {
                     json: true,
                     corpus: corpus.clone(),
                     extra,
+                    features: vec![],
                 };
                 let mut command = crate::run::pipeline_command(&self.ws, &options);
                 let home = self.ws.home.clone();
@@ -263,6 +265,7 @@ impl Runtime {
                     json: true,
                     corpus,
                     extra: vec![],
+                    features: vec![],
                 };
                 let mut command = crate::run::pipeline_command(&self.ws, &options);
                 std::thread::spawn(move || {

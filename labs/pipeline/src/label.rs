@@ -12,7 +12,8 @@
 //! whole report: counting decisions needs no lab code.
 
 use crate::Context;
-use anyhow::{Context as _, Result, bail};
+use crate::data::{CleanMessage, clean_messages, clean_path};
+use anyhow::{Result, bail};
 use lab_label::agreement::{Agreement, agreement, learning_curve, paired};
 use lab_label::errors::{Labeled, suspects};
 use lab_label::queue::{Candidate, Order, queue};
@@ -21,12 +22,10 @@ use ninety_kit::artifact::{ArtifactStore, InputRef};
 use ninety_kit::events::Emitter;
 use ninety_kit::hash::sha256_file;
 use ninety_kit::labels::{self, Annotator};
-use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::PathBuf;
 use std::sync::Mutex;
 
 /// Decisions per window of the learning curve.
@@ -35,68 +34,6 @@ const CURVE_WINDOW: usize = 25;
 const CONFIDENCE: f64 = 0.9;
 /// How many suspects and disagreements the report lists.
 const LISTED: usize = 50;
-
-/// A clean message as the gather stage saved it (the fields used here).
-#[derive(Debug, Clone, Deserialize)]
-pub struct CleanMessage {
-    /// Its id.
-    pub id: String,
-    /// Its group.
-    pub group: String,
-    /// Its period.
-    pub period: u8,
-    /// Its subject.
-    #[serde(default)]
-    pub subject: Option<String>,
-    /// Its clean body.
-    #[serde(default)]
-    pub body: Option<String>,
-}
-
-impl CleanMessage {
-    fn text(&self) -> String {
-        format!(
-            "{}\n\n{}",
-            self.subject.as_deref().unwrap_or(""),
-            self.body.as_deref().unwrap_or("")
-        )
-    }
-}
-
-fn clean_path(ctx: &Context) -> PathBuf {
-    ArtifactStore::new(ctx.home.artifacts())
-        .dir("gather", &ctx.corpus)
-        .join("clean.jsonl")
-}
-
-/// The clean messages of the context's corpus, running the gather stage
-/// first when it has not run.
-fn clean_messages<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Vec<CleanMessage>> {
-    let path = clean_path(ctx);
-    if !path.exists() {
-        out.log(format!(
-            "no gather output for the {} corpus yet: running the gather stage first",
-            ctx.corpus
-        ));
-        crate::gather::run(ctx, out)?;
-    }
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("reading the gather output `{}`", path.display()))?;
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            serde_json::from_str(l).with_context(|| {
-                format!(
-                    "`{}` line {}: not a gathered message; run `ninety run gather --corpus {}` again",
-                    path.display(),
-                    i + 1,
-                    ctx.corpus
-                )
-            })
-        })
-        .collect()
-}
 
 /// Runs a piece of the learner's code; a panic (a `todo!()` above all)
 /// comes back as a sentence instead of ending the stage.

@@ -5,9 +5,11 @@
 //! learner's panic or `todo!()` ends this process, not the workbench. Every
 //! line it prints on stdout is one event (see `ninety_kit::events`).
 
+mod data;
 mod frame;
 mod gather;
 mod label;
+mod train;
 
 use clap::Parser;
 use ninety_kit::DataHome;
@@ -37,9 +39,38 @@ struct Args {
     /// `label-queue`: random, stratified or uncertain.
     #[arg(long, default_value = "random")]
     order: String,
-    /// `label-queue`: the seed (default: from the corpus name, the same queue for everyone).
+    /// `label-queue`: the seed (default: from the corpus name, the same
+    /// queue for everyone); `train`: the seed of the split, weights and order
+    /// (default 7).
     #[arg(long)]
     seed: Option<u64>,
+    /// `train`: fasttext or logreg.
+    #[arg(long, default_value = "fasttext")]
+    model: String,
+    /// `train`: random or time.
+    #[arg(long, default_value = "random")]
+    split: String,
+    /// `train`: cpu or cuda.
+    #[arg(long, default_value = "cpu")]
+    device: String,
+    /// `train`: the CPU backend, ndarray or flex.
+    #[arg(long, default_value = "ndarray")]
+    backend: String,
+    /// `train`: the most epochs.
+    #[arg(long)]
+    epochs: Option<usize>,
+    /// `train`: Adam's step size.
+    #[arg(long)]
+    learning_rate: Option<f64>,
+    /// `train`: the fastText-style model's vector size.
+    #[arg(long)]
+    dim: Option<usize>,
+    /// `train`: hash buckets.
+    #[arg(long)]
+    buckets: Option<usize>,
+    /// `train`: examples per step.
+    #[arg(long)]
+    batch_size: Option<usize>,
 }
 
 /// What a stage needs from the outside world.
@@ -77,7 +108,23 @@ fn main() -> ExitCode {
             Ok(order) => label::run_queue(&ctx, &args.annotator, order, args.seed, &mut out),
             Err(e) => Err(anyhow::anyhow!(e)),
         },
-        "train" | "evaluate" | "deploy" | "monitor" | "iterate" => Err(anyhow::anyhow!(
+        "train" => train::run(
+            &ctx,
+            &train::TrainOptions {
+                model: args.model.clone(),
+                split: args.split.clone(),
+                device: args.device.clone(),
+                backend: args.backend.clone(),
+                seed: args.seed.unwrap_or(7),
+                epochs: args.epochs,
+                learning_rate: args.learning_rate,
+                dim: args.dim,
+                buckets: args.buckets,
+                batch_size: args.batch_size,
+            },
+            &mut out,
+        ),
+        "evaluate" | "deploy" | "monitor" | "iterate" => Err(anyhow::anyhow!(
             "the {stage} stage is not written yet; its chapter in the book says what it will do"
         )),
         other => Err(anyhow::anyhow!(
@@ -87,8 +134,9 @@ fn main() -> ExitCode {
     let seconds = start.elapsed().as_secs_f64();
     match result {
         Ok(mut summary) => {
+            // A stage may report its own `seconds` (training wall time).
             if let Some(map) = summary.as_object_mut() {
-                map.insert("seconds".into(), seconds.into());
+                map.entry("seconds").or_insert(seconds.into());
             }
             out.emit(&Event::Summary {
                 stage: stage.clone(),

@@ -1,0 +1,96 @@
+//! Features: text into numbers a model can use.
+//!
+//! Both models read hashed tokens: a token's number is a hash of its text
+//! modulo the number of buckets, so there is no vocabulary to build, store
+//! or keep in step with the data, and a word never seen in training still
+//! gets a number. The price is collisions, two tokens sharing a bucket,
+//! which a large enough table keeps rare.
+
+/// The tokens of a text: lowercase runs of letters and digits, and each `$`
+/// and `!` as a token of its own (they mean something in mail).
+/// `"FREE $$$ now!"` has the tokens `free`, `$`, `$`, `$`, `now`, `!`.
+pub fn tokenize(text: &str) -> Vec<String> {
+    // BEGIN SOLUTION: one pass over chars: alphanumeric chars extend the current word (lowercased), '$' and '!' end it and push themselves, anything else ends it
+    let mut tokens = Vec::new();
+    let mut word = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            word.extend(c.to_lowercase());
+            continue;
+        }
+        if !word.is_empty() {
+            tokens.push(std::mem::take(&mut word));
+        }
+        if c == '$' || c == '!' {
+            tokens.push(c.to_string());
+        }
+    }
+    if !word.is_empty() {
+        tokens.push(word);
+    }
+    tokens
+    // END SOLUTION
+}
+
+/// The bucket of a token: the 64-bit FNV-1a hash of its UTF-8 bytes
+/// (offset basis `0xcbf29ce484222325`, prime `0x100000001b3`) modulo
+/// `buckets`. Stable across runs and machines, unlike the standard
+/// library's hasher, which is seeded at random on purpose.
+pub fn bucket(token: &str, buckets: usize) -> u32 {
+    // BEGIN SOLUTION: h = basis; for each byte: h ^= byte; h = h.wrapping_mul(prime); then (h % buckets as u64) as u32
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in token.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h % buckets.max(1) as u64) as u32
+    // END SOLUTION
+}
+
+/// Hashed features: bucket ids and their weights, what a model is fed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hashed {
+    /// Bucket ids.
+    pub ids: Vec<u32>,
+    /// One weight per id.
+    pub weights: Vec<f32>,
+}
+
+/// The bag of words for the logistic regression: each distinct bucket once,
+/// in ascending order, weighted by how often its tokens occur, the weights
+/// scaled to length 1 (divided by the square root of the sum of the squared
+/// counts) so that long messages do not shout. No tokens, no ids.
+pub fn bag(tokens: &[String], buckets: usize) -> Hashed {
+    // BEGIN SOLUTION: count buckets in a BTreeMap<u32, f32>, then divide each count by sqrt(sum of counts squared)
+    let mut counts: std::collections::BTreeMap<u32, f32> = std::collections::BTreeMap::new();
+    for t in tokens {
+        *counts.entry(bucket(t, buckets)).or_default() += 1.0;
+    }
+    let norm = counts.values().map(|c| c * c).sum::<f32>().sqrt();
+    Hashed {
+        ids: counts.keys().copied().collect(),
+        weights: counts.values().map(|c| c / norm).collect(),
+    }
+    // END SOLUTION
+}
+
+/// The sequence for the fastText-style model: for each of the first
+/// `max_tokens` tokens, its bucket, then (from the second token on) the
+/// bucket of the bigram `"previous current"` (the two joined by a space);
+/// every id weighted `1 / number of ids`, so the model averages them.
+pub fn sequence(tokens: &[String], buckets: usize, max_tokens: usize) -> Hashed {
+    // BEGIN SOLUTION: push bucket(token); if i > 0 push bucket(&format!("{} {}", tokens[i-1], token)); weights all 1/len
+    let mut ids = Vec::new();
+    for (i, token) in tokens.iter().take(max_tokens).enumerate() {
+        ids.push(bucket(token, buckets));
+        if i > 0 {
+            ids.push(bucket(&format!("{} {token}", tokens[i - 1]), buckets));
+        }
+    }
+    let w = 1.0 / ids.len().max(1) as f32;
+    Hashed {
+        weights: vec![w; ids.len()],
+        ids,
+    }
+    // END SOLUTION
+}

@@ -1,0 +1,23 @@
+//! Lab 4, train: leak-free splits, baselines first, a burn model, tracked runs.
+//!
+//! - [`split`]: deduplicated, stratified, seeded splits, random and by time;
+//! - [`features`]: tokens, and hashed features for the two models;
+//! - [`step`]: one training step: forward, loss, backward, update;
+//! - [`model`]: the fastText-style classifier and the logistic regression
+//!   (given);
+//! - [`fit`]: the training loop around your step, with validation and early
+//!   stopping (given);
+//! - [`metrics`]: spam F1, precision, recall, ham flagged (given).
+//!
+//! Splits and features are plain Rust; the models, the step and the loop run
+//! on any burn backend: ndarray or flex on the CPU, CUDA behind the `cuda`
+//! feature.
+
+pub mod features;
+pub mod fit;
+pub mod metrics;
+pub mod model;
+pub mod split;
+pub mod step;
+
+pub use split::{Example, Split};
