@@ -82,7 +82,7 @@ pub enum Command {
         /// train: cpu, or cuda (builds the pipeline with the `cuda` feature).
         #[arg(long, value_parser = ["cpu", "cuda"])]
         device: Option<String>,
-        /// train: the CPU backend, ndarray or flex.
+        /// train: the CPU backend, flex (the default, faster) or ndarray.
         #[arg(long, value_parser = ["ndarray", "flex"])]
         backend: Option<String>,
         /// train: the seed of the split, the weights and the order.
@@ -321,9 +321,6 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             let mut features = Vec::new();
             if device.as_deref() == Some("cuda") {
                 features.push("cuda".to_owned());
-            }
-            if backend.as_deref() == Some("flex") {
-                features.push("flex".to_owned());
             }
             let summary = crate::run::run(
                 &ws,

@@ -53,8 +53,8 @@ struct Args {
     /// `train`: cpu or cuda.
     #[arg(long, default_value = "cpu")]
     device: String,
-    /// `train`: the CPU backend, ndarray or flex.
-    #[arg(long, default_value = "ndarray")]
+    /// `train`: the CPU backend, flex (faster) or ndarray.
+    #[arg(long, default_value = "flex")]
     backend: String,
     /// `train`: the most epochs.
     #[arg(long)]

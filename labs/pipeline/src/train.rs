@@ -33,8 +33,6 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
-/// Tokens read per message by the fastText-style model.
-const MAX_TOKENS: usize = 400;
 /// Shares of the split.
 const VALID: f64 = 0.1;
 const TEST: f64 = 0.2;
@@ -182,7 +180,7 @@ fn train_one<B: Backend, W: Write>(
             if let Some(buckets) = options.buckets {
                 config = config.with_buckets(buckets);
             }
-            let features = |t: &[String]| sequence(t, config.buckets, MAX_TOKENS);
+            let features = |t: &[String]| sequence(t, config.buckets, config.max_tokens);
             let (train, valid, test) = (
                 encode(ex, &split.train, features),
                 encode(ex, &split.valid, features),

@@ -38,10 +38,10 @@ pub struct FitConfig {
     #[config(default = 12)]
     pub epochs: usize,
     /// Examples per step.
-    #[config(default = 32)]
+    #[config(default = 64)]
     pub batch_size: usize,
     /// Adam's step size.
-    #[config(default = 0.01)]
+    #[config(default = 0.02)]
     pub learning_rate: f64,
     /// Epochs without a better validation loss before stopping.
     #[config(default = 2)]

@@ -58,6 +58,9 @@ pub struct FastTextConfig {
     /// Size of each bucket's vector.
     #[config(default = 16)]
     pub dim: usize,
+    /// Tokens read from each message (the rest is ignored).
+    #[config(default = 1000)]
+    pub max_tokens: usize,
 }
 // ANCHOR_END: fasttext
 
@@ -83,7 +86,10 @@ impl<B: Backend> Classifier<B> for FastText<B> {
         let [rows, _] = batch.ids.dims();
         let vectors = self.embedding.forward(batch.ids.clone());
         let [_, _, dim] = vectors.dims();
-        let mean = (vectors * batch.weights.clone().unsqueeze_dim::<3>(2)).sum_dim(1);
+        // The weighted mean as a batched matrix product, [b, 1, l] × [b, l, d]:
+        // one fast kernel forward and backward, where multiplying by the
+        // broadcast weights and summing walks the tensor element by element.
+        let mean = batch.weights.clone().unsqueeze_dim::<3>(1).matmul(vectors);
         self.output
             .forward(mean.reshape([rows, dim]))
             .reshape([rows])
@@ -119,7 +125,7 @@ impl<B: Backend> Classifier<B> for LogReg<B> {
     fn logits(&self, batch: &Batch<B>) -> Tensor<B, 1> {
         let [rows, _] = batch.ids.dims();
         let per_id = self.weights.forward(batch.ids.clone());
-        let sum = (per_id * batch.weights.clone().unsqueeze_dim::<3>(2)).sum_dim(1);
+        let sum = batch.weights.clone().unsqueeze_dim::<3>(1).matmul(per_id);
         // The bias layer is 1 → 1: a scale learned with the sum, and a bias.
         self.bias.forward(sum.reshape([rows, 1])).reshape([rows])
     }

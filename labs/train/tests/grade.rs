@@ -1,8 +1,8 @@
 //! The train lab's checks. Run them with `cargo test -p lab-train`, or press
 //! `g` on the lab in the workbench. The model checks train on the CPU with
-//! burn's ndarray backend; they take a few seconds.
+//! burn's flex backend; they take a few seconds.
 
-use burn::backend::{Autodiff, NdArray};
+use burn::backend::{Autodiff, Flex};
 use burn::optim::AdamConfig;
 use lab_train::features::{bag, bucket, sequence, tokenize};
 use lab_train::fit::{Encoded, FitConfig, fit, predict};
@@ -16,7 +16,7 @@ use ninety_kit::rng::Rng;
 use std::collections::{HashMap, HashSet};
 use std::process::ExitCode;
 
-type Cpu = NdArray<f32>;
+type Cpu = Flex;
 
 fn main() -> ExitCode {
     Lab::new("train")
