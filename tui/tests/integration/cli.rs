@@ -26,6 +26,7 @@ fn help_fits_on_one_screen_for_every_command() {
         &["labels", "stats", "--help"],
         &["labels", "export", "--help"],
         &["labels", "import", "--help"],
+        &["runs", "--help"],
     ];
     for args in commands {
         let out = ninety(dir, args);
@@ -429,4 +430,106 @@ fn labels_stats_gives_the_kappa_of_two_logs_and_export_import_round_trips() {
     );
     let (decisions, _) = ninety_kit::labels::read_all(&labels).unwrap();
     assert_eq!(decisions.len(), 111, "nothing added by the failed import");
+}
+
+#[test]
+fn run_train_records_runs_that_list_compare_and_survive_a_killed_run() {
+    let _serial = exclusive();
+    let copy = copy_repo();
+    let out = ninety(copy.path(), &["run", "train", "--json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let first: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in ["spam_f1", "precision", "recall", "ham_flagged_rate"] {
+        assert!(
+            first["metrics"][key].is_number(),
+            "metrics.{key} in {first}"
+        );
+        for baseline in ["keyword", "logreg"] {
+            assert!(
+                first["baselines"][baseline][key].is_number(),
+                "baselines.{baseline}.{key}"
+            );
+        }
+    }
+    assert!(first["seconds"].as_f64().unwrap() > 0.0);
+    let run_id = first["run_id"].as_str().unwrap().to_owned();
+    let folder = copy
+        .path()
+        .join(".ninety-test/artifacts/runs")
+        .join(&run_id);
+    assert!(
+        folder.join("run.json").exists() && folder.join("model.mpk").exists(),
+        "{}",
+        folder.display()
+    );
+    assert!(first["code"]["commit"].is_null() || first["code"]["commit"].is_string());
+
+    // The same seed, the same figures.
+    let out = ninety(copy.path(), &["run", "train", "--json"]);
+    let again: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        again["metrics"], first["metrics"],
+        "same seed, same metrics"
+    );
+    let out = ninety(
+        copy.path(),
+        &[
+            "run", "train", "--model", "logreg", "--split", "time", "--json",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let logreg: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (logreg["model"].as_str(), logreg["split"].as_str()),
+        (Some("logreg"), Some("time"))
+    );
+
+    // A run killed half-way leaves no run behind and the others intact.
+    let pipeline = crate::support::shared_target().join("debug/ninety-pipeline");
+    let home = copy.path().join(".ninety-test");
+    let mut child = std::process::Command::new(&pipeline)
+        .args(["train", "--root"])
+        .arg(copy.path())
+        .env("NINETY_HOME", &home)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let runs_dir = home.join("artifacts/runs");
+    let start = std::time::Instant::now();
+    let partial = || {
+        std::fs::read_dir(&runs_dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .any(|e| e.file_name().to_string_lossy().starts_with(".partial"))
+    };
+    while !partial() && start.elapsed() < std::time::Duration::from_secs(120) {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(partial(), "the run never started its folder");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let out = ninety(copy.path(), &["runs", "--json"]);
+    let runs: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(runs.len(), 3, "the killed run is not listed");
+    assert!(folder.join("model.mpk").exists(), "earlier models intact");
+
+    let out = ninety(copy.path(), &["runs"]);
+    let table = text(&out);
+    assert!(
+        table.contains(&run_id) && table.contains("logreg"),
+        "{table}"
+    );
+    let out = ninety(
+        copy.path(),
+        &["runs", &run_id, logreg["run_id"].as_str().unwrap()],
+    );
+    let compared = text(&out);
+    assert!(out.status.success(), "{compared}");
+    assert!(
+        compared.contains("*model") && compared.contains("*split"),
+        "{compared}"
+    );
+    let out = ninety(copy.path(), &["runs", "nope"]);
+    assert!(!out.status.success());
 }
