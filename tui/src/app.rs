@@ -30,6 +30,8 @@ pub enum Screen {
     Label,
     /// Agreement: kappa, confusion, disagreements, learning curves.
     Agreement,
+    /// Training: live curves, baselines, the run table.
+    Train,
 }
 
 /// Which pane of the lab view takes the scroll keys.
@@ -118,6 +120,44 @@ pub struct App {
     pub label_loading: Option<(u64, u64)>,
     /// The agreement view.
     pub agreement: Option<AgreementView>,
+    /// The train view.
+    pub train: TrainView,
+}
+
+/// The train view: the run going on, its curves, and the runs so far.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainView {
+    /// The model the next run trains: `fasttext` or `logreg`.
+    pub model: String,
+    /// The split the next run uses: `random` or `time`.
+    pub split: String,
+    /// A run is going on.
+    pub running: bool,
+    /// Each metric's points `(epoch, value)`, by name (`fasttext.valid_f1`).
+    pub series: BTreeMap<String, Vec<(f64, f64)>>,
+    /// The run's last log lines.
+    pub log: Vec<String>,
+    /// The finished run's summary.
+    pub summary: Option<serde_json::Value>,
+    /// Why the last run failed: the stage's message, or the compiler's.
+    pub problem: Option<String>,
+    /// The recorded runs, newest first.
+    pub runs: Vec<serde_json::Value>,
+}
+
+impl Default for TrainView {
+    fn default() -> Self {
+        TrainView {
+            model: "fasttext".into(),
+            split: "random".into(),
+            running: false,
+            series: BTreeMap::new(),
+            log: Vec::new(),
+            summary: None,
+            problem: None,
+            runs: Vec::new(),
+        }
+    }
 }
 
 /// The lists of items to review in the agreement view.
@@ -270,6 +310,22 @@ pub enum Message {
     NextList,
     /// Show the next (or previous) annotator's confusion and curve.
     CycleAnnotator(i32),
+    /// Open the train view.
+    OpenTrain,
+    /// Start a training run.
+    StartTrain,
+    /// Switch the model of the next run.
+    ToggleModel,
+    /// Switch the split of the next run.
+    ToggleSplit,
+    /// A metric from the running stage: name, value, epoch.
+    TrainMetric(String, f64, Option<u64>),
+    /// A log line from the running stage.
+    TrainLog(String),
+    /// The run ended: its summary, or why it failed.
+    TrainFinished(Result<serde_json::Value, String>),
+    /// The recorded runs were read.
+    RunsLoaded(Vec<serde_json::Value>),
 }
 
 /// Work `update` asks the terminal loop to do.
@@ -308,6 +364,10 @@ pub enum Effect {
     SyncLog,
     /// Run the `label` stage for the agreement view.
     RunLabelStats(String),
+    /// Run the train stage (corpus, model, split).
+    RunTrain(String, String, String),
+    /// Read the recorded runs.
+    LoadRuns,
 }
 
 impl App {
@@ -362,6 +422,7 @@ impl App {
             labeling: None,
             label_loading: None,
             agreement: None,
+            train: TrainView::default(),
         }
     }
 
@@ -373,11 +434,12 @@ impl App {
         }
         state.last_lab = match &self.screen {
             Screen::Lab(name) => Some(name.clone()),
-            Screen::Map | Screen::Explorer | Screen::Label | Screen::Agreement => self
-                .course
-                .stages
-                .get(self.map_selected)
-                .map(|s| s.name.clone()),
+            Screen::Map | Screen::Explorer | Screen::Label | Screen::Agreement | Screen::Train => {
+                self.course
+                    .stages
+                    .get(self.map_selected)
+                    .map(|s| s.name.clone())
+            }
         };
         state
     }
@@ -388,6 +450,7 @@ impl App {
             Screen::Lab(name) => Some(name.clone()),
             Screen::Explorer => Some("gather".to_owned()),
             Screen::Label | Screen::Agreement => Some("label".to_owned()),
+            Screen::Train => Some("train".to_owned()),
             Screen::Map => self
                 .course
                 .stages
@@ -403,6 +466,7 @@ impl App {
             || self.explorer.as_ref().is_some_and(|e| e.running.is_some())
             || self.label_loading.is_some()
             || self.agreement.as_ref().is_some_and(|a| a.loading)
+            || self.train.running
             // The labeling screen shows a live rate and time on screen.
             || self.screen == Screen::Label
     }
@@ -450,12 +514,19 @@ impl App {
                     | Message::StageFinished(_)
                     | Message::LabelingReady(_)
                     | Message::LabelProgress(..)
-                    | Message::StatsLoaded(_),
+                    | Message::StatsLoaded(_)
+                    | Message::TrainMetric(..)
+                    | Message::TrainLog(_)
+                    | Message::TrainFinished(_)
+                    | Message::RunsLoaded(_),
                 ) => {}
                 _ => return vec![],
             }
         }
         if let Some(effects) = self.update_label(&message) {
+            return effects;
+        }
+        if let Some(effects) = self.update_train(&message) {
             return effects;
         }
         match message {
@@ -502,6 +573,10 @@ impl App {
             Message::Back => {
                 if matches!(self.screen, Screen::Label | Screen::Agreement) {
                     self.screen = Screen::Lab("label".into());
+                    return vec![];
+                }
+                if self.screen == Screen::Train {
+                    self.screen = Screen::Lab("train".into());
                     return vec![];
                 }
                 if self.screen == Screen::Explorer {
@@ -576,6 +651,7 @@ impl App {
                         .or_else(|| Some(format!("{}.md", stage.name))),
                     Screen::Explorer => Some("gather.md".to_owned()),
                     Screen::Label | Screen::Agreement => Some("label.md".to_owned()),
+                    Screen::Train => Some("train.md".to_owned()),
                 };
                 match chapter {
                     Some(chapter) => {
@@ -789,7 +865,15 @@ impl App {
             | Message::OpenAgreement
             | Message::StatsLoaded(_)
             | Message::NextList
-            | Message::CycleAnnotator(_) => vec![],
+            | Message::CycleAnnotator(_)
+            | Message::OpenTrain
+            | Message::StartTrain
+            | Message::ToggleModel
+            | Message::ToggleSplit
+            | Message::TrainMetric(..)
+            | Message::TrainLog(_)
+            | Message::TrainFinished(_)
+            | Message::RunsLoaded(_) => vec![],
             Message::ResetDone(lab, result) => match result {
                 Ok(backup) => {
                     if let Some(view) = self.lab_mut(&lab) {
@@ -901,6 +985,7 @@ impl App {
                     e.move_by(i64::from(delta) * if page { 20 } else { 1 });
                 }
             }
+            Screen::Train => {}
             Screen::Label => {
                 if let Some(s) = self.labeling.as_mut() {
                     let step = if page { 10 } else { 1 };
@@ -960,3 +1045,4 @@ impl App {
 mod label;
 #[cfg(test)]
 pub(crate) mod tests;
+mod train;

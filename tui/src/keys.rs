@@ -41,6 +41,7 @@ pub const LAB_KEYS: &[Binding] = &[
     b("e", "gather lab: open the data explorer"),
     b("l", "label lab: open the labeling screen"),
     b("a", "label lab: the agreement view (kappa, disagreements)"),
+    b("t", "train lab: the train view (live curves, runs)"),
     b("Esc / ← / q", "back to the course map"),
     b("?", "show or hide this help"),
 ];
@@ -72,6 +73,15 @@ pub fn label_bindings(keys: &crate::config::LabelKeys) -> Vec<(String, String)> 
     ));
     out
 }
+
+/// Keys in the train view.
+pub const TRAIN_KEYS: &[Binding] = &[
+    b("t", "start a run (ninety run train, as a child process)"),
+    b("m", "switch the model: fasttext or logreg"),
+    b("s", "switch the split: random or time"),
+    b("b", "open the chapter"),
+    b("Esc / q", "back to the train lab"),
+];
 
 /// Keys in the agreement view.
 pub const AGREEMENT_KEYS: &[Binding] = &[
@@ -131,6 +141,17 @@ pub fn message_for(app: &App, key: KeyEvent) -> Option<Message> {
     if app.screen == Screen::Label {
         return label_key(app, key);
     }
+    if app.screen == Screen::Train {
+        return match key.code {
+            KeyCode::Char('t') => Some(Message::StartTrain),
+            KeyCode::Char('m') => Some(Message::ToggleModel),
+            KeyCode::Char('s') => Some(Message::ToggleSplit),
+            KeyCode::Char('b') => Some(Message::OpenBook),
+            KeyCode::Char('?') => Some(Message::ToggleHelp),
+            KeyCode::Esc | KeyCode::Char('q') => Some(Message::Back),
+            _ => None,
+        };
+    }
     if app.screen == Screen::Agreement {
         return match key.code {
             KeyCode::Up | KeyCode::Char('k') => Some(Message::Up),
@@ -182,9 +203,12 @@ pub fn message_for(app: &App, key: KeyEvent) -> Option<Message> {
             KeyCode::Char('a') if matches!(&app.screen, Screen::Lab(lab) if lab == "label") => {
                 Some(Message::OpenAgreement)
             }
+            KeyCode::Char('t') if matches!(&app.screen, Screen::Lab(lab) if lab == "train") => {
+                Some(Message::OpenTrain)
+            }
             _ => None,
         },
-        Screen::Explorer | Screen::Label | Screen::Agreement => None,
+        Screen::Explorer | Screen::Label | Screen::Agreement | Screen::Train => None,
     }
 }
 

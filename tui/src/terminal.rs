@@ -274,6 +274,37 @@ impl Runtime {
                     let _ = tx.send(Message::StatsLoaded(result));
                 });
             }
+            Effect::RunTrain(corpus, model, split) => {
+                let tx = self.tx.clone();
+                let options = crate::run::RunOptions {
+                    stage: "train".into(),
+                    json: true,
+                    corpus,
+                    extra: vec!["--model".into(), model, "--split".into(), split],
+                    features: vec![],
+                };
+                let mut command = crate::run::pipeline_command(&self.ws, &options);
+                std::thread::spawn(move || {
+                    let result = crate::run::drive(&mut command, &mut |event| {
+                        let message = match event {
+                            ninety_kit::Event::Metric {
+                                name, value, step, ..
+                            } => Message::TrainMetric(name.clone(), *value, *step),
+                            ninety_kit::Event::Log { message, .. } => {
+                                Message::TrainLog(message.clone())
+                            }
+                            _ => return,
+                        };
+                        let _ = tx.send(message);
+                    })
+                    .map_err(|f| failure_text(&f));
+                    let _ = tx.send(Message::TrainFinished(result));
+                });
+            }
+            Effect::LoadRuns => {
+                let (runs, _) = crate::runs::load(&self.ws);
+                app.update(Message::RunsLoaded(runs));
+            }
             Effect::SaveState => {
                 if let Err(e) = app.state().save(&self.ws.home.state_file()) {
                     app.flash = Some(format!(

@@ -10,6 +10,7 @@ pub mod lab;
 pub mod labeling;
 pub mod map;
 pub mod overlay;
+pub mod train;
 
 use crate::app::{App, Screen};
 use ratatui::buffer::Buffer;
@@ -47,6 +48,7 @@ impl Widget for &App {
             Screen::Explorer => explorer::render(self, body, buf),
             Screen::Label => labeling::render(self, body, buf),
             Screen::Agreement => agreement::render(self, body, buf),
+            Screen::Train => train::render(self, body, buf),
         }
         render_flash(self, flash, buf);
         render_footer(self, footer, buf);
@@ -65,6 +67,7 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
             None => " Ninety › label › labeling".to_owned(),
         },
         Screen::Agreement => " Ninety › label › agreement".to_owned(),
+        Screen::Train => " Ninety › train › runs".to_owned(),
         Screen::Lab(name) => {
             let title = app
                 .course
@@ -76,7 +79,9 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
     };
     // The explorer names the corpus it shows, which need not be the default.
     let right = match (&app.screen, &app.explorer) {
-        (Screen::Label | Screen::Agreement, _) => format!("corpus: {} ", app.label_corpus),
+        (Screen::Label | Screen::Agreement | Screen::Train, _) => {
+            format!("corpus: {} ", app.label_corpus)
+        }
         (Screen::Explorer, Some(e)) => match &e.data {
             Some(d) => format!("corpus: {} · {} messages ", e.corpus, d.items.len()),
             None => format!("corpus: {} ", e.corpus),
@@ -140,6 +145,24 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
             ("Tab", "lists"),
             ("r", "again"),
             ("l", "label"),
+            ("?", "help"),
+            ("Esc", "back"),
+        ],
+        Screen::Train => &[
+            ("t", "train"),
+            ("m", "model"),
+            ("s", "split"),
+            ("b", "book"),
+            ("?", "help"),
+            ("Esc", "back"),
+        ],
+        Screen::Lab(lab) if lab == "train" => &[
+            ("g", "grade"),
+            ("w", "watch"),
+            ("h", "hint"),
+            ("t", "train"),
+            ("b", "book"),
+            ("r", "reset"),
             ("?", "help"),
             ("Esc", "back"),
         ],

@@ -578,3 +578,46 @@ fn remapped_keys_label_and_the_note_takes_every_character() {
         Some(Message::NoteChar('q'))
     );
 }
+
+#[test]
+fn the_train_view_draws_what_the_run_reports_and_survives_a_failed_run() {
+    let mut app = app();
+    assert_eq!(app.update(Message::OpenTrain), vec![Effect::LoadRuns]);
+    app.update(Message::ToggleSplit);
+    let effects = app.update(Message::StartTrain);
+    assert_eq!(
+        effects,
+        vec![Effect::RunTrain(
+            "mini".into(),
+            "fasttext".into(),
+            "time".into()
+        )]
+    );
+    assert!(
+        app.update(Message::StartTrain).is_empty(),
+        "one run at a time"
+    );
+    app.update(Message::TrainMetric(
+        "fasttext.valid_f1".into(),
+        0.8,
+        Some(1),
+    ));
+    app.update(Message::TrainMetric(
+        "fasttext.valid_f1".into(),
+        0.9,
+        Some(2),
+    ));
+    assert_eq!(
+        app.train.series["fasttext.valid_f1"],
+        vec![(1.0, 0.8), (2.0, 0.9)]
+    );
+    let effects = app.update(Message::TrainFinished(Err(
+        "error[E0425]: cannot find value `x`".into(),
+    )));
+    assert_eq!(effects, vec![Effect::LoadRuns]);
+    assert!(!app.train.running);
+    assert!(app.train.problem.as_deref().unwrap().contains("E0425"));
+    assert_eq!(app.screen, Screen::Train, "a failed run leaves the view up");
+    app.update(Message::Back);
+    assert_eq!(app.screen, Screen::Lab("train".into()));
+}

@@ -1,7 +1,9 @@
 //! Modal windows over the screen: the key help and the reset question.
 
 use crate::app::{App, Overlay, Screen};
-use crate::keys::{AGREEMENT_KEYS, Binding, EXPLORER_KEYS, LAB_KEYS, MAP_KEYS, label_bindings};
+use crate::keys::{
+    AGREEMENT_KEYS, Binding, EXPLORER_KEYS, LAB_KEYS, MAP_KEYS, TRAIN_KEYS, label_bindings,
+};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -32,6 +34,7 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
                 Screen::Lab(_) => owned(LAB_KEYS),
                 Screen::Explorer => owned(EXPLORER_KEYS),
                 Screen::Agreement => owned(AGREEMENT_KEYS),
+                Screen::Train => owned(TRAIN_KEYS),
                 Screen::Label => label_bindings(&app.label_config.keys),
             };
             let width = keys

@@ -278,3 +278,36 @@ fn key_press_to_frame_with_the_full_corpus() {
         worst.as_secs_f64() * 1000.0
     );
 }
+
+#[test]
+fn snapshot_train_view_100x30() {
+    let mut app = crate::app::tests::app();
+    app.update(Message::OpenTrain);
+    app.update(Message::StartTrain);
+    for (epoch, (train, valid, f1)) in [(0.6, 0.5, 0.7), (0.3, 0.25, 0.9), (0.1, 0.12, 0.95)]
+        .into_iter()
+        .enumerate()
+    {
+        let step = Some(epoch as u64 + 1);
+        app.update(Message::TrainMetric(
+            "fasttext.train_loss".into(),
+            train,
+            step,
+        ));
+        app.update(Message::TrainMetric(
+            "fasttext.valid_loss".into(),
+            valid,
+            step,
+        ));
+        app.update(Message::TrainMetric("fasttext.valid_f1".into(), f1, step));
+    }
+    let summary = serde_json::json!({
+        "run_id": "20261122T101800-fasttext-random", "model": "fasttext", "split": "random", "seconds": 11.9,
+        "metrics": {"spam_f1": 0.974, "precision": 0.975, "recall": 0.972},
+        "baselines": {"keyword": {"spam_f1": 0.449, "precision": 0.802, "recall": 0.312},
+                      "logreg": {"spam_f1": 0.965, "precision": 0.984, "recall": 0.948}}
+    });
+    app.update(Message::TrainFinished(Ok(summary.clone())));
+    app.update(Message::RunsLoaded(vec![summary]));
+    insta::assert_snapshot!(screen(&app, 100, 30));
+}
