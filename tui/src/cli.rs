@@ -88,6 +88,10 @@ pub enum Command {
         /// train: the seed of the split, the weights and the order.
         #[arg(long)]
         seed: Option<u64>,
+        /// train: a sweep file (TOML, a grid or a random search over a few
+        /// settings); every run is tracked.
+        #[arg(long, value_name = "FILE")]
+        sweep: Option<PathBuf>,
     },
     /// Tracked training runs: list them, or compare two.
     Runs {
@@ -301,9 +305,18 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             device,
             backend,
             seed,
+            sweep,
         }) => {
             let ws = workspace(root)?;
             let mut extra = Vec::new();
+            if let Some(path) = sweep {
+                if stage != "train" {
+                    return Err(anyhow!("--sweep is for the train stage, not {stage}"));
+                }
+                let path = std::fs::canonicalize(&path)
+                    .with_context(|| format!("the sweep file `{}`", path.display()))?;
+                extra.extend(["--sweep".to_owned(), path.display().to_string()]);
+            }
             for (flag, value) in [
                 ("--model", model),
                 ("--split", split),

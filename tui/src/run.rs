@@ -323,8 +323,28 @@ fn print_gather(s: &Value) {
     );
 }
 
-/// The train stage's results for a person: the model beside its baselines.
+/// The train stage's results for a person: the model beside its baselines,
+/// or a sweep's runs, best first.
 fn print_train(s: &Value) {
+    if let Some(runs) = s["runs"].as_array() {
+        println!(
+            "Sweep {} ({} search), best first by validation F1:",
+            s["sweep"].as_str().unwrap_or("?"),
+            s["search"].as_str().unwrap_or("?")
+        );
+        for r in runs {
+            println!(
+                "  {:<34} valid F1 {:.4}  test F1 {:.4}  {:>6.1} s  lr {} dim {}",
+                r["run_id"].as_str().unwrap_or("?"),
+                r["best_valid_f1"].as_f64().unwrap_or(0.0),
+                r["metrics"]["spam_f1"].as_f64().unwrap_or(0.0),
+                r["seconds"].as_f64().unwrap_or(0.0),
+                r["settings"]["fit"]["learning_rate"],
+                r["settings"]["model"]["dim"],
+            );
+        }
+        return;
+    }
     let pct = |v: &Value| {
         v.as_f64()
             .map_or_else(|| "-".into(), |x| format!("{:.1}", x * 100.0))

@@ -71,6 +71,9 @@ struct Args {
     /// `train`: examples per step.
     #[arg(long)]
     batch_size: Option<usize>,
+    /// `train`: a sweep file (TOML): one tracked run per setting.
+    #[arg(long)]
+    sweep: Option<PathBuf>,
 }
 
 /// What a stage needs from the outside world.
@@ -108,9 +111,8 @@ fn main() -> ExitCode {
             Ok(order) => label::run_queue(&ctx, &args.annotator, order, args.seed, &mut out),
             Err(e) => Err(anyhow::anyhow!(e)),
         },
-        "train" => train::run(
-            &ctx,
-            &train::TrainOptions {
+        "train" => {
+            let options = train::TrainOptions {
                 model: args.model.clone(),
                 split: args.split.clone(),
                 device: args.device.clone(),
@@ -121,9 +123,12 @@ fn main() -> ExitCode {
                 dim: args.dim,
                 buckets: args.buckets,
                 batch_size: args.batch_size,
-            },
-            &mut out,
-        ),
+            };
+            match &args.sweep {
+                Some(path) => train::run_sweep(&ctx, &options, path, &mut out),
+                None => train::run(&ctx, &options, &mut out),
+            }
+        }
         "evaluate" | "deploy" | "monitor" | "iterate" => Err(anyhow::anyhow!(
             "the {stage} stage is not written yet; its chapter in the book says what it will do"
         )),

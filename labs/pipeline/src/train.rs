@@ -296,12 +296,23 @@ fn run_on<B: Backend, W: Write>(
     // The run folder, written under a temporary name.
     let runs = ctx.home.artifacts().join("runs");
     let stamp = now_rfc3339().replace([':', '-'], "");
-    let run_id = format!(
+    let base = format!(
         "{}-{}-{}",
         stamp.trim_end_matches('Z'),
         options.model,
         options.split
     );
+    // Two runs in one second (a sweep on a small corpus) get -2, -3, ...
+    let run_id = (1..)
+        .map(|n| {
+            if n == 1 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            }
+        })
+        .find(|id| !runs.join(id).exists() && !runs.join(format!(".partial-{id}")).exists())
+        .unwrap_or(base);
     let temp = runs.join(format!(".partial-{run_id}"));
     std::fs::create_dir_all(&temp).with_context(|| format!("creating `{}`", temp.display()))?;
     out.log(format!("training {} on {device_name}", options.model));
@@ -384,5 +395,237 @@ pub fn run<W: Write>(ctx: &Context, options: &TrainOptions, out: &mut Emitter<W>
         (device, backend) => bail!(
             "unknown device `{device}` or backend `{backend}`; expected --device cpu|cuda and --backend ndarray|flex"
         ),
+    }
+}
+
+/// A sweep file: the settings to try, on a grid or drawn at random.
+///
+/// ```toml
+/// model = "fasttext"        # optional: the run's --model
+/// split = "random"          # optional
+/// search = "grid"           # or "random", with `trials`
+/// trials = 4                # random search only
+///
+/// [values]
+/// learning_rate = [0.01, 0.02]
+/// dim = [16, 32]
+/// ```
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SweepFile {
+    model: Option<String>,
+    split: Option<String>,
+    #[serde(default = "grid")]
+    search: String,
+    trials: Option<usize>,
+    values: SweepValues,
+}
+
+fn grid() -> String {
+    "grid".into()
+}
+
+/// The values to try for each setting (unset: the default).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SweepValues {
+    #[serde(default)]
+    learning_rate: Vec<f64>,
+    #[serde(default)]
+    dim: Vec<usize>,
+    #[serde(default)]
+    epochs: Vec<usize>,
+    #[serde(default)]
+    batch_size: Vec<usize>,
+    #[serde(default)]
+    buckets: Vec<usize>,
+}
+
+/// One point of a sweep.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Point {
+    learning_rate: Option<f64>,
+    dim: Option<usize>,
+    epochs: Option<usize>,
+    batch_size: Option<usize>,
+    buckets: Option<usize>,
+}
+
+fn points(values: &SweepValues) -> Vec<Point> {
+    fn axis<T: Copy>(v: &[T]) -> Vec<Option<T>> {
+        if v.is_empty() {
+            vec![None]
+        } else {
+            v.iter().copied().map(Some).collect()
+        }
+    }
+    let mut all = Vec::new();
+    for learning_rate in axis(&values.learning_rate) {
+        for dim in axis(&values.dim) {
+            for epochs in axis(&values.epochs) {
+                for batch_size in axis(&values.batch_size) {
+                    for buckets in axis(&values.buckets) {
+                        all.push(Point {
+                            learning_rate,
+                            dim,
+                            epochs,
+                            batch_size,
+                            buckets,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    all
+}
+
+/// `train --sweep FILE`: one tracked run per point of the grid (or per
+/// random draw from it), then the results, best first by the validation F1
+/// of each run's best epoch: the test split is not for choosing settings.
+pub fn run_sweep<W: Write>(
+    ctx: &Context,
+    options: &TrainOptions,
+    path: &Path,
+    out: &mut Emitter<W>,
+) -> Result<Value> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the sweep file `{}`", path.display()))?;
+    let sweep: SweepFile = toml::from_str(&text)
+        .map_err(|e| anyhow!("sweep file `{}`: {}", path.display(), e.to_string().trim()))?;
+    let mut chosen = points(&sweep.values);
+    match sweep.search.as_str() {
+        "grid" => {}
+        "random" => {
+            let trials = sweep.trials.ok_or_else(|| {
+                anyhow!(
+                    "sweep file `{}`: `trials` is needed for a random search",
+                    path.display()
+                )
+            })?;
+            let mut rng = ninety_kit::rng::Rng::new(options.seed);
+            for i in (1..chosen.len()).rev() {
+                chosen.swap(i, rng.below(i + 1));
+            }
+            chosen.truncate(trials);
+        }
+        other => bail!(
+            "sweep file `{}`: search `{other}`; expected grid or random",
+            path.display()
+        ),
+    }
+    if chosen.len() > 50 {
+        bail!(
+            "sweep file `{}` asks for {} runs; 50 at most (use search = \"random\" with trials)",
+            path.display(),
+            chosen.len()
+        );
+    }
+    let mut results = Vec::new();
+    for (i, p) in chosen.iter().enumerate() {
+        let run_options = TrainOptions {
+            model: sweep.model.clone().unwrap_or_else(|| options.model.clone()),
+            split: sweep.split.clone().unwrap_or_else(|| options.split.clone()),
+            learning_rate: p.learning_rate.or(options.learning_rate),
+            dim: p.dim.or(options.dim),
+            epochs: p.epochs.or(options.epochs),
+            batch_size: p.batch_size.or(options.batch_size),
+            buckets: p.buckets.or(options.buckets),
+            ..options.clone()
+        };
+        out.log(format!("sweep run {} of {}: {p:?}", i + 1, chosen.len()));
+        let summary = run(ctx, &run_options, out)?;
+        let best_valid = summary["epoch_reports"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["valid"]["spam_f1"].as_f64())
+            .fold(0.0_f64, f64::max);
+        results.push(json!({
+            "run_id": summary["run_id"],
+            "settings": summary["config"],
+            "best_valid_f1": best_valid,
+            "metrics": summary["metrics"],
+            "seconds": summary["seconds"],
+        }));
+    }
+    results.sort_by(|a, b| {
+        b["best_valid_f1"]
+            .as_f64()
+            .unwrap_or(0.0)
+            .total_cmp(&a["best_valid_f1"].as_f64().unwrap_or(0.0))
+    });
+    Ok(json!({
+        "stage": "train",
+        "sweep": path.display().to_string(),
+        "search": sweep.search,
+        "runs": results,
+        "best": results.first().map(|r| r["run_id"].clone()),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_grid_is_every_combination_and_unset_settings_stay_default() {
+        let values = SweepValues {
+            learning_rate: vec![0.01, 0.02],
+            dim: vec![8, 16, 32],
+            ..SweepValues::default()
+        };
+        let all = points(&values);
+        assert_eq!(all.len(), 6);
+        assert!(
+            all.iter()
+                .all(|p| p.epochs.is_none() && p.buckets.is_none())
+        );
+        assert_eq!(points(&SweepValues::default()), vec![Point::default()]);
+    }
+
+    #[test]
+    fn a_bad_sweep_file_names_the_file_and_the_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = Context {
+            root: dir.path().to_owned(),
+            home: ninety_kit::DataHome::at(dir.path().join("home")),
+            corpus: "mini".into(),
+            spec: None,
+        };
+        let options = TrainOptions {
+            model: "fasttext".into(),
+            split: "random".into(),
+            device: "cpu".into(),
+            backend: "flex".into(),
+            seed: 7,
+            epochs: None,
+            learning_rate: None,
+            dim: None,
+            buckets: None,
+            batch_size: None,
+        };
+        let mut out = Emitter::new(Vec::new(), "train");
+        for (text, expected) in [
+            (
+                "[values]\nlearnin_rate = [0.1]\n",
+                "unknown field `learnin_rate`",
+            ),
+            (
+                "search = \"random\"\n[values]\ndim = [8]\n",
+                "`trials` is needed",
+            ),
+            ("search = \"best\"\n[values]\n", "search `best`"),
+        ] {
+            let path = dir.path().join("sweep.toml");
+            std::fs::write(&path, text).unwrap();
+            let err = run_sweep(&ctx, &options, &path, &mut out)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains("sweep.toml") && err.contains(expected),
+                "{text:?}: {err}"
+            );
+        }
     }
 }
