@@ -60,10 +60,8 @@ pub enum Command {
         #[command(subcommand)]
         command: BookCommand,
     },
-    /// Run one pipeline stage headless (builds and starts the pipeline).
-    ///
-    /// Prints a summary for a person; with --json, the same summary as one
-    /// JSON object on stdout.
+    /// Run one pipeline stage headless (builds and starts the pipeline):
+    /// a summary for a person, or with --json one JSON object on stdout.
     Run {
         /// The stage: frame, gather, label, train, evaluate, deploy, monitor, iterate.
         stage: String,
