@@ -130,6 +130,26 @@ impl Runtime {
         }
     }
 
+    /// The pipeline command for `stage` on `corpus`, reporting in JSON
+    /// events, with the stage's own `extra` arguments.
+    fn stage_command(
+        &self,
+        stage: &str,
+        corpus: String,
+        extra: Vec<String>,
+    ) -> std::process::Command {
+        crate::run::pipeline_command(
+            &self.ws,
+            &crate::run::RunOptions {
+                stage: stage.into(),
+                json: true,
+                corpus,
+                extra,
+                features: vec![],
+            },
+        )
+    }
+
     fn perform(&mut self, app: &mut App, effect: Effect) {
         match effect {
             Effect::LoadDataset(corpus) => {
@@ -163,14 +183,7 @@ impl Runtime {
             }
             Effect::RunGather(corpus) => {
                 let tx = self.tx.clone();
-                let options = crate::run::RunOptions {
-                    stage: "gather".into(),
-                    json: true,
-                    corpus,
-                    extra: vec![],
-                    features: vec![],
-                };
-                let mut command = crate::run::pipeline_command(&self.ws, &options);
+                let mut command = self.stage_command("gather", corpus, vec![]);
                 std::thread::spawn(move || {
                     let result = run_stage(&mut command, &tx);
                     let _ = tx.send(Message::StageFinished(result));
@@ -192,14 +205,7 @@ impl Runtime {
                 if let Some(seed) = seed {
                     extra.extend(["--seed".to_owned(), seed.to_string()]);
                 }
-                let options = crate::run::RunOptions {
-                    stage: "label-queue".into(),
-                    json: true,
-                    corpus: corpus.clone(),
-                    extra,
-                    features: vec![],
-                };
-                let mut command = crate::run::pipeline_command(&self.ws, &options);
+                let mut command = self.stage_command("label-queue", corpus.clone(), extra);
                 let home = self.ws.home.clone();
                 let guidelines = self
                     .ws
@@ -260,14 +266,7 @@ impl Runtime {
             }
             Effect::RunLabelStats(corpus) => {
                 let tx = self.tx.clone();
-                let options = crate::run::RunOptions {
-                    stage: "label".into(),
-                    json: true,
-                    corpus,
-                    extra: vec![],
-                    features: vec![],
-                };
-                let mut command = crate::run::pipeline_command(&self.ws, &options);
+                let mut command = self.stage_command("label", corpus, vec![]);
                 std::thread::spawn(move || {
                     let result =
                         crate::run::drive(&mut command, &mut |_| {}).map_err(|f| failure_text(&f));
@@ -276,14 +275,11 @@ impl Runtime {
             }
             Effect::RunTrain(corpus, model, split) => {
                 let tx = self.tx.clone();
-                let options = crate::run::RunOptions {
-                    stage: "train".into(),
-                    json: true,
+                let mut command = self.stage_command(
+                    "train",
                     corpus,
-                    extra: vec!["--model".into(), model, "--split".into(), split],
-                    features: vec![],
-                };
-                let mut command = crate::run::pipeline_command(&self.ws, &options);
+                    vec!["--model".into(), model, "--split".into(), split],
+                );
                 std::thread::spawn(move || {
                     let result = crate::run::drive(&mut command, &mut |event| {
                         let message = match event {

@@ -6,7 +6,8 @@
 //! Each side runs in its own child process, three times; the best time of
 //! each is compared, and each child reports its own peak resident memory.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
+use ninety_bench::{best, json_of, machine, ours, peak_kib, seconds};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -14,20 +15,8 @@ use std::time::Instant;
 
 const RUNS: usize = 3;
 
-fn peak_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
 /// One run of our side, in this process: the whole gather stage.
-fn ours(root: &Path, manifest: &Path) -> Result<Value> {
+fn ours_once(root: &Path, manifest: &Path) -> Result<Value> {
     let corpus = ninety_kit::Corpus::open_with_manifest("bench", root, manifest)?;
     let start = Instant::now();
     let out = lab_gather::stage::gather(&corpus, &mut |_, _| {})?;
@@ -43,63 +32,19 @@ fn ours(root: &Path, manifest: &Path) -> Result<Value> {
     }))
 }
 
-fn child(args: &[&str]) -> Result<Value> {
-    let exe = std::env::current_exe()?;
-    let out = Command::new(exe)
-        .args(args)
-        .output()
-        .context("starting our side")?;
-    if !out.status.success() {
-        bail!("our side failed: {}", String::from_utf8_lossy(&out.stderr));
-    }
-    Ok(serde_json::from_slice(&out.stdout)?)
-}
-
 fn python(script: &Path, root: &Path, manifest: &Path) -> Result<Value> {
-    let out = Command::new("python3")
-        .arg(script)
-        .arg(root)
-        .arg(manifest)
-        .output()
-        .context("starting python3 (the peer needs Python 3 with its standard library)")?;
-    if !out.status.success() {
-        bail!(
-            "the Python peer failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    Ok(serde_json::from_slice(&out.stdout)?)
-}
-
-fn best(runs: &[Value]) -> Value {
-    runs.iter()
-        .min_by(|a, b| {
-            a["seconds"]
-                .as_f64()
-                .unwrap_or(f64::MAX)
-                .total_cmp(&b["seconds"].as_f64().unwrap_or(f64::MAX))
-        })
-        .cloned()
-        .unwrap_or(Value::Null)
-}
-
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    format!("{cpu}, {cores} cores")
+    let mut command = Command::new("python3");
+    command.arg(script).arg(root).arg(manifest);
+    json_of(
+        command,
+        "the Python peer (it needs Python 3 with its standard library)",
+    )
 }
 
 fn run() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--ours-once") {
-        let v = ours(Path::new(&args[1]), Path::new(&args[2]))?;
+        let v = ours_once(Path::new(&args[1]), Path::new(&args[2]))?;
         println!("{v}");
         return Ok(());
     }
@@ -121,14 +66,11 @@ fn run() -> Result<()> {
     let mut peer_runs = Vec::new();
     // Interleaved, so a slow moment of the machine hits both sides.
     for _ in 0..RUNS {
-        ours_runs.push(child(&["--ours-once", &root_s, &manifest_s])?);
+        ours_runs.push(ours(&["--ours-once", &root_s, &manifest_s])?);
         peer_runs.push(python(&script, &root, &manifest)?);
     }
     let (o, p) = (best(&ours_runs), best(&peer_runs));
-    let (os, ps) = (
-        o["seconds"].as_f64().unwrap_or(f64::NAN),
-        p["seconds"].as_f64().unwrap_or(f64::NAN),
-    );
+    let (os, ps) = (seconds(&o), seconds(&p));
     println!(
         "ingest benchmark on {} ({} messages), best of {RUNS}",
         root.display(),

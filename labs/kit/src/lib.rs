@@ -2,7 +2,7 @@
 //!
 //! The kit owns what the labs share and should not each reinvent: reading
 //! corpora ([`corpus`]) and bringing them in ([`import`]), decoding mail
-//! ([`mail`]), finding the data
+//! ([`mail`]), reading the clean dataset ([`clean`]), finding the data
 //! directory ([`home`]), saving stage
 //! outputs with manifests that name their inputs by content hash
 //! ([`artifact`]), and the JSON-lines event protocol by which a pipeline
@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 pub mod artifact;
+pub mod clean;
 pub mod corpus;
 pub mod events;
 pub mod hash;

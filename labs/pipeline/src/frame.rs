@@ -15,20 +15,28 @@ use ninety_kit::events::Emitter;
 use ninety_kit::hash::{sha256_file, sha256_hex};
 use serde_json::{Value, json};
 use std::io::Write;
+use std::path::PathBuf;
 use std::time::Instant;
 
-/// Runs the stage and returns its summary.
-pub fn run<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Value> {
-    let spec_path = ctx.spec.clone().unwrap_or_else(|| {
+/// The learner's spec (the context's, else the frame lab's): its path, its
+/// text, and the spec parsed and validated.
+pub fn load_spec(ctx: &Context) -> Result<(PathBuf, String, ProblemSpec)> {
+    let path = ctx.spec.clone().unwrap_or_else(|| {
         ctx.root
             .join("labs")
             .join("frame")
             .join(lab_frame::SPEC_FILE)
     });
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("reading the spec `{}`", path.display()))?;
+    let spec = ProblemSpec::from_toml(&text, &path)?;
+    Ok((path, text, spec))
+}
+
+/// Runs the stage and returns its summary.
+pub fn run<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Value> {
     // Read once: the same bytes are parsed and hashed into the manifest.
-    let spec_text = std::fs::read_to_string(&spec_path)
-        .with_context(|| format!("reading the spec `{}`", spec_path.display()))?;
-    let spec = ProblemSpec::from_toml(&spec_text, &spec_path)?;
+    let (spec_path, spec_text, spec) = load_spec(ctx)?;
     out.log(format!(
         "spec {} is complete and consistent",
         spec_path.display()

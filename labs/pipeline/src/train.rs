@@ -14,15 +14,14 @@ use crate::Context;
 use crate::data::{clean_messages, clean_path};
 use anyhow::{Context as _, Result, anyhow, bail};
 use burn::backend::Autodiff;
-use burn::module::Module;
+use burn::module::{AutodiffModule, Module};
 use burn::prelude::Backend;
 use burn::record::{FullPrecisionSettings, NamedMpkFileRecorder};
 use lab_frame::baseline::KeywordBaseline;
-use lab_frame::spec::ProblemSpec;
 use lab_train::features::{Hashed, bag, sequence, tokenize};
 use lab_train::fit::{Encoded, EpochReport, FitConfig, fit, predict};
 use lab_train::metrics::Metrics;
-use lab_train::model::{FastTextConfig, LogRegConfig};
+use lab_train::model::{Classifier, FastTextConfig, LogRegConfig};
 use lab_train::split::{Example, Split, random_split, time_split};
 use ninety_kit::Label;
 use ninety_kit::artifact::{now_rfc3339, write_atomic};
@@ -73,13 +72,7 @@ fn data<W: Write>(ctx: &Context, options: &TrainOptions, out: &mut Emitter<W>) -
     let messages = clean_messages(ctx, out)?;
     let examples: Vec<Example> = messages
         .iter()
-        .map(|m| Example {
-            id: m.id.clone(),
-            text: m.text(),
-            key: lab_gather::normalise::dedup_key(m.body.as_deref().unwrap_or("")),
-            label: m.label,
-            period: m.period,
-        })
+        .map(|m| Example::from_clean(m, lab_gather::normalise::dedup_key))
         .collect();
     let split = match options.split.as_str() {
         "random" => random_split(&examples, VALID, TEST, options.seed),
@@ -148,6 +141,51 @@ struct Trained {
 
 /// Trains one model kind on backend `B` and saves its weights as `save_as`
 /// (when given).
+/// Trains `model` on the split encoded by `features`, reporting each epoch
+/// as `kind`'s metrics, saves the best epoch's weights to `save_as`, and
+/// returns its test probabilities and the epochs.
+#[allow(clippy::too_many_arguments)]
+fn fit_and_predict<B, M, W>(
+    kind: &str,
+    model: M,
+    features: impl Fn(&[String]) -> Hashed,
+    data: &Data,
+    fit_config: &FitConfig,
+    device: &B::Device,
+    save_as: Option<&Path>,
+    out: &mut Emitter<W>,
+) -> Result<(Vec<f32>, Vec<EpochReport>)>
+where
+    B: Backend,
+    W: Write,
+    M: Classifier<Autodiff<B>> + AutodiffModule<Autodiff<B>>,
+    M::InnerModule: Classifier<B>,
+{
+    let (split, ex) = (&data.split, &data.examples);
+    let (train, valid, test) = (
+        encode(ex, &split.train, &features),
+        encode(ex, &split.valid, &features),
+        encode(ex, &split.test, &features),
+    );
+    let (best, epochs) = fit::<B, _>(model, &train, &valid, fit_config, device, &mut |r| {
+        let step = Some(r.epoch as u64);
+        out.metric(&format!("{kind}.train_loss"), r.train_loss, step);
+        out.metric(&format!("{kind}.valid_loss"), r.valid_loss, step);
+        out.metric(&format!("{kind}.valid_f1"), r.valid.spam_f1, step);
+        out.log(format!(
+            "{kind} epoch {}: train loss {:.4}, valid loss {:.4}, valid F1 {:.3} ({:.1} s)",
+            r.epoch, r.train_loss, r.valid_loss, r.valid.spam_f1, r.seconds
+        ));
+    });
+    let (probabilities, _) = predict::<B, _>(&best, &test, device);
+    if let Some(path) = save_as {
+        let recorder = NamedMpkFileRecorder::<FullPrecisionSettings>::new();
+        best.save_file(path.to_path_buf(), &recorder)
+            .map_err(|e| anyhow!("saving the model: {e}"))?;
+    }
+    Ok((probabilities, epochs))
+}
+
 fn train_one<B: Backend, W: Write>(
     kind: &str,
     data: &Data,
@@ -160,17 +198,6 @@ fn train_one<B: Backend, W: Write>(
     let (split, ex) = (&data.split, &data.examples);
     <Autodiff<B> as Backend>::seed(device, options.seed);
     let started = Instant::now();
-    let report = |out: &mut Emitter<W>, r: &EpochReport| {
-        let step = Some(r.epoch as u64);
-        out.metric(&format!("{kind}.train_loss"), r.train_loss, step);
-        out.metric(&format!("{kind}.valid_loss"), r.valid_loss, step);
-        out.metric(&format!("{kind}.valid_f1"), r.valid.spam_f1, step);
-        out.log(format!(
-            "{kind} epoch {}: train loss {:.4}, valid loss {:.4}, valid F1 {:.3} ({:.1} s)",
-            r.epoch, r.train_loss, r.valid_loss, r.valid.spam_f1, r.seconds
-        ));
-    };
-    let recorder = NamedMpkFileRecorder::<FullPrecisionSettings>::new();
     let (probabilities, epochs, config) = match kind {
         "fasttext" => {
             let mut config = FastTextConfig::new();
@@ -180,21 +207,16 @@ fn train_one<B: Backend, W: Write>(
             if let Some(buckets) = options.buckets {
                 config = config.with_buckets(buckets);
             }
-            let features = |t: &[String]| sequence(t, config.buckets, config.max_tokens);
-            let (train, valid, test) = (
-                encode(ex, &split.train, features),
-                encode(ex, &split.valid, features),
-                encode(ex, &split.test, features),
-            );
-            let model = config.init::<Autodiff<B>>(device);
-            let (best, epochs) = fit::<B, _>(model, &train, &valid, fit_config, device, &mut |r| {
-                report(out, r)
-            });
-            let (p, _) = predict::<B, _>(&best, &test, device);
-            if let Some(path) = save_as {
-                best.save_file(path.to_path_buf(), &recorder)
-                    .map_err(|e| anyhow!("saving the model: {e}"))?;
-            }
+            let (p, epochs) = fit_and_predict(
+                kind,
+                config.init::<Autodiff<B>>(device),
+                |t: &[String]| sequence(t, config.buckets, config.max_tokens),
+                data,
+                fit_config,
+                device,
+                save_as,
+                out,
+            )?;
             (p, epochs, serde_json::to_value(&config)?)
         }
         "logreg" => {
@@ -202,21 +224,16 @@ fn train_one<B: Backend, W: Write>(
             if let Some(buckets) = options.buckets {
                 config = config.with_buckets(buckets);
             }
-            let features = |t: &[String]| bag(t, config.buckets);
-            let (train, valid, test) = (
-                encode(ex, &split.train, features),
-                encode(ex, &split.valid, features),
-                encode(ex, &split.test, features),
-            );
-            let model = config.init::<Autodiff<B>>(device);
-            let (best, epochs) = fit::<B, _>(model, &train, &valid, fit_config, device, &mut |r| {
-                report(out, r)
-            });
-            let (p, _) = predict::<B, _>(&best, &test, device);
-            if let Some(path) = save_as {
-                best.save_file(path.to_path_buf(), &recorder)
-                    .map_err(|e| anyhow!("saving the model: {e}"))?;
-            }
+            let (p, epochs) = fit_and_predict(
+                kind,
+                config.init::<Autodiff<B>>(device),
+                |t: &[String]| bag(t, config.buckets),
+                data,
+                fit_config,
+                device,
+                save_as,
+                out,
+            )?;
             (p, epochs, serde_json::to_value(&config)?)
         }
         other => bail!("unknown model `{other}`; expected fasttext or logreg"),
@@ -238,15 +255,7 @@ fn train_one<B: Backend, W: Write>(
 }
 
 fn keyword_baseline(ctx: &Context, data: &Data) -> Result<Metrics> {
-    let spec_path = ctx.spec.clone().unwrap_or_else(|| {
-        ctx.root
-            .join("labs")
-            .join("frame")
-            .join(lab_frame::SPEC_FILE)
-    });
-    let text = std::fs::read_to_string(&spec_path)
-        .with_context(|| format!("reading the spec `{}`", spec_path.display()))?;
-    let spec = ProblemSpec::from_toml(&text, &spec_path)?;
+    let (_, _, spec) = crate::frame::load_spec(ctx)?;
     let baseline = KeywordBaseline::new(&spec.baseline);
     Ok(Metrics::of(data.split.test.iter().map(|&i| {
         let e = &data.examples[i];

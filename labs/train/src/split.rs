@@ -8,6 +8,7 @@
 //! splits by time.
 
 use ninety_kit::Label;
+use ninety_kit::clean::CleanMessage;
 use ninety_kit::rng::Rng;
 use serde::Serialize;
 
@@ -25,6 +26,20 @@ pub struct Example {
     pub label: Label,
     /// Its collection period: 1 earlier, 2 later.
     pub period: u8,
+}
+
+impl Example {
+    /// The example of a message from the clean dataset, with `key` making
+    /// its dedup key from the clean body (the gather lab's `dedup_key`).
+    pub fn from_clean(message: &CleanMessage, key: impl Fn(&str) -> String) -> Self {
+        Example {
+            id: message.id.clone(),
+            text: message.text(),
+            key: key(message.body.as_deref().unwrap_or("")),
+            label: message.label,
+            period: message.period,
+        }
+    }
 }
 
 // ANCHOR: split
