@@ -139,8 +139,6 @@ struct Trained {
     seconds: f64,
 }
 
-/// Trains one model kind on backend `B` and saves its weights as `save_as`
-/// (when given).
 /// Trains `model` on the split encoded by `features`, reporting each epoch
 /// as `kind`'s metrics, saves the best epoch's weights to `save_as`, and
 /// returns its test probabilities and the epochs.

@@ -8,6 +8,7 @@
 //! the validation examples. The best model by validation loss is kept, and
 //! training stops when it has not improved for `patience` epochs.
 
+use crate::adam::{OnePassAdam, on_host};
 use crate::metrics::Metrics;
 use crate::model::{Batch, Classifier};
 use burn::backend::Autodiff;
@@ -110,6 +111,10 @@ pub fn predict<B: Backend, M: Classifier<B>>(
 /// Trains `model` on `train`, validating on `valid` after each epoch;
 /// `on_epoch` hears each epoch's report. Returns the best model (by
 /// validation loss) without its autodiff wrapper, and every epoch's report.
+///
+/// The optimizer is Adam. On the CPU backends it is [`OnePassAdam`], which
+/// gives burn's Adam's results in a fraction of the time; elsewhere it is
+/// burn's own.
 pub fn fit<B, M>(
     mut model: M,
     train: &[Encoded],
@@ -123,7 +128,16 @@ where
     M: Classifier<Autodiff<B>> + AutodiffModule<Autodiff<B>>,
     M::InnerModule: Classifier<B>,
 {
-    let mut optimizer = AdamConfig::new().init();
+    // Two optimizer types: one variable of an enum holds either.
+    enum Adam<A, O> {
+        OnePass(A),
+        Burn(O),
+    }
+    let mut optimizer = if on_host::<B>(device) {
+        Adam::OnePass(OnePassAdam::init::<Autodiff<B>, M>())
+    } else {
+        Adam::Burn(AdamConfig::new().init::<Autodiff<B>, M>())
+    };
     let mut rng = Rng::new(config.seed);
     let mut order: Vec<usize> = (0..train.len()).collect();
     let mut reports = Vec::new();
@@ -138,8 +152,11 @@ where
         let mut batches = 0;
         for chunk in order.chunks(config.batch_size.max(1)) {
             let b = batch::<Autodiff<B>>(train, chunk, device);
-            let (next, loss) =
-                crate::step::train_step(model, &mut optimizer, &b, config.learning_rate);
+            let rate = config.learning_rate;
+            let (next, loss) = match &mut optimizer {
+                Adam::OnePass(o) => crate::step::train_step(model, o, &b, rate),
+                Adam::Burn(o) => crate::step::train_step(model, o, &b, rate),
+            };
             model = next;
             loss_sum += f64::from(loss);
             batches += 1;

@@ -7,12 +7,15 @@
 //!   (given);
 //! - [`fit`]: the training loop around your step, with validation and early
 //!   stopping (given);
+//! - [`adam`]: Adam in one pass over each parameter, the loop's optimizer on
+//!   the CPU (given);
 //! - [`metrics`]: spam F1, precision, recall, ham flagged (given).
 //!
 //! Splits and features are plain Rust; the models, the step and the loop run
 //! on any burn backend: ndarray or flex on the CPU, CUDA behind the `cuda`
 //! feature.
 
+pub mod adam;
 pub mod features;
 pub mod fit;
 pub mod metrics;
