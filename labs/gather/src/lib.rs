@@ -17,7 +17,9 @@ pub mod normalise;
 pub mod period;
 pub mod quarantine;
 pub mod report;
-pub mod stage;
+pub mod given;
+
+pub use given::stage;
 
 pub use body::{Body, BodySource};
 pub use quarantine::Reason;

@@ -15,7 +15,8 @@
 pub mod agreement;
 pub mod errors;
 pub mod queue;
-pub mod scorer;
+pub mod given;
 
 pub use ninety_kit::labels::Choice;
+pub use given::scorer;
 pub use scorer::{KeywordScorer, Scorer};

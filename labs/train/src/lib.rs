@@ -15,12 +15,10 @@
 //! on any burn backend: ndarray or flex on the CPU, CUDA behind the `cuda`
 //! feature.
 
-pub mod adam;
 pub mod features;
-pub mod fit;
-pub mod metrics;
-pub mod model;
+pub mod given;
 pub mod split;
 pub mod step;
 
+pub use given::{adam, fit, metrics, model};
 pub use split::{Example, Split};
