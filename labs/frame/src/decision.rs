@@ -3,7 +3,6 @@
 
 use crate::metrics::Confusion;
 use crate::spec::{Costs, MetricSpec};
-use serde::Serialize;
 
 impl Costs {
     /// The total cost of a confusion matrix: each count times its cost.
@@ -25,43 +24,9 @@ impl Costs {
     }
 }
 
-// ANCHOR: verdict
-/// Whether a filter's results meet the spec's operating constraint.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(tag = "verdict", rename_all = "snake_case")]
-pub enum Verdict {
-    /// It sent at most the allowed share of ham to spam, on at least the ham
-    /// the rule of three asks for. A first gate, not a proof: with some ham
-    /// flagged, the true rate can still be above the maximum; the evaluate
-    /// lab puts a confidence bound on it.
-    Meets {
-        /// The observed share of ham sent to spam.
-        ham_flagged_rate: f64,
-    },
-    /// It sent more ham to spam than allowed: it loses real mail.
-    Violates {
-        /// The observed share of ham sent to spam.
-        ham_flagged_rate: f64,
-        /// The most the spec allows.
-        max: f64,
-    },
-    /// Too little ham was tested to show the rate is low enough, even if no
-    /// ham was flagged at all.
-    TooFewHam {
-        /// The ham tested.
-        ham: u64,
-        /// The ham needed: 3 / max, rounded up (the rule of three).
-        needed: u64,
-    },
-}
-// ANCHOR_END: verdict
-
-impl Verdict {
-    /// Whether the filter may ship on this evidence.
-    pub fn accepts(&self) -> bool {
-        matches!(self, Verdict::Meets { .. })
-    }
-}
+/// The verdict: whether a filter's results meet the constraint. It is a
+/// record the frame stage writes, so it lives in the kit.
+pub use ninety_kit::records::frame::Verdict;
 
 impl MetricSpec {
     /// The ham a test set needs before a perfect result can show the

@@ -4,7 +4,6 @@
 //! states a 99th percentile instead.
 
 use crate::spec::LatencySpec;
-use serde::Serialize;
 
 /// The `p`th percentile (0 < p <= 100) of `samples` by the nearest-rank
 /// method: sort, then take the value at rank `ceil(p / 100 * n)` (1-based).
@@ -21,16 +20,9 @@ pub fn percentile(samples: &[f64], p: f64) -> Option<f64> {
     // END SOLUTION
 }
 
-/// How a set of timings compares with the budget.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct LatencyReport {
-    /// The measured 99th percentile, in milliseconds.
-    pub p99_ms: f64,
-    /// The budget, in milliseconds.
-    pub budget_ms: f64,
-    /// Whether the p99 is within the budget.
-    pub within_budget: bool,
-}
+/// How a set of timings compares with the budget (a record the frame
+/// stage writes, so it lives in the kit).
+pub use ninety_kit::records::frame::LatencyReport;
 
 impl LatencySpec {
     /// Compares timings (milliseconds) with the budget; `None` without samples.

@@ -4,15 +4,8 @@ use ninety_kit::mail::ParsedMail;
 use serde::Serialize;
 
 // ANCHOR: body
-/// Where the kept body came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BodySource {
-    /// A `text/plain` part, as it was.
-    Plain,
-    /// A `text/html` part, turned into text.
-    Html,
-}
+/// Where the kept body came from (a record, in the kit).
+pub use ninety_kit::records::gather::BodySource;
 
 /// The body a message is represented by in the dataset.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -7,15 +7,8 @@
 use serde::Serialize;
 
 // ANCHOR: duplicate
-/// How a duplicate matches the message it copies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DuplicateKind {
-    /// The clean body is the same, character for character.
-    Exact,
-    /// The clean bodies differ, but their dedup keys are equal.
-    Near,
-}
+/// How a duplicate matches the message it copies (a record, in the kit).
+pub use ninety_kit::records::gather::DuplicateKind;
 
 /// A message whose body was already seen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -33,17 +33,8 @@ impl fmt::Display for YearMonth {
     }
 }
 
-/// Where a month came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DateSource {
-    /// The `Date:` header.
-    Header,
-    /// The mbox `From ` line.
-    MboxLine,
-    /// Neither gave a plausible date.
-    Unknown,
-}
+/// Where a month came from (a record, in the kit).
+pub use ninety_kit::records::gather::DateSource;
 
 /// The month of an mbox `From ` line such as
 /// `From someone@example.com  Thu Aug 22 12:36:23 2002`: the month from the

@@ -1,41 +1,10 @@
 //! Quarantine: messages set aside with a reason, never silently dropped.
 
 use ninety_kit::mail::ParsedMail;
-use serde::Serialize;
-use std::fmt;
 
-// ANCHOR: reason
-/// Why a message was set aside.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Reason {
-    /// Not an email at all: nothing parses, or it has none of the
-    /// `From:`, `Subject:` and `Date:` headers.
-    NotAMessage,
-    /// It is an email, but no body has any letter or digit once cleaned.
-    EmptyAfterCleaning,
-    /// Its body did not decode: more than one character in twenty of the
-    /// clean body is U+FFFD, the replacement character.
-    Undecodable,
-}
-// ANCHOR_END: reason
-
-impl Reason {
-    /// The snake_case name used in reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reason::NotAMessage => "not_a_message",
-            Reason::EmptyAfterCleaning => "empty_after_cleaning",
-            Reason::Undecodable => "undecodable",
-        }
-    }
-}
-
-impl fmt::Display for Reason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// Why a message was set aside: a record the stage writes, so it lives in
+/// the kit (`ninety_kit::records::gather::Reason`).
+pub use ninety_kit::records::gather::Reason;
 
 /// Whether to set a message aside, and why: checked in the order of
 /// [`Reason`]'s variants, the first that applies wins. `mail` is what the

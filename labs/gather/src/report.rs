@@ -1,21 +1,10 @@
 //! The data-quality report: what went in, what came out, and why.
 
 use crate::dedupe::DuplicateKind;
-use crate::quarantine::Reason;
-use serde::Serialize;
-use std::collections::BTreeMap;
 
-/// What became of one message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(tag = "status", content = "detail", rename_all = "snake_case")]
-pub enum Status {
-    /// Kept in the clean dataset.
-    Clean,
-    /// Left out as a copy of an earlier message.
-    Duplicate(DuplicateKind),
-    /// Set aside.
-    Quarantined(Reason),
-}
+/// What became of one message, and the report: records the stage writes,
+/// so their types live in the kit.
+pub use ninety_kit::records::gather::{LengthStats, QualityReport, Status};
 
 /// The facts about one message the report counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,50 +22,6 @@ pub struct Record {
     /// Characters in its clean body, when it has one.
     pub body_chars: Option<usize>,
 }
-
-// ANCHOR: report
-/// Lengths of the clean bodies, in characters.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct LengthStats {
-    /// How many clean bodies.
-    pub count: usize,
-    /// The shortest.
-    pub min: usize,
-    /// The median (nearest rank).
-    pub median: usize,
-    /// The 90th percentile (nearest rank).
-    pub p90: usize,
-    /// The longest.
-    pub max: usize,
-}
-
-/// The data-quality report of one gather run.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct QualityReport {
-    /// Messages read.
-    pub imported: usize,
-    /// Messages in the clean dataset.
-    pub clean: usize,
-    /// Messages left out as duplicates (exact and near).
-    pub duplicates: usize,
-    /// Of which exact.
-    pub exact_duplicates: usize,
-    /// Of which near.
-    pub near_duplicates: usize,
-    /// Messages set aside, by reason (`not_a_message`, ...): only reasons that occurred.
-    pub quarantined: BTreeMap<String, usize>,
-    /// Messages read, by group.
-    pub by_group: BTreeMap<String, usize>,
-    /// Messages read, by period (`"1"`, `"2"`).
-    pub by_period: BTreeMap<String, usize>,
-    /// Messages read, by top-level content type.
-    pub by_content_type: BTreeMap<String, usize>,
-    /// Messages read, by top-level charset (`"none"` when not declared).
-    pub by_charset: BTreeMap<String, usize>,
-    /// Lengths of the clean bodies (clean messages only).
-    pub length: LengthStats,
-}
-// ANCHOR_END: report
 
 /// The report over `records`: every message counted once in `imported` and
 /// once in exactly one of `clean`, `duplicates` and `quarantined`; the

@@ -1,59 +1,36 @@
-//! The clean dataset: the gather stage's `clean.jsonl`, as the later stages
-//! and the benchmarks read it.
+//! The gather output, read one way everywhere: the later stages, the
+//! explorer and the benchmarks read `clean.jsonl` (and the explorer its two
+//! siblings) through [`read_gathered`], as [`Gathered`] records.
 
-use crate::corpus::Label;
-use serde::Deserialize;
+use crate::artifact::ArtifactStore;
+use crate::home::DataHome;
+pub use crate::records::gather::Gathered;
 use std::path::{Path, PathBuf};
 
-/// A clean message as the gather stage saved it (the fields read after it).
-#[derive(Debug, Clone, Deserialize)]
-pub struct CleanMessage {
-    /// Its id.
-    pub id: String,
-    /// Its group.
-    pub group: String,
-    /// Its period.
-    pub period: u8,
-    /// Its gold label, from the corpus.
-    pub label: Label,
-    /// Its subject.
-    #[serde(default)]
-    pub subject: Option<String>,
-    /// Its sender.
-    #[serde(default)]
-    pub from: Option<String>,
-    /// Its top-level content type.
-    #[serde(default)]
-    pub content_type: Option<String>,
-    /// Its top-level charset.
-    #[serde(default)]
-    pub charset: Option<String>,
-    /// Its clean body.
-    #[serde(default)]
-    pub body: Option<String>,
+/// The gather stage's clean dataset file.
+pub const CLEAN_FILE: &str = "clean.jsonl";
+/// The messages left out as duplicates.
+pub const DUPLICATES_FILE: &str = "duplicates.jsonl";
+/// The messages set aside.
+pub const QUARANTINE_FILE: &str = "quarantine.jsonl";
+/// The data-quality report.
+pub const REPORT_FILE: &str = "report.json";
+
+/// The gather artifact's folder for `corpus`.
+pub fn gather_dir(home: &DataHome, corpus: &str) -> PathBuf {
+    ArtifactStore::new(home.artifacts()).dir("gather", corpus)
 }
 
-impl CleanMessage {
-    /// What a model reads: the subject, the sender, the content type and
-    /// charset (an HTML-only message in an unusual charset says something),
-    /// a blank line, the body.
-    pub fn text(&self) -> String {
-        format!(
-            "{}\n{}\n{} {}\n\n{}",
-            self.subject.as_deref().unwrap_or(""),
-            self.from.as_deref().unwrap_or(""),
-            self.content_type.as_deref().unwrap_or(""),
-            self.charset.as_deref().unwrap_or(""),
-            self.body.as_deref().unwrap_or("")
-        )
-    }
+/// The clean dataset of `corpus`.
+pub fn clean_path(home: &DataHome, corpus: &str) -> PathBuf {
+    gather_dir(home, corpus).join(CLEAN_FILE)
 }
 
-/// Why a clean dataset could not be read.
+/// Why a gather output could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum CleanError {
     /// The file could not be read.
-    #[error("reading the gather output `{path}`: {source}")]
+    #[error("reading the gather output `{path}`")]
     Read {
         /// The file.
         path: PathBuf,
@@ -61,7 +38,7 @@ pub enum CleanError {
         source: std::io::Error,
     },
     /// A line is not a gathered message.
-    #[error("`{path}` line {line}: not a gathered message ({source})")]
+    #[error("`{path}` line {line}: not a gathered message")]
     Line {
         /// The file.
         path: PathBuf,
@@ -70,11 +47,20 @@ pub enum CleanError {
         /// What serde found.
         source: serde_json::Error,
     },
+    /// The report is not a quality report.
+    #[error("`{path}`: not a gather quality report")]
+    Report {
+        /// The file.
+        path: PathBuf,
+        /// What serde found.
+        source: serde_json::Error,
+    },
 }
 
-/// Every message in the clean dataset at `path`, in file order; blank lines
-/// are skipped and the first line that does not read is named.
-pub fn read_clean(path: &Path) -> Result<Vec<CleanMessage>, CleanError> {
+/// Every message in the gather output file at `path` (`clean.jsonl` or a
+/// sibling), in file order; blank lines are skipped and the first line that
+/// does not read is named.
+pub fn read_gathered(path: &Path) -> Result<Vec<Gathered>, CleanError> {
     let text = std::fs::read_to_string(path).map_err(|source| CleanError::Read {
         path: path.to_path_buf(),
         source,
@@ -92,26 +78,67 @@ pub fn read_clean(path: &Path) -> Result<Vec<CleanMessage>, CleanError> {
         .collect()
 }
 
+/// The quality report in the gather artifact folder `dir`.
+pub fn read_report(dir: &Path) -> Result<crate::records::gather::QualityReport, CleanError> {
+    let path = dir.join(REPORT_FILE);
+    let bytes = std::fs::read(&path).map_err(|source| CleanError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    serde_json::from_slice(&bytes).map_err(|source| CleanError::Report { path, source })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const GOOD: &str = r#"{"id":"a","path":"spam/1","group":"spam","period":1,"label":"spam","status":"clean","date_source":"header","subject":"Hi","content_type":"text/plain","body":"text"}"#;
 
     #[test]
     fn reads_messages_and_names_a_bad_line() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("clean.jsonl");
-        let good =
-            r#"{"id":"a","group":"spam","period":1,"label":"spam","subject":"Hi","body":"text"}"#;
-        std::fs::write(&path, format!("{good}\n\n{good}\n")).unwrap();
-        let messages = read_clean(&path).unwrap();
+        std::fs::write(&path, format!("{GOOD}\n\n{GOOD}\n")).unwrap();
+        let messages = read_gathered(&path).unwrap();
         assert_eq!(messages.len(), 2);
-        assert_eq!(messages[0].text(), "Hi\n\n \n\ntext");
-        std::fs::write(&path, format!("{good}\n{{\"id\":3}}\n")).unwrap();
-        let err = read_clean(&path).unwrap_err().to_string();
-        assert!(err.contains("clean.jsonl` line 2"), "{err}");
-        let err = read_clean(&dir.path().join("none.jsonl"))
+        assert_eq!(messages[0].text(), "Hi\n\ntext/plain \n\ntext");
+        std::fs::write(&path, format!("{GOOD}\n{{\"id\":3}}\n")).unwrap();
+        let err = read_gathered(&path).unwrap_err();
+        assert!(err.to_string().contains("clean.jsonl` line 2"), "{err}");
+        assert!(std::error::Error::source(&err).is_some(), "the cause is kept");
+        let err = read_gathered(&dir.path().join("none.jsonl"))
             .unwrap_err()
             .to_string();
         assert!(err.contains("none.jsonl"), "{err}");
+    }
+
+    #[test]
+    fn every_status_reads_back() {
+        use crate::records::gather::{DuplicateKind, Reason, Status};
+        let dup = GOOD.replace(
+            r#""status":"clean""#,
+            r#""status":"duplicate","detail":"near","duplicate_of":"spam/0""#,
+        );
+        let quarantined = GOOD.replace(
+            r#""status":"clean""#,
+            r#""status":"quarantined","detail":"not_a_message""#,
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("all.jsonl");
+        std::fs::write(&path, format!("{GOOD}\n{dup}\n{quarantined}\n")).unwrap();
+        let all = read_gathered(&path).unwrap();
+        let statuses: Vec<Status> = all.iter().map(|g| g.status).collect();
+        assert_eq!(
+            statuses,
+            [
+                Status::Clean,
+                Status::Duplicate(DuplicateKind::Near),
+                Status::Quarantined(Reason::NotAMessage)
+            ]
+        );
+        assert_eq!(all[1].duplicate_of.as_deref(), Some("spam/0"));
+        // And what is written reads back the same.
+        let line = serde_json::to_string(&all[1]).unwrap();
+        assert_eq!(serde_json::from_str::<Gathered>(&line).unwrap(), all[1]);
     }
 }

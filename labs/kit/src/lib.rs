@@ -7,12 +7,16 @@
 //! outputs with manifests that name their inputs by content hash
 //! ([`artifact`]), and the JSON-lines event protocol by which a pipeline
 //! stage reports to the workbench ([`events`]), the label logs
-//! ([`labels`]) and the course's seeded random numbers ([`rng`]). It makes no modelling
-//! decisions: those are the learner's, in the lab crates.
+//! ([`labels`]), the course's seeded random numbers ([`rng`]), its
+//! vocabulary as types ([`vocab`]), the metrics every stage reports
+//! ([`metrics`]), the records stages write and the workbench reads
+//! ([`records`]), and the command line of every stage ([`command`]). It
+//! makes no modelling decisions: those are the learner's, in the lab crates.
 #![warn(missing_docs)]
 
 pub mod artifact;
 pub mod clean;
+pub mod command;
 pub mod corpus;
 pub mod events;
 pub mod hash;
@@ -20,8 +24,12 @@ pub mod home;
 pub mod import;
 pub mod labels;
 pub mod mail;
+pub mod metrics;
+pub mod records;
 pub mod rng;
+pub mod vocab;
 
 pub use corpus::{Corpus, Entry, Group, Label, RawMessage};
 pub use events::Event;
 pub use home::DataHome;
+pub use vocab::{Backend, Device, ModelKind, QueueOrder, SplitKind, Stage};

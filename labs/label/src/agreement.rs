@@ -7,35 +7,11 @@
 //! 0 is no better than chance.
 
 use ninety_kit::labels::Choice;
-use serde::Serialize;
 use std::collections::BTreeMap;
 
-// ANCHOR: agreement
-/// A 3×3 table of counts: rows are the first rater's labels, columns the
-/// second's, both in the order of [`Choice::ALL`] (spam, ham, unsure), so
-/// `table[0][1]` counts the items the first called spam and the second ham.
-pub type Table = [[usize; 3]; 3];
-
-/// How two raters compare on the items both labeled.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Agreement {
-    /// Items both labeled.
-    pub items: usize,
-    /// The share of those items on which they gave the same label (0 when
-    /// there are none).
-    pub observed: f64,
-    /// The share they would agree on by chance, given how often each uses
-    /// each label: the sum over labels of the product of the two raters'
-    /// shares (0 when there are no items).
-    pub expected: f64,
-    /// Cohen's kappa, `(observed - expected) / (1 - expected)`; `None` when
-    /// there are no items or `expected` is 1 (both raters used one and the
-    /// same label for everything, and kappa is undefined).
-    pub kappa: Option<f64>,
-    /// The confusion between them.
-    pub table: Table,
-}
-// ANCHOR_END: agreement
+/// The table and the figures `agreement` returns: records the label stage
+/// writes, so their types live in the kit.
+pub use ninety_kit::records::label::{Agreement, CurvePoint, Table};
 
 /// Compares two raters over `pairs`, one `(first, second)` per item.
 pub fn agreement(pairs: &[(Choice, Choice)]) -> Agreement {
@@ -89,17 +65,6 @@ pub fn paired(
         .filter_map(|(id, &a)| second.get(id).map(|&b| (id.clone(), a, b)))
         .collect()
     // END SOLUTION
-}
-
-/// One point of a learning curve.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CurvePoint {
-    /// How many decisions the annotator had made at the end of the window.
-    pub after: usize,
-    /// The window's agreement with gold.
-    pub observed: f64,
-    /// The window's kappa against gold.
-    pub kappa: Option<f64>,
 }
 
 /// Agreement with gold over consecutive windows of `window` decisions, in the

@@ -6,7 +6,6 @@
 //! disagrees with, and the ones most other annotators labeled differently.
 
 use ninety_kit::labels::Choice;
-use serde::Serialize;
 
 /// A label to check, with the evidence about it.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,37 +20,9 @@ pub struct Labeled {
     pub others: Vec<Choice>,
 }
 
-// ANCHOR: suspect
-/// Why a label is suspect.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
-pub enum Why {
-    /// A confident model says the other class: `score` is its spam
-    /// probability.
-    Model {
-        /// The model's spam probability.
-        score: f64,
-    },
-    /// Most of the other annotators who gave spam or ham gave the other one.
-    Annotators {
-        /// How many of them gave the other label.
-        against: usize,
-        /// How many gave spam or ham at all.
-        of: usize,
-    },
-}
-
-/// A probable label error.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Suspect {
-    /// The item's id.
-    pub id: String,
-    /// Its label under suspicion.
-    pub label: Choice,
-    /// The evidence, model first.
-    pub why: Vec<Why>,
-}
-// ANCHOR_END: suspect
+/// Why a label is suspect, and a probable label error: records the label
+/// stage writes, so their types live in the kit.
+pub use ninety_kit::records::label::{Suspect, Why};
 
 /// The probable errors among `items`. An `unsure` label is never suspect
 /// (it claims nothing). A spam or ham label is suspect:

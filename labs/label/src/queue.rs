@@ -17,7 +17,6 @@
 use crate::scorer::Scorer;
 use ninety_kit::rng::Rng;
 use std::collections::BTreeMap;
-use std::str::FromStr;
 
 /// A message that may be queued.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,42 +29,8 @@ pub struct Candidate {
     pub text: String,
 }
 
-/// The queue orders.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Order {
-    /// Shuffled.
-    Random,
-    /// Shuffled within strata, strata interleaved in proportion.
-    Stratified,
-    /// Least certain first.
-    Uncertain,
-}
-
-impl Order {
-    /// Its name on the command line and in the config.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Order::Random => "random",
-            Order::Stratified => "stratified",
-            Order::Uncertain => "uncertain",
-        }
-    }
-}
-
-impl FromStr for Order {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "random" => Ok(Order::Random),
-            "stratified" => Ok(Order::Stratified),
-            "uncertain" => Ok(Order::Uncertain),
-            other => Err(format!(
-                "unknown queue order `{other}`; expected random, stratified or uncertain"
-            )),
-        }
-    }
-}
+/// The queue orders (the course's vocabulary, in the kit).
+pub use ninety_kit::vocab::QueueOrder as Order;
 
 /// `0..n` shuffled with `rng`: every permutation equally likely (the
 /// Fisher–Yates shuffle, drawing with [`Rng::below`]).

@@ -2,24 +2,20 @@
 
 use crate::Context;
 use anyhow::{Context as _, Result};
-use ninety_kit::artifact::ArtifactStore;
+use ninety_kit::clean::{Gathered, clean_path, read_gathered};
 use ninety_kit::events::Emitter;
 use std::io::Write;
 use std::path::PathBuf;
 
-pub use ninety_kit::clean::CleanMessage;
-
 /// Where the gather stage keeps the clean messages of the context's corpus.
-pub fn clean_path(ctx: &Context) -> PathBuf {
-    ArtifactStore::new(ctx.home.artifacts())
-        .dir("gather", &ctx.corpus)
-        .join("clean.jsonl")
+pub fn clean_file(ctx: &Context) -> PathBuf {
+    clean_path(&ctx.home, &ctx.corpus)
 }
 
 /// The clean messages of the context's corpus, running the gather stage
 /// first when it has not run.
-pub fn clean_messages<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Vec<CleanMessage>> {
-    let path = clean_path(ctx);
+pub fn clean_messages<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Vec<Gathered>> {
+    let path = clean_file(ctx);
     if !path.exists() {
         out.log(format!(
             "no gather output for the {} corpus yet: running the gather stage first",
@@ -27,7 +23,7 @@ pub fn clean_messages<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<V
         ));
         crate::gather::run(ctx, out)?;
     }
-    ninety_kit::clean::read_clean(&path).with_context(|| {
+    read_gathered(&path).with_context(|| {
         format!(
             "the gather output is unreadable; run `ninety run gather --corpus {}` again",
             ctx.corpus

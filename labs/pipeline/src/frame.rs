@@ -13,15 +13,19 @@ use ninety_kit::artifact::{ArtifactStore, InputRef};
 use ninety_kit::corpus::{self, MANIFEST_FILE};
 use ninety_kit::events::Emitter;
 use ninety_kit::hash::{sha256_file, sha256_hex};
-use serde_json::{Value, json};
+use ninety_kit::metrics::{Counts, Metrics};
+use ninety_kit::records::Summary;
+use ninety_kit::records::frame::{
+    BaselineSettings, Constraint, CorpusCounts, CostFigures, FrameSummary,
+};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// The learner's spec (the context's, else the frame lab's): its path, its
-/// text, and the spec parsed and validated.
-pub fn load_spec(ctx: &Context) -> Result<(PathBuf, String, ProblemSpec)> {
-    let path = ctx.spec.clone().unwrap_or_else(|| {
+/// The learner's spec (`spec`, else the frame lab's): its path, its text,
+/// and the spec parsed and validated.
+pub fn load_spec(ctx: &Context, spec: Option<&Path>) -> Result<(PathBuf, String, ProblemSpec)> {
+    let path = spec.map(Path::to_path_buf).unwrap_or_else(|| {
         ctx.root
             .join("labs")
             .join("frame")
@@ -33,10 +37,28 @@ pub fn load_spec(ctx: &Context) -> Result<(PathBuf, String, ProblemSpec)> {
     Ok((path, text, spec))
 }
 
+/// The learner's confusion matrix and rates in the kit's vocabulary: the
+/// counts as they are, each rate from the learner's own method.
+fn metrics_of(m: &Confusion) -> Metrics {
+    Metrics {
+        confusion: Counts {
+            spam_caught: m.spam_caught,
+            spam_missed: m.spam_missed,
+            ham_flagged: m.ham_flagged,
+            ham_passed: m.ham_passed,
+        },
+        spam_recall: m.spam_recall(),
+        precision: m.precision(),
+        spam_f1: m.spam_f1(),
+        ham_flagged_rate: m.ham_flagged_rate(),
+        accuracy: m.accuracy(),
+    }
+}
+
 /// Runs the stage and returns its summary.
-pub fn run<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Value> {
+pub fn run<W: Write>(ctx: &Context, spec: Option<&Path>, out: &mut Emitter<W>) -> Result<Summary> {
     // Read once: the same bytes are parsed and hashed into the manifest.
-    let (spec_path, spec_text, spec) = load_spec(ctx)?;
+    let (spec_path, spec_text, spec) = load_spec(ctx, spec)?;
     out.log(format!(
         "spec {} is complete and consistent",
         spec_path.display()
@@ -57,57 +79,51 @@ pub fn run<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Value> {
         pairs.push((message.entry.label, predicted));
         let done = i as u64 + 1;
         if done.is_multiple_of(50) || done == total {
-            out.progress(done, total, "messages");
+            out.progress(done, total);
         }
     }
     let m = Confusion::from_pairs(pairs);
     let verdict = spec.metric.judge(&m);
-    let latency = spec.latency.check(&timings_ms);
-    for (name, value) in [
-        ("spam_recall", m.spam_recall()),
-        ("precision", m.precision()),
-        ("ham_flagged_rate", m.ham_flagged_rate()),
-    ] {
-        if let Some(v) = value {
-            out.metric(name, v, None);
-        }
-    }
     let spec_rel = spec_path
         .strip_prefix(&ctx.root)
         .unwrap_or(&spec_path)
         .display()
         .to_string();
-    let mut summary = json!({
-        "stage": "frame",
-        "spec": spec_rel,
-        "target": spec.target.question,
-        "corpus": { "name": corpus.name, "messages": corpus.len(), "ham": ham, "spam": spam },
-        "baseline": { "keywords": spec.baseline.keywords.len(), "min_hits": spec.baseline.min_hits },
-        "confusion": m,
-        "metrics": {
-            "spam_recall": m.spam_recall(),
-            "precision": m.precision(),
-            "spam_f1": m.spam_f1(),
-            "accuracy": m.accuracy(),
-            "ham_flagged_rate": m.ham_flagged_rate(),
-        },
-        "costs": { "total": spec.costs.total(&m), "per_message": spec.costs.per_message(&m) },
-        "constraint": {
-            "max_ham_flagged_rate": spec.metric.max_ham_flagged_rate,
-            "ham_needed": spec.metric.ham_needed(),
-            "verdict": verdict,
-            "accepted": verdict.accepts(),
-        },
-        "latency": latency,
-    });
     let store = ArtifactStore::new(ctx.home.artifacts());
+    let mut summary = FrameSummary {
+        spec: spec_rel.clone(),
+        target: spec.target.question.clone(),
+        corpus: CorpusCounts {
+            name: corpus.name.clone(),
+            messages: corpus.len(),
+            ham,
+            spam,
+        },
+        baseline: BaselineSettings {
+            keywords: spec.baseline.keywords.len(),
+            min_hits: spec.baseline.min_hits,
+        },
+        metrics: metrics_of(&m),
+        costs: CostFigures {
+            total: spec.costs.total(&m),
+            per_message: spec.costs.per_message(&m),
+        },
+        constraint: Constraint {
+            max_ham_flagged_rate: spec.metric.max_ham_flagged_rate,
+            ham_needed: spec.metric.ham_needed(),
+            verdict,
+            accepted: verdict.accepts(),
+        },
+        latency: spec.latency.check(&timings_ms),
+        artifact: store.dir("frame", "baseline").join("manifest.json"),
+        artifact_created_at: String::new(),
+    };
     let corpus_manifest =
         sha256_file(&corpus.root.join(MANIFEST_FILE)).context("hashing the corpus manifest")?;
-    let body = serde_json::to_vec_pretty(&summary)?;
     let manifest = store.save(
         "frame",
         "baseline",
-        &[("summary.json", &body)],
+        &[("summary.json", &serde_json::to_vec_pretty(&summary)?)],
         vec![
             InputRef {
                 name: format!("spec:{spec_rel}"),
@@ -118,15 +134,8 @@ pub fn run<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Value> {
                 sha256: corpus_manifest,
             },
         ],
-        json!({ "corpus": corpus.name }),
+        serde_json::json!({ "corpus": corpus.name }),
     )?;
-    summary["artifact"] = json!(
-        store
-            .dir("frame", "baseline")
-            .join("manifest.json")
-            .display()
-            .to_string()
-    );
-    summary["artifact_created_at"] = json!(manifest.created_at);
-    Ok(summary)
+    summary.artifact_created_at = manifest.created_at;
+    Ok(Summary::Frame(summary))
 }

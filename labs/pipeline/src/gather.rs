@@ -9,14 +9,16 @@ use crate::Context;
 use anyhow::{Context as _, Result};
 use lab_gather::report::Status;
 use ninety_kit::artifact::{ArtifactStore, InputRef};
+use ninety_kit::clean::{CLEAN_FILE, DUPLICATES_FILE, QUARANTINE_FILE, REPORT_FILE};
 use ninety_kit::corpus::{self, MANIFEST_FILE};
 use ninety_kit::events::Emitter;
 use ninety_kit::hash::sha256_file;
-use serde_json::{Value, json};
+use ninety_kit::records::Summary;
+use ninety_kit::records::gather::GatherSummary;
 use std::io::Write;
 
 /// Runs the stage and returns its summary.
-pub fn run<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Value> {
+pub fn run<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Summary> {
     let corpus = corpus::open_known(&ctx.corpus, &ctx.root, &ctx.home)?;
     out.log(format!(
         "gathering {} messages from {}",
@@ -24,7 +26,7 @@ pub fn run<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Value> {
         corpus.root.display()
     ));
     let output = lab_gather::stage::gather(&corpus, &mut |done, total| {
-        out.progress(done as u64, total as u64, "messages")
+        out.progress(done as u64, total as u64)
     })?;
     let mut clean = Vec::new();
     let mut duplicates = Vec::new();
@@ -47,26 +49,20 @@ pub fn run<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Value> {
         "gather",
         &corpus.name,
         &[
-            ("clean.jsonl", &clean),
-            ("duplicates.jsonl", &duplicates),
-            ("quarantine.jsonl", &quarantine),
-            ("report.json", &report),
+            (CLEAN_FILE, &clean),
+            (DUPLICATES_FILE, &duplicates),
+            (QUARANTINE_FILE, &quarantine),
+            (REPORT_FILE, &report),
         ],
         vec![InputRef {
             name: format!("corpus:{}", corpus.name),
             sha256: corpus_hash,
         }],
-        json!({ "corpus": corpus.name }),
+        serde_json::json!({ "corpus": corpus.name }),
     )?;
-    let mut summary = serde_json::to_value(&output.report)?;
-    summary["stage"] = json!("gather");
-    summary["corpus"] = json!(corpus.name);
-    summary["artifact"] = json!(
-        store
-            .dir("gather", &corpus.name)
-            .join("manifest.json")
-            .display()
-            .to_string()
-    );
-    Ok(summary)
+    Ok(Summary::Gather(GatherSummary {
+        artifact: store.dir("gather", &corpus.name).join("manifest.json"),
+        corpus: corpus.name,
+        report: output.report,
+    }))
 }

@@ -12,17 +12,23 @@
 //! whole report: counting decisions needs no lab code.
 
 use crate::Context;
-use crate::data::{CleanMessage, clean_messages, clean_path};
+use crate::data::{clean_file, clean_messages};
 use anyhow::{Result, bail};
-use lab_label::agreement::{Agreement, agreement, learning_curve, paired};
+use lab_label::agreement::{agreement, learning_curve, paired};
 use lab_label::errors::{Labeled, suspects};
-use lab_label::queue::{Candidate, Order, queue};
+use lab_label::queue::{Candidate, queue};
 use lab_label::{Choice, KeywordScorer, Scorer};
 use ninety_kit::artifact::{ArtifactStore, InputRef};
+use ninety_kit::clean::Gathered;
+use ninety_kit::command::QueueArgs;
 use ninety_kit::events::Emitter;
 use ninety_kit::hash::sha256_file;
 use ninety_kit::labels::{self, Annotator};
-use serde_json::{Value, json};
+use ninety_kit::records::Summary;
+use ninety_kit::records::label::{
+    AnnotatorStats, Disagreement, GoldDifference, LabelStats, PairAgreement, Queue, QueueSummary,
+    SuspectRow,
+};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -65,13 +71,8 @@ fn learner<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, String> {
 }
 
 /// `label-queue`: one annotator's queue over the clean messages.
-pub fn run_queue<W: Write>(
-    ctx: &Context,
-    annotator: &str,
-    order: Order,
-    seed: Option<u64>,
-    out: &mut Emitter<W>,
-) -> Result<Value> {
+pub fn run_queue<W: Write>(ctx: &Context, args: &QueueArgs, out: &mut Emitter<W>) -> Result<Summary> {
+    let (annotator, order) = (args.annotator.as_str(), args.order);
     labels::check_annotator(annotator)?;
     let messages = clean_messages(ctx, out)?;
     let candidates: Vec<Candidate> = messages
@@ -84,9 +85,11 @@ pub fn run_queue<W: Write>(
         .collect();
     // One seed per corpus by default: every annotator gets the same queue,
     // so their labels overlap and can be compared.
-    let seed = seed.unwrap_or_else(|| ninety_kit::rng::seed_from(&ctx.corpus));
+    let seed = args
+        .seed
+        .unwrap_or_else(|| ninety_kit::rng::seed_from(&ctx.corpus));
     let scorer = KeywordScorer::default();
-    let (ids, fallback) = match learner(&format!("the {} queue order", order.as_str()), || {
+    let (ids, fallback) = match learner(&format!("the {order} queue order"), || {
         queue(&candidates, order, seed, &scorer)
     }) {
         Ok(indices) => {
@@ -98,70 +101,55 @@ pub fn run_queue<W: Write>(
             };
             if !valid {
                 bail!(
-                    "the {} queue order did not return every message exactly once ({} indices for {} messages)",
-                    order.as_str(),
+                    "the {order} queue order did not return every message exactly once ({} indices for {} messages)",
                     indices.len(),
                     candidates.len()
                 );
             }
-            let ids: Vec<&str> = indices.iter().map(|&i| candidates[i].id.as_str()).collect();
+            let ids: Vec<String> = indices.iter().map(|&i| candidates[i].id.clone()).collect();
             (ids, None)
         }
         Err(why) => {
             out.log(format!("{why}; the queue is in corpus order until then"));
-            (
-                candidates.iter().map(|c| c.id.as_str()).collect(),
-                Some(why),
-            )
+            (candidates.iter().map(|c| c.id.clone()).collect(), Some(why))
         }
     };
-    let queue_json = serde_json::to_vec_pretty(&json!({
-        "corpus": ctx.corpus,
-        "annotator": annotator,
-        "order": if fallback.is_some() { "id" } else { order.as_str() },
-        "asked": order.as_str(),
-        "seed": seed,
-        "ids": ids,
-    }))?;
+    let record = Queue {
+        corpus: ctx.corpus.clone(),
+        annotator: annotator.to_owned(),
+        order,
+        fallback: fallback.clone(),
+        seed,
+        ids,
+    };
     let store = ArtifactStore::new(ctx.home.artifacts());
     let name = format!("{}-queue-{annotator}", ctx.corpus);
     store.save(
         "label",
         &name,
-        &[("queue.json", &queue_json)],
+        &[("queue.json", &serde_json::to_vec_pretty(&record)?)],
         vec![InputRef {
             name: format!("gather:{}/clean.jsonl", ctx.corpus),
-            sha256: sha256_file(&clean_path(ctx))?,
+            sha256: sha256_file(&clean_file(ctx))?,
         }],
-        json!({ "order": order.as_str(), "seed": seed, "annotator": annotator }),
+        serde_json::json!({ "order": order, "seed": seed, "annotator": annotator }),
     )?;
-    Ok(json!({
-        "stage": "label-queue",
-        "corpus": ctx.corpus,
-        "annotator": annotator,
-        "order": if fallback.is_some() { "id" } else { order.as_str() },
-        "fallback": fallback,
-        "messages": ids.len(),
-        "artifact": store.dir("label", &name).join("queue.json").display().to_string(),
+    Ok(Summary::LabelQueue(QueueSummary {
+        corpus: ctx.corpus.clone(),
+        annotator: annotator.to_owned(),
+        order,
+        fallback,
+        messages: record.ids.len(),
+        artifact: store.dir("label", &name).join("queue.json"),
     }))
 }
 
-fn agreement_json(a: &Agreement) -> Value {
-    json!({
-        "items": a.items,
-        "observed": a.observed,
-        "expected": a.expected,
-        "kappa": a.kappa,
-        "table": a.table,
-    })
-}
-
 /// `label`: what every annotator's labels add up to.
-pub fn run_stats<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Value> {
+pub fn run_stats<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Summary> {
     let dir = labels::labels_dir(&ctx.home, &ctx.corpus);
     let (decisions, problems) = labels::read_all(&dir)?;
     for p in &problems {
-        out.log(format!("skipped: {p}"));
+        out.warn(format!("skipped: {p}"));
     }
     let annotators: BTreeMap<String, Annotator> = labels::replay(&decisions);
     // Gold from the corpus manifest; subjects and texts from the gather
@@ -172,12 +160,12 @@ pub fn run_stats<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Value>
         .iter()
         .map(|e| (e.sha256.as_str(), Choice::from_gold(e.label)))
         .collect();
-    let messages: Vec<CleanMessage> = if clean_path(ctx).exists() {
+    let messages: Vec<Gathered> = if clean_file(ctx).exists() {
         clean_messages(ctx, out)?
     } else {
         Vec::new()
     };
-    let by_id: HashMap<&str, &CleanMessage> = messages.iter().map(|m| (m.id.as_str(), m)).collect();
+    let by_id: HashMap<&str, &Gathered> = messages.iter().map(|m| (m.id.as_str(), m)).collect();
     let subject = |id: &str| {
         by_id
             .get(id)
@@ -192,7 +180,7 @@ pub fn run_stats<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Value>
     };
 
     let scorer = KeywordScorer::default();
-    let mut per_annotator = serde_json::Map::new();
+    let mut per_annotator = BTreeMap::new();
     let mut all_suspects = Vec::new();
     for (name, a) in &annotators {
         let vs_gold: Vec<(Choice, Choice)> = a
@@ -205,49 +193,47 @@ pub fn run_stats<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Value>
             .iter()
             .filter_map(|(id, c)| gold.get(id.as_str()).map(|&g| (*c, g)))
             .collect();
-        let gold_agreement = learner("agreement", || agreement(&vs_gold));
+        let gold_agreement = learner("agreement", || agreement(&vs_gold)).map_err(&mut note);
         let curve = learner("agreement (for the learning curve)", || {
             learning_curve(&history, CURVE_WINDOW)
-        });
-        let counts: BTreeMap<&str, usize> = Choice::ALL
+        })
+        .map_err(&mut note);
+        let by_label: BTreeMap<Choice, usize> = Choice::ALL
             .iter()
-            .map(|c| (c.as_str(), a.labels.values().filter(|&&x| x == *c).count()))
+            .map(|c| (*c, a.labels.values().filter(|&&x| x == *c).count()))
             .collect();
         let minutes = a.ms as f64 / 60_000.0;
-        let against_gold: Vec<Value> = a
+        let against_gold: Vec<GoldDifference> = a
             .labels
             .iter()
             .filter_map(|(id, &c)| gold.get(id.as_str()).map(|&g| (id, c, g)))
             .filter(|(_, c, g)| c != g)
             .take(LISTED)
-            .map(|(id, c, g)| json!({ "id": id, "subject": subject(id), "label": c, "gold": g }))
+            .map(|(id, label, gold)| GoldDifference {
+                id: id.clone(),
+                subject: subject(id),
+                label,
+                gold,
+            })
             .collect();
-        let mut entry = json!({
-            "against_gold": against_gold,
-            "decisions": a.decisions,
-            "undos": a.undos,
-            "labels": a.labels.len(),
-            "skipped": a.skipped.len(),
-            "by_label": counts,
-            "notes": a.notes.len(),
-            "minutes": minutes,
-            "labels_per_minute": if minutes > 0.0 { Some(a.history.len() as f64 / minutes) } else { None },
-            "kappa_vs_gold": Value::Null,
-            "vs_gold": Value::Null,
-            "curve": Value::Null,
-        });
-        match gold_agreement {
-            Ok(g) => {
-                entry["kappa_vs_gold"] = json!(g.kappa);
-                entry["vs_gold"] = agreement_json(&g);
-            }
-            Err(why) => note(why),
-        }
-        match curve {
-            Ok(points) => entry["curve"] = json!(points),
-            Err(why) => note(why),
-        }
-        per_annotator.insert(name.clone(), entry);
+        let vs_gold = gold_agreement.ok();
+        per_annotator.insert(
+            name.clone(),
+            AnnotatorStats {
+                decisions: a.decisions,
+                undos: a.undos,
+                labels: a.labels.len(),
+                skipped: a.skipped.len(),
+                by_label,
+                notes: a.notes.len(),
+                minutes,
+                labels_per_minute: (minutes > 0.0).then(|| a.history.len() as f64 / minutes),
+                kappa_vs_gold: vs_gold.as_ref().and_then(|g| g.kappa),
+                vs_gold,
+                curve: curve.ok(),
+                against_gold,
+            },
+        );
 
         // Probable errors in this annotator's labels.
         let items: Vec<Labeled> = a
@@ -267,14 +253,14 @@ pub fn run_stats<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Value>
         match learner("suspects", || suspects(&items, CONFIDENCE)) {
             Ok(found) => {
                 for s in found.into_iter().take(LISTED) {
-                    all_suspects.push(json!({
-                        "annotator": name,
-                        "id": s.id,
-                        "subject": subject(&s.id),
-                        "label": s.label,
-                        "gold": gold.get(s.id.as_str()),
-                        "why": s.why,
-                    }));
+                    all_suspects.push(SuspectRow {
+                        annotator: name.clone(),
+                        subject: subject(&s.id),
+                        gold: gold.get(s.id.as_str()).copied(),
+                        id: s.id,
+                        label: s.label,
+                        why: s.why,
+                    });
                 }
             }
             Err(why) => note(why),
@@ -292,12 +278,11 @@ pub fn run_stats<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Value>
                 agreement(&choices)
             });
             match result {
-                Ok(ag) => {
-                    let mut p = agreement_json(&ag);
-                    p["a"] = json!(a);
-                    p["b"] = json!(b);
-                    pairs.push(p);
-                }
+                Ok(agreement) => pairs.push(PairAgreement {
+                    a: (*a).clone(),
+                    b: (*b).clone(),
+                    agreement,
+                }),
                 Err(why) => note(why),
             }
         }
@@ -310,31 +295,28 @@ pub fn run_stats<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Value>
             by_item.entry(id).or_default().insert(name, c);
         }
     }
-    let disagreements: Vec<Value> = by_item
+    let disagreements: Vec<Disagreement> = by_item
         .iter()
         .filter(|(_, l)| l.len() >= 2 && l.values().any(|c| Some(c) != l.values().next()))
         .take(LISTED)
-        .map(|(id, l)| {
-            json!({
-                "id": id,
-                "subject": subject(id),
-                "labels": l,
-                "gold": gold.get(id),
-            })
+        .map(|(id, l)| Disagreement {
+            id: (*id).to_owned(),
+            subject: subject(id),
+            labels: l.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect(),
+            gold: gold.get(id).copied(),
         })
         .collect();
-    let shared = by_item.values().filter(|l| l.len() >= 2).count();
+    let shared_items = by_item.values().filter(|l| l.len() >= 2).count();
 
-    Ok(json!({
-        "stage": "label",
-        "corpus": ctx.corpus,
-        "logs": dir.display().to_string(),
-        "annotators": per_annotator,
-        "pairs": pairs,
-        "shared_items": shared,
-        "disagreements": disagreements,
-        "suspects": all_suspects,
-        "problems": problems.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
-        "not_computed": notes,
+    Ok(Summary::Label(LabelStats {
+        corpus: ctx.corpus.clone(),
+        logs: dir,
+        annotators: per_annotator,
+        pairs,
+        shared_items,
+        disagreements,
+        suspects: all_suspects,
+        problems: problems.iter().map(|p| p.to_string()).collect(),
+        not_computed: notes,
     }))
 }

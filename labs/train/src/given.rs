@@ -4,6 +4,6 @@
 //! solution markers in this folder); your files are the ones `lab.toml` lists.
 
 pub mod adam;
+pub mod config;
 pub mod fit;
-pub mod metrics;
 pub mod model;

@@ -9,7 +9,10 @@
 //!   stopping (given);
 //! - [`adam`]: Adam in one pass over each parameter, the loop's optimizer on
 //!   the CPU (given);
-//! - [`metrics`]: spam F1, precision, recall, ham flagged (given).
+//! - [`config`]: everything a run is made with, one burn `Config` tree
+//!   (given);
+//! - [`metrics`]: spam F1, precision, recall, ham flagged (the kit's, shared
+//!   by every stage).
 //!
 //! Splits and features are plain Rust; the models, the step and the loop run
 //! on any burn backend: ndarray or flex on the CPU, CUDA behind the `cuda`
@@ -20,5 +23,6 @@ pub mod given;
 pub mod split;
 pub mod step;
 
-pub use given::{adam, fit, metrics, model};
+pub use given::{adam, config, fit, model};
+pub use ninety_kit::metrics;
 pub use split::{Example, Split};

@@ -8,7 +8,7 @@
 //! splits by time.
 
 use ninety_kit::Label;
-use ninety_kit::clean::CleanMessage;
+use ninety_kit::clean::Gathered;
 use ninety_kit::rng::Rng;
 use serde::Serialize;
 
@@ -31,7 +31,7 @@ pub struct Example {
 impl Example {
     /// The example of a message from the clean dataset, with `key` making
     /// its dedup key from the clean body (the gather lab's `dedup_key`).
-    pub fn from_clean(message: &CleanMessage, key: impl Fn(&str) -> String) -> Self {
+    pub fn from_clean(message: &Gathered, key: impl Fn(&str) -> String) -> Self {
         Example {
             id: message.id.clone(),
             text: message.text(),

@@ -5,53 +5,18 @@
 //! quarantine, clean, date; then finds duplicates among the messages not set
 //! aside, in corpus order, and builds the report.
 
-use crate::body::{BodySource, choose_body};
+use crate::body::choose_body;
 use crate::dedupe::{Keyed, find_duplicates};
 use crate::normalise::{clean, dedup_key};
-use crate::period::{DateSource, month_of};
+use crate::period::month_of;
 use crate::quarantine::{Reason, quarantine};
 use crate::report::{QualityReport, Record, Status, build};
 use ninety_kit::corpus::CorpusError;
-use ninety_kit::{Corpus, Entry, Group, Label};
-use serde::Serialize;
+use ninety_kit::{Corpus, Entry};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// One message after the stage: where it came from, what became of it, and
-/// for clean messages, the text the rest of the course learns from.
-#[derive(Debug, Clone, Serialize)]
-pub struct Gathered {
-    /// The SHA-256 of the raw message: its id everywhere downstream.
-    pub id: String,
-    /// Its path in the corpus.
-    pub path: String,
-    /// Its group.
-    pub group: Group,
-    /// Its collection period.
-    pub period: u8,
-    /// Its gold label.
-    pub label: Label,
-    /// What became of it.
-    #[serde(flatten)]
-    pub status: Status,
-    /// For a duplicate, the path of the message it copies.
-    pub duplicate_of: Option<String>,
-    /// Its month, `YYYY-MM`, when known.
-    pub month: Option<String>,
-    /// Where the month came from.
-    pub date_source: DateSource,
-    /// Its subject, decoded.
-    pub subject: Option<String>,
-    /// Its sender.
-    pub from: Option<String>,
-    /// Its top-level content type.
-    pub content_type: String,
-    /// Its top-level charset.
-    pub charset: Option<String>,
-    /// Where the body came from.
-    pub body_source: Option<BodySource>,
-    /// The clean body.
-    pub body: Option<String>,
-}
+/// One message after the stage (the record the stage writes, in the kit).
+pub use ninety_kit::records::gather::Gathered;
 
 /// One message as a worker leaves it: judged, and for a clean one, its
 /// dedup key and the length of its body in characters.

@@ -9,15 +9,15 @@
 //! training stops when it has not improved for `patience` epochs.
 
 use crate::adam::{OnePassAdam, on_host};
-use crate::metrics::Metrics;
 use crate::model::{Batch, Classifier};
 use burn::backend::Autodiff;
 use burn::module::AutodiffModule;
 use burn::nn::loss::BinaryCrossEntropyLossConfig;
 use burn::optim::AdamConfig;
 use burn::prelude::*;
+use ninety_kit::metrics::Metrics;
+pub use ninety_kit::records::train::EpochReport;
 use ninety_kit::rng::Rng;
-use serde::Serialize;
 use std::time::Instant;
 
 /// An example as the models read it.
@@ -32,8 +32,8 @@ pub struct Encoded {
 }
 
 // ANCHOR: fitconfig
-/// The loop's settings, saved with every run.
-#[derive(Config, Debug)]
+/// The loop's settings, part of every run's `TrainConfig`.
+#[derive(Config, Debug, PartialEq)]
 pub struct FitConfig {
     /// Passes over the training examples, at most.
     #[config(default = 12)]
@@ -47,26 +47,8 @@ pub struct FitConfig {
     /// Epochs without a better validation loss before stopping.
     #[config(default = 2)]
     pub patience: usize,
-    /// Seeds the weights and the order of the examples.
-    #[config(default = 7)]
-    pub seed: u64,
 }
 // ANCHOR_END: fitconfig
-
-/// What one epoch did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct EpochReport {
-    /// 1-based.
-    pub epoch: usize,
-    /// Mean loss over the training batches.
-    pub train_loss: f64,
-    /// Mean loss over the validation examples.
-    pub valid_loss: f64,
-    /// Validation figures at a 0.5 threshold.
-    pub valid: Metrics,
-    /// Wall time of the epoch.
-    pub seconds: f64,
-}
 
 fn batch<B: Backend>(data: &[Encoded], order: &[usize], device: &B::Device) -> Batch<B> {
     let rows: Vec<(&[u32], &[f32], bool)> = order
@@ -108,8 +90,9 @@ pub fn predict<B: Backend, M: Classifier<B>>(
     (probabilities, loss_sum / data.len().max(1) as f64)
 }
 
-/// Trains `model` on `train`, validating on `valid` after each epoch;
-/// `on_epoch` hears each epoch's report. Returns the best model (by
+/// Trains `model` on `train`, validating on `valid` after each epoch, with
+/// the order of the examples drawn from `seed`; `on_epoch` hears each
+/// epoch's report. Returns the best model (by
 /// validation loss) without its autodiff wrapper, and every epoch's report.
 ///
 /// The optimizer is Adam. On the CPU backends it is [`OnePassAdam`], which
@@ -120,6 +103,7 @@ pub fn fit<B, M>(
     train: &[Encoded],
     valid: &[Encoded],
     config: &FitConfig,
+    seed: u64,
     device: &B::Device,
     on_epoch: &mut dyn FnMut(&EpochReport),
 ) -> (M::InnerModule, Vec<EpochReport>)
@@ -138,7 +122,7 @@ where
     } else {
         Adam::Burn(AdamConfig::new().init::<Autodiff<B>, M>())
     };
-    let mut rng = Rng::new(config.seed);
+    let mut rng = Rng::new(seed);
     let mut order: Vec<usize> = (0..train.len()).collect();
     let mut reports = Vec::new();
     let mut best: Option<(f64, M::InnerModule)> = None;
@@ -163,7 +147,7 @@ where
         }
         let inner = model.valid();
         let (probabilities, valid_loss) = predict::<B, _>(&inner, valid, device);
-        let valid_metrics = Metrics::of(
+        let valid_metrics = Metrics::from_decisions(
             probabilities
                 .iter()
                 .zip(valid)

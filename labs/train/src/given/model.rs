@@ -49,8 +49,8 @@ pub trait Classifier<B: Backend> {
 }
 
 // ANCHOR: fasttext
-/// The fastText-style classifier's settings, saved beside its weights.
-#[derive(Config, Debug)]
+/// The fastText-style classifier's settings, part of a run's `TrainConfig`.
+#[derive(Config, Debug, PartialEq)]
 pub struct FastTextConfig {
     /// Hash buckets (rows of the embedding table).
     #[config(default = 131072)]
@@ -96,8 +96,8 @@ impl<B: Backend> Classifier<B> for FastText<B> {
     }
 }
 
-/// The logistic regression's settings, saved beside its weights.
-#[derive(Config, Debug)]
+/// The logistic regression's settings, part of a run's `TrainConfig`.
+#[derive(Config, Debug, PartialEq)]
 pub struct LogRegConfig {
     /// Hash buckets (one weight each).
     #[config(default = 131072)]

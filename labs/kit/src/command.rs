@@ -1,0 +1,303 @@
+//! The command line of every stage, defined once.
+//!
+//! The pipeline binary parses these (`ninety-pipeline train --model logreg`),
+//! `ninety run` offers the same subcommands, and the workbench builds them as
+//! values and turns them into arguments with [`StageCommand::to_args`]. Each
+//! stage takes only the flags it uses; a setting left unset takes its default
+//! from the one place that defines it (the train lab's `TrainConfig`, for
+//! training), not from here.
+
+use crate::vocab::{Backend, Device, ModelKind, QueueOrder, SplitKind, Stage};
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+/// The corpus a stage runs on.
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+pub struct CorpusArg {
+    /// The corpus to run on (`ninety data list` shows them).
+    #[arg(long, default_value = "mini")]
+    pub corpus: String,
+}
+
+impl Default for CorpusArg {
+    fn default() -> Self {
+        CorpusArg {
+            corpus: "mini".into(),
+        }
+    }
+}
+
+/// `frame`: the keyword baseline judged by the learner's spec.
+#[derive(Debug, Clone, PartialEq, Eq, Default, clap::Args)]
+pub struct FrameArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub corpus: CorpusArg,
+    /// The problem spec (default: labs/frame/spec.toml in the workspace).
+    #[arg(long, value_name = "FILE")]
+    pub spec: Option<PathBuf>,
+}
+
+/// `label-queue`: one annotator's labeling queue.
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+pub struct QueueArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub corpus: CorpusArg,
+    /// Whose queue.
+    #[arg(long, default_value = "me")]
+    pub annotator: String,
+    /// The order of the queue.
+    #[arg(long, value_enum, default_value_t = QueueOrder::Random)]
+    pub order: QueueOrder,
+    /// The seed (default: made from the corpus name, so that every
+    /// annotator gets the same queue and their labels overlap).
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+/// `train`: split, baselines, a model, a tracked run (or a sweep of runs).
+#[derive(Debug, Clone, PartialEq, Default, clap::Args)]
+pub struct TrainArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub corpus: CorpusArg,
+    /// The problem spec whose keyword rule is the first baseline
+    /// (default: labs/frame/spec.toml).
+    #[arg(long, value_name = "FILE")]
+    pub spec: Option<PathBuf>,
+    /// The model [default: fasttext].
+    #[arg(long, value_enum)]
+    pub model: Option<ModelKind>,
+    /// The split [default: random].
+    #[arg(long, value_enum)]
+    pub split: Option<SplitKind>,
+    /// Where to train; cuda builds the pipeline with the `cuda` feature.
+    #[arg(long, value_enum, default_value_t = Device::Cpu)]
+    pub device: Device,
+    /// The CPU backend [default: flex, the faster here].
+    #[arg(long, value_enum)]
+    pub backend: Option<Backend>,
+    /// The seed of the split, the weights and the order [default: 7].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// The most epochs.
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// Adam's step size.
+    #[arg(long)]
+    pub learning_rate: Option<f64>,
+    /// Examples per step.
+    #[arg(long)]
+    pub batch_size: Option<usize>,
+    /// Hash buckets of the features.
+    #[arg(long)]
+    pub buckets: Option<usize>,
+    /// The size of each token's vector (fasttext only).
+    #[arg(long)]
+    pub dim: Option<usize>,
+    /// A sweep file (TOML: a grid or a random search over these settings);
+    /// every run is tracked.
+    #[arg(long, value_name = "FILE")]
+    pub sweep: Option<PathBuf>,
+}
+
+/// One stage to run, with its own arguments.
+#[derive(Debug, Clone, PartialEq, clap::Subcommand)]
+pub enum StageCommand {
+    /// Judge the keyword baseline with your spec (the frame lab's code).
+    Frame(FrameArgs),
+    /// Clean a corpus: the clean dataset, duplicates, quarantine, the quality report.
+    Gather(CorpusArg),
+    /// Order the clean messages for one annotator (the label lab's queue code).
+    LabelQueue(QueueArgs),
+    /// What the labels add up to: kappa, disagreements, probable label errors.
+    Label(CorpusArg),
+    /// Split, baselines, a model, a tracked run (the train lab's code).
+    Train(TrainArgs),
+}
+
+impl StageCommand {
+    /// The stage of the course it belongs to.
+    pub fn stage(&self) -> Stage {
+        match self {
+            StageCommand::Frame(_) => Stage::Frame,
+            StageCommand::Gather(_) => Stage::Gather,
+            StageCommand::LabelQueue(_) | StageCommand::Label(_) => Stage::Label,
+            StageCommand::Train(_) => Stage::Train,
+        }
+    }
+
+    /// Its subcommand name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            StageCommand::Frame(_) => "frame",
+            StageCommand::Gather(_) => "gather",
+            StageCommand::LabelQueue(_) => "label-queue",
+            StageCommand::Label(_) => "label",
+            StageCommand::Train(_) => "train",
+        }
+    }
+
+    /// The corpus it runs on.
+    pub fn corpus(&self) -> &str {
+        match self {
+            StageCommand::Frame(a) => &a.corpus.corpus,
+            StageCommand::Gather(a) | StageCommand::Label(a) => &a.corpus,
+            StageCommand::LabelQueue(a) => &a.corpus.corpus,
+            StageCommand::Train(a) => &a.corpus.corpus,
+        }
+    }
+
+    /// The cargo features the pipeline needs for it (`cuda` to train on a GPU).
+    pub fn features(&self) -> Vec<&'static str> {
+        match self {
+            StageCommand::Train(a) if a.device == Device::Cuda => vec!["cuda"],
+            _ => vec![],
+        }
+    }
+
+    /// The arguments that give this command back when parsed: the
+    /// subcommand, then each flag that is set.
+    pub fn to_args(&self) -> Vec<OsString> {
+        let mut args = Args(vec![self.name().into()]);
+        match self {
+            StageCommand::Frame(a) => {
+                args.flag("corpus", &a.corpus.corpus);
+                args.path("spec", a.spec.as_ref());
+            }
+            StageCommand::Gather(a) | StageCommand::Label(a) => args.flag("corpus", &a.corpus),
+            StageCommand::LabelQueue(a) => {
+                args.flag("corpus", &a.corpus.corpus);
+                args.flag("annotator", &a.annotator);
+                args.flag("order", a.order);
+                args.opt("seed", a.seed);
+            }
+            StageCommand::Train(a) => {
+                args.flag("corpus", &a.corpus.corpus);
+                args.path("spec", a.spec.as_ref());
+                args.opt("model", a.model);
+                args.opt("split", a.split);
+                args.flag("device", a.device);
+                args.opt("backend", a.backend);
+                args.opt("seed", a.seed);
+                args.opt("epochs", a.epochs);
+                args.opt("learning-rate", a.learning_rate);
+                args.opt("batch-size", a.batch_size);
+                args.opt("buckets", a.buckets);
+                args.opt("dim", a.dim);
+                args.path("sweep", a.sweep.as_ref());
+            }
+        }
+        args.0
+    }
+}
+
+/// Arguments being written.
+struct Args(Vec<OsString>);
+
+impl Args {
+    fn flag(&mut self, name: &str, value: impl std::fmt::Display) {
+        self.0.push(format!("--{name}").into());
+        self.0.push(value.to_string().into());
+    }
+
+    fn opt(&mut self, name: &str, value: Option<impl std::fmt::Display>) {
+        if let Some(v) = value {
+            self.flag(name, v);
+        }
+    }
+
+    fn path(&mut self, name: &str, value: Option<&PathBuf>) {
+        if let Some(p) = value {
+            self.0.push(format!("--{name}").into());
+            self.0.push(p.clone().into_os_string());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(subcommand)]
+        stage: StageCommand,
+    }
+
+    fn round_trip(command: StageCommand) {
+        let mut argv: Vec<OsString> = vec!["test".into()];
+        argv.extend(command.to_args());
+        let parsed = Cli::try_parse_from(&argv)
+            .unwrap_or_else(|e| panic!("{argv:?} does not parse: {e}"))
+            .stage;
+        assert_eq!(parsed, command, "{argv:?}");
+    }
+
+    #[test]
+    fn every_command_parses_back_from_its_arguments() {
+        round_trip(StageCommand::Frame(FrameArgs::default()));
+        round_trip(StageCommand::Frame(FrameArgs {
+            corpus: CorpusArg {
+                corpus: "spamassassin".into(),
+            },
+            spec: Some("/tmp/my spec.toml".into()),
+        }));
+        round_trip(StageCommand::Gather(CorpusArg::default()));
+        round_trip(StageCommand::Label(CorpusArg::default()));
+        round_trip(StageCommand::LabelQueue(QueueArgs {
+            corpus: CorpusArg::default(),
+            annotator: "ana".into(),
+            order: QueueOrder::Uncertain,
+            seed: Some(3),
+        }));
+        round_trip(StageCommand::Train(TrainArgs::default()));
+        round_trip(StageCommand::Train(TrainArgs {
+            corpus: CorpusArg::default(),
+            spec: None,
+            model: Some(ModelKind::LogReg),
+            split: Some(SplitKind::Time),
+            device: Device::Cuda,
+            backend: Some(Backend::Ndarray),
+            seed: Some(11),
+            epochs: Some(3),
+            learning_rate: Some(0.005),
+            batch_size: Some(32),
+            buckets: Some(1024),
+            dim: Some(8),
+            sweep: Some("sweeps/small.toml".into()),
+        }));
+    }
+
+    #[test]
+    fn a_stage_refuses_a_flag_it_does_not_use() {
+        let err = Cli::try_parse_from(["test", "gather", "--model", "logreg"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("--model"), "{err}");
+        let err = Cli::try_parse_from(["test", "train", "--model", "bert"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("fasttext") && err.contains("logreg"), "{err}");
+    }
+
+    #[test]
+    fn only_cuda_training_needs_a_feature() {
+        let mut train = TrainArgs::default();
+        assert!(StageCommand::Train(train.clone()).features().is_empty());
+        train.device = Device::Cuda;
+        assert_eq!(StageCommand::Train(train).features(), ["cuda"]);
+        assert_eq!(
+            StageCommand::LabelQueue(QueueArgs {
+                corpus: CorpusArg::default(),
+                annotator: "me".into(),
+                order: QueueOrder::Random,
+                seed: None
+            })
+            .stage(),
+            Stage::Label
+        );
+    }
+}

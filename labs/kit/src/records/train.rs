@@ -1,0 +1,178 @@
+//! The train stage's records: a tracked run, its epochs, and a sweep.
+//!
+//! A run folder `runs/<run id>/` holds `run.json` (a [`TrainRun`]),
+//! `config.json` (the whole settings tree, as the train lab's burn `Config`
+//! writes it, to train the same model again), `split.json` and the model's
+//! weights. The run record carries the settings flattened into
+//! [`TrainRun::params`] (`fit.learning_rate = 0.02`), the way experiment
+//! trackers list parameters, so that a reader that does not link the train
+//! lab can list and compare them.
+
+use crate::metrics::Metrics;
+use crate::vocab::{Backend, Device, ModelKind, SplitKind};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// What one epoch did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EpochReport {
+    /// 1-based.
+    pub epoch: usize,
+    /// Mean loss over the training batches.
+    pub train_loss: f64,
+    /// Mean loss over the validation examples.
+    pub valid_loss: f64,
+    /// Validation figures at a 0.5 threshold.
+    pub valid: Metrics,
+    /// Wall time of the epoch.
+    pub seconds: f64,
+}
+
+/// The code a run was made with.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CodeVersion {
+    /// The git commit, when the workspace is a git repository.
+    pub commit: Option<String>,
+    /// Whether tracked files had changes.
+    pub dirty: Option<bool>,
+}
+
+/// A file a run read, by content hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HashedInput {
+    /// What it is (`gather:mini/clean.jsonl`).
+    pub name: String,
+    /// Its SHA-256.
+    pub sha256: String,
+}
+
+/// What a run was made from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunInputs {
+    /// The clean dataset.
+    pub clean: HashedInput,
+    /// Where the labels came from.
+    pub labels: String,
+    /// The split (`split.json`).
+    pub split: HashedInput,
+}
+
+/// How many examples each part of the split holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sizes {
+    /// Training examples.
+    pub train: usize,
+    /// Validation examples.
+    pub valid: usize,
+    /// Test examples.
+    pub test: usize,
+}
+
+/// The baselines, scored on the same test split as the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Baselines {
+    /// The frame lab's keyword rule, from the learner's spec.
+    pub keyword: Metrics,
+    /// A logistic regression on hashed bag-of-words (absent when the run's
+    /// model is the logistic regression itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logreg: Option<Metrics>,
+}
+
+impl Baselines {
+    /// `(name, figures)` of each baseline present.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &Metrics)> {
+        std::iter::once(("keyword", &self.keyword))
+            .chain(self.logreg.as_ref().map(|m| ("logreg", m)))
+    }
+}
+
+/// One tracked run (`runs/<run id>/run.json`), also the train stage's summary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainRun {
+    /// Its id: the time it started, the model, the split.
+    pub run_id: String,
+    /// The model trained.
+    pub model: ModelKind,
+    /// The split.
+    pub split: SplitKind,
+    /// The corpus.
+    pub corpus: String,
+    /// Where it trained.
+    pub device: Device,
+    /// The burn backend.
+    pub backend: Backend,
+    /// The seed of the split, the weights and the order.
+    pub seed: u64,
+    /// When it was made.
+    pub created_at: String,
+    /// The code it was made with.
+    pub code: CodeVersion,
+    /// The data it was made from.
+    pub inputs: RunInputs,
+    /// Every setting, flattened (`model.dim`, `fit.learning_rate`, ...).
+    pub params: BTreeMap<String, String>,
+    /// The split's sizes.
+    pub sizes: Sizes,
+    /// Every epoch.
+    pub epochs: Vec<EpochReport>,
+    /// The best epoch's model on the test split.
+    pub metrics: Metrics,
+    /// The baselines on the same test split.
+    pub baselines: Baselines,
+    /// Wall time of training and scoring the model.
+    pub seconds: f64,
+    /// The run's folder (in the stage's summary, not in `run.json`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub artifact: Option<PathBuf>,
+}
+
+impl TrainRun {
+    /// The best validation F1 over the epochs: what a sweep ranks by.
+    pub fn best_valid_f1(&self) -> f64 {
+        self.epochs
+            .iter()
+            .map(|e| e.valid.f1_or_zero())
+            .fold(0.0, f64::max)
+    }
+}
+
+/// How a sweep chooses its points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Search {
+    /// Every combination.
+    #[default]
+    Grid,
+    /// A seeded draw of `trials` combinations.
+    Random,
+}
+
+/// One run of a sweep.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepRow {
+    /// The run.
+    pub run_id: String,
+    /// The settings this sweep varied, with this run's values.
+    pub varied: BTreeMap<String, String>,
+    /// Its best validation F1: the sweep's ranking.
+    pub best_valid_f1: f64,
+    /// Its test figures (reported, never used to choose).
+    pub metrics: Metrics,
+    /// Its training time.
+    pub seconds: f64,
+}
+
+/// The summary of `train --sweep FILE`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepSummary {
+    /// The sweep file.
+    pub sweep: PathBuf,
+    /// How it chose its points.
+    pub search: Search,
+    /// Its runs, best first by validation F1.
+    pub runs: Vec<SweepRow>,
+    /// The best run's id.
+    pub best: Option<String>,
+}
