@@ -1190,7 +1190,7 @@ pub fn generate() -> Result<Vec<CorpusFile>> {
 pub fn manifest_text(files: &[CorpusFile]) -> String {
     let entries: Vec<Entry> = files
         .iter()
-        .map(|f| Entry::for_bytes(f.path.clone(), &f.bytes, f.group, f.period))
+        .map(|f| manifest::entry_for_bytes(f.path.clone(), &f.bytes, f.group, f.period))
         .collect();
     manifest::render(&entries, false)
 }
