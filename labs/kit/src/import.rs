@@ -55,6 +55,9 @@ pub enum ImportError {
         /// What the decompressor or the tar reader said.
         source: std::io::Error,
     },
+    /// A message or the manifest cannot be written into the corpus.
+    #[error(transparent)]
+    Write(#[from] crate::artifact::ArtifactError),
     /// The existing manifest in the destination cannot be read.
     #[error(transparent)]
     Manifest(#[from] crate::corpus::CorpusError),
@@ -564,11 +567,7 @@ impl Importer {
             self.report.unchanged += 1;
             return Ok(());
         }
-        let path = self.root.join(&rel);
-        write_atomic(&path, &bytes).map_err(|e| ImportError::Io {
-            path: path.clone(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
+        write_atomic(&self.root.join(&rel), &bytes)?;
         self.entries.insert(
             rel.clone(),
             Entry {
@@ -603,10 +602,7 @@ impl Importer {
                     source,
                 }
             })?;
-            write_atomic(&manifest, &text).map_err(|e| ImportError::Io {
-                path: manifest,
-                source: std::io::Error::other(e.to_string()),
-            })?;
+            write_atomic(&manifest, &text)?;
         }
         Ok(self.report)
     }
@@ -916,6 +912,24 @@ mod tests {
         let corpus = Corpus::open("odd", &corpora.join("odd")).unwrap();
         assert!(corpus.entries.iter().any(|e| e.path == "spam/\"quoted\""));
         assert!(corpus.messages().all(|m| m.is_ok()));
+    }
+
+    #[test]
+    fn a_message_that_cannot_be_written_names_its_path_and_keeps_the_cause() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("mail");
+        write(&src, "spam/00001.a", &message("win"));
+        let corpora = dir.path().join("corpora");
+        // A file where the corpus needs its `spam` folder.
+        write(&corpora, "mine/spam", b"in the way");
+        let err = import_path(&src, &corpora, &local("mine", None)).unwrap_err();
+        assert!(matches!(err, ImportError::Write(_)), "{err:?}");
+        assert!(err.to_string().contains("spam/00001.a"), "{err}");
+        let cause = std::error::Error::source(&err).expect("the io error is kept");
+        assert!(
+            cause.downcast_ref::<std::io::Error>().is_some(),
+            "{cause:?}"
+        );
     }
 
     #[test]

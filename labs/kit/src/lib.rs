@@ -7,13 +7,15 @@
 //! outputs with manifests that name their inputs by content hash
 //! ([`artifact`]), and the JSON-lines event protocol by which a pipeline
 //! stage reports to the workbench ([`events`]), the label logs
-//! ([`labels`]) and the course's seeded random numbers ([`rng`]). It makes no modelling
+//! ([`labels`]), the course's seeded random numbers ([`rng`]), and errors shown with
+//! their causes ([`error`]). It makes no modelling
 //! decisions: those are the learner's, in the lab crates.
 #![warn(missing_docs)]
 
 pub mod artifact;
 pub mod clean;
 pub mod corpus;
+pub mod error;
 pub mod events;
 pub mod hash;
 pub mod home;
