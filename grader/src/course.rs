@@ -30,14 +30,14 @@ pub enum CourseError {
         source: std::io::Error,
     },
     /// A manifest is not valid TOML of the expected shape.
-    #[error("`{path}` is not a valid {what}: {message}")]
+    #[error("`{path}` is not a valid {what}")]
     Parse {
         /// The file.
         path: PathBuf,
         /// Which manifest it is.
         what: &'static str,
-        /// The parser's message, which names the field and line.
-        message: String,
+        /// The parser's error, which names the field and line.
+        source: Box<toml::de::Error>,
     },
     /// A manifest's content contradicts the layout.
     #[error("`{path}`: {problem}")]
@@ -215,7 +215,7 @@ fn read_toml<T: serde::de::DeserializeOwned>(
     toml::from_str(&text).map_err(|e| CourseError::Parse {
         path: path.to_owned(),
         what,
-        message: e.to_string().trim_end().to_owned(),
+        source: Box::new(e),
     })
 }
 
@@ -267,7 +267,10 @@ mod tests {
             "labs/frame/lab.toml",
             &LAB.replace("chapter", "chaptr"),
         );
-        let err = Course::load(dir.path()).unwrap_err().to_string();
+        let err = Course::load(dir.path()).unwrap_err();
+        // The error names the file; its cause, the parser's error, names the field.
+        assert!(err.to_string().contains("lab.toml"), "{err}");
+        let err = ninety_kit::error::chain(&err);
         assert!(err.contains("lab.toml") && err.contains("chaptr"), "{err}");
     }
 

@@ -46,6 +46,16 @@ pub enum ReleaseError {
         "`{0}` is a learner workspace (it has {RELEASE_FILE}); release from the instructor repository"
     )]
     AlreadyReleased(PathBuf),
+    /// git could not be started.
+    #[error("cannot run git {action} in `{dir}`; is git installed?")]
+    GitNotRun {
+        /// What git was asked to do.
+        action: String,
+        /// Where.
+        dir: PathBuf,
+        /// Why it could not be started.
+        source: std::io::Error,
+    },
     /// git failed.
     #[error("git {action} failed in `{dir}`: {message}")]
     Git {
@@ -296,10 +306,10 @@ fn git(dir: &Path, args: &[&str]) -> Result<(), ReleaseError> {
         .args(args)
         .current_dir(dir)
         .output()
-        .map_err(|e| ReleaseError::Git {
+        .map_err(|source| ReleaseError::GitNotRun {
             action: args.join(" "),
             dir: dir.to_owned(),
-            message: format!("{e}; is git installed?"),
+            source,
         })?;
     if out.status.success() {
         Ok(())
@@ -468,6 +478,21 @@ mod tests {
         let err =
             reset_files(src.path(), &src.path().join("labs/demo"), &files, &backup).unwrap_err();
         assert!(err.to_string().contains("instructor repository"), "{err}");
+    }
+
+    #[test]
+    fn git_that_cannot_start_keeps_the_reason_as_its_cause() {
+        let dir = tempfile::tempdir().unwrap();
+        let gone = dir.path().join("gone");
+        let err = git(&gone, &["status"]).unwrap_err();
+        assert!(matches!(err, ReleaseError::GitNotRun { .. }), "{err:?}");
+        let message = err.to_string();
+        assert!(
+            message.contains("git status") && message.contains("gone"),
+            "{message}"
+        );
+        let cause = std::error::Error::source(&err).expect("the spawn error is kept");
+        assert!(cause.downcast_ref::<std::io::Error>().is_some());
     }
 
     #[test]

@@ -107,7 +107,7 @@ impl GradeReport {
     pub fn write(&self, dir: &Path) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
         let json = serde_json::to_vec_pretty(self).expect("reports always serialise");
-        let io = |e: ninety_kit::artifact::ArtifactError| std::io::Error::other(e.to_string());
+        let io = std::io::Error::other::<ninety_kit::artifact::ArtifactError>;
         write_atomic(&Self::json_path(dir, &self.lab), &json).map_err(io)?;
         write_atomic(
             &dir.join(format!("{}.junit.xml", self.lab)),

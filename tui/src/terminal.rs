@@ -332,7 +332,11 @@ impl Runtime {
                 let Ok(info) = self.ws.course.lab(&lab) else {
                     return;
                 };
-                match watch::watch(&lab, &info.dir, self.tx.clone()) {
+                let (tx, changed) = (self.tx.clone(), lab.clone());
+                let on_change = move || {
+                    let _ = tx.send(Message::FilesChanged(changed.clone()));
+                };
+                match watch::watch(&info.dir, on_change) {
                     Ok(w) => {
                         self.watches.insert(lab, w);
                     }

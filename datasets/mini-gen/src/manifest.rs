@@ -1,71 +1,27 @@
-//! The corpus manifest: one TSV line per file with its checksum, size, group, period and label.
+//! The corpus manifest: one tab-separated row per file with its checksum, size, group,
+//! period and label, written by the kit's writer.
 //!
 //! Both the mini corpus and the real SpamAssassin corpus are described in this format
-//! (the latter with one extra `md5` column, the checksum its file name promises).
+//! (the latter with one extra `md5` column, the checksum its file name promises). The
+//! rows and the writer are the kit's ([`ninety_kit::corpus`]), so what this writes is
+//! exactly what the labs read.
 
-use md5::Md5;
-use sha2::{Digest, Sha256};
+use md5::{Digest, Md5};
 
-/// The three groups of the SpamAssassin corpus.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Group {
-    EasyHam,
-    HardHam,
-    Spam,
-}
+pub use ninety_kit::corpus::{Entry, Group};
+pub use ninety_kit::hash::sha256_hex;
 
-impl Group {
-    /// The group's name in manifests: `easy-ham`, `hard-ham` or `spam`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Group::EasyHam => "easy-ham",
-            Group::HardHam => "hard-ham",
-            Group::Spam => "spam",
-        }
+/// An entry for `data`, computing its checksum and size; its label is its group's.
+pub fn entry_for_bytes(path: String, data: &[u8], group: Group, period: u8) -> Entry {
+    Entry {
+        path,
+        sha256: sha256_hex(data),
+        bytes: data.len() as u64,
+        group,
+        period,
+        label: group.label(),
+        md5: None,
     }
-
-    /// The gold label every message of the group carries: `ham` or `spam`.
-    pub fn label(self) -> &'static str {
-        match self {
-            Group::EasyHam | Group::HardHam => "ham",
-            Group::Spam => "spam",
-        }
-    }
-}
-
-/// One manifest line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    /// Path relative to the corpus root, with `/` separators.
-    pub path: String,
-    /// Lowercase hex SHA-256 of the file's bytes.
-    pub sha256: String,
-    /// The file's size in bytes.
-    pub bytes: u64,
-    pub group: Group,
-    /// 1 (the earlier collection) or 2 (the later one).
-    pub period: u8,
-    /// The MD5 the file's name promises (real corpus only).
-    pub md5: Option<String>,
-}
-
-impl Entry {
-    /// An entry for `data`, computing its checksum and size.
-    pub fn for_bytes(path: String, data: &[u8], group: Group, period: u8) -> Self {
-        Self {
-            path,
-            sha256: sha256_hex(data),
-            bytes: data.len() as u64,
-            group,
-            period,
-            md5: None,
-        }
-    }
-}
-
-/// Lowercase hex SHA-256 of `data`.
-pub fn sha256_hex(data: &[u8]) -> String {
-    hex::encode(Sha256::digest(data))
 }
 
 /// Lowercase hex MD5 of `data` (the checksum upstream file names carry).
@@ -79,28 +35,10 @@ pub fn md5_hex(data: &[u8]) -> String {
 pub fn render(entries: &[Entry], with_md5: bool) -> String {
     let mut sorted: Vec<&Entry> = entries.iter().collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut out = String::from("path\tsha256\tbytes\tgroup\tperiod\tlabel");
-    if with_md5 {
-        out.push_str("\tmd5");
-    }
-    out.push('\n');
-    for e in sorted {
-        out.push_str(&format!(
-            "{}\t{}\t{}\t{}\t{}\t{}",
-            e.path,
-            e.sha256,
-            e.bytes,
-            e.group.name(),
-            e.period,
-            e.group.label()
-        ));
-        if with_md5 {
-            out.push('\t');
-            out.push_str(e.md5.as_deref().unwrap_or("-"));
-        }
-        out.push('\n');
-    }
-    out
+    let mut out = Vec::new();
+    ninety_kit::corpus::write_manifest(&mut out, sorted, with_md5)
+        .expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("a manifest of UTF-8 fields is UTF-8")
 }
 
 #[cfg(test)]
@@ -119,9 +57,9 @@ mod tests {
     #[test]
     fn render_sorts_by_path_and_writes_every_column() {
         let entries = vec![
-            Entry::for_bytes("spam/00001.x".into(), b"b", Group::Spam, 1),
-            Entry::for_bytes("easy_ham_2/00001.y".into(), b"a", Group::EasyHam, 2),
-            Entry::for_bytes("easy_ham/00001.z".into(), b"", Group::EasyHam, 1),
+            entry_for_bytes("spam/00001.x".into(), b"b", Group::Spam, 1),
+            entry_for_bytes("easy_ham_2/00001.y".into(), b"a", Group::EasyHam, 2),
+            entry_for_bytes("easy_ham/00001.z".into(), b"", Group::EasyHam, 1),
         ];
         let text = render(&entries, false);
         let lines: Vec<&str> = text.lines().collect();
@@ -129,8 +67,13 @@ mod tests {
         assert!(lines[1].starts_with("easy_ham/00001.z\t"));
         assert!(lines[2].starts_with("easy_ham_2/00001.y\t"));
         assert!(lines[3].ends_with("\t1\tspam\t1\tspam"));
+        assert!(text.ends_with('\n'));
         let with = render(&entries, true);
         assert!(with.lines().next().unwrap().ends_with("\tlabel\tmd5"));
         assert!(with.lines().nth(1).unwrap().ends_with("\t-"));
+        // What it writes, the kit reads back.
+        let back = ninety_kit::corpus::parse_manifest(&with, std::path::Path::new("m")).unwrap();
+        assert_eq!(back.len(), 3);
+        assert_eq!(back[0], entries[2]);
     }
 }

@@ -20,9 +20,9 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use crate::draw::{Draw, Rng};
 use crate::encode::{self, Charset};
 use crate::manifest::{self, Entry, Group};
-use crate::rng::Rng;
 
 use dates::DateStyle;
 use draft::{Draft, Mailer, Route};
@@ -507,7 +507,7 @@ fn from_value(rng: &mut Rng, p: &Person, charset: Charset, label: &str) -> Resul
     }
     if p.name.is_ascii() {
         let needs_quotes = p.name.contains(['.', ',', '&', '\'']);
-        return Ok(match rng.below(6) {
+        return Ok(match rng.below_biased(6) {
             0 => format!("{} ({})", p.addr, p.name),
             1 | 2 => format!("\"{}\" <{}>", p.name, p.addr),
             _ if needs_quotes => format!("\"{}\" <{}>", p.name, p.addr),
@@ -594,7 +594,7 @@ fn pick_shape(rng: &mut Rng, d: &Draft, special: Option<Special>, group: Group) 
 /// An HTML body that is empty once tags, comments and entities are removed.
 fn empty_html(rng: &mut Rng, domain: &str) -> String {
     let img = format!("http://{domain}/images/{}.jpg", rng.hex(8));
-    match rng.below(2) {
+    match rng.below_biased(2) {
         0 => format!(
             "<html>\n<head>\n<title></title>\n</head>\n<body bgcolor=\"#FFFFFF\">\n<!-- {} -->\n<table width=\"100%\"><tr><td align=\"center\">&nbsp;<a href=\"http://{domain}/\"><img src=\"{img}\" border=\"0\"></a>&nbsp;</td></tr></table>\n</body>\n</html>\n",
             rng.hex(12)
@@ -620,7 +620,7 @@ fn make_draft(rng: &mut Rng, dir: Dir, slot: &Slot) -> Draft {
         (Group::Spam, Some(Special::UnknownCharset)) => {
             foreign::draft(rng, Lang::RuSpam, Charset::Windows1251, dir.period)
         }
-        (Group::EasyHam, _) => match rng.below(100) {
+        (Group::EasyHam, _) => match rng.below_biased(100) {
             0..=54 => ham::list_post(rng, dir.period),
             55..=66 => ham::wirebrief(rng, dir.period),
             _ => ham::personal(rng, dir.period),
@@ -1086,13 +1086,13 @@ fn apply_duplicates(rng: &mut Rng, dirs: &mut [Vec<Built>]) {
                 if sources.is_empty() {
                     continue;
                 }
-                let src = sources[rng.below(sources.len())];
+                let src = sources[rng.below_biased(sources.len())];
                 used[src_dir][src] = true;
                 let targets = candidates(dirs, &used, dst_dir, near, false);
                 if targets.is_empty() {
                     continue;
                 }
-                let dst = targets[rng.below(targets.len())];
+                let dst = targets[rng.below_biased(targets.len())];
                 used[dst_dir][dst] = true;
                 let original = &dirs[src_dir][src];
                 let mut copy = original.message.clone();
@@ -1190,7 +1190,7 @@ pub fn generate() -> Result<Vec<CorpusFile>> {
 pub fn manifest_text(files: &[CorpusFile]) -> String {
     let entries: Vec<Entry> = files
         .iter()
-        .map(|f| Entry::for_bytes(f.path.clone(), &f.bytes, f.group, f.period))
+        .map(|f| manifest::entry_for_bytes(f.path.clone(), &f.bytes, f.group, f.period))
         .collect();
     manifest::render(&entries, false)
 }

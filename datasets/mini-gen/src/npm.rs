@@ -8,7 +8,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
-use crate::manifest::{self, Entry, Group};
+use crate::manifest::{self, Group};
 
 /// What [`write_manifest`] found.
 #[derive(Debug, Default)]
@@ -81,7 +81,7 @@ pub fn write_manifest(data_dir: &Path, out_file: &Path) -> Result<Report> {
             if actual != expected.to_ascii_lowercase() {
                 report.md5_mismatches.push((path.clone(), actual));
             }
-            let mut entry = Entry::for_bytes(path, &data, group, period);
+            let mut entry = manifest::entry_for_bytes(path, &data, group, period);
             entry.md5 = Some(expected.to_ascii_lowercase());
             entries.push(entry);
         }

@@ -161,12 +161,12 @@ pub enum SpecError {
         source: std::io::Error,
     },
     /// The file is not valid TOML, or a field is missing, misspelt or of the wrong type.
-    #[error("spec `{path}` does not parse: {message}")]
+    #[error("spec `{path}` does not parse")]
     Parse {
         /// The spec file.
         path: PathBuf,
-        /// The parser's message: it names the field and the line.
-        message: String,
+        /// The parser's error: it names the field and the line.
+        source: Box<toml::de::Error>,
     },
     /// The spec parses but is incomplete or inconsistent.
     #[error("spec `{path}` is not consistent:\n{}", problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
@@ -206,7 +206,7 @@ impl ProblemSpec {
     pub fn parse(text: &str, path: &Path) -> Result<Self, SpecError> {
         toml::from_str(text).map_err(|e| SpecError::Parse {
             path: path.to_owned(),
-            message: e.to_string().trim_end().to_owned(),
+            source: Box::new(e),
         })
     }
 
@@ -365,10 +365,9 @@ min_hits = 1
 p99_ms = 10.0
 "#;
 
+    /// The error with its cause: the parser's error names the field and line.
     fn parse_err(text: &str) -> String {
-        ProblemSpec::parse(text, Path::new("spec.toml"))
-            .unwrap_err()
-            .to_string()
+        ninety_kit::error::chain(&ProblemSpec::parse(text, Path::new("spec.toml")).unwrap_err())
     }
 
     #[test]

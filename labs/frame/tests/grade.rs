@@ -117,7 +117,7 @@ fn learner_spec() -> Result<ProblemSpec, String> {
     let path = lab_frame::default_spec_path();
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    ProblemSpec::parse(&text, &path).map_err(|e| e.to_string())
+    ProblemSpec::parse(&text, &path).map_err(|e| ninety_kit::error::chain(&e))
 }
 
 fn spec_parses() -> Result<(), String> {
@@ -127,7 +127,7 @@ fn spec_parses() -> Result<(), String> {
 fn spec_valid() -> Result<(), String> {
     ProblemSpec::load(&lab_frame::default_spec_path())
         .map(|_| ())
-        .map_err(|e| e.to_string())
+        .map_err(|e| ninety_kit::error::chain(&e))
 }
 
 fn spec_costs_follow_goal() -> Result<(), String> {

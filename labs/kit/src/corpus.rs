@@ -14,6 +14,12 @@
 //! The manifest is the corpus's contract: the reader checks every row, and
 //! reports a bad one by file and line instead of guessing. The gold label of
 //! each message comes from its group, as the corpus's publishers sorted them.
+//!
+//! The file is read and written with the `csv` crate, tab-separated: a
+//! field holding a tab, a newline, a carriage return or a `"` is
+//! written between double quotes (inner quotes doubled), so any path reads
+//! back as it was written. Paths as the corpora have them need no quotes,
+//! so their manifests are plain tab-separated text.
 
 use crate::hash::sha256_hex;
 use serde::{Deserialize, Serialize};
@@ -41,6 +47,15 @@ pub enum CorpusError {
         line: usize,
         /// What was wrong and what was expected.
         problem: String,
+    },
+    /// The manifest cannot be split into rows at all.
+    #[error("manifest `{path}` cannot be read as tab-separated rows; write it again with the kit")]
+    Csv {
+        /// The manifest file.
+        path: PathBuf,
+        /// What the reader found, and where.
+        #[source]
+        source: csv::Error,
     },
     /// A message file does not match its manifest row.
     #[error(
@@ -319,23 +334,49 @@ impl Corpus {
 }
 
 /// Parses the text of a manifest; `path` is only used in error messages.
+///
+/// Lines are numbered from 1 at the header; a row is reported at the line
+/// where it starts. Blank lines are skipped.
 pub fn parse_manifest(text: &str, path: &Path) -> Result<Vec<Entry>, CorpusError> {
-    let err = |line: usize, problem: String| CorpusError::Manifest {
+    let err = |line: u64, problem: String| CorpusError::Manifest {
         path: path.to_owned(),
-        line,
+        line: usize::try_from(line).unwrap_or(usize::MAX),
         problem,
     };
-    let mut lines = text.lines().enumerate();
-    let header: Vec<&str> = match lines.next() {
-        Some((_, h)) => h.split('\t').collect(),
-        None => return Err(err(1, "empty manifest; expected a header line".into())),
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b'\t')
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut record = csv::StringRecord::new();
+    let mut next = |record: &mut csv::StringRecord| -> Result<Option<u64>, CorpusError> {
+        loop {
+            let more = reader
+                .read_record(record)
+                .map_err(|source| CorpusError::Csv {
+                    path: path.to_owned(),
+                    source,
+                })?;
+            if !more {
+                return Ok(None);
+            }
+            // A line of nothing but spaces or tabs is as blank as an empty one.
+            if record.iter().all(|field| field.trim().is_empty()) {
+                continue;
+            }
+            return Ok(Some(record.position().map_or(0, csv::Position::line)));
+        }
     };
+    let Some(header_line) = next(&mut record)? else {
+        return Err(err(1, "empty manifest; expected a header line".into()));
+    };
+    let header: Vec<&str> = record.iter().collect();
     let has_md5 = match header.as_slice() {
         h if h == COLUMNS => false,
         [rest @ .., "md5"] if rest == COLUMNS => true,
         _ => {
             return Err(err(
-                1,
+                header_line,
                 format!(
                     "header is `{}`; expected `{}` with an optional `md5` column",
                     header.join(" "),
@@ -346,12 +387,8 @@ pub fn parse_manifest(text: &str, path: &Path) -> Result<Vec<Entry>, CorpusError
     };
     let width = COLUMNS.len() + usize::from(has_md5);
     let mut entries = Vec::new();
-    for (index, line) in lines {
-        let number = index + 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let fields: Vec<&str> = line.split('\t').collect();
+    while let Some(number) = next(&mut record)? {
+        let fields: Vec<&str> = record.iter().collect();
         if fields.len() != width {
             return Err(err(
                 number,
@@ -411,6 +448,37 @@ pub fn parse_manifest(text: &str, path: &Path) -> Result<Vec<Entry>, CorpusError
         });
     }
     Ok(entries)
+}
+
+/// Writes a manifest to `out`: the header line, then one row per entry in
+/// the order given, each ended by `\n`. With `with_md5`, the optional `md5`
+/// column is written too, `-` for an entry without one. A path holding a
+/// tab, a newline, a carriage return or a `"` is written quoted, so
+/// [`parse_manifest`] reads it back unchanged.
+pub fn write_manifest<'a, W: std::io::Write>(
+    out: W,
+    entries: impl IntoIterator<Item = &'a Entry>,
+    with_md5: bool,
+) -> std::io::Result<()> {
+    let mut writer = csv::WriterBuilder::new().delimiter(b'\t').from_writer(out);
+    let md5: &[&str] = if with_md5 { &["md5"] } else { &[] };
+    writer.write_record(COLUMNS.iter().chain(md5))?;
+    for e in entries {
+        let (bytes, period) = (e.bytes.to_string(), e.period.to_string());
+        let mut row = vec![
+            e.path.as_str(),
+            &e.sha256,
+            &bytes,
+            e.group.as_str(),
+            &period,
+            e.label.as_str(),
+        ];
+        if with_md5 {
+            row.push(e.md5.as_deref().unwrap_or("-"));
+        }
+        writer.write_record(&row)?;
+    }
+    writer.flush()
 }
 
 /// Where a corpus a workspace knows about lives, and whether it is there.
@@ -630,6 +698,88 @@ mod tests {
             assert!(err.contains("`m.tsv`"), "{err}");
             assert!(err.contains(line), "expected {line} in: {err}");
             assert!(err.contains(problem), "expected {problem} in: {err}");
+        }
+    }
+
+    #[test]
+    fn rows_are_numbered_by_the_line_they_start_on() {
+        let good = "a\t".to_owned() + &"0".repeat(64) + "\t3\tspam\t1\tspam";
+        // Blank lines (empty or only spaces and tabs) count as lines and are skipped.
+        let text = format!("{HEADER}\n{good}\n  \t \n{good}\nb\t00\t3\tspam\t1\tspam\n");
+        let err = parse_manifest(&text, Path::new("m"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 6"), "{err}");
+        // A quoted path spanning two lines: the row after it is on line 4.
+        let text = format!(
+            "{HEADER}\"x\ny\"\t{}\t3\tspam\t1\tspam\nb\t00\t3\tspam\t1\tspam\n",
+            "0".repeat(64)
+        );
+        let err = parse_manifest(&text, Path::new("m"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 4"), "{err}");
+    }
+
+    fn entry(path: &str, md5: Option<&str>) -> Entry {
+        Entry {
+            path: path.into(),
+            sha256: "ab".repeat(32),
+            bytes: 17,
+            group: Group::HardHam,
+            period: 2,
+            label: Label::Ham,
+            md5: md5.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn plain_paths_are_written_as_plain_tab_separated_lines() {
+        let entries = [entry("hard_ham_2/00001.a", None), entry("x/y", Some("abc"))];
+        let mut out = Vec::new();
+        write_manifest(&mut out, &entries, false).unwrap();
+        let sha = "ab".repeat(32);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            format!(
+                "{HEADER}hard_ham_2/00001.a\t{sha}\t17\thard-ham\t2\tham\nx/y\t{sha}\t17\thard-ham\t2\tham\n"
+            )
+        );
+        let mut out = Vec::new();
+        write_manifest(&mut out, &entries, true).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with("path\tsha256\tbytes\tgroup\tperiod\tlabel\tmd5\n"));
+        assert!(text.contains("\tham\t-\n") && text.ends_with("\tham\tabc\n"));
+        assert_eq!(parse_manifest(&text, Path::new("m")).unwrap(), entries);
+    }
+
+    #[test]
+    fn any_path_reads_back_as_written() {
+        let entries = [
+            entry("in/a\ttab", None),
+            entry("in/a\nnewline", Some("abc")),
+            entry("in/a\rreturn", None),
+            entry("in/\"quoted\" \"\"", None),
+            entry("\"in\"/x", None),
+            entry("in/plain", None),
+        ];
+        let mut out = Vec::new();
+        write_manifest(&mut out, &entries, true).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(parse_manifest(&text, Path::new("m")).unwrap(), entries);
+    }
+
+    #[test]
+    fn the_committed_manifests_read_and_write_back_byte_for_byte() {
+        let datasets = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets");
+        for (name, with_md5, rows) in [("mini", false, 301), ("spamassassin", true, 6046)] {
+            let path = datasets.join(name).join(MANIFEST_FILE);
+            let text = std::fs::read_to_string(&path).unwrap();
+            let entries = parse_manifest(&text, &path).unwrap();
+            assert_eq!(entries.len(), rows, "{name}");
+            let mut out = Vec::new();
+            write_manifest(&mut out, &entries, with_md5).unwrap();
+            assert!(out == text.as_bytes(), "{name}: written back differently");
         }
     }
 

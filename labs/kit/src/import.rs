@@ -11,7 +11,7 @@
 //! Importing the same archive again changes nothing.
 
 use crate::artifact::write_atomic;
-use crate::corpus::{Entry, Group, MANIFEST_FILE, parse_manifest};
+use crate::corpus::{Entry, Group, MANIFEST_FILE, parse_manifest, write_manifest};
 use crate::hash::sha256_hex;
 use md5::{Digest, Md5};
 use serde::Serialize;
@@ -55,6 +55,9 @@ pub enum ImportError {
         /// What the decompressor or the tar reader said.
         source: std::io::Error,
     },
+    /// A message or the manifest cannot be written into the corpus.
+    #[error(transparent)]
+    Write(#[from] crate::artifact::ArtifactError),
     /// The existing manifest in the destination cannot be read.
     #[error(transparent)]
     Manifest(#[from] crate::corpus::CorpusError),
@@ -538,6 +541,13 @@ impl Importer {
         expected_md5: Option<String>,
     ) -> Result<(), ImportError> {
         let rel = rel.to_owned();
+        if rel.contains(['\t', '\n', '\r']) {
+            self.report.skipped.push(Skipped {
+                name: rel,
+                reason: "its name holds a tab, a line break or a carriage return, which a corpus path may not; rename the file and import it again".into(),
+            });
+            return Ok(());
+        }
         if let Some(expected) = &expected_md5 {
             let actual = hex::encode(Md5::digest(&bytes));
             if &actual != expected {
@@ -557,11 +567,7 @@ impl Importer {
             self.report.unchanged += 1;
             return Ok(());
         }
-        let path = self.root.join(&rel);
-        write_atomic(&path, &bytes).map_err(|e| ImportError::Io {
-            path: path.clone(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
+        write_atomic(&self.root.join(&rel), &bytes)?;
         self.entries.insert(
             rel.clone(),
             Entry {
@@ -579,18 +585,7 @@ impl Importer {
     }
 
     fn finish(mut self) -> Result<ImportReport, ImportError> {
-        let mut text = String::from("path\tsha256\tbytes\tgroup\tperiod\tlabel\tmd5\n");
         for e in self.entries.values() {
-            text.push_str(&format!(
-                "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
-                e.path,
-                e.sha256,
-                e.bytes,
-                e.group,
-                e.period,
-                e.label,
-                e.md5.as_deref().unwrap_or("-")
-            ));
             *self
                 .report
                 .by_group
@@ -600,10 +595,14 @@ impl Importer {
         self.report.total = self.entries.len();
         if !self.entries.is_empty() {
             let manifest = self.root.join(MANIFEST_FILE);
-            write_atomic(&manifest, text.as_bytes()).map_err(|e| ImportError::Io {
-                path: manifest,
-                source: std::io::Error::other(e.to_string()),
+            let mut text = Vec::new();
+            write_manifest(&mut text, self.entries.values(), true).map_err(|source| {
+                ImportError::Io {
+                    path: manifest.clone(),
+                    source,
+                }
             })?;
+            write_atomic(&manifest, &text)?;
         }
         Ok(self.report)
     }
@@ -876,6 +875,61 @@ mod tests {
         );
         let report = import_path(&src, &corpora, &local("mine", Some(crate::Label::Ham))).unwrap();
         assert_eq!((report.imported, report.unchanged, report.total), (1, 2, 3));
+    }
+
+    #[test]
+    fn a_name_with_a_tab_or_a_line_break_is_left_out_and_the_corpus_still_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("mail");
+        write(&src, "spam/00001.a", &message("fine"));
+        for name in ["spam/with\ttab", "spam/with\nnewline", "spam/with\rreturn"] {
+            write(&src, name, &message("odd name"));
+        }
+        let corpora = dir.path().join("corpora");
+        let report = import_path(&src, &corpora, &local("odd", None)).unwrap();
+        assert_eq!((report.imported, report.total), (1, 1));
+        let mut skipped: Vec<&str> = report.skipped.iter().map(|s| s.name.as_str()).collect();
+        skipped.sort_unstable();
+        assert_eq!(
+            skipped,
+            ["spam/with\ttab", "spam/with\nnewline", "spam/with\rreturn"]
+        );
+        assert!(
+            report
+                .skipped
+                .iter()
+                .all(|s| s.reason.contains("tab, a line break or a carriage return")),
+            "{:?}",
+            report.skipped
+        );
+        let corpus = Corpus::open("odd", &corpora.join("odd")).unwrap();
+        assert_eq!(corpus.len(), 1);
+        assert!(corpus.messages().all(|m| m.is_ok()));
+        // A quote in a name is fine: the manifest quotes it and reads it back.
+        write(&src, "spam/\"quoted\"", &message("quoted"));
+        let report = import_path(&src, &corpora, &local("odd", None)).unwrap();
+        assert_eq!((report.imported, report.total), (1, 2));
+        let corpus = Corpus::open("odd", &corpora.join("odd")).unwrap();
+        assert!(corpus.entries.iter().any(|e| e.path == "spam/\"quoted\""));
+        assert!(corpus.messages().all(|m| m.is_ok()));
+    }
+
+    #[test]
+    fn a_message_that_cannot_be_written_names_its_path_and_keeps_the_cause() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("mail");
+        write(&src, "spam/00001.a", &message("win"));
+        let corpora = dir.path().join("corpora");
+        // A file where the corpus needs its `spam` folder.
+        write(&corpora, "mine/spam", b"in the way");
+        let err = import_path(&src, &corpora, &local("mine", None)).unwrap_err();
+        assert!(matches!(err, ImportError::Write(_)), "{err:?}");
+        assert!(err.to_string().contains("spam/00001.a"), "{err}");
+        let cause = std::error::Error::source(&err).expect("the io error is kept");
+        assert!(
+            cause.downcast_ref::<std::io::Error>().is_some(),
+            "{cause:?}"
+        );
     }
 
     #[test]

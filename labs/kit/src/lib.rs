@@ -7,7 +7,8 @@
 //! outputs with manifests that name their inputs by content hash
 //! ([`artifact`]), and the JSON-lines event protocol by which a pipeline
 //! stage reports to the workbench ([`events`]), the label logs
-//! ([`labels`]), the course's seeded random numbers ([`rng`]), its
+//! ([`labels`]), the course's seeded random numbers ([`rng`]), errors
+//! shown with their causes ([`error`]), its
 //! vocabulary as types ([`vocab`]), the metrics every stage reports
 //! ([`metrics`]), the records stages write and the workbench reads
 //! ([`records`]), and the command line of every stage ([`command`]). It
@@ -18,6 +19,7 @@ pub mod artifact;
 pub mod clean;
 pub mod command;
 pub mod corpus;
+pub mod error;
 pub mod events;
 pub mod hash;
 pub mod home;

@@ -1,6 +1,6 @@
 //! Calendar arithmetic and the many ways (good and bad) mail writes a date.
 
-use crate::rng::Rng;
+use crate::draw::{Draw, Rng};
 
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

@@ -1,7 +1,7 @@
 //! What a content writer hands to the MIME builder: the message before it becomes bytes.
 
+use crate::draw::{Draw, Rng};
 use crate::encode::Charset;
-use crate::rng::Rng;
 
 use super::dates;
 use super::words::Person;
@@ -83,7 +83,7 @@ const BLASTERS: &[&str] = &[
 impl Mailer {
     /// A spam tool picked at random.
     pub fn blaster(rng: &mut Rng) -> Self {
-        Mailer::Blaster(rng.below(BLASTERS.len()))
+        Mailer::Blaster(rng.below_biased(BLASTERS.len()))
     }
 
     /// A mailer ordinary people use, picked at random.

@@ -1,7 +1,7 @@
 //! A message's envelope and header block: the mbox `From ` line, Received chains,
 //! Message-ID, list headers, and the final rendering of a message to bytes.
 
-use crate::rng::Rng;
+use crate::draw::{Draw, Rng};
 
 use super::dates::{self, DateStyle};
 use super::draft::{List, Mailer, Route};
@@ -92,7 +92,7 @@ fn doc_ip(rng: &mut Rng) -> String {
 }
 
 fn private_ip(rng: &mut Rng) -> String {
-    match rng.below(3) {
+    match rng.below_biased(3) {
         0 => format!(
             "10.{}.{}.{}",
             rng.range(0, 255),
@@ -109,7 +109,7 @@ fn received_chain(rng: &mut Rng, m: &Message) -> Vec<String> {
     let mut hops = Vec::new();
     let mut t = m.time;
     // Local delivery on the owner's machine, fetched from the mail host.
-    let local_style = rng.below(3);
+    let local_style = rng.below_biased(3);
     if local_style < 2 {
         hops.push(format!(
             "from {OWNER_HOST} [127.0.0.1]\n\tby localhost with {} (fetchmail-5.9.{})\n\tfor kit@localhost (single-drop); {}",

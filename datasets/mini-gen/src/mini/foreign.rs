@@ -1,8 +1,8 @@
 //! Mail in other languages and charsets: Russian, Chinese, Japanese, Korean, Czech,
 //! German and French, as spam and as ham. Sentences written for this corpus.
 
+use crate::draw::{Draw, Rng};
 use crate::encode::Charset;
-use crate::rng::Rng;
 
 use super::draft::{Draft, List, Mailer, Route};
 use super::ham::{THISTLE, push_para};

@@ -1,7 +1,7 @@
 //! Easy ham: invented mailing lists (a mail client, a Linux users' group, a spam-filter
 //! project, a tech-news letter) and personal mail. All text written for this corpus.
 
-use crate::rng::Rng;
+use crate::draw::{Draw, Rng};
 
 use super::draft::{Attachment, Draft, List, Mailer, Route};
 use super::words::{self, Filler, OWNER, Person};
@@ -316,7 +316,7 @@ const THISTLE_TOPIC: Topic = Topic {
 
 /// A post to one of the discussion lists: an opening post, or a reply quoting one.
 pub fn list_post(rng: &mut Rng, period: u8) -> Draft {
-    let which = rng.below(3);
+    let which = rng.below_biased(3);
     let (list, topic) = match which {
         0 => (&QUILL, &QUILL_TOPIC),
         1 => (&FLUG, &FLUG_TOPIC),
@@ -692,7 +692,7 @@ pub fn binary(
 
 /// A sign-off block.
 fn signature(rng: &mut Rng, author: &Person) -> String {
-    match rng.below(4) {
+    match rng.below_biased(4) {
         0 => format!("\n-- \n{}\n", author.name),
         1 => format!("\n{}\n", author.first()),
         2 => format!(

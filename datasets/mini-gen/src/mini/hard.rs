@@ -3,8 +3,8 @@
 //! Promotions, prices, "click here", unsubscribe links and HTML tables, but solicited.
 //! All brands and text are invented for this corpus.
 
+use crate::draw::{Draw, Rng};
 use crate::encode::html_escape;
-use crate::rng::Rng;
 
 use super::draft::{Draft, Mailer, Route};
 use super::ham::{push_para, wrap};

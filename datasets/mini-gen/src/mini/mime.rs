@@ -1,7 +1,7 @@
 //! MIME assembly: text and attachment parts, multiparts, and the damage done to them.
 
+use crate::draw::{Draw, Rng};
 use crate::encode;
-use crate::rng::Rng;
 
 use super::draft::Attachment;
 
@@ -71,7 +71,7 @@ pub fn transfer_encode(bytes: &[u8], cte: Cte) -> Vec<u8> {
 
 /// How the charset parameter is spelled: `charset="x"`, `charset=x`, `charset=X`.
 pub fn charset_param(rng: &mut Rng, label: &str) -> String {
-    match rng.below(4) {
+    match rng.below_biased(4) {
         0 => format!("charset={label}"),
         1 => format!("charset=\"{}\"", label.to_ascii_uppercase()),
         _ => format!("charset=\"{label}\""),
@@ -167,7 +167,7 @@ pub fn multipart(
         Boundaries::Phantom => {
             // One character off, as when a tool rewrote the header but not the body.
             let mut chars: Vec<char> = boundary.chars().collect();
-            let at = chars.len() / 2 + rng.below(chars.len() / 2);
+            let at = chars.len() / 2 + rng.below_biased(chars.len() / 2);
             chars[at] = if chars[at] == 'Q' { 'R' } else { 'Q' };
             chars.into_iter().collect()
         }
@@ -190,7 +190,8 @@ pub fn multipart(
     match damage {
         Boundaries::MissingClose => {
             // Cut the last part short as well, as a truncated transfer would.
-            let keep = body.len() - rng.below(parts.last().map_or(1, |p| p.body.len() / 3 + 1));
+            let keep =
+                body.len() - rng.below_biased(parts.last().map_or(1, |p| p.body.len() / 3 + 1));
             body.truncate(keep);
         }
         _ => body.extend_from_slice(format!("--{used}--\n").as_bytes()),

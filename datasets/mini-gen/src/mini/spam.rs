@@ -2,8 +2,8 @@
 //! advance-fee letters, toner, cable descramblers) and the later ones (stock tips,
 //! phishing, replica watches, cheap software, pharmacy, dating). All text invented.
 
+use crate::draw::{Draw, Rng};
 use crate::encode::html_escape;
-use crate::rng::Rng;
 
 use super::draft::{Draft, Mailer, Route};
 use super::ham::push_para;
@@ -372,7 +372,7 @@ const DATING: Pitch = Pitch {
 
 /// A period-1 spam.
 pub fn spam_period1(rng: &mut Rng) -> Draft {
-    match rng.below(16) {
+    match rng.below_biased(16) {
         0..=3 => pitch(rng, &MORTGAGE, 1),
         4..=5 => pitch(rng, &HERBAL, 1),
         6..=7 => pitch(rng, &WORK_HOME, 1),
@@ -386,7 +386,7 @@ pub fn spam_period1(rng: &mut Rng) -> Draft {
 
 /// A period-2 spam.
 pub fn spam_period2(rng: &mut Rng) -> Draft {
-    match rng.below(17) {
+    match rng.below_biased(17) {
         0..=2 => pitch(rng, &STOCK, 2),
         3..=5 => phishing(rng),
         6..=7 => pitch(rng, &WATCHES, 2),
@@ -399,7 +399,7 @@ pub fn spam_period2(rng: &mut Rng) -> Draft {
 }
 
 fn spam_sender(rng: &mut Rng, display: &str, domain: &str) -> Person {
-    let local = match rng.below(4) {
+    let local = match rng.below_biased(4) {
         0 => {
             let len = rng.range(4, 8) as usize;
             format!(
@@ -427,7 +427,7 @@ fn spam_sender(rng: &mut Rng, display: &str, domain: &str) -> Person {
 }
 
 fn spam_to(rng: &mut Rng) -> String {
-    match rng.below(6) {
+    match rng.below_biased(6) {
         0 => "undisclosed-recipients:;".to_string(),
         1 => format!(
             "{}@hollyhock.example.net",
@@ -458,7 +458,7 @@ fn remove_line(f: &mut Filler<'_>, domain: &str, period: u8) -> String {
 
 /// Hides a word from keyword filters, as later spam did.
 fn obfuscate_text(rng: &mut Rng, word: &str) -> String {
-    match rng.below(3) {
+    match rng.below_biased(3) {
         0 => word
             .chars()
             .map(|c| c.to_string())
@@ -608,7 +608,7 @@ fn spam_html(
 ) -> String {
     let esc = |s: &str| html_escape(s).replace('\n', "<br>\n");
     let mut body = String::new();
-    let style = rng.below(3);
+    let style = rng.below_biased(3);
     let colours = ["#ff0000", "#000080", "#006600", "#990099"];
     let colour = rng.pick(&colours);
     match style {

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::rng::Rng;
+use crate::draw::{Draw, Rng};
 
 pub const FIRST: &[&str] = &[
     "Aidan", "Brona", "Ciaran", "Dervla", "Eamon", "Fiona", "Gareth", "Hilde", "Ivo", "Jana",
@@ -140,7 +140,7 @@ pub fn person(rng: &mut Rng) -> Person {
     let first = *rng.pick(FIRST);
     let last = *rng.pick(LAST);
     let domain = *rng.pick(PERSONAL_DOMAINS);
-    let local = match rng.below(5) {
+    let local = match rng.below_biased(5) {
         0 => format!("{}.{}", first, last),
         1 => format!("{}{}", &first[..1], last),
         2 => first.to_string(),
