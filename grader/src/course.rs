@@ -12,6 +12,7 @@
 //! files = ["spec.toml", "src/lib.rs"]   # what the learner edits
 //! ```
 
+use ninety_kit::Stage;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -68,14 +69,14 @@ struct CourseFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct StageFile {
-    name: String,
+    name: Stage,
     title: String,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LabFile {
-    name: String,
+    name: Stage,
     title: String,
     chapter: String,
     instructions: String,
@@ -85,8 +86,8 @@ struct LabFile {
 /// A lab: one crate under `labs/`, graded by its `tests/grade.rs`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LabInfo {
-    /// Its short name (`frame`); the crate is `lab-<name>`.
-    pub name: String,
+    /// Its stage (`frame`); the crate is `lab-<stage>`.
+    pub stage: Stage,
     /// Its title.
     pub title: String,
     /// Its folder.
@@ -102,7 +103,7 @@ pub struct LabInfo {
 impl LabInfo {
     /// The cargo package name.
     pub fn package(&self) -> String {
-        format!("lab-{}", self.name)
+        self.stage.package()
     }
 
     /// The instructions as text, or a note saying they are missing.
@@ -120,9 +121,9 @@ impl LabInfo {
 
 /// A stage of the course, with its lab once it has one.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stage {
-    /// Its short name.
-    pub name: String,
+pub struct CourseStage {
+    /// The stage.
+    pub stage: Stage,
     /// Its title.
     pub title: String,
     /// Its lab, if written.
@@ -137,7 +138,7 @@ pub struct Course {
     /// The course's title.
     pub title: String,
     /// Every stage, in order.
-    pub stages: Vec<Stage>,
+    pub stages: Vec<CourseStage>,
 }
 
 impl Course {
@@ -147,7 +148,7 @@ impl Course {
         let file: CourseFile = read_toml(&path, "course manifest")?;
         let mut stages = Vec::with_capacity(file.stages.len());
         for stage in file.stages {
-            let dir = root.join("labs").join(&stage.name);
+            let dir = root.join("labs").join(stage.name.as_str());
             let lab_path = dir.join("lab.toml");
             let lab = if lab_path.exists() {
                 let lab: LabFile = read_toml(&lab_path, "lab manifest")?;
@@ -161,7 +162,7 @@ impl Course {
                     });
                 }
                 Some(LabInfo {
-                    name: lab.name,
+                    stage: lab.name,
                     title: lab.title,
                     dir,
                     chapter: lab.chapter,
@@ -171,8 +172,8 @@ impl Course {
             } else {
                 None
             };
-            stages.push(Stage {
-                name: stage.name,
+            stages.push(CourseStage {
+                stage: stage.name,
                 title: stage.title,
                 lab,
             });
@@ -189,18 +190,29 @@ impl Course {
         self.stages.iter().filter_map(|s| s.lab.as_ref())
     }
 
-    /// The lab named `name`.
-    pub fn lab(&self, name: &str) -> Result<&LabInfo, CourseError> {
-        self.labs()
-            .find(|l| l.name == name)
+    /// The lab of `stage`, if it is written.
+    pub fn lab(&self, stage: Stage) -> Option<&LabInfo> {
+        self.labs().find(|l| l.stage == stage)
+    }
+
+    /// The lab named `name` (as a person types it on the command line).
+    pub fn lab_named(&self, name: &str) -> Result<&LabInfo, CourseError> {
+        name.parse::<Stage>()
+            .ok()
+            .and_then(|stage| self.lab(stage))
             .ok_or_else(|| CourseError::UnknownLab {
                 name: name.to_owned(),
                 known: self
                     .labs()
-                    .map(|l| l.name.as_str())
+                    .map(|l| l.stage.as_str())
                     .collect::<Vec<_>>()
                     .join(", "),
             })
+    }
+
+    /// The course's entry for `stage`.
+    pub fn stage(&self, stage: Stage) -> Option<&CourseStage> {
+        self.stages.iter().find(|s| s.stage == stage)
     }
 }
 
@@ -248,9 +260,9 @@ mod tests {
         let course = Course::load(dir.path()).unwrap();
         assert_eq!(course.stages.len(), 2);
         assert!(course.stages[1].lab.is_none());
-        let lab = course.lab("frame").unwrap();
+        let lab = course.lab_named("frame").unwrap();
         assert_eq!(lab.package(), "lab-frame");
-        let err = course.lab("gather").unwrap_err().to_string();
+        let err = course.lab_named("gather").unwrap_err().to_string();
         assert_eq!(err, "no lab named `gather`; labs: frame");
         assert_eq!(
             find_root(&dir.path().join("labs/frame")).unwrap(),
@@ -281,7 +293,7 @@ mod tests {
         write(
             dir.path(),
             "labs/frame/lab.toml",
-            &LAB.replace("name = \"frame\"", "name = \"other\""),
+            &LAB.replace("name = \"frame\"", "name = \"gather\""),
         );
         let err = Course::load(dir.path()).unwrap_err().to_string();
         assert!(err.contains("must match"), "{err}");

@@ -59,7 +59,7 @@ pub fn check_labs(
         course.labs().collect()
     } else {
         only.iter()
-            .map(|name| course.lab(name))
+            .map(|name| course.lab_named(name))
             .collect::<Result<_, _>>()?
     };
     progress("checking markers");
@@ -75,7 +75,7 @@ pub fn check_labs(
         let mut problems = Vec::new();
         let starter_dir = scratch.join("grades-starter");
         let solution_dir = scratch.join("grades-solution");
-        progress(&format!("{}: grading the starter", lab.name));
+        progress(&format!("{}: grading the starter", lab.stage));
         // The starter builds in a target folder of its own that outlives the
         // scratch workspace: its dependencies compile once, not on every
         // check, and its artifacts never mix with the solution's (the two
@@ -83,7 +83,7 @@ pub fn check_labs(
         let starter_target = scratch.join("target");
         let starter = match cargo::grade_in(
             &starter_root,
-            &lab.name,
+            lab.stage.as_str(),
             &starter_dir,
             Some(&starter_target),
         )? {
@@ -96,8 +96,8 @@ pub fn check_labs(
                 None
             }
         };
-        progress(&format!("{}: grading the solution", lab.name));
-        let solution = match cargo::grade(root, &lab.name, &solution_dir)? {
+        progress(&format!("{}: grading the solution", lab.stage));
+        let solution = match cargo::grade(root, lab.stage.as_str(), &solution_dir)? {
             GradeOutcome::Graded { report, .. } => Some(report),
             GradeOutcome::BuildFailed { output } => {
                 problems.push(format!(
@@ -124,7 +124,7 @@ pub fn check_labs(
             }
         }
         verdicts.push(LabVerdict {
-            lab: lab.name.clone(),
+            lab: lab.stage.to_string(),
             problems,
             starter,
             solution,

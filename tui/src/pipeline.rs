@@ -90,10 +90,7 @@ impl Shared {
 
     /// Takes the child back to wait for it.
     fn release(&self) -> Option<Child> {
-        self.child
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take()
+        self.child.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 
     fn cancel(&self) {
@@ -251,9 +248,7 @@ fn build(
             continue;
         };
         match message.reason.as_str() {
-            "compiler-artifact"
-                if message.target.as_ref().is_some_and(|t| t.name == PACKAGE) =>
-            {
+            "compiler-artifact" if message.target.as_ref().is_some_and(|t| t.name == PACKAGE) => {
                 executable = message.executable.or(executable);
             }
             "compiler-message" => {
@@ -428,7 +423,9 @@ mod tests {
     #[test]
     fn reads_cargos_progress_lines() {
         assert_eq!(
-            parse_progress("    Building [=====================>    ] 90/105: serde_json, serde   "),
+            parse_progress(
+                "    Building [=====================>    ] 90/105: serde_json, serde   "
+            ),
             Some(BuildProgress {
                 done: 90,
                 total: 105,

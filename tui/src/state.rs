@@ -6,6 +6,7 @@
 //! workbench starts fresh rather than refusing to open.
 
 use ninety_grader::GradeReport;
+use ninety_kit::Stage;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -82,10 +83,10 @@ pub struct State {
     pub version: u32,
     /// Progress per lab.
     #[serde(default)]
-    pub labs: BTreeMap<String, Progress>,
+    pub labs: BTreeMap<Stage, Progress>,
     /// The lab open when the workbench last closed.
     #[serde(default)]
-    pub last_lab: Option<String>,
+    pub last_lab: Option<Stage>,
 }
 
 impl Default for State {
@@ -152,8 +153,7 @@ impl State {
     /// Saves atomically (temp file and rename).
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
         let json = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
-        ninety_kit::artifact::write_atomic(path, &json)
-            .map_err(|e| std::io::Error::other(e.to_string()))
+        ninety_kit::artifact::write_atomic(path, &json).map_err(std::io::Error::other)
     }
 }
 
@@ -183,13 +183,13 @@ mod tests {
         let path = dir.path().join("nested/state.json");
         let mut state = State::default();
         state.labs.insert(
-            "frame".into(),
+            Stage::Frame,
             Progress::Failing {
                 points: 3,
                 max_points: 28,
             },
         );
-        state.last_lab = Some("frame".into());
+        state.last_lab = Some(Stage::Frame);
         state.save(&path).unwrap();
         let (loaded, note) = State::load(&path);
         assert_eq!(note, None);

@@ -20,8 +20,9 @@
 use anyhow::{Context, Result, bail};
 use burn::backend::{Autodiff, Flex};
 use burn::prelude::Backend;
+use lab_train::config::{ModelConfig, TrainConfig};
 use lab_train::features::{sequence, tokenize};
-use lab_train::fit::{Encoded, FitConfig, fit, predict};
+use lab_train::fit::{Encoded, fit, predict};
 use lab_train::metrics::Metrics;
 use lab_train::model::FastTextConfig;
 use lab_train::split::{Example, random_split};
@@ -34,11 +35,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-/// The train stage's shares of validation and test examples, and its seed.
-const VALID: f64 = 0.1;
-const TEST: f64 = 0.2;
-const SEED: u64 = 7;
-
 /// One line of the split file.
 #[derive(Deserialize)]
 struct Row {
@@ -47,16 +43,27 @@ struct Row {
     text: String,
 }
 
+/// The fastText-style model's settings in `config` (the default model).
+fn fasttext(config: &TrainConfig) -> FastTextConfig {
+    match &config.model {
+        ModelConfig::FastText(c) => c.clone(),
+        ModelConfig::LogReg(_) => FastTextConfig::new(),
+    }
+}
+
 /// Writes the split file: every example of the split with its part, label,
 /// text, and our features. Returns the part sizes.
 fn prepare(clean: &Path, out: &Path) -> Result<[usize; 3]> {
-    let messages = ninety_kit::clean::read_clean(clean)?;
+    let messages = ninety_kit::clean::read_gathered(clean)?;
     let examples: Vec<Example> = messages
         .iter()
         .map(|m| Example::from_clean(m, lab_gather::normalise::dedup_key))
         .collect();
-    let split = random_split(&examples, VALID, TEST, SEED);
-    let config = FastTextConfig::new();
+    // The train stage's own defaults: its shares, its seed, its model.
+    let defaults = TrainConfig::new();
+    let s = &defaults.split;
+    let split = random_split(&examples, s.valid, s.test, defaults.seed);
+    let config = fasttext(&defaults);
     let mut file = BufWriter::new(
         std::fs::File::create(out).with_context(|| format!("creating `{}`", out.display()))?,
     );
@@ -87,7 +94,8 @@ fn ours_once(split: &Path) -> Result<Value> {
         .lines()
         .map(serde_json::from_str)
         .collect::<Result<_, _>>()?;
-    let (config, fit_config) = (FastTextConfig::new(), FitConfig::new());
+    let defaults = TrainConfig::new();
+    let (config, fit_config) = (fasttext(&defaults), defaults.fit.clone());
     let started = Instant::now();
     let encode = |part: &str| -> Vec<Encoded> {
         rows.iter()
@@ -105,13 +113,21 @@ fn ours_once(split: &Path) -> Result<Value> {
     let (train, valid, test) = (encode("train"), encode("valid"), encode("test"));
     let features_seconds = started.elapsed().as_secs_f64();
     let device = Default::default();
-    <Autodiff<Flex> as Backend>::seed(&device, fit_config.seed);
+    <Autodiff<Flex> as Backend>::seed(&device, defaults.seed);
     let started = Instant::now();
     let model = config.init::<Autodiff<Flex>>(&device);
-    let (model, epochs) = fit::<Flex, _>(model, &train, &valid, &fit_config, &device, &mut |_| {});
+    let (model, epochs) = fit::<Flex, _>(
+        model,
+        &train,
+        &valid,
+        &fit_config,
+        defaults.seed,
+        &device,
+        &mut |_| {},
+    );
     let seconds = started.elapsed().as_secs_f64();
     let (probabilities, _) = predict::<Flex, _>(&model, &test, &device);
-    let m = Metrics::of(
+    let m = Metrics::from_decisions(
         probabilities
             .iter()
             .zip(&test)
@@ -121,7 +137,7 @@ fn ours_once(split: &Path) -> Result<Value> {
         "seconds": seconds,
         "features_seconds": features_seconds,
         "epochs": epochs.len(),
-        "spam_f1": m.spam_f1, "precision": m.precision, "recall": m.recall,
+        "spam_f1": m.spam_f1, "precision": m.precision, "recall": m.spam_recall,
         "ham_flagged_rate": m.ham_flagged_rate,
         "peak_kib": peak_kib(),
     }))

@@ -105,7 +105,10 @@ mod tests {
         std::fs::write(&path, format!("{GOOD}\n{{\"id\":3}}\n")).unwrap();
         let err = read_gathered(&path).unwrap_err();
         assert!(err.to_string().contains("clean.jsonl` line 2"), "{err}");
-        assert!(std::error::Error::source(&err).is_some(), "the cause is kept");
+        assert!(
+            std::error::Error::source(&err).is_some(),
+            "the cause is kept"
+        );
         let err = read_gathered(&dir.path().join("none.jsonl"))
             .unwrap_err()
             .to_string();

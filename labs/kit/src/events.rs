@@ -320,7 +320,9 @@ mod tests {
         }
         .to_line();
         assert!(
-            summary.starts_with(r#"{"event":"summary","data":{"stage":"gather","corpus":"mini","imported":0,"#),
+            summary.starts_with(
+                r#"{"event":"summary","data":{"stage":"gather","corpus":"mini","imported":0,"#
+            ),
             "{summary}"
         );
     }

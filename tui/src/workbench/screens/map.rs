@@ -1,7 +1,11 @@
 //! The course map: every stage in order, its status and points.
 
-use crate::app::App;
+use super::{Screen, ScreenId};
 use crate::state::Progress;
+use crate::workbench::app::{Ctx, Effect, Message};
+use crate::workbench::keys::{Binding, KeyTable, book_row, help_row, pages, up_down};
+use crossterm::event::KeyCode;
+use ninety_kit::Stage;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -10,12 +14,118 @@ use ratatui::widgets::{
     Block, Borders, Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget, Wrap,
 };
 
+/// The course map's state: the selected row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MapScreen {
+    /// The selected row (a stage, in course order).
+    pub selected: usize,
+}
+
+/// The course map's messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Msg {
+    /// Move the selection by this many rows.
+    Move(i32),
+    /// Open the selected stage's lab.
+    Open,
+    /// Grade the selected stage's lab.
+    Grade,
+}
+
+impl MapScreen {
+    /// The selected stage.
+    pub fn selected_stage(&self, ctx: &Ctx) -> Option<Stage> {
+        ctx.course.stages.get(self.selected).map(|s| s.stage)
+    }
+
+    /// Applies a message.
+    pub fn update(&mut self, msg: Msg, ctx: &mut Ctx) -> Vec<Effect> {
+        match msg {
+            Msg::Move(delta) => {
+                let n = ctx.course.stages.len() as i32;
+                if n > 0 {
+                    self.selected = (self.selected as i32 + delta).clamp(0, n - 1) as usize;
+                }
+                vec![]
+            }
+            Msg::Open => {
+                if let Some(stage) = self.selected_stage(ctx) {
+                    ctx.go(ScreenId::Lab(stage));
+                }
+                vec![]
+            }
+            Msg::Grade => match self.selected_stage(ctx) {
+                Some(stage) => ctx.start_grade(stage),
+                None => vec![],
+            },
+        }
+    }
+}
+
+impl Screen for MapScreen {
+    fn title(&self, ctx: &Ctx) -> String {
+        ctx.course.title.clone()
+    }
+
+    fn keys(&self, _ctx: &Ctx) -> KeyTable {
+        let m = |msg| Message::Map(msg);
+        KeyTable::new()
+            .extend(up_down("choose a stage", m(Msg::Move(-1)), m(Msg::Move(1))))
+            .extend(pages(
+                "five stages at a time",
+                m(Msg::Move(-5)),
+                m(Msg::Move(5)),
+            ))
+            .with(
+                Binding::new(
+                    &[KeyCode::Enter, KeyCode::Right, KeyCode::Char('l')],
+                    "Enter / → / l",
+                    "open the lab",
+                    m(Msg::Open),
+                )
+                .footer("open"),
+            )
+            .with(Binding::char('g', "grade the selected lab", m(Msg::Grade)).footer("grade"))
+            .with(book_row("open the stage's chapter in a browser"))
+            .with(help_row())
+            .with(
+                Binding::new(
+                    &[KeyCode::Char('q'), KeyCode::Esc],
+                    "q / Esc / Ctrl-C",
+                    "quit (progress is saved)",
+                    Message::Back,
+                )
+                .footer("quit"),
+            )
+    }
+
+    fn parent(&self) -> Option<ScreenId> {
+        None
+    }
+
+    fn open(&mut self, _from: ScreenId, ctx: &mut Ctx) -> Vec<Effect> {
+        ctx.flash = None;
+        vec![]
+    }
+
+    fn chapter(&self, ctx: &Ctx) -> String {
+        let stage = self.selected_stage(ctx).unwrap_or(Stage::Frame);
+        ctx.course
+            .lab(stage)
+            .map_or_else(|| stage.chapter(), |l| l.chapter.clone())
+    }
+
+    fn render(&self, ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+        render(ctx, self.selected, area, buf);
+    }
+}
+
 /// Draws the course map into `area`.
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+fn render(ctx: &Ctx, selected: usize, area: Rect, buf: &mut Buffer) {
     let [table_area, detail_area] =
         Layout::vertical([Constraint::Min(4), Constraint::Length(5)]).areas(area);
-    let rows = app.course.stages.iter().enumerate().map(|(i, stage)| {
-        let (status, points, style) = match (&stage.lab, app.labs.get(&stage.name)) {
+    let rows = ctx.course.stages.iter().enumerate().map(|(i, stage)| {
+        let (status, points, style) = match (&stage.lab, ctx.labs.get(&stage.stage)) {
             (Some(_), Some(view)) => {
                 let style = match view.progress {
                     Progress::NotStarted => Style::default(),
@@ -47,7 +157,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Row::new(vec![
             Cell::from(format!("{}", i + 1)),
             Cell::from(Span::styled(
-                stage.name.clone(),
+                stage.stage.to_string(),
                 dim.add_modifier(Modifier::BOLD),
             )),
             Cell::from(Span::styled(stage.title.clone(), dim)),
@@ -76,15 +186,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     )
     .highlight_symbol("▸ ")
     .block(Block::default().borders(Borders::ALL).title(" Course map "));
-    let mut state = TableState::default().with_selected(Some(app.map_selected));
+    let mut state = TableState::default().with_selected(Some(selected));
     StatefulWidget::render(table, table_area, buf, &mut state);
 
-    let detail = match app.course.stages.get(app.map_selected) {
+    let detail = match ctx.course.stages.get(selected) {
         Some(stage) => match &stage.lab {
             Some(lab) => {
-                let checks = app
+                let checks = ctx
                     .labs
-                    .get(&stage.name)
+                    .get(&stage.stage)
                     .and_then(|v| v.report.as_ref())
                     .map_or("not graded yet".to_owned(), |r| {
                         format!("{} checks", r.checks.len())
@@ -96,7 +206,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                     )]),
                     Line::from(format!(
                         "labs/{} · crate lab-{} · {checks} · chapter {}",
-                        lab.name, lab.name, lab.chapter
+                        lab.stage, lab.stage, lab.chapter
                     )),
                     Line::from(Span::styled(
                         "Enter opens the lab; g grades it from here.",

@@ -8,8 +8,10 @@
 //! messages come first, in queue order, then the skipped ones. So a session
 //! that stops resumes where it stopped.
 
+use ninety_kit::QueueOrder;
+use ninety_kit::clean::{clean_path, read_gathered};
 use ninety_kit::labels::{self, Choice, Decision, Mark};
-use serde::Deserialize;
+use ninety_kit::records::label::Queue;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -34,10 +36,10 @@ pub struct SessionData {
     pub corpus: String,
     /// Who labels.
     pub annotator: String,
-    /// The order the queue is in (`corpus` when the lab's order is not
-    /// written yet).
-    pub order: String,
-    /// Why the asked order was not used, if it was not.
+    /// The order asked for.
+    pub order: QueueOrder,
+    /// Why the asked order was not used, if it was not (the queue is then
+    /// in id order).
     pub fallback: Option<String>,
     /// The messages, in queue order.
     pub items: Vec<LabelItem>,
@@ -95,7 +97,7 @@ impl LabelSession {
         });
         let skipped = (0..data.items.len()).filter(|&i| data.skipped.contains(&data.items[i].id));
         let pending: Vec<usize> = undecided.chain(skipped).collect();
-        let guidelines = crate::markdown::render(&data.guidelines);
+        let guidelines = crate::workbench::markdown::render(&data.guidelines);
         LabelSession {
             guidelines,
             data,
@@ -223,33 +225,11 @@ impl LabelSession {
     }
 }
 
-/// A clean message as the gather stage saved it (the fields shown here).
-#[derive(Debug, Deserialize)]
-struct Gathered {
-    id: String,
-    #[serde(default)]
-    subject: Option<String>,
-    #[serde(default)]
-    from: Option<String>,
-    #[serde(default)]
-    body: Option<String>,
-}
-
-/// The queue artifact the `label-queue` stage writes.
-#[derive(Debug, Deserialize)]
-struct Queue {
-    order: String,
-    ids: Vec<String>,
-}
-
 /// Reads what a session starts from: the queue the stage wrote at
-/// `queue_path`, the gather output of the corpus, and the annotator's log.
+/// `queue_path`, the gather output of its corpus, and the annotator's log.
 pub fn load(
     home: &ninety_kit::DataHome,
-    corpus: &str,
-    annotator: &str,
     queue_path: &Path,
-    fallback: Option<String>,
     guidelines: &Path,
 ) -> Result<SessionData, String> {
     let guidelines = std::fs::read_to_string(guidelines).unwrap_or_else(|e| {
@@ -264,23 +244,10 @@ pub fn load(
             serde_json::from_slice(&b)
                 .map_err(|e| format!("the queue `{}` does not read: {e}", queue_path.display()))
         })?;
-    let clean = home
-        .artifacts()
-        .join("gather")
-        .join(corpus)
-        .join("clean.jsonl");
-    let text = std::fs::read_to_string(&clean)
-        .map_err(|e| format!("cannot read the gather output `{}`: {e}", clean.display()))?;
-    let mut by_id: HashMap<String, Gathered> = HashMap::new();
-    for (i, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let g: Gathered = serde_json::from_str(line)
-            .map_err(|e| format!("`{}` line {}: {e}", clean.display(), i + 1))?;
-        by_id.insert(g.id.clone(), g);
-    }
+    let clean = read_gathered(&clean_path(home, &queue.corpus))
+        .map_err(|e| ninety_kit::error::chain(&e))?;
+    let mut by_id: HashMap<String, ninety_kit::clean::Gathered> =
+        clean.into_iter().map(|g| (g.id.clone(), g)).collect();
     let items: Vec<LabelItem> = queue
         .ids
         .iter()
@@ -292,16 +259,16 @@ pub fn load(
             body: g.body.unwrap_or_default(),
         })
         .collect();
-    let log = labels::log_path(home, corpus, annotator);
-    let (decisions, problems) = labels::read_log(&log).map_err(|e| e.to_string())?;
+    let log = labels::log_path(home, &queue.corpus, &queue.annotator);
+    let (decisions, problems) = labels::read_log(&log).map_err(|e| ninety_kit::error::chain(&e))?;
     let mine = labels::replay(&decisions)
-        .remove(annotator)
+        .remove(&queue.annotator)
         .unwrap_or_default();
     Ok(SessionData {
-        corpus: corpus.to_owned(),
-        annotator: annotator.to_owned(),
+        corpus: queue.corpus,
+        annotator: queue.annotator,
         order: queue.order,
-        fallback,
+        fallback: queue.fallback,
         items,
         labels: mine.labels.into_iter().collect(),
         skipped: mine.skipped,
@@ -319,7 +286,7 @@ mod tests {
         SessionData {
             corpus: "mini".into(),
             annotator: "ana".into(),
-            order: "random".into(),
+            order: QueueOrder::Random,
             fallback: None,
             items: (0..n)
                 .map(|i| LabelItem {

@@ -1,47 +1,16 @@
 //! The data explorer's model: the gather stage's output, filtered and searched.
 //!
 //! The dataset is read from the artifact `gather/<corpus>` that `ninety run
-//! gather` (or the explorer's own `r`) writes. Filtering keeps a vector of
+//! gather` (or the explorer's own `r`) writes, through the kit's reader: the
+//! same [`Gathered`] records every stage reads. Filtering keeps a vector of
 //! indices, so scrolling through all 6,000 messages of the real corpus only
 //! ever draws the rows on screen.
 
-use serde::Deserialize;
-use std::collections::BTreeMap;
+use ninety_kit::clean::{
+    CLEAN_FILE, CleanError, DUPLICATES_FILE, Gathered, QUARANTINE_FILE, read_gathered, read_report,
+};
+use ninety_kit::records::gather::QualityReport;
 use std::path::{Path, PathBuf};
-
-/// One message as the gather stage left it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Item {
-    /// Its path in the corpus.
-    pub path: String,
-    /// `easy-ham`, `hard-ham`, `spam`.
-    pub group: String,
-    /// 1 or 2.
-    pub period: u8,
-    /// `clean`, `duplicate` or `quarantined`.
-    pub status: String,
-    /// The duplicate kind or quarantine reason.
-    #[serde(default)]
-    pub detail: Option<String>,
-    /// For a duplicate, the message it copies.
-    #[serde(default)]
-    pub duplicate_of: Option<String>,
-    /// Its month.
-    #[serde(default)]
-    pub month: Option<String>,
-    /// Its subject.
-    #[serde(default)]
-    pub subject: Option<String>,
-    /// Its sender.
-    #[serde(default)]
-    pub from: Option<String>,
-    /// Its top-level charset.
-    #[serde(default)]
-    pub charset: Option<String>,
-    /// Its clean body, for clean messages.
-    #[serde(default)]
-    pub body: Option<String>,
-}
 
 /// The gather stage's output for one corpus.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -51,58 +20,23 @@ pub struct Dataset {
     /// The corpus's folder (for the raw messages).
     pub corpus_root: PathBuf,
     /// Every message, in corpus order.
-    pub items: Vec<Item>,
-    /// The report's breakdowns, by name (`by_group`, `quarantined`, ...).
-    pub charts: BTreeMap<String, Vec<(String, u64)>>,
+    pub items: Vec<Gathered>,
+    /// The quality report.
+    pub report: QualityReport,
 }
 
 /// Reads the gather artifact of `corpus` from `artifact_dir`.
-pub fn load(artifact_dir: &Path, corpus: &str, corpus_root: &Path) -> Result<Dataset, String> {
+pub fn load(artifact_dir: &Path, corpus: &str, corpus_root: &Path) -> Result<Dataset, CleanError> {
     let mut items = Vec::new();
-    for file in ["clean.jsonl", "duplicates.jsonl", "quarantine.jsonl"] {
-        let path = artifact_dir.join(file);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        for (i, line) in text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-        {
-            let item: Item = serde_json::from_str(line)
-                .map_err(|e| format!("{} line {}: {e}", path.display(), i + 1))?;
-            items.push(item);
-        }
+    for file in [CLEAN_FILE, DUPLICATES_FILE, QUARANTINE_FILE] {
+        items.extend(read_gathered(&artifact_dir.join(file))?);
     }
     items.sort_by(|a, b| a.path.cmp(&b.path));
-    let report_path = artifact_dir.join("report.json");
-    let report: serde_json::Value = std::fs::read(&report_path)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .ok_or_else(|| format!("cannot read {}", report_path.display()))?;
-    let mut charts = BTreeMap::new();
-    for key in [
-        "by_group",
-        "by_period",
-        "by_charset",
-        "by_content_type",
-        "quarantined",
-    ] {
-        let mut rows: Vec<(String, u64)> = report[key]
-            .as_object()
-            .map(|m| {
-                m.iter()
-                    .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        charts.insert(key.to_owned(), rows);
-    }
     Ok(Dataset {
         corpus: corpus.to_owned(),
         corpus_root: corpus_root.to_owned(),
         items,
-        charts,
+        report: read_report(artifact_dir)?,
     })
 }
 
@@ -143,9 +77,9 @@ pub enum Pane {
     Report,
 }
 
-/// The explorer's state.
+/// The explorer's state: the dataset, the filters, the selection.
 #[derive(Debug, Clone)]
-pub struct Explorer {
+pub struct ExplorerScreen {
     /// The corpus being explored.
     pub corpus: String,
     /// The dataset, once loaded.
@@ -174,9 +108,11 @@ pub struct Explorer {
     pub pane: Pane,
     /// A stage run in progress: done, total.
     pub running: Option<(u64, u64)>,
+    /// The pipeline's build, while the stage waits for it.
+    pub building: Option<crate::pipeline::BuildProgress>,
 }
 
-impl Explorer {
+impl ExplorerScreen {
     /// An explorer for `corpus`, with nothing loaded yet.
     pub fn new(corpus: &str) -> Self {
         Self {
@@ -194,6 +130,7 @@ impl Explorer {
             scroll: 0,
             pane: Pane::Messages,
             running: None,
+            building: None,
         }
     }
 
@@ -216,8 +153,10 @@ impl Explorer {
             .iter()
             .enumerate()
             .filter(|(_, item)| {
-                self.status.value().is_none_or(|s| item.status == s)
-                    && self.group.value().is_none_or(|g| item.group == g)
+                self.status
+                    .value()
+                    .is_none_or(|s| item.status.as_str() == s)
+                    && self.group.value().is_none_or(|g| item.group.as_str() == g)
                     && self
                         .period
                         .value()
@@ -240,7 +179,7 @@ impl Explorer {
     }
 
     /// The selected item.
-    pub fn current(&self) -> Option<&Item> {
+    pub fn current(&self) -> Option<&Gathered> {
         let data = self.data.as_ref()?;
         self.visible.get(self.selected).map(|&i| &data.items[i])
     }
@@ -283,26 +222,47 @@ pub fn window_start(selected: usize, height: usize, len: usize) -> usize {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use ninety_kit::records::gather::{DateSource, DuplicateKind, Reason, Status};
+    use ninety_kit::{Group, Label};
 
-    pub(crate) fn item(path: &str, group: &str, period: u8, status: &str, subject: &str) -> Item {
-        Item {
+    pub(crate) fn item(
+        path: &str,
+        group: Group,
+        period: u8,
+        status: Status,
+        subject: &str,
+    ) -> Gathered {
+        Gathered {
+            id: format!("id-{path}"),
             path: path.into(),
-            group: group.into(),
+            group,
             period,
-            status: status.into(),
-            detail: (status != "clean").then(|| "exact".into()),
+            label: group.label(),
+            status,
             duplicate_of: None,
             month: Some("2002-08".into()),
+            date_source: DateSource::Header,
             subject: Some(subject.into()),
             from: Some("someone@example.com".into()),
+            content_type: "text/plain".into(),
             charset: None,
+            body_source: None,
             body: Some(format!("body of {subject}")),
         }
     }
 
     pub(crate) fn dataset(n: usize) -> Dataset {
-        let groups = ["easy-ham", "hard-ham", "spam"];
-        let statuses = ["clean", "clean", "clean", "duplicate", "quarantined"];
+        let groups = [Group::EasyHam, Group::HardHam, Group::Spam];
+        let statuses = [
+            Status::Clean,
+            Status::Clean,
+            Status::Clean,
+            Status::Duplicate(DuplicateKind::Exact),
+            Status::Quarantined(Reason::NotAMessage),
+        ];
+        let mut report = QualityReport::default();
+        report.by_group.insert("easy-ham".into(), 4);
+        report.by_group.insert("spam".into(), 2);
         Dataset {
             corpus: "test".into(),
             corpus_root: PathBuf::from("/nonexistent"),
@@ -317,16 +277,13 @@ pub(crate) mod tests {
                     )
                 })
                 .collect(),
-            charts: BTreeMap::from([(
-                "by_group".to_owned(),
-                vec![("easy-ham".to_owned(), 4u64), ("spam".to_owned(), 2)],
-            )]),
+            report,
         }
     }
 
     #[test]
     fn filters_combine_and_search_matches_subject_sender_and_path() {
-        let mut e = Explorer::new("test");
+        let mut e = ExplorerScreen::new("test");
         e.set_data(dataset(60));
         assert_eq!(e.visible.len(), 60);
         e.status.next(); // clean
@@ -349,7 +306,7 @@ pub(crate) mod tests {
 
     #[test]
     fn selection_stays_in_range_and_the_window_follows_it() {
-        let mut e = Explorer::new("test");
+        let mut e = ExplorerScreen::new("test");
         e.set_data(dataset(6000));
         assert!(!e.move_by(-1));
         assert!(e.move_by(5999));
@@ -368,7 +325,7 @@ pub(crate) mod tests {
 
     #[test]
     fn the_raw_message_is_asked_for_once_per_selection() {
-        let mut e = Explorer::new("test");
+        let mut e = ExplorerScreen::new("test");
         e.set_data(dataset(3));
         let wanted = e.raw_wanted().unwrap();
         assert_eq!(wanted, PathBuf::from("/nonexistent/g/00000"));
@@ -384,17 +341,23 @@ pub(crate) mod tests {
     #[test]
     fn loads_the_artifact_and_reports_a_bad_line_by_number() {
         let dir = tempfile::tempdir().unwrap();
-        let line = |p: &str, s: &str| {
-            format!(
-                "{{\"path\":\"{p}\",\"group\":\"spam\",\"period\":1,\"status\":\"{s}\",\"subject\":\"x\"}}\n"
-            )
-        };
-        std::fs::write(dir.path().join("clean.jsonl"), line("b", "clean")).unwrap();
-        std::fs::write(dir.path().join("duplicates.jsonl"), line("a", "duplicate")).unwrap();
+        let line = |g: &Gathered| format!("{}\n", serde_json::to_string(g).unwrap());
+        let clean = item("b", Group::Spam, 1, Status::Clean, "x");
+        let dup = item(
+            "a",
+            Group::Spam,
+            1,
+            Status::Duplicate(DuplicateKind::Near),
+            "x",
+        );
+        std::fs::write(dir.path().join("clean.jsonl"), line(&clean)).unwrap();
+        std::fs::write(dir.path().join("duplicates.jsonl"), line(&dup)).unwrap();
         std::fs::write(dir.path().join("quarantine.jsonl"), "").unwrap();
+        let mut report = QualityReport::default();
+        report.by_group.insert("spam".into(), 2);
         std::fs::write(
             dir.path().join("report.json"),
-            r#"{"by_group":{"spam":2},"quarantined":{}}"#,
+            serde_json::to_string(&report).unwrap(),
         )
         .unwrap();
         let data = load(dir.path(), "t", Path::new("/c")).unwrap();
@@ -405,13 +368,17 @@ pub(crate) mod tests {
                 .collect::<Vec<_>>(),
             ["a", "b"]
         );
-        assert_eq!(data.charts["by_group"], vec![("spam".to_owned(), 2)]);
+        assert_eq!(
+            data.report.breakdowns()[0],
+            ("by_group", vec![("spam".to_owned(), 2)])
+        );
+        assert_eq!(data.items[1].label, Label::Spam);
         std::fs::write(
             dir.path().join("clean.jsonl"),
-            format!("{}{{oops\n", line("b", "clean")),
+            format!("{}{{oops\n", line(&clean)),
         )
         .unwrap();
         let err = load(dir.path(), "t", Path::new("/c")).unwrap_err();
-        assert!(err.contains("clean.jsonl line 2"), "{err}");
+        assert!(err.to_string().contains("clean.jsonl` line 2"), "{err}");
     }
 }

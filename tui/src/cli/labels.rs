@@ -4,120 +4,151 @@
 //! a child process); export and import are the kit's, since they decide
 //! nothing.
 
-use crate::run::RunOptions;
 use crate::workspace::Workspace;
 use anyhow::{Context, Result, anyhow};
-use ninety_kit::labels::{self, ExportText, Format, LabelLog};
-use serde_json::Value;
+use ninety_kit::clean::{clean_path, read_gathered};
+use ninety_kit::command::{CorpusArg, StageCommand};
+use ninety_kit::labels::{self, Choice, ExportText, Format, LabelLog};
+use ninety_kit::records::Summary;
+use ninety_kit::records::label::LabelStats;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// `ninety labels stats`.
-pub fn stats(ws: &Workspace, corpus: &str, json: bool) -> Result<ExitCode> {
-    let summary = crate::run::run(
-        ws,
-        &RunOptions {
-            stage: "label".into(),
-            json,
-            corpus: corpus.to_owned(),
-            extra: vec![],
-            features: vec![],
-        },
-    )?;
+/// `ninety labels ...`
+#[derive(Debug, clap::Subcommand)]
+pub enum LabelsCommand {
+    /// Decisions and current labels per annotator, kappa against gold and
+    /// between annotators (computed by the label lab's code).
+    Stats {
+        /// Print as one JSON object.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        corpus: CorpusArg,
+    },
+    /// Write everyone's current labels as JSON lines for Prodigy or Label Studio.
+    Export {
+        /// prodigy or label-studio.
+        #[arg(long, value_parser = ["prodigy", "label-studio"])]
+        format: String,
+        /// The file to write (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        corpus: CorpusArg,
+    },
+    /// Add labels exported by Prodigy, Label Studio or Ninety to the logs
+    /// (each annotator's to their own log). Bad lines are reported by number.
+    Import {
+        /// A JSON-lines file.
+        path: PathBuf,
+        /// The annotator for records that name none.
+        #[arg(long)]
+        annotator: Option<String>,
+        #[command(flatten)]
+        corpus: CorpusArg,
+    },
+}
+
+/// Runs `ninety labels ...`.
+pub fn run(ws: &Workspace, command: LabelsCommand) -> Result<ExitCode> {
+    match command {
+        LabelsCommand::Stats { json, corpus } => stats(ws, corpus, json),
+        LabelsCommand::Export {
+            format,
+            out,
+            corpus,
+        } => export(ws, &corpus.corpus, &format, out.as_deref()),
+        LabelsCommand::Import {
+            path,
+            annotator,
+            corpus,
+        } => import(ws, &corpus.corpus, &path, annotator),
+    }
+}
+
+/// `ninety labels stats`: the `label` stage.
+fn stats(ws: &Workspace, corpus: CorpusArg, json: bool) -> Result<ExitCode> {
+    let summary = super::run::run_stage(ws, &StageCommand::Label(corpus), json)?;
     if json {
         println!("{}", serde_json::to_string(&summary)?);
-    } else {
-        print_stats(&summary);
+    } else if let Summary::Label(stats) = &summary {
+        print_stats(stats);
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn kappa(v: &Value) -> String {
-    v.as_f64()
-        .map_or_else(|| "-".to_owned(), |k| format!("{k:.2}"))
+fn kappa(k: Option<f64>) -> String {
+    k.map_or_else(|| "-".to_owned(), |k| format!("{k:.2}"))
 }
 
 /// The stats for a person.
-pub fn print_stats(s: &Value) {
-    println!(
-        "Labels on {} (logs in {}):",
-        s["corpus"].as_str().unwrap_or("?"),
-        s["logs"].as_str().unwrap_or("?")
-    );
-    let Some(annotators) = s["annotators"].as_object().filter(|a| !a.is_empty()) else {
+pub fn print_stats(s: &LabelStats) {
+    println!("Labels on {} (logs in {}):", s.corpus, s.logs.display());
+    if s.annotators.is_empty() {
         println!("  no decisions yet: label some with `ninety label` (or `l` on the label lab).");
         return;
-    };
+    }
     println!(
         "  {:<14}{:>10}{:>8}{:>6}{:>6}{:>8}{:>11}{:>9}",
         "annotator", "decisions", "labels", "spam", "ham", "unsure", "κ vs gold", "per min"
     );
-    for (name, a) in annotators {
+    for (name, a) in &s.annotators {
+        let n = |c: Choice| a.by_label.get(&c).copied().unwrap_or(0);
         println!(
             "  {:<14}{:>10}{:>8}{:>6}{:>6}{:>8}{:>11}{:>9}",
             name,
-            a["decisions"].to_string(),
-            a["labels"].to_string(),
-            a["by_label"]["spam"].to_string(),
-            a["by_label"]["ham"].to_string(),
-            a["by_label"]["unsure"].to_string(),
-            kappa(&a["kappa_vs_gold"]),
-            a["labels_per_minute"]
-                .as_f64()
+            a.decisions,
+            a.labels,
+            n(Choice::Spam),
+            n(Choice::Ham),
+            n(Choice::Unsure),
+            kappa(a.kappa_vs_gold),
+            a.labels_per_minute
                 .map_or("-".into(), |r| format!("{r:.1}"))
         );
     }
-    for p in s["pairs"].as_array().into_iter().flatten() {
+    for p in &s.pairs {
         println!(
             "  between {} and {}: κ {} over {} items both labeled",
-            p["a"].as_str().unwrap_or("?"),
-            p["b"].as_str().unwrap_or("?"),
-            kappa(&p["kappa"]),
-            p["items"]
+            p.a,
+            p.b,
+            kappa(p.agreement.kappa),
+            p.agreement.items
         );
     }
-    let disagreements = s["disagreements"].as_array().map_or(0, Vec::len);
-    let suspects = s["suspects"].as_array().map_or(0, Vec::len);
     println!(
-        "  {disagreements} item(s) where annotators disagree, {suspects} probable label error(s): review them with `a` on the label lab."
+        "  {} item(s) where annotators disagree, {} probable label error(s): review them with `a` on the label lab.",
+        s.disagreements.len(),
+        s.suspects.len()
     );
-    for note in s["not_computed"].as_array().into_iter().flatten() {
-        println!("  not computed: {}", note.as_str().unwrap_or(""));
+    for note in &s.not_computed {
+        println!("  not computed: {note}");
     }
-    for p in s["problems"].as_array().into_iter().flatten() {
-        println!("  skipped: {}", p.as_str().unwrap_or(""));
+    for p in &s.problems {
+        println!("  skipped: {p}");
     }
 }
 
 /// The clean texts of a corpus from the gather output (none when it has not run).
 fn texts(ws: &Workspace, corpus: &str) -> Result<Vec<ExportText>> {
-    let path = ws
-        .home
-        .artifacts()
-        .join("gather")
-        .join(corpus)
-        .join("clean.jsonl");
-    let Ok(text) = std::fs::read_to_string(&path) else {
+    let path = clean_path(&ws.home, corpus);
+    if !path.exists() {
         return Ok(Vec::new());
-    };
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            let v: Value = serde_json::from_str(l)
-                .with_context(|| format!("`{}` line {}", path.display(), i + 1))?;
-            Ok(ExportText {
-                id: v["id"].as_str().unwrap_or_default().to_owned(),
-                subject: v["subject"].as_str().unwrap_or_default().to_owned(),
-                body: v["body"].as_str().unwrap_or_default().to_owned(),
-            })
+    }
+    Ok(read_gathered(&path)?
+        .into_iter()
+        .map(|g| ExportText {
+            id: g.id,
+            subject: g.subject.unwrap_or_default(),
+            body: g.body.unwrap_or_default(),
         })
-        .collect()
+        .collect())
 }
 
 /// `ninety labels export`.
-pub fn export(ws: &Workspace, corpus: &str, format: &str, out: Option<&Path>) -> Result<ExitCode> {
+fn export(ws: &Workspace, corpus: &str, format: &str, out: Option<&Path>) -> Result<ExitCode> {
     let format: Format = format.parse().map_err(|e: String| anyhow!(e))?;
     let dir = labels::labels_dir(&ws.home, corpus);
     let (decisions, problems) = labels::read_all(&dir)?;
@@ -147,7 +178,7 @@ pub fn export(ws: &Workspace, corpus: &str, format: &str, out: Option<&Path>) ->
 }
 
 /// `ninety labels import`.
-pub fn import(
+fn import(
     ws: &Workspace,
     corpus: &str,
     path: &Path,

@@ -1,0 +1,288 @@
+//! `ninety run STAGE`: build the pipeline, run one stage, show what it reports.
+//!
+//! The same subcommands as the pipeline binary ([`StageCommand`], from the
+//! kit). The build's progress and then the stage's are drawn on stderr; the
+//! summary is printed for a person, or with `--json` as one JSON object on
+//! stdout.
+
+use crate::pipeline::{StageHandle, StageUpdate};
+use crate::workspace::Workspace;
+use anyhow::{Result, anyhow};
+use indicatif::{ProgressBar, ProgressStyle};
+use ninety_kit::Event;
+use ninety_kit::command::StageCommand;
+use ninety_kit::metrics::Metrics;
+use ninety_kit::records::Summary;
+use ninety_kit::records::frame::{FrameSummary, Verdict};
+use ninety_kit::records::gather::GatherSummary;
+use ninety_kit::records::train::{SweepSummary, TrainRun};
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+/// `ninety run`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Print the summary as one JSON object.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// The stage, with its own arguments.
+    #[command(subcommand)]
+    pub stage: StageCommand,
+}
+
+/// Runs the stage and prints its summary.
+pub fn run(ws: &Workspace, args: &RunArgs) -> Result<ExitCode> {
+    let mut command = args.stage.clone();
+    // A sweep file given relative to where the learner stands.
+    if let StageCommand::Train(train) = &mut command
+        && let Some(path) = &train.sweep
+    {
+        train.sweep = Some(
+            std::fs::canonicalize(path)
+                .map_err(|e| anyhow!("the sweep file `{}`: {e}", path.display()))?,
+        );
+    }
+    let summary = run_stage(ws, &command, args.json)?;
+    if args.json {
+        println!("{}", serde_json::to_string(&summary)?);
+    } else {
+        print_human(&summary);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Builds the pipeline and runs `command`, drawing progress on stderr
+/// unless `quiet`; returns the summary, or an error saying why it failed.
+pub fn run_stage(ws: &Workspace, command: &StageCommand, quiet: bool) -> Result<Summary> {
+    let bar = if quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr())
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{prefix:>10} [{bar:30}] {pos}/{len} {msg}")?
+            .progress_chars("=> "),
+    );
+    let mut building = false;
+    let handle = StageHandle::new();
+    let result = handle.run(ws, command, &mut |update| match update {
+        StageUpdate::Building(p) => {
+            if !building {
+                building = true;
+                bar.set_prefix("building");
+            }
+            if p.total > 0 {
+                bar.set_length(u64::from(p.total));
+                bar.set_position(u64::from(p.done));
+            }
+            bar.set_message(truncate(&p.compiling, 40));
+        }
+        StageUpdate::Event(Event::Progress {
+            done, total, unit, ..
+        }) => {
+            bar.set_prefix(unit.as_str());
+            bar.set_message("");
+            bar.set_length(total);
+            bar.set_position(done);
+        }
+        StageUpdate::Event(Event::Log { message, .. }) if !quiet => {
+            bar.suspend(|| eprintln!("{message}"));
+        }
+        StageUpdate::Event(Event::Started { stage }) if !quiet => {
+            bar.set_prefix(stage.as_str());
+            bar.set_length(0);
+            bar.set_message("");
+        }
+        StageUpdate::Event(_) => {}
+    });
+    bar.finish_and_clear();
+    result.map_err(|e| anyhow!("the {} stage failed: {e}", command.name()))
+}
+
+fn truncate(text: &str, most: usize) -> String {
+    if text.chars().count() <= most {
+        text.to_owned()
+    } else {
+        let cut: String = text.chars().take(most.saturating_sub(1)).collect();
+        format!("{cut}…")
+    }
+}
+
+/// Prints a stage's summary for a person.
+pub fn print_human(summary: &Summary) {
+    match summary {
+        Summary::Frame(s) => print_frame(s),
+        Summary::Gather(s) => print_gather(s),
+        Summary::LabelQueue(q) => {
+            println!(
+                "Queue for {} on {}: {} messages in {} order{}",
+                q.annotator,
+                q.corpus,
+                q.messages,
+                q.order,
+                q.fallback.as_ref().map_or(String::new(), |f| format!(
+                    " (asked; in id order until then: {f})"
+                ))
+            );
+            println!("  saved in {}", q.artifact.display());
+        }
+        Summary::Label(s) => super::labels::print_stats(s),
+        Summary::Train(run) => print_train(run),
+        Summary::Sweep(s) => print_sweep(s),
+    }
+}
+
+/// A rate as a percentage, or `n/a` when it is undefined.
+fn pct(v: Option<f64>) -> String {
+    v.map_or("n/a".to_owned(), |x| format!("{:.2}%", x * 100.0))
+}
+
+fn print_frame(s: &FrameSummary) {
+    let c = &s.metrics.confusion;
+    let m = &s.metrics;
+    println!("Frame: the keyword baseline, judged by your spec");
+    println!("  spec      {}", s.spec);
+    println!(
+        "  corpus    {} ({} messages: {} ham, {} spam)",
+        s.corpus.name, s.corpus.messages, s.corpus.ham, s.corpus.spam
+    );
+    println!();
+    println!("                 predicted spam   predicted ham");
+    println!(
+        "  actual spam    {:>14}   {:>13}",
+        c.spam_caught, c.spam_missed
+    );
+    println!(
+        "  actual ham     {:>14}   {:>13}",
+        c.ham_flagged, c.ham_passed
+    );
+    println!();
+    println!("  spam recall        {}", pct(m.spam_recall));
+    println!("  precision          {}", pct(m.precision));
+    println!(
+        "  spam F1            {}",
+        m.spam_f1.map_or("n/a".into(), |x| format!("{x:.3}"))
+    );
+    println!(
+        "  ham flagged rate   {}  (the spec allows {})",
+        pct(m.ham_flagged_rate),
+        pct(Some(s.constraint.max_ham_flagged_rate))
+    );
+    println!(
+        "  cost               {:.1} in all, {} per message",
+        s.costs.total,
+        s.costs
+            .per_message
+            .map_or("n/a".into(), |c| format!("{c:.3}"))
+    );
+    let words = match s.constraint.verdict {
+        Verdict::Meets { .. } => "MEETS the constraint".to_owned(),
+        Verdict::Violates { .. } => "VIOLATES the constraint: it loses real mail".to_owned(),
+        Verdict::TooFewHam { ham, needed } => {
+            format!("CANNOT BE JUDGED: {ham} ham tested, {needed} needed")
+        }
+    };
+    println!("  verdict            {words}");
+    if let Some(latency) = &s.latency {
+        println!(
+            "  latency p99        {:.4} ms (budget {} ms)",
+            latency.p99_ms, latency.budget_ms
+        );
+    }
+    println!();
+    println!("  saved              {}", s.artifact.display());
+}
+
+fn print_counts(title: &str, map: &BTreeMap<String, usize>) {
+    let mut rows: Vec<(&String, usize)> = map.iter().map(|(k, v)| (k, *v)).collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    println!("  {title}");
+    let widest = rows.first().map_or(1, |r| r.1.max(1));
+    for (name, n) in rows {
+        let bar = "#".repeat((n * 30) / widest);
+        println!("    {name:<24} {n:>6}  {bar}");
+    }
+}
+
+fn print_gather(s: &GatherSummary) {
+    let r = &s.report;
+    println!("Gather: {} ({} messages)", s.corpus, r.imported);
+    println!("  clean         {:>6}", r.clean);
+    println!(
+        "  duplicates    {:>6}  ({} exact, {} near)",
+        r.duplicates, r.exact_duplicates, r.near_duplicates
+    );
+    println!("  quarantined   {:>6}", r.quarantined_total());
+    println!();
+    print_counts("quarantined by reason", &r.quarantined);
+    print_counts("by group", &r.by_group);
+    print_counts("by period", &r.by_period);
+    print_counts("by content type", &r.by_content_type);
+    print_counts("by charset", &r.by_charset);
+    let l = &r.length;
+    println!(
+        "  clean body length (chars): min {}, median {}, p90 {}, max {}",
+        l.min, l.median, l.p90, l.max
+    );
+    println!();
+    println!("  saved              {}", s.artifact.display());
+}
+
+/// A rate as a percentage with one decimal, `-` when undefined.
+fn pct1(v: Option<f64>) -> String {
+    v.map_or_else(|| "-".into(), |x| format!("{:.1}", x * 100.0))
+}
+
+/// A run's results beside its baselines.
+fn print_train(s: &TrainRun) {
+    println!(
+        "Run {} ({} model, {} split, {} on {}), trained in {:.1} s:",
+        s.run_id, s.model, s.split, s.backend, s.device, s.seconds
+    );
+    println!(
+        "  {:<22}{:>8}{:>11}{:>8}{:>14}",
+        "on the test split", "F1 %", "precision", "recall", "ham flagged %"
+    );
+    let mut rows: Vec<(String, &Metrics)> = vec![(s.model.to_string(), &s.metrics)];
+    for (name, m) in s.baselines.iter() {
+        rows.push((format!("{name} (baseline)"), m));
+    }
+    for (name, m) in rows {
+        println!(
+            "  {:<22}{:>8}{:>11}{:>8}{:>14}",
+            name,
+            pct1(m.spam_f1),
+            pct1(m.precision),
+            pct1(m.spam_recall),
+            pct1(m.ham_flagged_rate)
+        );
+    }
+    if let Some(folder) = &s.artifact {
+        println!("  saved in {}", folder.display());
+    }
+}
+
+/// A sweep's runs, best first.
+fn print_sweep(s: &SweepSummary) {
+    println!(
+        "Sweep {} ({} search), best first by validation F1:",
+        s.sweep.display(),
+        match s.search {
+            ninety_kit::records::train::Search::Grid => "grid",
+            ninety_kit::records::train::Search::Random => "random",
+        }
+    );
+    for r in &s.runs {
+        let varied: Vec<String> = r.varied.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        println!(
+            "  {:<34} valid F1 {:.4}  test F1 {}  {:>6.1} s  {}",
+            r.run_id,
+            r.best_valid_f1,
+            r.metrics
+                .spam_f1
+                .map_or_else(|| "-".to_owned(), |f| format!("{f:.4}")),
+            r.seconds,
+            varied.join(", ")
+        );
+    }
+}

@@ -1,0 +1,304 @@
+//! The terminal loop: draw, handle one event, carry out the effects, repeat.
+//!
+//! Workers (grading, tasks, the book, reset, file watches, stages) run on
+//! their own threads and send [`Message`]s down one channel; only this loop
+//! touches the model and the terminal. The stages a screen starts are held
+//! here by their [`StageHandle`]s, one per screen: when the learner leaves
+//! that screen, or quits, the handle is dropped and the stage's process
+//! ends with it. `ratatui::init` installs a panic hook that restores the
+//! terminal, so even a bug here leaves the learner's shell usable.
+
+use super::app::{App, Effect, Message, StageMsg};
+use super::screens::{ScreenId, lab};
+use super::watch::{self, LabWatch};
+use crate::pipeline::{StageHandle, StageUpdate};
+use crate::state::State;
+use crate::workspace::Workspace;
+use anyhow::Result;
+use crossterm::event::{self, Event};
+use ninety_grader::GradeReport;
+use ninety_kit::Stage;
+use std::collections::HashMap;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::{Duration, Instant};
+
+/// The workbench's running side: the channel, the watches and the stages.
+pub struct Runtime {
+    ws: Workspace,
+    tx: Sender<Message>,
+    rx: Receiver<Message>,
+    watches: HashMap<Stage, LabWatch>,
+    /// The stage each screen started, while it runs.
+    stages: HashMap<ScreenId, StageHandle>,
+    /// The background build of the pipeline.
+    prebuild: Option<StageHandle>,
+    /// The open label log, once a decision has been made.
+    log: Option<ninety_kit::labels::LabelLog>,
+}
+
+/// Builds the app for a workspace: saved progress, last reports, corpus line.
+pub fn load_app(ws: &Workspace) -> App {
+    let (state, note) = State::load(&ws.home.state_file());
+    let reports: Vec<GradeReport> = ws
+        .course
+        .labs()
+        .filter_map(|lab| GradeReport::load(&ws.home.grades(), lab.stage.as_str()).ok())
+        .collect();
+    // Reading the corpora's manifests once serves the header and the explorer.
+    let known = ninety_kit::corpus::known(&ws.root, &ws.home);
+    let corpus_line = crate::cli::data::corpus_line(&known);
+    let mut app = App::new(ws.course.clone(), &state, reports, note, corpus_line);
+    app.ctx.learner_workspace = ws.is_learner();
+    match crate::config::Config::load(&crate::config::path(&ws.home)) {
+        Ok(config) => app.ctx.label_config = config.label,
+        Err(e) => {
+            app.ctx.flash(format!(
+                "{e:#}. Using the default settings; the file is left as it is."
+            ));
+        }
+    }
+    app.ctx.corpora = known
+        .into_iter()
+        .filter(|c| c.messages.is_some())
+        .map(|c| c.name)
+        .collect();
+    app
+}
+
+impl Runtime {
+    /// A runtime for `ws`.
+    pub fn new(ws: Workspace) -> Self {
+        let (tx, rx) = mpsc::channel();
+        Self {
+            ws,
+            tx,
+            rx,
+            watches: HashMap::new(),
+            stages: HashMap::new(),
+            prebuild: None,
+            log: None,
+        }
+    }
+
+    /// Opens the workbench and runs it until the learner quits.
+    pub fn run(self) -> Result<()> {
+        self.run_with(|_| vec![])
+    }
+
+    /// Opens the workbench, lets `setup` adjust the app and name the
+    /// messages to start with (`ninety label` opens the labeling screen),
+    /// and runs it until the learner quits.
+    pub fn run_with(mut self, setup: impl FnOnce(&mut App) -> Vec<Message>) -> Result<()> {
+        let mut app = load_app(&self.ws);
+        self.start_prebuild();
+        for message in setup(&mut app) {
+            self.apply(&mut app, message);
+        }
+        let mut terminal = ratatui::init();
+        let result = self.event_loop(&mut terminal, &mut app);
+        ratatui::restore();
+        // Every stage and build still running ends here, with its handle.
+        self.stages.clear();
+        self.prebuild = None;
+        if let Err(e) = app.state().save(&self.ws.home.state_file()) {
+            eprintln!(
+                "warning: could not save progress to `{}`: {e}",
+                self.ws.home.state_file().display()
+            );
+        }
+        result
+    }
+
+    /// Builds the pipeline in the background, so the first stage a learner
+    /// runs does not wait for it; the header shows how far it is.
+    fn start_prebuild(&mut self) {
+        let tx = self.tx.clone();
+        let done = self.tx.clone();
+        self.prebuild = Some(StageHandle::spawn_build(
+            &self.ws,
+            move |update| {
+                if let StageUpdate::Building(p) = update {
+                    let _ = tx.send(Message::Build(Ok(Some(p))));
+                }
+            },
+            move |result| {
+                let _ = done.send(Message::Build(
+                    result.map(|_| None).map_err(|e| e.to_string()),
+                ));
+            },
+        ));
+    }
+
+    fn event_loop(&mut self, terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<()> {
+        let tick = Duration::from_millis(120);
+        let mut last_tick = Instant::now();
+        while !app.quit {
+            terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
+            let timeout = tick.saturating_sub(last_tick.elapsed());
+            if event::poll(timeout)?
+                && let Event::Key(key) = event::read()?
+                && let Some(message) = app.message_for(key)
+            {
+                self.apply(app, message);
+            }
+            while let Ok(message) = self.rx.try_recv() {
+                self.apply(app, message);
+            }
+            if last_tick.elapsed() >= tick {
+                last_tick = Instant::now();
+                if app.busy() {
+                    app.update(Message::Tick);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies a message, carries out the effects it returns, and stops the
+    /// stages of the screens that are no longer open.
+    pub fn apply(&mut self, app: &mut App, message: Message) {
+        for effect in app.update(message) {
+            self.perform(app, effect);
+        }
+        let open = app.screen;
+        self.stages.retain(|screen, _| *screen == open);
+    }
+
+    fn perform(&mut self, app: &mut App, effect: Effect) {
+        match effect {
+            Effect::RunStage(screen, command) => {
+                let tx = self.tx.clone();
+                let done = self.tx.clone();
+                let handle = StageHandle::spawn(
+                    &self.ws,
+                    command,
+                    move |update| {
+                        let message = match update {
+                            StageUpdate::Building(p) => StageMsg::Building(p),
+                            StageUpdate::Event(e) => StageMsg::Event(e),
+                        };
+                        let _ = tx.send(Message::Stage(screen, message));
+                    },
+                    move |result| {
+                        let _ = done.send(Message::Stage(screen, StageMsg::Done(result)));
+                    },
+                );
+                // A screen runs one stage at a time; a new one replaces it.
+                self.stages.insert(screen, handle);
+            }
+            Effect::Task(task) => {
+                let tx = self.tx.clone();
+                let ws = self.ws.clone();
+                std::thread::spawn(move || {
+                    let _ = tx.send((task.run)(&ws));
+                });
+            }
+            Effect::AppendDecision(path, decision) => {
+                // Written here, on the loop's thread, before the next key is
+                // read: a decision on screen is a decision on disk.
+                if self.log.as_ref().is_none_or(|l| l.path() != path) {
+                    match ninety_kit::labels::LabelLog::open(&path) {
+                        Ok(log) => self.log = Some(log),
+                        Err(e) => {
+                            app.ctx.flash(format!(
+                                "Could not save the decision: {}. Earlier decisions are safe in the log.",
+                                ninety_kit::error::chain(&e)
+                            ));
+                            return;
+                        }
+                    }
+                }
+                if let Some(log) = self.log.as_mut()
+                    && let Err(e) = log.append(&decision)
+                {
+                    app.ctx.flash(format!(
+                        "Could not save the decision: {}. Earlier decisions are safe in the log.",
+                        ninety_kit::error::chain(&e)
+                    ));
+                }
+            }
+            Effect::SyncLog => {
+                if let Some(log) = &self.log
+                    && let Err(e) = log.sync()
+                {
+                    app.ctx.flash(format!(
+                        "Could not flush the label log to disk: {}",
+                        ninety_kit::error::chain(&e)
+                    ));
+                }
+            }
+            Effect::SaveState => {
+                if let Err(e) = app.state().save(&self.ws.home.state_file()) {
+                    app.ctx.flash(format!(
+                        "Could not save progress to {}: {e}",
+                        self.ws.home.state_file().display()
+                    ));
+                }
+            }
+            Effect::Grade(stage) => {
+                let tx = self.tx.clone();
+                let root = self.ws.root.clone();
+                let grades = self.ws.home.grades();
+                std::thread::spawn(move || {
+                    let message = match ninety_grader::cargo::grade(&root, stage.as_str(), &grades)
+                    {
+                        Ok(outcome) => lab::Msg::GradeFinished(stage, outcome),
+                        Err(e) => lab::Msg::GradeFailedToStart(
+                            stage,
+                            format!("{e}; is cargo installed and on the PATH?"),
+                        ),
+                    };
+                    let _ = tx.send(Message::Lab(message));
+                });
+            }
+            Effect::Watch(stage, on) => {
+                if !on {
+                    self.watches.remove(&stage);
+                    return;
+                }
+                let Some(info) = self.ws.course.lab(stage) else {
+                    return;
+                };
+                let tx = self.tx.clone();
+                match watch::watch(&info.dir, move || {
+                    let _ = tx.send(Message::Lab(lab::Msg::FilesChanged(stage)));
+                }) {
+                    Ok(w) => {
+                        self.watches.insert(stage, w);
+                    }
+                    Err(e) => app
+                        .ctx
+                        .flash(format!("Cannot watch {}: {e}", info.dir.display())),
+                }
+            }
+            Effect::OpenBook(chapter) => {
+                let tx = self.tx.clone();
+                let book = self.ws.book_dir();
+                std::thread::spawn(move || {
+                    let text = match crate::book::open_chapter(&book, &chapter) {
+                        Ok(note) => note,
+                        Err(e) => format!("Could not open the book: {e:#}"),
+                    };
+                    let _ = tx.send(Message::Notice(text));
+                });
+            }
+            Effect::Reset(stage) => {
+                let tx = self.tx.clone();
+                let root = self.ws.root.clone();
+                let Some(info) = self.ws.course.lab(stage).cloned() else {
+                    return;
+                };
+                let backups = self.ws.home.root().join("backups");
+                std::thread::spawn(move || {
+                    let stamp = ninety_kit::artifact::now_rfc3339().replace(':', "-");
+                    let backup = backups.join(format!("{stage}-{stamp}"));
+                    let result =
+                        ninety_grader::release::reset_files(&root, &info.dir, &info.files, &backup)
+                            .map(|dir| dir.display().to_string())
+                            .map_err(|e| ninety_kit::error::chain(&e));
+                    let _ = tx.send(Message::Lab(lab::Msg::ResetDone(stage, result)));
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,625 @@
+//! The data explorer: every message of a gather run, filtered and searched,
+//! the raw message beside the clean text, and the quality report as charts.
+//! It reads what the gather stage wrote, and can run that stage (`r`).
+
+pub mod dataset;
+
+pub use dataset::{Dataset, ExplorerScreen, Pane, window_start};
+
+use super::{Screen, ScreenId, building_line};
+use crate::workbench::app::{Ctx, Effect, Message, StageMsg, Task};
+use crate::workbench::keys::{Binding, KeyTable, book_row, help_row, pages, up_down};
+use crossterm::event::{KeyCode, KeyEvent};
+use ninety_kit::command::{CorpusArg, StageCommand};
+use ninety_kit::records::gather::Status;
+use ninety_kit::{Event, Stage};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Gauge, Paragraph, Widget, Wrap};
+use std::path::PathBuf;
+
+/// The explorer's messages.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    /// Move the selection by this many rows.
+    Move(i64),
+    /// Cycle the status filter.
+    CycleStatus,
+    /// Cycle the group filter.
+    CycleGroup,
+    /// Cycle the period filter.
+    CyclePeriod,
+    /// Cycle the corpus.
+    CycleCorpus,
+    /// Start typing a search.
+    StartSearch,
+    /// A character typed into the search.
+    SearchChar(char),
+    /// Delete the last character of the search.
+    SearchBackspace,
+    /// Stop typing the search (keep it).
+    EndSearch,
+    /// Switch between the messages and the report.
+    TogglePane,
+    /// Scroll the raw and clean panes.
+    ScrollText(i32),
+    /// Run the gather stage on the explorer's corpus.
+    RunGather,
+    /// The dataset of a corpus was read (or could not be).
+    DatasetLoaded(String, Result<Dataset, String>),
+    /// A raw message was read: its corpus path and its text.
+    RawLoaded(String, String),
+}
+
+impl Msg {
+    /// Whether it comes from a worker (applied even under an overlay).
+    pub fn is_from_a_worker(&self) -> bool {
+        matches!(self, Msg::DatasetLoaded(..) | Msg::RawLoaded(..))
+    }
+}
+
+/// The task that reads the gather output of `corpus`.
+pub fn load_task(corpus: &str) -> Task {
+    let corpus = corpus.to_owned();
+    Task::new(format!("read the gather output of {corpus}"), move |ws| {
+        let known = ninety_kit::corpus::known(&ws.root, &ws.home);
+        let result = match known.iter().find(|c| c.name == corpus) {
+            Some(info) => dataset::load(
+                &ninety_kit::clean::gather_dir(&ws.home, &corpus),
+                &corpus,
+                &info.root,
+            )
+            .map_err(|e| ninety_kit::error::chain(&e)),
+            None => Err(format!("no corpus named {corpus}")),
+        };
+        Message::Explorer(Msg::DatasetLoaded(corpus, result))
+    })
+}
+
+/// The task that reads one raw message (shown as text, the first 256 KiB).
+pub fn raw_task(path: String, full: PathBuf) -> Task {
+    Task::new(format!("read the raw message {path}"), move |_| {
+        let text = match std::fs::read(&full) {
+            Ok(bytes) => {
+                let shown = &bytes[..bytes.len().min(256 * 1024)];
+                String::from_utf8_lossy(shown).into_owned()
+            }
+            Err(e) => format!("cannot read {}: {e}", full.display()),
+        };
+        Message::Explorer(Msg::RawLoaded(path, text))
+    })
+}
+
+impl ExplorerScreen {
+    /// The effect that reads the selected message's raw text, when it is needed.
+    fn raw_effect(&self) -> Vec<Effect> {
+        match (self.raw_wanted(), self.current()) {
+            (Some(full), Some(item)) => vec![Effect::Task(raw_task(item.path.clone(), full))],
+            _ => vec![],
+        }
+    }
+
+    /// Applies a message.
+    pub fn update(&mut self, msg: Msg, ctx: &mut Ctx) -> Vec<Effect> {
+        match msg {
+            Msg::Move(delta) => {
+                self.move_by(delta);
+                self.raw_effect()
+            }
+            Msg::DatasetLoaded(corpus, result) => {
+                if corpus != self.corpus {
+                    return vec![];
+                }
+                match result {
+                    Ok(data) => {
+                        self.set_data(data);
+                        self.raw = None;
+                    }
+                    Err(problem) => {
+                        self.data = None;
+                        self.visible.clear();
+                        self.problem = Some(problem);
+                    }
+                }
+                self.raw_effect()
+            }
+            Msg::RawLoaded(path, text) => {
+                self.raw = Some((path, text));
+                vec![]
+            }
+            Msg::CycleStatus | Msg::CycleGroup | Msg::CyclePeriod => {
+                match msg {
+                    Msg::CycleStatus => self.status.next(),
+                    Msg::CycleGroup => self.group.next(),
+                    _ => self.period.next(),
+                }
+                self.refilter();
+                self.raw_effect()
+            }
+            Msg::CycleCorpus => {
+                if self.running.is_some() || ctx.corpora.is_empty() {
+                    return vec![];
+                }
+                let at = ctx
+                    .corpora
+                    .iter()
+                    .position(|c| c == &self.corpus)
+                    .map_or(0, |i| (i + 1) % ctx.corpora.len());
+                *self = ExplorerScreen::new(&ctx.corpora[at]);
+                vec![Effect::Task(load_task(&self.corpus))]
+            }
+            Msg::StartSearch => {
+                self.searching = true;
+                vec![]
+            }
+            Msg::SearchChar(c) => {
+                self.search.push(c);
+                self.refilter();
+                self.raw_effect()
+            }
+            Msg::SearchBackspace => {
+                self.search.pop();
+                self.refilter();
+                self.raw_effect()
+            }
+            Msg::EndSearch => {
+                self.searching = false;
+                vec![]
+            }
+            Msg::TogglePane => {
+                self.pane = if self.pane == Pane::Messages {
+                    Pane::Report
+                } else {
+                    Pane::Messages
+                };
+                vec![]
+            }
+            Msg::ScrollText(delta) => {
+                self.scroll = (i32::from(self.scroll) + delta).clamp(0, i32::from(u16::MAX)) as u16;
+                vec![]
+            }
+            Msg::RunGather => {
+                if self.running.is_some() {
+                    return vec![];
+                }
+                self.running = Some((0, 0));
+                self.building = None;
+                ctx.flash(format!(
+                    "Running the gather stage on {} (the pipeline, as a child process)...",
+                    self.corpus
+                ));
+                vec![Effect::RunStage(
+                    ScreenId::Explorer,
+                    StageCommand::Gather(CorpusArg {
+                        corpus: self.corpus.clone(),
+                    }),
+                )]
+            }
+        }
+    }
+}
+
+impl Screen for ExplorerScreen {
+    fn title(&self, _ctx: &Ctx) -> String {
+        "gather › data explorer".to_owned()
+    }
+
+    fn header_right(&self, _ctx: &Ctx) -> String {
+        // The explorer names the corpus it shows, which need not be the default.
+        match &self.data {
+            Some(d) => format!("corpus: {} · {} messages", self.corpus, d.items.len()),
+            None => format!("corpus: {}", self.corpus),
+        }
+    }
+
+    fn keys(&self, _ctx: &Ctx) -> KeyTable {
+        let m = |msg| Message::Explorer(msg);
+        KeyTable::new()
+            .extend(up_down(
+                "choose a message",
+                m(Msg::Move(-1)),
+                m(Msg::Move(1)),
+            ))
+            .extend(pages(
+                "a page of messages",
+                m(Msg::Move(-20)),
+                m(Msg::Move(20)),
+            ))
+            .with(Binding::new(
+                &[KeyCode::Char('[')],
+                "[ ]",
+                "scroll the raw and clean text",
+                m(Msg::ScrollText(-5)),
+            ))
+            .with(Binding::new(
+                &[KeyCode::Char(']')],
+                "",
+                "",
+                m(Msg::ScrollText(5)),
+            ))
+            .with(
+                Binding::char(
+                    'f',
+                    "filter by status: clean, duplicate, quarantined",
+                    m(Msg::CycleStatus),
+                )
+                .footer("status"),
+            )
+            .with(
+                Binding::char(
+                    'o',
+                    "filter by group: easy-ham, hard-ham, spam",
+                    m(Msg::CycleGroup),
+                )
+                .footer("group"),
+            )
+            .with(Binding::char('p', "filter by period", m(Msg::CyclePeriod)).footer("period"))
+            .with(
+                Binding::char(
+                    '/',
+                    "search subject, sender and path (Enter ends)",
+                    m(Msg::StartSearch),
+                )
+                .footer("search"),
+            )
+            .with(
+                Binding::char(
+                    'c',
+                    "switch corpus (mini, spamassassin, ...)",
+                    m(Msg::CycleCorpus),
+                )
+                .footer("corpus"),
+            )
+            .with(
+                Binding::new(
+                    &[KeyCode::Tab],
+                    "Tab",
+                    "the quality report as charts",
+                    m(Msg::TogglePane),
+                )
+                .footer("report"),
+            )
+            .with(
+                Binding::char(
+                    'r',
+                    "run the gather stage on this corpus",
+                    m(Msg::RunGather),
+                )
+                .footer("run"),
+            )
+            // The footer keeps to 80 columns: these two are in the help.
+            .with(book_row("open the gather chapter in a browser").no_footer())
+            .with(help_row().no_footer())
+            .with(
+                Binding::new(
+                    &[KeyCode::Esc, KeyCode::Char('q'), KeyCode::Left],
+                    "Esc / q",
+                    "back to the gather lab",
+                    Message::Back,
+                )
+                .footer("back"),
+            )
+    }
+
+    fn text_input(&self, key: &KeyEvent) -> Option<Option<Message>> {
+        if !self.searching {
+            return None;
+        }
+        let m = |msg| Some(Message::Explorer(msg));
+        Some(match key.code {
+            KeyCode::Enter | KeyCode::Esc => m(Msg::EndSearch),
+            KeyCode::Backspace => m(Msg::SearchBackspace),
+            KeyCode::Char(c) => m(Msg::SearchChar(c)),
+            KeyCode::Up => m(Msg::Move(-1)),
+            KeyCode::Down => m(Msg::Move(1)),
+            _ => None,
+        })
+    }
+
+    fn parent(&self) -> Option<ScreenId> {
+        Some(ScreenId::Lab(Stage::Gather))
+    }
+
+    fn chapter(&self, _ctx: &Ctx) -> String {
+        Stage::Gather.chapter()
+    }
+
+    fn open(&mut self, _from: ScreenId, ctx: &mut Ctx) -> Vec<Effect> {
+        ctx.flash("Explorer: f status · o group · p period · / search · c corpus · Tab report · r run gather");
+        vec![Effect::Task(load_task(&self.corpus))]
+    }
+
+    fn on_stage(&mut self, update: StageMsg, ctx: &mut Ctx) -> Vec<Effect> {
+        match update {
+            StageMsg::Building(p) => {
+                self.building = Some(p);
+                vec![]
+            }
+            StageMsg::Event(Event::Progress { done, total, .. }) => {
+                self.building = None;
+                self.running = Some((done, total));
+                vec![]
+            }
+            StageMsg::Event(_) => vec![],
+            StageMsg::Done(result) => {
+                self.running = None;
+                self.building = None;
+                match result {
+                    Ok(_) => {
+                        ctx.flash(format!("Gather finished on {}.", self.corpus));
+                        vec![Effect::Task(load_task(&self.corpus))]
+                    }
+                    Err(why) => {
+                        ctx.flash(format!("The gather stage failed: {why}"));
+                        vec![]
+                    }
+                }
+            }
+        }
+    }
+
+    fn busy(&self) -> bool {
+        self.running.is_some()
+    }
+
+    fn render(&self, _ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+        render(self, area, buf);
+    }
+}
+
+/// Draws the explorer into `area`.
+fn render(e: &ExplorerScreen, area: Rect, buf: &mut Buffer) {
+    let [bar, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
+    render_filters(e, bar, buf);
+    if let Some((done, total)) = e.running {
+        let ratio = if total == 0 {
+            0.0
+        } else {
+            done as f64 / total as f64
+        };
+        let [gauge, rest] =
+            Layout::vertical([Constraint::Length(3), Constraint::Min(0)]).areas(body);
+        let label = match &e.building {
+            Some(p) => building_line(p),
+            None => format!("{done}/{total} messages"),
+        };
+        let ratio = match &e.building {
+            Some(p) if p.total > 0 => f64::from(p.done) / f64::from(p.total),
+            _ => ratio,
+        };
+        Gauge::default()
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(format!(" Gathering {} ", e.corpus)),
+            )
+            .gauge_style(Style::default().fg(Color::Cyan))
+            .ratio(ratio.clamp(0.0, 1.0))
+            .label(label)
+            .render(gauge, buf);
+        Paragraph::new("The stage runs as a child process; the explorer reloads when it ends. Leaving the explorer stops it.")
+            .wrap(Wrap { trim: true })
+            .render(rest, buf);
+        return;
+    }
+    if e.data.is_none() {
+        let why = e.problem.clone().unwrap_or_else(|| "Loading...".into());
+        let text = vec![
+            Line::styled(
+                format!("No gather output for the {} corpus yet.", e.corpus),
+                Style::default().add_modifier(Modifier::BOLD),
+            ),
+            Line::default(),
+            Line::from(why),
+            Line::default(),
+            Line::from("Press r to run the gather stage on it, or c to switch corpus."),
+        ];
+        Paragraph::new(text)
+            .wrap(Wrap { trim: true })
+            .block(Block::default().borders(Borders::ALL).title(" Explorer "))
+            .render(body, buf);
+        return;
+    }
+    match e.pane {
+        Pane::Messages => render_messages(e, body, buf),
+        Pane::Report => render_report(e, body, buf),
+    }
+}
+
+fn render_filters(e: &ExplorerScreen, area: Rect, buf: &mut Buffer) {
+    let shown = e.visible.len();
+    let total = e.data.as_ref().map_or(0, |d| d.items.len());
+    let value = |v: Option<&str>| v.unwrap_or("all").to_owned();
+    let search = if e.searching {
+        format!("/{}▏", e.search)
+    } else if e.search.is_empty() {
+        "-".into()
+    } else {
+        format!("/{}", e.search)
+    };
+    let dim = Style::default().fg(Color::DarkGray);
+    let strong = Style::default().fg(Color::Cyan);
+    Line::from(vec![
+        Span::styled(" corpus ", dim),
+        Span::styled(e.corpus.clone(), strong),
+        Span::styled("  status ", dim),
+        Span::styled(value(e.status.value()), strong),
+        Span::styled("  group ", dim),
+        Span::styled(value(e.group.value()), strong),
+        Span::styled("  period ", dim),
+        Span::styled(value(e.period.value()), strong),
+        Span::styled("  search ", dim),
+        Span::styled(search, strong),
+        Span::styled(format!("  {shown}/{total}"), dim),
+    ])
+    .render(area, buf);
+}
+
+fn status_mark(status: Status) -> (&'static str, Color) {
+    match status {
+        Status::Clean => ("✓", Color::Green),
+        Status::Duplicate(_) => ("≈", Color::Yellow),
+        Status::Quarantined(_) => ("✗", Color::Red),
+    }
+}
+
+fn render_messages(e: &ExplorerScreen, area: Rect, buf: &mut Buffer) {
+    let Some(data) = &e.data else { return };
+    let [list_area, text_area] =
+        Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+    // The list: only the rows on screen are built, however many messages there are.
+    let block = Block::default().borders(Borders::ALL).title(" Messages ");
+    let inner = block.inner(list_area);
+    block.render(list_area, buf);
+    let rows = inner.height as usize;
+    let start = window_start(e.selected, rows, e.visible.len());
+    for (row, &index) in e.visible.iter().skip(start).take(rows).enumerate() {
+        let item = &data.items[index];
+        let (mark, color) = status_mark(item.status);
+        let selected = start + row == e.selected;
+        let base = if selected {
+            Style::default().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::default()
+        };
+        let line = Line::from(vec![
+            Span::styled(format!("{mark} "), base.fg(color)),
+            Span::styled(
+                format!("{:<8} ", item.group.as_str()),
+                base.fg(Color::DarkGray),
+            ),
+            Span::styled(
+                format!("{:<7} ", item.month.as_deref().unwrap_or("?")),
+                base.fg(Color::DarkGray),
+            ),
+            Span::styled(
+                item.subject
+                    .clone()
+                    .unwrap_or_else(|| "(no subject)".into()),
+                base,
+            ),
+        ]);
+        let y = inner.y + row as u16;
+        line.render(
+            Rect {
+                x: inner.x,
+                y,
+                width: inner.width,
+                height: 1,
+            },
+            buf,
+        );
+    }
+    if e.visible.is_empty() {
+        Paragraph::new("No message matches the filters.").render(inner, buf);
+    }
+    let [raw_area, clean_area] = Layout::default()
+        .direction(Direction::Horizontal)
+        .constraints([Constraint::Percentage(50), Constraint::Percentage(50)])
+        .areas(text_area);
+    let Some(item) = e.current() else { return };
+    let raw = match &e.raw {
+        Some((path, text)) if path == &item.path => text.clone(),
+        _ => "reading...".into(),
+    };
+    Paragraph::new(raw)
+        .wrap(Wrap { trim: false })
+        .scroll((e.scroll, 0))
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(format!(" Raw · {} ", item.path)),
+        )
+        .render(raw_area, buf);
+    let detail = item.status.detail().unwrap_or("?");
+    let (title, text, style) = match item.status {
+        Status::Clean => (
+            " Clean text ".to_owned(),
+            item.body.clone().unwrap_or_default(),
+            Style::default(),
+        ),
+        Status::Duplicate(_) => (
+            format!(" Duplicate ({detail}) "),
+            format!(
+                "of {}\n\n{}",
+                item.duplicate_of.as_deref().unwrap_or("?"),
+                item.body.clone().unwrap_or_default()
+            ),
+            Style::default().fg(Color::Yellow),
+        ),
+        Status::Quarantined(_) => (
+            " Quarantined ".to_owned(),
+            format!(
+                "reason: {detail}\n\nThis message is kept aside, not dropped: it is counted in the report and listed in quarantine.jsonl."
+            ),
+            Style::default().fg(Color::Red),
+        ),
+    };
+    Paragraph::new(text)
+        .wrap(Wrap { trim: false })
+        .scroll((e.scroll, 0))
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(title)
+                .border_style(style),
+        )
+        .render(clean_area, buf);
+}
+
+fn chart<'a>(title: &'a str, rows: &'a [(String, usize)], limit: usize) -> BarChart<'a> {
+    let bars: Vec<Bar<'a>> = rows
+        .iter()
+        .take(limit)
+        .map(|(name, n)| {
+            Bar::default()
+                .label(Line::from(name.as_str()))
+                .value(*n as u64)
+                .text_value(n.to_string())
+        })
+        .collect();
+    BarChart::default()
+        .block(Block::default().borders(Borders::ALL).title(title))
+        .direction(Direction::Horizontal)
+        .bar_width(1)
+        .bar_gap(0)
+        .bar_style(Style::default().fg(Color::Cyan))
+        .data(BarGroup::default().bars(&bars))
+}
+
+fn render_report(e: &ExplorerScreen, area: Rect, buf: &mut Buffer) {
+    let Some(data) = &e.data else { return };
+    let charts = data.report.breakdowns();
+    let empty = Vec::new();
+    let rows = |k: &str| {
+        charts
+            .iter()
+            .find(|(name, _)| *name == k)
+            .map_or(&empty, |(_, rows)| rows)
+    };
+    let [top, bottom] =
+        Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+    let [groups, reasons] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
+    chart(" By group ", rows("by_group"), 8).render(groups, buf);
+    let reasons_rows = rows("quarantined");
+    if reasons_rows.is_empty() {
+        Paragraph::new("Nothing quarantined.")
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(" Quarantined by reason "),
+            )
+            .render(reasons, buf);
+    } else {
+        chart(" Quarantined by reason ", reasons_rows, 8).render(reasons, buf);
+    }
+    chart(
+        " By charset ",
+        rows("by_charset"),
+        bottom.height.saturating_sub(2) as usize,
+    )
+    .render(bottom, buf);
+}

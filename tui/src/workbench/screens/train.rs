@@ -1,0 +1,471 @@
+//! The train view: loss and validation curves drawn as the run goes, the
+//! baselines as lines to beat, and the runs so far. A run is the pipeline's
+//! train stage in a child process; leaving the view stops it.
+
+use super::{Screen, ScreenId, building_line};
+use crate::pipeline::BuildProgress;
+use crate::workbench::app::{Ctx, Effect, Message, StageMsg, Task};
+use crate::workbench::keys::{Binding, KeyTable, book_row, help_row};
+use crossterm::event::KeyCode;
+use ninety_kit::command::{CorpusArg, StageCommand, TrainArgs};
+use ninety_kit::metrics::Metrics;
+use ninety_kit::records::Summary;
+use ninety_kit::records::train::{EpochReport, TrainRun};
+use ninety_kit::{Event, ModelKind, SplitKind, Stage};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::symbols::Marker;
+use ratatui::text::Line;
+use ratatui::widgets::{
+    Axis, Block, Borders, Chart, Dataset, GraphType, LegendPosition, Paragraph, Widget, Wrap,
+};
+use std::collections::BTreeMap;
+
+/// Log lines kept for the view.
+const LOG_LINES: usize = 200;
+
+/// The train view's state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainScreen {
+    /// The model the next run trains.
+    pub model: ModelKind,
+    /// The split the next run uses.
+    pub split: SplitKind,
+    /// A run is going on.
+    pub running: bool,
+    /// The pipeline's build, while the run waits for it.
+    pub building: Option<BuildProgress>,
+    /// Each model's epochs so far (a run trains the logistic regression
+    /// baseline first, then its own model).
+    pub epochs: BTreeMap<ModelKind, Vec<EpochReport>>,
+    /// The run's last log lines.
+    pub log: Vec<String>,
+    /// The finished run.
+    pub summary: Option<TrainRun>,
+    /// Why the last run failed: the stage's message, or the compiler's.
+    pub problem: Option<String>,
+    /// The recorded runs, newest first.
+    pub runs: Vec<TrainRun>,
+}
+
+impl Default for TrainScreen {
+    fn default() -> Self {
+        TrainScreen {
+            model: ModelKind::FastText,
+            split: SplitKind::Random,
+            running: false,
+            building: None,
+            epochs: BTreeMap::new(),
+            log: Vec::new(),
+            summary: None,
+            problem: None,
+            runs: Vec::new(),
+        }
+    }
+}
+
+/// The train view's messages.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    /// Start a training run.
+    Start,
+    /// Switch the model of the next run.
+    ToggleModel,
+    /// Switch the split of the next run.
+    ToggleSplit,
+    /// The recorded runs were read.
+    RunsLoaded(Vec<TrainRun>),
+}
+
+impl Msg {
+    /// Whether it comes from a worker (applied even under an overlay).
+    pub fn is_from_a_worker(&self) -> bool {
+        matches!(self, Msg::RunsLoaded(_))
+    }
+}
+
+/// The task that reads the recorded runs.
+pub fn runs_task() -> Task {
+    Task::new("read the recorded runs", |ws| {
+        let (runs, _) = ninety_kit::records::train::load_runs(&ws.home);
+        Message::Train(Msg::RunsLoaded(runs))
+    })
+}
+
+impl TrainScreen {
+    /// Applies a message.
+    pub fn update(&mut self, msg: Msg, ctx: &mut Ctx) -> Vec<Effect> {
+        match msg {
+            Msg::Start => {
+                if self.running {
+                    return vec![];
+                }
+                self.running = true;
+                self.building = None;
+                self.epochs.clear();
+                self.log.clear();
+                self.summary = None;
+                self.problem = None;
+                ctx.flash(format!(
+                    "Training {} on the {} split of {} (your lab's code, in the pipeline)...",
+                    self.model, self.split, ctx.corpus
+                ));
+                vec![Effect::RunStage(
+                    ScreenId::Train,
+                    StageCommand::Train(TrainArgs {
+                        corpus: CorpusArg {
+                            corpus: ctx.corpus.clone(),
+                        },
+                        model: Some(self.model),
+                        split: Some(self.split),
+                        ..TrainArgs::default()
+                    }),
+                )]
+            }
+            Msg::ToggleModel => {
+                self.model = match self.model {
+                    ModelKind::FastText => ModelKind::LogReg,
+                    ModelKind::LogReg => ModelKind::FastText,
+                };
+                vec![]
+            }
+            Msg::ToggleSplit => {
+                self.split = match self.split {
+                    SplitKind::Random => SplitKind::Time,
+                    SplitKind::Time => SplitKind::Random,
+                };
+                vec![]
+            }
+            Msg::RunsLoaded(runs) => {
+                self.runs = runs;
+                vec![]
+            }
+        }
+    }
+}
+
+impl Screen for TrainScreen {
+    fn title(&self, _ctx: &Ctx) -> String {
+        "train › runs".to_owned()
+    }
+
+    fn header_right(&self, ctx: &Ctx) -> String {
+        format!("corpus: {}", ctx.corpus)
+    }
+
+    fn keys(&self, _ctx: &Ctx) -> KeyTable {
+        let m = |msg| Message::Train(msg);
+        KeyTable::new()
+            .with(
+                Binding::char(
+                    't',
+                    "start a run (ninety run train, as a child process)",
+                    m(Msg::Start),
+                )
+                .footer("train"),
+            )
+            .with(
+                Binding::char(
+                    'm',
+                    "switch the model: fasttext or logreg",
+                    m(Msg::ToggleModel),
+                )
+                .footer("model"),
+            )
+            .with(
+                Binding::char('s', "switch the split: random or time", m(Msg::ToggleSplit))
+                    .footer("split"),
+            )
+            .with(book_row("open the chapter"))
+            .with(help_row())
+            .with(
+                Binding::new(
+                    &[KeyCode::Esc, KeyCode::Char('q')],
+                    "Esc / q",
+                    "back to the train lab (a run going on stops)",
+                    Message::Back,
+                )
+                .footer("back"),
+            )
+    }
+
+    fn parent(&self) -> Option<ScreenId> {
+        Some(ScreenId::Lab(Stage::Train))
+    }
+
+    fn chapter(&self, _ctx: &Ctx) -> String {
+        Stage::Train.chapter()
+    }
+
+    fn open(&mut self, _from: ScreenId, _ctx: &mut Ctx) -> Vec<Effect> {
+        vec![Effect::Task(runs_task())]
+    }
+
+    fn on_stage(&mut self, update: StageMsg, ctx: &mut Ctx) -> Vec<Effect> {
+        match update {
+            StageMsg::Building(p) => {
+                self.building = Some(p);
+                vec![]
+            }
+            StageMsg::Event(Event::Epoch { model, report }) => {
+                self.building = None;
+                self.epochs.entry(model).or_default().push(report);
+                vec![]
+            }
+            StageMsg::Event(Event::Log { message, .. }) => {
+                self.building = None;
+                self.log.push(message);
+                if self.log.len() > LOG_LINES {
+                    self.log.remove(0);
+                }
+                vec![]
+            }
+            StageMsg::Event(_) => vec![],
+            StageMsg::Done(result) => {
+                self.running = false;
+                self.building = None;
+                match result {
+                    Ok(Summary::Train(run)) => {
+                        ctx.flash(format!(
+                            "Run {} finished: test F1 {} in {:.1} s. `ninety runs` lists it.",
+                            run.run_id,
+                            f1(&run.metrics),
+                            run.seconds
+                        ));
+                        self.summary = Some(run);
+                    }
+                    Ok(other) => {
+                        self.problem = Some(format!(
+                            "the train stage reported a {} summary",
+                            other.name()
+                        ));
+                    }
+                    Err(why) => {
+                        ctx.flash(
+                            "The run failed; the reason is in the panel. The workbench is fine.",
+                        );
+                        self.problem = Some(why.to_string());
+                    }
+                }
+                vec![Effect::Task(runs_task())]
+            }
+        }
+    }
+
+    fn busy(&self) -> bool {
+        self.running
+    }
+
+    fn render(&self, _ctx: &Ctx, area: Rect, buf: &mut Buffer) {
+        render(self, area, buf);
+    }
+}
+
+fn f1(m: &Metrics) -> String {
+    m.spam_f1
+        .map_or_else(|| "-".to_owned(), |f| format!("{f:.3}"))
+}
+
+/// Draws the train view.
+fn render(t: &TrainScreen, area: Rect, buf: &mut Buffer) {
+    let [top, bottom] =
+        Layout::vertical([Constraint::Percentage(60), Constraint::Min(5)]).areas(area);
+    let [loss, f1] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
+    render_chart(t, Plot::Loss, loss, buf);
+    render_chart(t, Plot::ValidF1, f1, buf);
+    let [runs, side] =
+        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(bottom);
+    render_runs(t, runs, buf);
+    render_status(t, side, buf);
+}
+
+const COLORS: [Color; 4] = [Color::Cyan, Color::Yellow, Color::Green, Color::Magenta];
+
+/// The two charts of the view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plot {
+    /// Training and validation loss.
+    Loss,
+    /// Validation F1, with the baselines' test F1 as lines to beat.
+    ValidF1,
+}
+
+impl Plot {
+    fn title(self) -> &'static str {
+        match self {
+            Plot::Loss => "loss",
+            Plot::ValidF1 => "valid F1",
+        }
+    }
+
+    /// The curves it draws of one model's epochs: a name and a value per epoch.
+    fn curves(self) -> &'static [(&'static str, fn(&EpochReport) -> f64)] {
+        match self {
+            Plot::Loss => &[
+                ("train_loss", |e| e.train_loss),
+                ("valid_loss", |e| e.valid_loss),
+            ],
+            Plot::ValidF1 => &[("valid_f1", |e| e.valid.f1_or_zero())],
+        }
+    }
+}
+
+fn render_chart(t: &TrainScreen, chart: Plot, area: Rect, buf: &mut Buffer) {
+    // Each model's curves (the logistic regression's is a baseline when the
+    // model is fastText), then flat lines for the test F1 of the baselines
+    // once the run has finished.
+    let mut lines: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
+    for (model, epochs) in &t.epochs {
+        for (name, value) in chart.curves() {
+            let points = epochs.iter().map(|e| (e.epoch as f64, value(e))).collect();
+            lines.push((format!("{model}.{name}"), points));
+        }
+    }
+    let max_x = lines
+        .iter()
+        .flat_map(|(_, p)| p.iter().map(|(x, _)| *x))
+        .fold(1.0_f64, f64::max);
+    if chart == Plot::ValidF1
+        && let Some(summary) = &t.summary
+    {
+        for (name, m) in summary.baselines.iter() {
+            if let Some(f1) = m.spam_f1 {
+                lines.push((format!("{name} (test)"), vec![(1.0, f1), (max_x, f1)]));
+            }
+        }
+    }
+    let max_y = match chart {
+        Plot::Loss => lines
+            .iter()
+            .flat_map(|(_, p)| p.iter().map(|(_, y)| *y))
+            .fold(0.1_f64, f64::max),
+        Plot::ValidF1 => 1.0,
+    };
+    let datasets: Vec<Dataset<'_>> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, (name, points))| {
+            let flat = name.ends_with("(test)");
+            Dataset::default()
+                .name(name.clone())
+                .marker(if flat { Marker::Dot } else { Marker::Braille })
+                .graph_type(GraphType::Line)
+                .style(Style::default().fg(if flat {
+                    Color::DarkGray
+                } else {
+                    COLORS[i % COLORS.len()]
+                }))
+                .data(points)
+        })
+        .collect();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {} per epoch ", chart.title()));
+    if datasets.is_empty() {
+        let waiting = match &t.building {
+            Some(p) => building_line(p),
+            None => "Waiting for the first epoch...".to_owned(),
+        };
+        Paragraph::new(if t.running {
+            waiting
+        } else {
+            "Press t to train: the curves are drawn epoch by epoch.".to_owned()
+        })
+        .wrap(Wrap { trim: true })
+        .block(block)
+        .render(area, buf);
+        return;
+    }
+    Chart::new(datasets)
+        .block(block)
+        .legend_position(Some(LegendPosition::BottomLeft))
+        .hidden_legend_constraints((Constraint::Ratio(2, 3), Constraint::Ratio(2, 3)))
+        .x_axis(
+            Axis::default()
+                .bounds([1.0, max_x.max(2.0)])
+                .labels(vec![Line::from("1"), Line::from(format!("{max_x:.0}"))]),
+        )
+        .y_axis(
+            Axis::default()
+                .bounds([0.0, max_y])
+                .labels(vec![Line::from("0"), Line::from(format!("{max_y:.2}"))]),
+        )
+        .render(area, buf);
+}
+
+fn render_runs(t: &TrainScreen, area: Rect, buf: &mut Buffer) {
+    let dim = Style::default().fg(Color::DarkGray);
+    let mut lines = vec![Line::styled(
+        format!(
+            "{:<33}{:<9}{:<7}{:>7}{:>8}",
+            "run", "model", "split", "F1", "secs"
+        ),
+        dim,
+    )];
+    for r in t.runs.iter().take(area.height.saturating_sub(3) as usize) {
+        lines.push(Line::from(format!(
+            "{:<33}{:<9}{:<7}{:>7}{:>8.1}",
+            r.run_id,
+            r.model.as_str(),
+            r.split.as_str(),
+            f1(&r.metrics),
+            r.seconds,
+        )));
+    }
+    if t.runs.is_empty() {
+        lines.push(Line::from("No runs yet."));
+    }
+    Paragraph::new(lines)
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" Runs (ninety runs) "),
+        )
+        .render(area, buf);
+}
+
+fn render_status(t: &TrainScreen, area: Rect, buf: &mut Buffer) {
+    let title = format!(" Next: {} on the {} split (m, s) ", t.model, t.split);
+    let block = Block::default().borders(Borders::ALL).title(title);
+    if let Some(problem) = &t.problem {
+        Paragraph::new(format!(
+            "The run failed (the workbench did not):\n\n{problem}"
+        ))
+        .style(Style::default().fg(Color::Red))
+        .wrap(Wrap { trim: false })
+        .block(block)
+        .render(area, buf);
+        return;
+    }
+    let lines: Vec<Line<'_>> = match &t.summary {
+        Some(s) if !t.running => {
+            let rate = |v: Option<f64>| v.map_or_else(|| "  -  ".to_owned(), |x| format!("{x:.3}"));
+            let row = |name: &str, m: &Metrics| {
+                Line::from(format!(
+                    "{name:<10} F1 {}  P {}  R {}",
+                    rate(m.spam_f1),
+                    rate(m.precision),
+                    rate(m.spam_recall)
+                ))
+            };
+            let mut l = vec![row(s.model.as_str(), &s.metrics)];
+            for (name, m) in s.baselines.iter() {
+                l.push(row(name, m));
+            }
+            l
+        }
+        _ => {
+            let rows = area.height.saturating_sub(2) as usize;
+            t.log[t.log.len().saturating_sub(rows)..]
+                .iter()
+                .map(|l| Line::from(l.clone()))
+                .collect()
+        }
+    };
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: true })
+        .block(block)
+        .render(area, buf);
+}

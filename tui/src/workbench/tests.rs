@@ -1,0 +1,439 @@
+//! Widget tests against a `Buffer`, and whole-screen snapshots with `TestBackend`.
+
+use super::app::{App, Message, StageMsg};
+use super::chrome::buffer_text;
+use super::screens::{ScreenId, explorer, lab, labeling, map, train};
+use super::tests_update::{app, check, full_app, labeling_app, report};
+use ninety_grader::cargo::GradeOutcome;
+use ninety_kit::labels::Choice;
+use ninety_kit::metrics::{Counts, Metrics};
+use ninety_kit::records::Summary;
+use ninety_kit::records::label::{
+    Agreement, AnnotatorStats, CurvePoint, Disagreement, LabelStats, PairAgreement,
+};
+use ninety_kit::records::train::{
+    Baselines, CodeVersion, EpochReport, HashedInput, RunInputs, Sizes, TrainRun,
+};
+use ninety_kit::{Backend, Device, Event, ModelKind, SplitKind, Stage};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::widgets::Widget;
+use std::collections::BTreeMap;
+
+fn render(app: &App, width: u16, height: u16) -> String {
+    let mut buf = Buffer::empty(Rect::new(0, 0, width, height));
+    app.render(buf.area, &mut buf);
+    buffer_text(&buf)
+}
+
+fn screen(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| f.render_widget(app, f.area())).unwrap();
+    buffer_text(terminal.backend().buffer())
+}
+
+fn graded_app() -> App {
+    let mut app = app();
+    app.ctx.lab_mut(Stage::Frame).unwrap().instructions = super::markdown::render(
+        "# Frame\n\nTurn the product goal into a spec.\n\n1. Fill in `spec.toml`.\n2. Write `validate`.\n",
+    );
+    app.update(Message::Map(map::Msg::Open));
+    app.update(Message::Lab(lab::Msg::Grade));
+    app.update(Message::Lab(lab::Msg::GradeFinished(
+        Stage::Frame,
+        GradeOutcome::Graded {
+            report: report(vec![
+                check("spec.loads", true, 2),
+                check("validate.names_the_field", false, 4),
+                check("cost.totals", false, 3),
+            ]),
+            output: String::new(),
+        },
+    )));
+    app
+}
+
+#[test]
+fn tiny_and_empty_areas_do_not_panic() {
+    let app = graded_app();
+    for (w, h) in [(0, 0), (1, 1), (10, 3), (39, 9), (40, 10), (41, 11)] {
+        let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
+        (&app).render(buf.area, &mut buf);
+    }
+    assert!(render(&app, 20, 5).contains("larger"));
+}
+
+#[test]
+fn the_map_shows_every_stage_with_status_and_points() {
+    let mut app = app();
+    app.ctx.lab_mut(Stage::Frame).unwrap().progress = crate::state::Progress::Failing {
+        points: 7,
+        max_points: 28,
+    };
+    let text = render(&app, 80, 24);
+    assert!(
+        text.contains("frame") && text.contains("failing") && text.contains("7/28"),
+        "{text}"
+    );
+    assert!(
+        text.contains("gather") && text.contains("coming later"),
+        "{text}"
+    );
+    assert!(text.contains("corpus: mini · 300 messages"), "{text}");
+}
+
+#[test]
+fn the_lab_view_shows_checks_points_and_the_hint_on_demand() {
+    let mut app = graded_app();
+    let text = render(&app, 100, 30);
+    assert!(text.contains("Checks 2/9 pts"), "{text}");
+    assert!(
+        text.contains("✓ spec.loads") && text.contains("✗ cost.totals"),
+        "{text}"
+    );
+    assert!(text.contains("Press h for a hint."), "{text}");
+    assert!(
+        !text.contains("hint for validate.names_the_field"),
+        "{text}"
+    );
+    app.update(Message::Lab(lab::Msg::ToggleHint));
+    let text = render(&app, 100, 30);
+    assert!(
+        text.contains("Hint: hint for validate.names_the_field"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_build_error_fills_the_output_pane() {
+    let mut app = graded_app();
+    app.update(Message::Lab(lab::Msg::Grade));
+    app.update(Message::Lab(lab::Msg::GradeFinished(
+        Stage::Frame,
+        GradeOutcome::BuildFailed {
+            output: "error[E0308]: mismatched types\n --> labs/frame/src/metrics.rs:44:9".into(),
+        },
+    )));
+    let text = render(&app, 80, 24);
+    assert!(
+        text.contains("Build failed") && text.contains("E0308"),
+        "{text}"
+    );
+}
+
+#[test]
+fn snapshot_course_map_80x24() {
+    let mut app = app();
+    app.ctx.lab_mut(Stage::Frame).unwrap().progress = crate::state::Progress::Failing {
+        points: 7,
+        max_points: 28,
+    };
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn snapshot_lab_view_80x24() {
+    let app = graded_app();
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn snapshot_lab_view_with_hint_120x30() {
+    let mut app = graded_app();
+    app.update(Message::Lab(lab::Msg::ToggleHint));
+    insta::assert_snapshot!(screen(&app, 120, 30));
+}
+
+#[test]
+fn snapshot_help_overlay_80x24() {
+    let mut app = graded_app();
+    app.update(Message::Help);
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn snapshot_reset_question_80x24() {
+    let mut app = graded_app();
+    app.ctx.learner_workspace = true;
+    app.update(Message::Lab(lab::Msg::AskReset));
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+fn explorer_app() -> App {
+    let mut app = full_app();
+    app.update(Message::Go(ScreenId::Explorer));
+    app.update(Message::Explorer(explorer::Msg::DatasetLoaded(
+        "mini".into(),
+        Ok(explorer::dataset::tests::dataset(6000)),
+    )));
+    app.update(Message::Explorer(explorer::Msg::RawLoaded(
+        "g/00000".into(),
+        "From someone\nSubject: subject 0\n\nbody".into(),
+    )));
+    app
+}
+
+#[test]
+fn the_explorer_draws_only_the_rows_on_screen_of_a_large_corpus() {
+    let mut app = explorer_app();
+    for _ in 0..3 {
+        app.update(Message::Explorer(explorer::Msg::Move(20)));
+    }
+    let text = render(&app, 100, 30);
+    assert!(text.contains("6000/6000"), "{text}");
+    assert!(
+        text.contains("subject 60"),
+        "the window follows the selection: {text}"
+    );
+    assert!(!text.contains("subject 0 "), "{text}");
+}
+
+#[test]
+fn snapshot_explorer_80x24() {
+    insta::assert_snapshot!(screen(&explorer_app(), 80, 24));
+}
+
+#[test]
+fn snapshot_explorer_report_80x24() {
+    let mut app = explorer_app();
+    app.update(Message::Explorer(explorer::Msg::TogglePane));
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn snapshot_labeling_screen_100x24() {
+    let mut app = labeling_app();
+    app.update(Message::Labeling(labeling::Msg::Decide(
+        ninety_kit::labels::Mark::Ham,
+    )));
+    let text = screen(&app, 100, 24);
+    // The time on screen and the rate move; the rest is fixed.
+    let text: String = text
+        .lines()
+        .map(|l| {
+            if l.contains("per minute") {
+                " labeled 1  queue 4  per minute …".to_owned()
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    insta::assert_snapshot!(text);
+}
+
+fn annotator(
+    decisions: usize,
+    labels: usize,
+    by: [usize; 3],
+    kappa: Option<f64>,
+    per_min: Option<f64>,
+) -> AnnotatorStats {
+    AnnotatorStats {
+        decisions,
+        undos: 0,
+        labels,
+        skipped: 0,
+        by_label: BTreeMap::from([
+            (Choice::Spam, by[0]),
+            (Choice::Ham, by[1]),
+            (Choice::Unsure, by[2]),
+        ]),
+        notes: 0,
+        minutes: 4.0,
+        labels_per_minute: per_min,
+        kappa_vs_gold: kappa,
+        vs_gold: None,
+        curve: None,
+        against_gold: vec![],
+    }
+}
+
+#[test]
+fn snapshot_agreement_view_100x30() {
+    let mut app = labeling_app();
+    app.update(Message::Labeling(labeling::Msg::Decide(
+        ninety_kit::labels::Mark::Ham,
+    )));
+    app.update(Message::Labeling(labeling::Msg::Leave));
+    let mut ana = annotator(52, 50, [25, 25, 0], Some(0.62), Some(11.5));
+    ana.vs_gold = Some(Agreement {
+        items: 50,
+        observed: 0.81,
+        expected: 0.5,
+        kappa: Some(0.62),
+        table: [[20, 5, 0], [5, 20, 0], [0, 0, 0]],
+    });
+    ana.curve = Some(vec![
+        CurvePoint {
+            after: 25,
+            observed: 0.72,
+            kappa: None,
+        },
+        CurvePoint {
+            after: 50,
+            observed: 0.9,
+            kappa: None,
+        },
+    ]);
+    let bob = annotator(51, 51, [30, 20, 1], None, None);
+    let stats = LabelStats {
+        corpus: "mini".into(),
+        logs: "/tmp/labels/mini".into(),
+        annotators: BTreeMap::from([("ana".to_owned(), ana), ("bob".to_owned(), bob)]),
+        pairs: vec![PairAgreement {
+            a: "ana".into(),
+            b: "bob".into(),
+            agreement: Agreement {
+                items: 50,
+                observed: 0.7,
+                expected: 0.5,
+                kappa: Some(0.4),
+                table: [[0; 3]; 3],
+            },
+        }],
+        shared_items: 50,
+        disagreements: vec![Disagreement {
+            id: "x".into(),
+            subject: "Your account".into(),
+            labels: BTreeMap::from([
+                ("ana".to_owned(), Choice::Ham),
+                ("bob".to_owned(), Choice::Spam),
+            ]),
+            gold: Some(Choice::Ham),
+        }],
+        suspects: vec![],
+        problems: vec![],
+        not_computed: vec![],
+    };
+    app.update(Message::Stage(
+        ScreenId::Agreement,
+        StageMsg::Done(Ok(Summary::Label(stats))),
+    ));
+    insta::assert_snapshot!(screen(&app, 100, 30));
+}
+
+/// How long a key press takes to answer on the labeling screen with a queue
+/// the size of the real corpus: the update and one whole frame. Prints, does
+/// not assert (timings belong in benchmarks); run with
+/// `cargo test -p ninety --release --lib -- --ignored --nocapture key_press`.
+#[test]
+#[ignore]
+fn key_press_to_frame_with_the_full_corpus() {
+    let mut app = labeling_app();
+    let body = "Dear friend, this is a long message body line that goes on.\n".repeat(40);
+    let mut data = app.labeling.session.as_ref().unwrap().data.clone();
+    data.items = (0..6000)
+        .map(|i| super::screens::labeling::LabelItem {
+            id: format!("{i:064}"),
+            subject: format!("Subject {i}"),
+            from: "someone@example.com".into(),
+            body: body.clone(),
+        })
+        .collect();
+    app.update(Message::Labeling(labeling::Msg::Ready(Ok(data))));
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let mut worst = std::time::Duration::ZERO;
+    let start = std::time::Instant::now();
+    let n = 2000;
+    for i in 0..n {
+        let t = std::time::Instant::now();
+        let mark = if i % 7 == 0 {
+            ninety_kit::labels::Mark::Spam
+        } else {
+            ninety_kit::labels::Mark::Ham
+        };
+        app.update(Message::Labeling(labeling::Msg::Decide(mark)));
+        if i % 10 == 9 {
+            app.update(Message::Labeling(labeling::Msg::Undo));
+        }
+        terminal.draw(|f| f.render_widget(&app, f.area())).unwrap();
+        worst = worst.max(t.elapsed());
+    }
+    println!(
+        "key press + frame over a 6,000-message queue: mean {:.3} ms, worst {:.3} ms ({n} presses)",
+        start.elapsed().as_secs_f64() * 1000.0 / n as f64,
+        worst.as_secs_f64() * 1000.0
+    );
+}
+
+fn figures(f1: f64, precision: f64, recall: f64) -> Metrics {
+    Metrics {
+        confusion: Counts::default(),
+        spam_recall: Some(recall),
+        precision: Some(precision),
+        spam_f1: Some(f1),
+        ham_flagged_rate: Some(0.01),
+        accuracy: None,
+    }
+}
+
+#[test]
+fn snapshot_train_view_100x30() {
+    let mut app = full_app();
+    app.update(Message::Go(ScreenId::Train));
+    app.update(Message::Train(train::Msg::Start));
+    for (epoch, (train_loss, valid_loss, f1)) in
+        [(0.6, 0.5, 0.7), (0.3, 0.25, 0.9), (0.1, 0.12, 0.95)]
+            .into_iter()
+            .enumerate()
+    {
+        let mut valid = figures(f1, f1, f1);
+        valid.spam_f1 = Some(f1);
+        app.update(Message::Stage(
+            ScreenId::Train,
+            StageMsg::Event(Event::Epoch {
+                model: ModelKind::FastText,
+                report: EpochReport {
+                    epoch: epoch + 1,
+                    train_loss,
+                    valid_loss,
+                    valid,
+                    seconds: 1.0,
+                },
+            }),
+        ));
+    }
+    let hashed = HashedInput {
+        name: "x".into(),
+        sha256: "0".into(),
+    };
+    let run = TrainRun {
+        run_id: "20261122T101800-fasttext-random".into(),
+        model: ModelKind::FastText,
+        split: SplitKind::Random,
+        corpus: "mini".into(),
+        device: Device::Cpu,
+        backend: Backend::Flex,
+        seed: 7,
+        created_at: "2026-11-22T10:18:00Z".into(),
+        code: CodeVersion::default(),
+        inputs: RunInputs {
+            clean: hashed.clone(),
+            labels: "gold".into(),
+            split: hashed,
+        },
+        params: BTreeMap::new(),
+        sizes: Sizes {
+            train: 184,
+            valid: 26,
+            test: 53,
+        },
+        epochs: vec![],
+        metrics: figures(0.974, 0.975, 0.972),
+        baselines: Baselines {
+            keyword: figures(0.449, 0.802, 0.312),
+            logreg: Some(figures(0.965, 0.984, 0.948)),
+        },
+        seconds: 11.9,
+        artifact: None,
+    };
+    app.update(Message::Stage(
+        ScreenId::Train,
+        StageMsg::Done(Ok(Summary::Train(run.clone()))),
+    ));
+    app.update(Message::Train(train::Msg::RunsLoaded(vec![run])));
+    insta::assert_snapshot!(screen(&app, 100, 30));
+}

@@ -1,0 +1,840 @@
+//! Tests of `update` and the key tables: the model changes as a learner
+//! expects, with no terminal.
+
+use super::app::{App, Effect, Focus, Message, Overlay, StageMsg};
+use super::screens::explorer::{self, Dataset};
+use super::screens::labeling::{LabelItem, SessionData};
+use super::screens::{ScreenId, agreement, lab, labeling, map, train};
+use crate::pipeline::{BuildProgress, StageFailure};
+use crate::state::{LoadNote, Progress, State};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ninety_grader::cargo::GradeOutcome;
+use ninety_grader::course::{Course, CourseStage, LabInfo};
+use ninety_grader::{CheckResult, GradeReport};
+use ninety_kit::command::{CorpusArg, QueueArgs, StageCommand, TrainArgs};
+use ninety_kit::labels::Mark;
+use ninety_kit::metrics::Metrics;
+use ninety_kit::records::Summary;
+use ninety_kit::records::label::QueueSummary;
+use ninety_kit::records::train::EpochReport;
+use ninety_kit::{Event, ModelKind, QueueOrder, SplitKind, Stage};
+use std::path::PathBuf;
+
+fn lab_info(stage: Stage, title: &str) -> LabInfo {
+    LabInfo {
+        stage,
+        title: title.into(),
+        dir: PathBuf::from(format!("/nonexistent/labs/{stage}")),
+        chapter: stage.chapter(),
+        instructions: "README.md".into(),
+        files: vec!["src/lib.rs".into()],
+    }
+}
+
+/// A course of three stages: frame with a lab, gather and label without.
+pub(crate) fn course() -> Course {
+    Course {
+        root: PathBuf::from("/nonexistent"),
+        title: "the other 90% of machine learning".into(),
+        stages: vec![
+            CourseStage {
+                stage: Stage::Frame,
+                title: "Framing".into(),
+                lab: Some(lab_info(
+                    Stage::Frame,
+                    "From a product goal to a learning problem",
+                )),
+            },
+            CourseStage {
+                stage: Stage::Gather,
+                title: "Gathering and cleaning data".into(),
+                lab: None,
+            },
+            CourseStage {
+                stage: Stage::Label,
+                title: "Labeling".into(),
+                lab: None,
+            },
+        ],
+    }
+}
+
+/// The course with every lab of the first four stages written.
+pub(crate) fn full_course() -> Course {
+    let mut c = course();
+    c.stages[1].lab = Some(lab_info(Stage::Gather, "Raw mail in"));
+    c.stages[2].lab = Some(lab_info(Stage::Label, "Labels made well"));
+    c.stages.push(CourseStage {
+        stage: Stage::Train,
+        title: "Splitting, baselines and training".into(),
+        lab: Some(lab_info(Stage::Train, "Leak-free splits")),
+    });
+    c
+}
+
+pub(crate) fn check(id: &str, passed: bool, points: u32) -> CheckResult {
+    CheckResult {
+        id: id.into(),
+        points: if passed { points } else { 0 },
+        max_points: points,
+        passed,
+        hint: format!("hint for {id}"),
+        message: (!passed).then(|| format!("{id} failed: expected 3, got 4")),
+        timed_out: false,
+        millis: 1,
+    }
+}
+
+pub(crate) fn report(checks: Vec<CheckResult>) -> GradeReport {
+    GradeReport::new("frame", checks, false)
+}
+
+pub(crate) fn app() -> App {
+    App::new(
+        course(),
+        &State::default(),
+        vec![],
+        None,
+        "corpus: mini · 300 messages".into(),
+    )
+}
+
+pub(crate) fn full_app() -> App {
+    App::new(
+        full_course(),
+        &State::default(),
+        vec![],
+        None,
+        "corpus: mini · 300 messages".into(),
+    )
+}
+
+pub(crate) fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+fn graded(report: GradeReport) -> Message {
+    Message::Lab(lab::Msg::GradeFinished(
+        Stage::Frame,
+        GradeOutcome::Graded {
+            report,
+            output: String::new(),
+        },
+    ))
+}
+
+fn open_frame(app: &mut App) -> Vec<Effect> {
+    app.update(Message::Map(map::Msg::Open))
+}
+
+#[test]
+fn navigates_the_map_within_bounds() {
+    let mut app = app();
+    app.update(Message::Map(map::Msg::Move(-1)));
+    assert_eq!(app.map.selected, 0);
+    for _ in 0..3 {
+        app.update(Message::Map(map::Msg::Move(1)));
+    }
+    assert_eq!(app.map.selected, 2);
+    app.update(Message::Map(map::Msg::Move(-5)));
+    assert_eq!(app.map.selected, 0);
+}
+
+#[test]
+fn opens_a_lab_and_goes_back() {
+    let mut app = app();
+    let effects = open_frame(&mut app);
+    assert_eq!(app.screen, ScreenId::Lab(Stage::Frame));
+    assert_eq!(effects, vec![Effect::SaveState]);
+    app.update(Message::Back);
+    assert_eq!(app.screen, ScreenId::Map);
+}
+
+#[test]
+fn a_stage_without_a_lab_does_not_open() {
+    let mut app = app();
+    app.update(Message::Map(map::Msg::Move(1)));
+    app.update(Message::Map(map::Msg::Open));
+    assert_eq!(app.screen, ScreenId::Map);
+    assert!(
+        app.ctx
+            .flash
+            .as_deref()
+            .unwrap()
+            .contains("not written yet")
+    );
+    assert_eq!(app.update(Message::Map(map::Msg::Grade)), vec![]);
+}
+
+#[test]
+fn grading_runs_in_the_background_and_records_progress() {
+    let mut app = app();
+    open_frame(&mut app);
+    assert_eq!(
+        app.update(Message::Lab(lab::Msg::Grade)),
+        vec![Effect::Grade(Stage::Frame)]
+    );
+    assert!(app.ctx.labs[&Stage::Frame].grading && app.busy());
+    // A second request while grading waits instead of starting another run.
+    assert_eq!(app.update(Message::Lab(lab::Msg::Grade)), vec![]);
+    let effects = app.update(graded(report(vec![
+        check("spec.loads", true, 2),
+        check("cost.totals", false, 3),
+    ])));
+    // The pending request runs now.
+    assert_eq!(
+        effects,
+        vec![Effect::SaveState, Effect::Grade(Stage::Frame)]
+    );
+    let view = &app.ctx.labs[&Stage::Frame];
+    assert_eq!(
+        view.progress,
+        Progress::Failing {
+            points: 2,
+            max_points: 5
+        }
+    );
+    assert_eq!(view.selected, 1, "the first failing check is selected");
+    assert!(app.ctx.flash.as_deref().unwrap().contains("2/5 points"));
+    let effects = app.update(graded(report(vec![
+        check("spec.loads", true, 2),
+        check("cost.totals", true, 3),
+    ])));
+    assert_eq!(effects, vec![Effect::SaveState]);
+    let passed = Progress::Passed {
+        points: 5,
+        max_points: 5,
+    };
+    assert_eq!(app.ctx.labs[&Stage::Frame].progress, passed);
+    assert_eq!(app.state().labs[&Stage::Frame], passed);
+}
+
+#[test]
+fn the_map_grades_the_selected_lab() {
+    let mut app = app();
+    assert_eq!(
+        app.update(Message::Map(map::Msg::Grade)),
+        vec![Effect::Grade(Stage::Frame)]
+    );
+}
+
+#[test]
+fn a_build_failure_is_shown_not_fatal() {
+    let mut app = app();
+    open_frame(&mut app);
+    app.update(Message::Lab(lab::Msg::Grade));
+    let output = "   Compiling lab-frame v0.1.0\nerror[E0425]: cannot find value `x`\n --> labs/frame/src/metrics.rs:40:9".to_owned();
+    app.update(Message::Lab(lab::Msg::GradeFinished(
+        Stage::Frame,
+        GradeOutcome::BuildFailed { output },
+    )));
+    let view = &app.ctx.labs[&Stage::Frame];
+    assert!(!view.grading);
+    assert_eq!(
+        view.build_error.as_deref(),
+        Some("error[E0425]: cannot find value `x`\n --> labs/frame/src/metrics.rs:40:9")
+    );
+    assert_eq!(view.focus, Some(Focus::Output));
+    for _ in 0..2 {
+        app.update(Message::Lab(lab::Msg::Move {
+            delta: 1,
+            page: false,
+        }));
+    }
+    assert_eq!(app.ctx.labs[&Stage::Frame].output_scroll, 2);
+}
+
+#[test]
+fn watch_mode_regrades_on_save_only_when_on() {
+    let mut app = app();
+    open_frame(&mut app);
+    let saved = || Message::Lab(lab::Msg::FilesChanged(Stage::Frame));
+    assert_eq!(app.update(saved()), vec![]);
+    assert_eq!(
+        app.update(Message::Lab(lab::Msg::ToggleWatch)),
+        vec![Effect::Watch(Stage::Frame, true)]
+    );
+    assert_eq!(app.update(saved()), vec![Effect::Grade(Stage::Frame)]);
+    // Saves during a grade are folded into one more grade afterwards.
+    assert_eq!(app.update(saved()), vec![]);
+    assert!(app.ctx.labs[&Stage::Frame].regrade_pending);
+    assert_eq!(
+        app.update(Message::Lab(lab::Msg::ToggleWatch)),
+        vec![Effect::Watch(Stage::Frame, false)]
+    );
+}
+
+#[test]
+fn hints_toggle() {
+    let mut app = app();
+    open_frame(&mut app);
+    assert!(!app.ctx.labs[&Stage::Frame].show_hint);
+    app.update(Message::Lab(lab::Msg::ToggleHint));
+    assert!(app.ctx.labs[&Stage::Frame].show_hint);
+}
+
+#[test]
+fn reset_asks_first_and_only_in_a_learner_workspace() {
+    let mut app = app();
+    open_frame(&mut app);
+    let ask = || Message::Lab(lab::Msg::AskReset);
+    assert_eq!(app.update(ask()), vec![]);
+    assert!(app.overlay.is_none());
+    assert!(
+        app.ctx
+            .flash
+            .as_deref()
+            .unwrap()
+            .contains("instructor repository")
+    );
+
+    app.ctx.learner_workspace = true;
+    app.update(ask());
+    assert_eq!(app.overlay, Some(Overlay::ConfirmReset(Stage::Frame)));
+    // Other keys do nothing while the question is open.
+    assert_eq!(app.update(Message::Lab(lab::Msg::Grade)), vec![]);
+    assert_eq!(app.update(Message::Confirm(false)), vec![]);
+    assert!(app.overlay.is_none());
+    app.update(ask());
+    assert_eq!(
+        app.update(Message::Confirm(true)),
+        vec![Effect::Reset(Stage::Frame)]
+    );
+    app.ctx.lab_mut(Stage::Frame).unwrap().progress = Progress::Failing {
+        points: 1,
+        max_points: 5,
+    };
+    assert_eq!(
+        app.update(Message::Lab(lab::Msg::ResetDone(
+            Stage::Frame,
+            Ok("/w/.ninety/backups/frame-1".into())
+        ))),
+        vec![Effect::SaveState]
+    );
+    assert_eq!(app.ctx.labs[&Stage::Frame].progress, Progress::NotStarted);
+}
+
+#[test]
+fn help_opens_and_any_key_closes_it() {
+    let mut app = app();
+    app.update(Message::Help);
+    assert_eq!(app.overlay, Some(Overlay::Help));
+    app.update(Message::Map(map::Msg::Move(1)));
+    assert_eq!(app.map.selected, 0, "keys under the help do not act");
+    assert_eq!(
+        app.message_for(key(KeyCode::Char('x'))),
+        Some(Message::CloseOverlay)
+    );
+    app.update(Message::CloseOverlay);
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn workers_still_report_under_an_overlay() {
+    let mut app = app();
+    open_frame(&mut app);
+    app.update(Message::Lab(lab::Msg::Grade));
+    app.update(Message::Help);
+    app.update(graded(report(vec![check("a", true, 1)])));
+    assert!(!app.ctx.labs[&Stage::Frame].grading);
+    assert_eq!(
+        app.ctx.labs[&Stage::Frame].progress,
+        Progress::Passed {
+            points: 1,
+            max_points: 1
+        }
+    );
+}
+
+#[test]
+fn quitting_saves() {
+    let mut app = app();
+    assert_eq!(app.update(Message::Quit), vec![Effect::SaveState]);
+    assert!(app.quit);
+    // Back on the map quits too.
+    let mut app = self::app();
+    assert_eq!(app.update(Message::Back), vec![Effect::SaveState]);
+    assert!(app.quit);
+}
+
+#[test]
+fn progress_and_place_are_restored() {
+    let mut state = State::default();
+    state.labs.insert(
+        Stage::Frame,
+        Progress::Failing {
+            points: 7,
+            max_points: 28,
+        },
+    );
+    state.last_lab = Some(Stage::Label);
+    let app = App::new(course(), &state, vec![], None, String::new());
+    assert_eq!(
+        app.ctx.labs[&Stage::Frame].progress,
+        Progress::Failing {
+            points: 7,
+            max_points: 28
+        }
+    );
+    assert_eq!(app.map.selected, 2);
+}
+
+#[test]
+fn a_corrupt_state_file_is_explained_on_screen() {
+    let note = LoadNote::Corrupt {
+        problem: "`state.json` is not valid: EOF".into(),
+        kept_as: None,
+    };
+    let app = App::new(
+        course(),
+        &State::default(),
+        vec![],
+        Some(note),
+        String::new(),
+    );
+    assert!(app.ctx.flash.as_deref().unwrap().contains("Starting fresh"));
+}
+
+#[test]
+fn keys_map_to_messages_through_the_screens_table() {
+    let mut app = app();
+    assert_eq!(
+        app.message_for(key(KeyCode::Char('q'))),
+        Some(Message::Back)
+    );
+    assert_eq!(
+        app.message_for(key(KeyCode::Enter)),
+        Some(Message::Map(map::Msg::Open))
+    );
+    // A key the screen does not use says so instead of doing nothing.
+    assert_eq!(
+        app.message_for(key(KeyCode::Char('w'))),
+        Some(Message::UnknownKey("w".into()))
+    );
+    app.update(Message::UnknownKey("w".into()));
+    assert!(
+        app.ctx
+            .flash
+            .as_deref()
+            .unwrap()
+            .contains("w does nothing here")
+    );
+    open_frame(&mut app);
+    assert_eq!(
+        app.message_for(key(KeyCode::Char('q'))),
+        Some(Message::Back)
+    );
+    assert_eq!(
+        app.message_for(key(KeyCode::Char('w'))),
+        Some(Message::Lab(lab::Msg::ToggleWatch))
+    );
+    assert_eq!(
+        app.message_for(key(KeyCode::Tab)),
+        Some(Message::Lab(lab::Msg::FocusNext))
+    );
+    assert_eq!(
+        app.message_for(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        Some(Message::Quit)
+    );
+}
+
+#[test]
+fn every_key_the_footer_or_help_shows_is_one_the_table_answers() {
+    let mut app = full_app();
+    let mut screens = vec![ScreenId::Map];
+    for stage in [Stage::Frame, Stage::Gather, Stage::Label, Stage::Train] {
+        screens.push(ScreenId::Lab(stage));
+    }
+    screens.extend([
+        ScreenId::Explorer,
+        ScreenId::Labeling,
+        ScreenId::Agreement,
+        ScreenId::Train,
+    ]);
+    for id in screens {
+        app.screen = id;
+        let table = app.current().keys(&app.ctx);
+        let rows = table.rows();
+        for (shown, word) in table.footer() {
+            assert!(
+                rows.iter()
+                    .any(|b| b.footer.as_deref() == Some(word.as_str()) && !b.keys.is_empty()),
+                "{id:?}: footer {shown} {word} has no key"
+            );
+        }
+        // No key means two things on one screen.
+        let mut codes: Vec<String> = rows
+            .iter()
+            .flat_map(|b| b.keys.iter().map(|k| format!("{k:?}")))
+            .collect();
+        let n = codes.len();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), n, "{id:?} binds a key twice");
+    }
+}
+
+#[test]
+fn a_labs_tools_belong_to_that_lab() {
+    let mut app = full_app();
+    app.update(Message::Go(ScreenId::Lab(Stage::Frame)));
+    assert_eq!(
+        app.message_for(key(KeyCode::Char('e'))),
+        Some(Message::UnknownKey("e".into()))
+    );
+    app.update(Message::Go(ScreenId::Lab(Stage::Gather)));
+    assert_eq!(
+        app.message_for(key(KeyCode::Char('e'))),
+        Some(Message::Go(ScreenId::Explorer))
+    );
+    app.update(Message::Go(ScreenId::Explorer));
+    let f = key(KeyCode::Char('f'));
+    assert_eq!(
+        app.message_for(f),
+        Some(Message::Explorer(explorer::Msg::CycleStatus))
+    );
+    app.update(Message::Explorer(explorer::Msg::StartSearch));
+    assert_eq!(
+        app.message_for(f),
+        Some(Message::Explorer(explorer::Msg::SearchChar('f'))),
+        "typing goes into the search"
+    );
+}
+
+fn dataset(n: usize) -> Dataset {
+    explorer::dataset::tests::dataset(n)
+}
+
+fn loaded(n: usize) -> Message {
+    Message::Explorer(explorer::Msg::DatasetLoaded("mini".into(), Ok(dataset(n))))
+}
+
+/// The effect's task name, for effects that are tasks.
+fn task(effect: &Effect) -> &str {
+    match effect {
+        Effect::Task(t) => &t.what,
+        other => panic!("not a task: {other:?}"),
+    }
+}
+
+#[test]
+fn the_explorer_loads_filters_and_reads_raw_messages_through_tasks() {
+    let mut app = full_app();
+    let effects = app.update(Message::Go(ScreenId::Explorer));
+    assert_eq!(app.screen, ScreenId::Explorer);
+    assert_eq!(task(&effects[0]), "read the gather output of mini");
+    let effects = app.update(loaded(50));
+    assert_eq!(task(&effects[0]), "read the raw message g/00000");
+    app.update(Message::Explorer(explorer::Msg::RawLoaded(
+        "g/00000".into(),
+        "raw text".into(),
+    )));
+    let effects = app.update(Message::Explorer(explorer::Msg::Move(1)));
+    assert_eq!(task(&effects[0]), "read the raw message g/00001");
+    app.update(Message::Explorer(explorer::Msg::CycleStatus));
+    assert_eq!(app.explorer.visible.len(), 30);
+    // Searching takes typed characters.
+    app.update(Message::Explorer(explorer::Msg::StartSearch));
+    for c in "subject 4".chars() {
+        app.update(Message::Explorer(explorer::Msg::SearchChar(c)));
+    }
+    assert!(app.explorer.visible.len() < 30);
+    app.update(Message::Explorer(explorer::Msg::EndSearch));
+    // Running the stage: build progress, its progress, then a reload.
+    assert_eq!(
+        app.update(Message::Explorer(explorer::Msg::RunGather)),
+        vec![Effect::RunStage(
+            ScreenId::Explorer,
+            StageCommand::Gather(CorpusArg {
+                corpus: "mini".into()
+            })
+        )]
+    );
+    assert_eq!(
+        app.update(Message::Explorer(explorer::Msg::RunGather)),
+        vec![],
+        "one run at a time"
+    );
+    app.update(Message::Stage(
+        ScreenId::Explorer,
+        StageMsg::Building(BuildProgress {
+            done: 3,
+            total: 9,
+            compiling: "lab-gather".into(),
+        }),
+    ));
+    assert_eq!(app.explorer.building.as_ref().unwrap().done, 3);
+    app.update(Message::Stage(
+        ScreenId::Explorer,
+        StageMsg::Event(Event::Progress {
+            stage: Stage::Gather,
+            done: 100,
+            total: 301,
+            unit: ninety_kit::events::Unit::Messages,
+        }),
+    ));
+    assert_eq!(app.explorer.running, Some((100, 301)));
+    assert!(app.explorer.building.is_none());
+    assert!(app.busy());
+    let effects = app.update(Message::Stage(
+        ScreenId::Explorer,
+        StageMsg::Done(Err(StageFailure::Cancelled)),
+    ));
+    assert!(effects.is_empty());
+    assert!(
+        app.ctx
+            .flash
+            .as_deref()
+            .unwrap()
+            .contains("gather stage failed")
+    );
+    app.update(Message::Back);
+    assert_eq!(app.screen, ScreenId::Lab(Stage::Gather));
+}
+
+#[test]
+fn a_missing_dataset_is_explained_not_fatal() {
+    let mut app = full_app();
+    app.update(Message::Go(ScreenId::Explorer));
+    app.update(Message::Explorer(explorer::Msg::DatasetLoaded(
+        "mini".into(),
+        Err("cannot read clean.jsonl".into()),
+    )));
+    let e = &app.explorer;
+    assert!(e.data.is_none() && e.problem.as_deref() == Some("cannot read clean.jsonl"));
+}
+
+fn session_data(n: usize) -> SessionData {
+    SessionData {
+        corpus: "mini".into(),
+        annotator: "ana".into(),
+        order: QueueOrder::Stratified,
+        fallback: None,
+        items: (0..n)
+            .map(|i| LabelItem {
+                id: format!("id{i}"),
+                subject: format!("Offer number {i}"),
+                from: "Deals <deals@example.net>".into(),
+                body: "Click here for a free quote.\n\nTo be removed, reply REMOVE.".into(),
+            })
+            .collect(),
+        labels: Default::default(),
+        skipped: Default::default(),
+        problems: vec![],
+        log: PathBuf::from("/tmp/ana.jsonl"),
+        guidelines: "# Guidelines\n\n## Spam\n\nUnsolicited bulk mail.\n".into(),
+    }
+}
+
+pub(crate) fn labeling_app() -> App {
+    let mut app = full_app();
+    app.ctx.label_config.annotator = Some("ana".into());
+    let effects = app.update(Message::Go(ScreenId::Labeling));
+    assert_eq!(
+        effects,
+        vec![Effect::RunStage(
+            ScreenId::Labeling,
+            StageCommand::LabelQueue(QueueArgs {
+                corpus: CorpusArg {
+                    corpus: "mini".into()
+                },
+                annotator: "ana".into(),
+                order: QueueOrder::Random,
+                seed: None,
+            })
+        )]
+    );
+    assert_eq!(app.screen, ScreenId::Labeling);
+    let effects = app.update(Message::Stage(
+        ScreenId::Labeling,
+        StageMsg::Done(Ok(Summary::LabelQueue(QueueSummary {
+            corpus: "mini".into(),
+            annotator: "ana".into(),
+            order: QueueOrder::Random,
+            fallback: None,
+            messages: 5,
+            artifact: "/tmp/queue.json".into(),
+        }))),
+    ));
+    assert_eq!(
+        task(&effects[0]),
+        "read the labeling session of /tmp/queue.json"
+    );
+    app.update(Message::Labeling(labeling::Msg::Ready(Ok(session_data(5)))));
+    app
+}
+
+#[test]
+fn a_decision_is_appended_before_anything_else_and_undo_appends_its_record() {
+    let mut app = labeling_app();
+    let l = |m| Message::Labeling(m);
+    let effects = app.update(l(labeling::Msg::Decide(Mark::Spam)));
+    let [Effect::AppendDecision(path, d)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        (path.as_path(), d.item.as_str(), d.label),
+        (std::path::Path::new("/tmp/ana.jsonl"), "id0", Mark::Spam)
+    );
+    app.update(l(labeling::Msg::StartNote));
+    for c in "hard".chars() {
+        app.update(l(labeling::Msg::NoteChar(c)));
+    }
+    app.update(l(labeling::Msg::EndNote(true)));
+    let effects = app.update(l(labeling::Msg::Decide(Mark::Unsure)));
+    assert!(
+        matches!(&effects[..], [Effect::AppendDecision(_, d)] if d.note.as_deref() == Some("hard"))
+    );
+    let effects = app.update(l(labeling::Msg::Undo));
+    assert!(
+        matches!(&effects[..], [Effect::AppendDecision(_, d)] if d.label == Mark::Undo && d.item == "id1")
+    );
+    assert_eq!(app.labeling.session.as_ref().unwrap().labeled(), 1);
+    // Leaving after decisions syncs the log and opens the agreement view,
+    // which runs the label stage.
+    let effects = app.update(l(labeling::Msg::Leave));
+    assert_eq!(
+        effects,
+        vec![
+            Effect::SyncLog,
+            Effect::RunStage(
+                ScreenId::Agreement,
+                StageCommand::Label(CorpusArg {
+                    corpus: "mini".into()
+                })
+            )
+        ]
+    );
+    assert_eq!(app.screen, ScreenId::Agreement);
+    app.update(Message::Stage(
+        ScreenId::Agreement,
+        StageMsg::Done(Err(StageFailure::Reported("the label stage failed".into()))),
+    ));
+    assert_eq!(
+        app.agreement.problem.as_deref(),
+        Some("the label stage failed")
+    );
+    app.update(Message::Agreement(agreement::Msg::NextList));
+    assert_eq!(app.agreement.list, agreement::ItemList::AgainstGold);
+    app.update(Message::Back);
+    assert_eq!(app.screen, ScreenId::Lab(Stage::Label));
+}
+
+#[test]
+fn a_queue_that_cannot_be_made_says_why_and_goes_back() {
+    let mut app = full_app();
+    app.update(Message::Go(ScreenId::Lab(Stage::Label)));
+    app.update(Message::Go(ScreenId::Labeling));
+    app.update(Message::Stage(
+        ScreenId::Labeling,
+        StageMsg::Done(Err(StageFailure::Reported(
+            "reached a todo!() in queue.rs".into(),
+        ))),
+    ));
+    assert_eq!(app.screen, ScreenId::Lab(Stage::Label));
+    assert!(app.ctx.flash.as_deref().unwrap().contains("todo!()"));
+    assert!(app.labeling.session.is_none());
+}
+
+#[test]
+fn remapped_keys_label_and_the_note_takes_every_character() {
+    let mut app = labeling_app();
+    app.ctx.label_config.keys.spam = '1';
+    let c = |c| key(KeyCode::Char(c));
+    assert_eq!(
+        app.message_for(c('1')),
+        Some(Message::Labeling(labeling::Msg::Decide(Mark::Spam)))
+    );
+    assert_eq!(
+        app.message_for(c('s')),
+        Some(Message::UnknownKey("s".into()))
+    );
+    assert_eq!(
+        app.message_for(c('z')),
+        Some(Message::Labeling(labeling::Msg::Undo))
+    );
+    app.update(Message::Labeling(labeling::Msg::StartNote));
+    assert_eq!(
+        app.message_for(c('1')),
+        Some(Message::Labeling(labeling::Msg::NoteChar('1')))
+    );
+    assert_eq!(
+        app.message_for(c('q')),
+        Some(Message::Labeling(labeling::Msg::NoteChar('q')))
+    );
+}
+
+fn epoch(n: usize, loss: f64, f1_pairs: usize) -> EpochReport {
+    EpochReport {
+        epoch: n,
+        train_loss: loss,
+        valid_loss: loss * 0.9,
+        valid: Metrics::from_decisions(
+            std::iter::repeat_n((true, true), f1_pairs).chain([(false, true)]),
+        ),
+        seconds: 0.1,
+    }
+}
+
+#[test]
+fn the_train_view_draws_what_the_run_reports_and_survives_a_failed_run() {
+    let mut app = full_app();
+    let effects = app.update(Message::Go(ScreenId::Train));
+    assert_eq!(task(&effects[0]), "read the recorded runs");
+    app.update(Message::Train(train::Msg::ToggleSplit));
+    let effects = app.update(Message::Train(train::Msg::Start));
+    assert_eq!(
+        effects,
+        vec![Effect::RunStage(
+            ScreenId::Train,
+            StageCommand::Train(TrainArgs {
+                model: Some(ModelKind::FastText),
+                split: Some(SplitKind::Time),
+                ..TrainArgs::default()
+            })
+        )]
+    );
+    assert!(
+        app.update(Message::Train(train::Msg::Start)).is_empty(),
+        "one run at a time"
+    );
+    for n in 1..=2 {
+        app.update(Message::Stage(
+            ScreenId::Train,
+            StageMsg::Event(Event::Epoch {
+                model: ModelKind::FastText,
+                report: epoch(n, 0.5 / n as f64, 4),
+            }),
+        ));
+    }
+    assert_eq!(app.train.epochs[&ModelKind::FastText].len(), 2);
+    let effects = app.update(Message::Stage(
+        ScreenId::Train,
+        StageMsg::Done(Err(StageFailure::BuildFailed(
+            "error[E0425]: cannot find value `x`".into(),
+        ))),
+    ));
+    assert_eq!(task(&effects[0]), "read the recorded runs");
+    assert!(!app.train.running);
+    assert!(app.train.problem.as_deref().unwrap().contains("E0425"));
+    assert_eq!(
+        app.screen,
+        ScreenId::Train,
+        "a failed run leaves the view up"
+    );
+    app.update(Message::Back);
+    assert_eq!(app.screen, ScreenId::Lab(Stage::Train));
+}
+
+#[test]
+fn the_background_build_shows_in_the_app_until_it_ends() {
+    let mut app = app();
+    app.update(Message::Build(Ok(Some(BuildProgress {
+        done: 10,
+        total: 400,
+        compiling: "burn".into(),
+    }))));
+    assert!(app.busy());
+    app.update(Message::Build(Ok(None)));
+    assert!(!app.busy());
+}
