@@ -13,11 +13,11 @@
 
 pub mod body;
 pub mod dedupe;
+pub mod given;
 pub mod normalise;
 pub mod period;
 pub mod quarantine;
 pub mod report;
-pub mod given;
 
 pub use given::stage;
 

@@ -14,9 +14,9 @@
 
 pub mod agreement;
 pub mod errors;
-pub mod queue;
 pub mod given;
+pub mod queue;
 
-pub use ninety_kit::labels::Choice;
 pub use given::scorer;
+pub use ninety_kit::labels::Choice;
 pub use scorer::{KeywordScorer, Scorer};
