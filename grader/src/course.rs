@@ -11,6 +11,11 @@
 //! instructions = "README.md"    # shown in the workbench, in the lab's folder
 //! files = ["spec.toml", "src/lib.rs"]   # what the learner edits
 //! ```
+//!
+//! `files` is also where solution markers may be: `ninety lab check` and
+//! `ninety init` refuse a listed path that does not exist or lies under
+//! `src/given/` (given code, read but never edited), and a solution marker
+//! in any file not listed (see [`crate::markers`]).
 
 use ninety_kit::Stage;
 use serde::Deserialize;

@@ -4,21 +4,50 @@
 //!
 //! ```text
 //! pub fn total(&self, m: &Confusion) -> f64 {
-//!     // BEGIN SOLUTION: weigh each count by its cost from the spec
+//!     // BEGIN SOLUTION: add up what the four counts cost
 //!     ...
 //!     // END SOLUTION
 //! }
 //! ```
 //!
-//! Released, the region becomes `todo!("weigh each count by its cost from
-//! the spec")` in Rust, or `# TODO: ...` comment lines in TOML. Checks only
-//! the instructor keeps sit between `// BEGIN HIDDEN TESTS` and
-//! `// END HIDDEN TESTS` in a lab's `tests/` and are removed. Solution
-//! markers belong in a lab's `src/` and data files; hidden markers belong in
-//! its `tests/`; anything else is reported with file and line.
+//! Released, the region becomes `todo!("add up what the four counts cost")`
+//! in Rust, or `# TODO: ...` comment lines in TOML. Checks only the
+//! instructor keeps sit between `// BEGIN HIDDEN TESTS` and
+//! `// END HIDDEN TESTS` in a lab's `tests/` and are removed.
+//!
+//! # Where markers may be
+//!
+//! A [`Layout`] gives each file its [`Role`]:
+//!
+//! - solution markers only in the files a lab's `lab.toml` lists in `files`
+//!   (what the learner edits);
+//! - hidden-test markers only in a lab's `tests/`;
+//! - none in given code (`src/given/` and `src/given.rs`, read but not
+//!   edited), in any other file of a lab, or outside the labs.
+//!
+//! Anything else is reported with file and line.
+//!
+//! # A text that spans lines
+//!
+//! The text after `BEGIN SOLUTION:` says what the step is, in one sentence.
+//! When the sentence is too long for one line it continues on the comment
+//! lines directly after the BEGIN line whose text starts with at least two
+//! spaces after the comment mark (`//  ` in Rust, `#  ` in TOML). The pieces
+//! are trimmed and joined with single spaces:
+//!
+//! ```text
+//!     // BEGIN SOLUTION: order the indices so that every prefix holds each
+//!     //   stratum in its share, shuffled within each stratum
+//!     // A comment with one space opens the solution: it is not part of the text.
+//! ```
+//!
+//! The first line that is not such a comment (code, a blank line, a comment
+//! with a single space, a doc comment, a marker) ends the text and starts
+//! the solution.
 
+use crate::course::Course;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// The two kinds of marked region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,13 +70,22 @@ impl fmt::Display for Kind {
 /// How a file may use markers, by where it sits in a lab.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
-    /// Learner code or data (`src/`, spec files): solution markers only.
+    /// A file the lab's `lab.toml` lists in `files`: solution markers only.
     Learner,
     /// Grading checks (`tests/`): hidden-test markers only.
     Tests,
-    /// Anything else (manifests, the kit): no markers at all.
+    /// Given code (`src/given/`, `src/given.rs`): no markers.
+    Given,
+    /// Any other file of a lab (its `lib.rs`, manifests, fixtures): no markers.
+    Unlisted,
+    /// Anything outside the labs (the kit, the pipeline, the workbench): no
+    /// markers at all.
     Plain,
 }
+
+/// The fix for a solution marker where none may be.
+const SOLUTION_PLACE: &str =
+    "solution markers belong in the files lab.toml lists; given code under src/given/ holds none";
 
 /// The comment syntax of a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,11 +123,11 @@ pub struct Region {
     pub begin: usize,
     /// The line of the END marker.
     pub end: usize,
-    /// The hint after `BEGIN SOLUTION:`.
+    /// The text after `BEGIN SOLUTION:`, its continuation lines joined.
     pub hint: Option<String>,
 }
 
-/// A malformed marker, with its place.
+/// A malformed or misplaced marker, with its place.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}:{line}: {problem}", path.display())]
 pub struct MarkerError {
@@ -102,24 +140,31 @@ pub struct MarkerError {
 }
 
 enum Marker {
+    /// A BEGIN marker; for a solution, the text after the colon (empty when
+    /// there is a colon and nothing after it, `None` without a colon).
     Begin(Kind, Option<String>),
     End(Kind),
 }
 
-fn parse_marker(line: &str, syntax: Syntax) -> Option<Marker> {
+/// The text after a line's comment mark, when the line is an ordinary
+/// comment (not a Rust doc comment).
+fn comment_text(line: &str, syntax: Syntax) -> Option<&str> {
     let rest = line.trim_start().strip_prefix(syntax.comment())?;
     // `///` and `//!` are doc comments: they may talk about markers freely.
     if syntax == Syntax::Rust && (rest.starts_with('/') || rest.starts_with('!')) {
         return None;
     }
-    let rest = rest.trim();
+    Some(rest)
+}
+
+fn parse_marker(line: &str, syntax: Syntax) -> Option<Marker> {
+    let rest = comment_text(line, syntax)?.trim();
     if let Some(after) = rest.strip_prefix("BEGIN SOLUTION") {
-        let hint = after
+        let text = after
             .trim_start()
             .strip_prefix(':')
             .map(|h| h.trim().to_owned());
-        let hint = hint.filter(|h| !h.is_empty());
-        return Some(Marker::Begin(Kind::Solution, hint));
+        return Some(Marker::Begin(Kind::Solution, text));
     }
     if rest.starts_with("BEGIN HIDDEN TESTS") {
         return Some(Marker::Begin(Kind::HiddenTests, None));
@@ -133,9 +178,28 @@ fn parse_marker(line: &str, syntax: Syntax) -> Option<Marker> {
     None
 }
 
+/// The text of a line that continues a `BEGIN SOLUTION:` text: a comment
+/// whose text starts with two spaces, is not blank, and is not a marker.
+fn continuation(line: &str, syntax: Syntax) -> Option<&str> {
+    let rest = comment_text(line, syntax)?;
+    let text = rest.trim();
+    let continues =
+        rest.starts_with("  ") && !text.is_empty() && parse_marker(line, syntax).is_none();
+    continues.then_some(text)
+}
+
+/// A region being read: its kind, BEGIN line, first body line and text.
+struct Open {
+    kind: Kind,
+    begin: usize,
+    body: usize,
+    hint: Option<String>,
+}
+
 /// Finds the marked regions of a file and checks they are well formed for
-/// its role: closed, not nested, of the right kind, with a hint where a
-/// `todo!` will need one. Every problem is reported, not just the first.
+/// its role: in a file where they may be, closed, not nested, of the right
+/// kind, with a text where a `todo!` will need one. Every problem is
+/// reported, not just the first.
 pub fn scan(
     path: &Path,
     text: &str,
@@ -144,80 +208,114 @@ pub fn scan(
 ) -> Result<Vec<Region>, Vec<MarkerError>> {
     let mut regions = Vec::new();
     let mut errors = Vec::new();
-    let mut open: Option<(Kind, usize, Option<String>)> = None;
+    let mut open: Option<Open> = None;
     let err = |line: usize, problem: String| MarkerError {
         path: path.to_owned(),
         line,
         problem,
     };
-    for (index, line) in text.lines().enumerate() {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut index = 0;
+    while index < lines.len() {
         let number = index + 1;
-        match parse_marker(line, syntax) {
+        let marker = parse_marker(lines[index], syntax);
+        index += 1;
+        match marker {
             None => {}
-            Some(Marker::Begin(kind, hint)) => {
-                if let Some((outer, at, _)) = &open {
+            Some(Marker::Begin(kind, mut hint)) => {
+                if let Some(hint) = hint.as_mut() {
+                    while let Some(more) = lines.get(index).and_then(|l| continuation(l, syntax)) {
+                        if !hint.is_empty() {
+                            hint.push(' ');
+                        }
+                        hint.push_str(more);
+                        index += 1;
+                    }
+                }
+                let hint = hint.filter(|h| !h.is_empty());
+                if let Some(outer) = &open {
                     errors.push(err(
                         number,
-                        format!("BEGIN {kind} inside the {outer} region opened at line {at}; regions cannot nest, close the first one with END {outer}"),
+                        format!(
+                            "BEGIN {kind} inside the {} region opened at line {}; regions cannot nest, close the first one with END {}",
+                            outer.kind, outer.begin, outer.kind
+                        ),
                     ));
                     continue;
                 }
-                match (kind, role) {
-                    (Kind::Solution, Role::Tests) => errors.push(err(
-                        number,
-                        "solution marker in a test file: tests are released as they are; mark checks the learner must not see with BEGIN HIDDEN TESTS".into(),
+                let misplaced = match (kind, role) {
+                    (Kind::Solution, Role::Learner) | (Kind::HiddenTests, Role::Tests) => None,
+                    (Kind::Solution, Role::Tests) => Some(
+                        "solution marker in a test file: tests are released as they are; mark checks the learner must not see with BEGIN HIDDEN TESTS".to_owned(),
+                    ),
+                    (Kind::Solution, Role::Given) => Some(format!(
+                        "solution marker in given code: {SOLUTION_PLACE}"
                     )),
-                    (Kind::HiddenTests, Role::Learner) => errors.push(err(
-                        number,
-                        "hidden-tests marker outside the lab's tests/: only checks can be hidden; use BEGIN SOLUTION for learner code".into(),
+                    (Kind::Solution, Role::Unlisted) => Some(format!(
+                        "solution marker in a file the lab's lab.toml does not list in `files`: {SOLUTION_PLACE}; list the file there if the learner edits it"
                     )),
-                    (_, Role::Plain) => errors.push(err(
-                        number,
-                        format!("{kind} marker in a file that is not part of a lab's src/ or tests/; markers only work there"),
+                    (Kind::HiddenTests, Role::Learner | Role::Given | Role::Unlisted) => Some(
+                        "hidden-tests marker outside the lab's tests/: only checks can be hidden; use BEGIN SOLUTION for learner code".to_owned(),
+                    ),
+                    (_, Role::Plain) => Some(format!(
+                        "{kind} marker in a file outside every lab: markers only work in a lab's tests/ and in the files its lab.toml lists"
                     )),
-                    _ => {}
+                };
+                if let Some(problem) = misplaced {
+                    errors.push(err(number, problem));
                 }
                 if kind == Kind::Solution && syntax == Syntax::Rust && hint.is_none() {
                     errors.push(err(
                         number,
-                        "BEGIN SOLUTION needs a hint for the learner: `// BEGIN SOLUTION: <what to do>`".into(),
+                        "BEGIN SOLUTION needs a text for the learner: `// BEGIN SOLUTION: <what to do, in one sentence>`".into(),
                     ));
                 }
-                open = Some((kind, number, hint));
+                open = Some(Open {
+                    kind,
+                    begin: number,
+                    body: index + 1,
+                    hint,
+                });
             }
             Some(Marker::End(kind)) => match open.take() {
                 None => errors.push(err(
                     number,
                     format!("END {kind} without a BEGIN {kind} before it"),
                 )),
-                Some((open_kind, at, _)) if open_kind != kind => {
+                Some(region) if region.kind != kind => {
                     errors.push(err(
                         number,
-                        format!("END {kind} closes the {open_kind} region opened at line {at}; expected END {open_kind}"),
+                        format!(
+                            "END {kind} closes the {} region opened at line {}; expected END {}",
+                            region.kind, region.begin, region.kind
+                        ),
                     ));
                 }
-                Some((kind, begin, hint)) => {
-                    if begin + 1 == number && kind == Kind::Solution {
+                Some(region) => {
+                    if region.body == number && kind == Kind::Solution {
                         errors.push(err(
-                            begin,
+                            region.begin,
                             "empty SOLUTION region: there is nothing for the learner to write"
                                 .into(),
                         ));
                     }
                     regions.push(Region {
                         kind,
-                        begin,
+                        begin: region.begin,
                         end: number,
-                        hint,
+                        hint: region.hint,
                     });
                 }
             },
         }
     }
-    if let Some((kind, at, _)) = open {
+    if let Some(region) = open {
         errors.push(err(
-            at,
-            format!("BEGIN {kind} is never closed; add END {kind} after the region"),
+            region.begin,
+            format!(
+                "BEGIN {} is never closed; add END {} after the region",
+                region.kind, region.kind
+            ),
         ));
     }
     if errors.is_empty() {
@@ -227,9 +325,12 @@ pub fn scan(
     }
 }
 
+/// The widest a released `# TODO:` line grows before it wraps.
+const TODO_WIDTH: usize = 80;
+
 /// The starter text: solution regions replaced by a `todo!` (Rust) or
-/// `# TODO` lines (TOML), hidden-test regions removed. `regions` must come
-/// from [`scan`] of the same text.
+/// `# TODO` lines (TOML, wrapped to 80 columns), hidden-test regions
+/// removed. `regions` must come from [`scan`] of the same text.
 pub fn starter(text: &str, regions: &[Region], syntax: Syntax) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = String::with_capacity(text.len());
@@ -251,7 +352,13 @@ pub fn starter(text: &str, regions: &[Region], syntax: Syntax) -> String {
                             let literal = hint.replace('{', "{{").replace('}', "}}");
                             out.push_str(&format!("{indent}todo!({literal:?})\n"));
                         }
-                        Syntax::Hash => out.push_str(&format!("{indent}# TODO: {hint}\n")),
+                        Syntax::Hash => {
+                            let width = TODO_WIDTH.saturating_sub(indent.len() + 8);
+                            for (i, line) in wrap(hint, width).iter().enumerate() {
+                                let lead = if i == 0 { "# TODO: " } else { "#       " };
+                                out.push_str(&format!("{indent}{lead}{line}\n"));
+                            }
+                        }
                     }
                 }
                 index = region.end;
@@ -270,25 +377,100 @@ pub fn starter(text: &str, regions: &[Region], syntax: Syntax) -> String {
     out
 }
 
-/// The role a file plays, from its path relative to the workspace root:
-/// `labs/<lab>/src/**` and `labs/<lab>/*.toml` (not `Cargo.toml`) are
-/// learner files, `labs/<lab>/tests/**` are tests, the rest is plain.
-/// The kit and the pipeline are never learner files.
-pub fn role_of(relative: &Path) -> Role {
-    let parts: Vec<&str> = relative
-        .components()
-        .filter_map(|c| c.as_os_str().to_str())
-        .collect();
-    match parts.as_slice() {
-        ["labs", lab, ..] if *lab == "kit" || *lab == "pipeline" => Role::Plain,
-        ["labs", _, "src", ..] => Role::Learner,
-        ["labs", _, "tests", ..] => Role::Tests,
-        ["labs", _, file]
-            if file.ends_with(".toml") && *file != "Cargo.toml" && *file != "lab.toml" =>
-        {
-            Role::Learner
+/// `text`'s words in lines of at most `width` characters (a longer word
+/// gets a line of its own).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_owned()),
         }
-        _ => Role::Plain,
+    }
+    if lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines
+}
+
+/// Whether `inside` (a path relative to a lab's folder) is given code:
+/// `src/given.rs` or anything under `src/given/`.
+pub fn is_given(inside: &Path) -> bool {
+    let inside = normal(inside);
+    let parts: Vec<&str> = inside.iter().filter_map(|c| c.to_str()).collect();
+    matches!(
+        parts.as_slice(),
+        ["src", "given.rs"] | ["src", "given", _, ..]
+    )
+}
+
+/// `path` without `.` components, so `./src/a.rs` and `src/a.rs` compare equal.
+fn normal(path: &Path) -> PathBuf {
+    path.components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect()
+}
+
+/// Where the labs are and which of their files the learner edits: what
+/// gives each file its [`Role`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Layout {
+    labs: Vec<LabFiles>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct LabFiles {
+    /// The lab's folder, relative to the workspace root (`labs/frame`).
+    dir: PathBuf,
+    /// The files its `lab.toml` lists, relative to `dir`.
+    files: Vec<PathBuf>,
+}
+
+impl Layout {
+    /// The layout of a course: each of its labs with the files its
+    /// `lab.toml` lists.
+    pub fn of_course(course: &Course) -> Self {
+        course.labs().fold(Layout::default(), |layout, lab| {
+            let dir = lab.dir.strip_prefix(&course.root).unwrap_or(&lab.dir);
+            layout.with_lab(dir, &lab.files)
+        })
+    }
+
+    /// Adds a lab in `dir` (relative to the workspace root) whose learner
+    /// edits `files` (relative to `dir`).
+    pub fn with_lab(mut self, dir: impl AsRef<Path>, files: &[String]) -> Self {
+        self.labs.push(LabFiles {
+            dir: normal(dir.as_ref()),
+            files: files.iter().map(|f| normal(Path::new(f))).collect(),
+        });
+        self
+    }
+
+    /// The role of a file, from its path relative to the workspace root:
+    /// a lab's `tests/` are tests, its given code is given, the files its
+    /// `lab.toml` lists are the learner's, its other files are unlisted;
+    /// anything outside the labs (the kit, the pipeline) is plain.
+    pub fn role_of(&self, relative: &Path) -> Role {
+        let relative = normal(relative);
+        let Some((lab, inside)) = self
+            .labs
+            .iter()
+            .find_map(|lab| Some((lab, relative.strip_prefix(&lab.dir).ok()?)))
+        else {
+            return Role::Plain;
+        };
+        if inside.starts_with("tests") {
+            Role::Tests
+        } else if is_given(inside) {
+            Role::Given
+        } else if lab.files.iter().any(|f| f == inside) {
+            Role::Learner
+        } else {
+            Role::Unlisted
+        }
     }
 }
 
@@ -378,7 +560,7 @@ pub fn double(x: u32) -> u32 {
                 "// BEGIN SOLUTION\nx\n// END SOLUTION\n",
                 Role::Learner,
                 1,
-                "needs a hint",
+                "needs a text",
             ),
             (
                 "// BEGIN SOLUTION: h\nx\n// END HIDDEN TESTS\n",
@@ -402,7 +584,7 @@ pub fn double(x: u32) -> u32 {
                 "// BEGIN SOLUTION: h\nx\n// END SOLUTION\n",
                 Role::Plain,
                 1,
-                "not part of a lab",
+                "outside every lab",
             ),
             (
                 "// BEGIN SOLUTION: h\n// END SOLUTION\n",
@@ -432,16 +614,179 @@ pub fn double(x: u32) -> u32 {
 
     #[test]
     fn roles_follow_the_layout() {
-        assert_eq!(role_of(Path::new("labs/frame/src/lib.rs")), Role::Learner);
+        let layout = Layout::default()
+            .with_lab(
+                "labs/frame",
+                &[
+                    "spec.toml".into(),
+                    "src/spec.rs".into(),
+                    "./src/costs.rs".into(),
+                ],
+            )
+            .with_lab("labs/gather", &["src/body.rs".into()]);
+        let role = |p: &str| layout.role_of(Path::new(p));
+        assert_eq!(role("labs/frame/spec.toml"), Role::Learner);
+        assert_eq!(role("labs/frame/src/spec.rs"), Role::Learner);
+        assert_eq!(role("labs/frame/src/costs.rs"), Role::Learner);
+        assert_eq!(role("labs/gather/src/body.rs"), Role::Learner);
+        assert_eq!(role("labs/frame/tests/grade.rs"), Role::Tests);
+        assert_eq!(role("labs/frame/src/lib.rs"), Role::Unlisted);
+        assert_eq!(role("labs/frame/Cargo.toml"), Role::Unlisted);
+        assert_eq!(role("labs/frame/lab.toml"), Role::Unlisted);
+        assert_eq!(role("labs/gather/src/spec.rs"), Role::Unlisted);
+        assert_eq!(role("labs/gather/src/given/stage.rs"), Role::Given);
+        assert_eq!(role("labs/gather/src/given.rs"), Role::Given);
+        assert_eq!(role("labs/kit/src/corpus.rs"), Role::Plain);
+        assert_eq!(role("labs/pipeline/src/main.rs"), Role::Plain);
+        assert_eq!(role("tui/src/app.rs"), Role::Plain);
+    }
+
+    #[test]
+    fn given_code_is_src_given() {
+        assert!(is_given(Path::new("src/given/stage.rs")));
+        assert!(is_given(Path::new("./src/given/deep/er.rs")));
+        assert!(is_given(Path::new("src/given.rs")));
+        assert!(!is_given(Path::new("src/given")));
+        assert!(!is_given(Path::new("src/givenness.rs")));
+        assert!(!is_given(Path::new("given/stage.rs")));
+        assert!(!is_given(Path::new("src/body.rs")));
+    }
+
+    #[test]
+    fn solution_markers_only_in_the_listed_files() {
+        let layout = Layout::default().with_lab("labs/x", &["src/lib.rs".into()]);
+        let solution = "fn f() {\n    // BEGIN SOLUTION: h\n    1\n    // END SOLUTION\n}\n";
+        let place = "solution markers belong in the files lab.toml lists; given code under src/given/ holds none";
+        for (path, problem) in [
+            ("labs/x/src/given/stage.rs", "solution marker in given code"),
+            ("labs/x/src/given.rs", "solution marker in given code"),
+            ("labs/x/src/other.rs", "does not list in `files`"),
+        ] {
+            let path = Path::new(path);
+            let errors = scan(path, solution, layout.role_of(path), Syntax::Rust).unwrap_err();
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            let shown = errors[0].to_string();
+            assert!(
+                shown.starts_with(&format!("{}:2: ", path.display()))
+                    && shown.contains(problem)
+                    && shown.contains(place),
+                "{shown}"
+            );
+        }
+        let listed = Path::new("labs/x/src/lib.rs");
         assert_eq!(
-            role_of(Path::new("labs/frame/src/spec/costs.rs")),
-            Role::Learner
+            scan(listed, solution, layout.role_of(listed), Syntax::Rust)
+                .unwrap()
+                .len(),
+            1
         );
-        assert_eq!(role_of(Path::new("labs/frame/spec.toml")), Role::Learner);
-        assert_eq!(role_of(Path::new("labs/frame/tests/grade.rs")), Role::Tests);
-        assert_eq!(role_of(Path::new("labs/frame/Cargo.toml")), Role::Plain);
-        assert_eq!(role_of(Path::new("labs/frame/lab.toml")), Role::Plain);
-        assert_eq!(role_of(Path::new("labs/kit/src/corpus.rs")), Role::Plain);
-        assert_eq!(role_of(Path::new("tui/src/app.rs")), Role::Plain);
+        // Nor may given code hide checks.
+        let hidden = "// BEGIN HIDDEN TESTS\nx\n// END HIDDEN TESTS\n";
+        let given = Path::new("labs/x/src/given/stage.rs");
+        let errors = scan(given, hidden, layout.role_of(given), Syntax::Rust).unwrap_err();
+        assert!(
+            errors[0].problem.contains("outside the lab's tests/"),
+            "{errors:?}"
+        );
+    }
+
+    const LONG: &str = "\
+fn f() -> u32 {
+    // BEGIN SOLUTION: say \"what\" in one sentence,
+    //   even when it is {long},
+    //     and indented more
+    // One space: this comment opens the solution.
+    1
+    // END SOLUTION
+}
+";
+
+    #[test]
+    fn a_text_continues_on_comments_indented_by_two_spaces() {
+        let regions = scan_rs(LONG, Role::Learner).unwrap();
+        assert_eq!(
+            regions,
+            vec![Region {
+                kind: Kind::Solution,
+                begin: 2,
+                end: 7,
+                hint: Some(
+                    "say \"what\" in one sentence, even when it is {long}, and indented more"
+                        .into()
+                ),
+            }]
+        );
+        let out = starter(LONG, &regions, Syntax::Rust);
+        assert_eq!(
+            out,
+            "fn f() -> u32 {\n    todo!(\"say \\\"what\\\" in one sentence, even when it is {{long}}, and indented more\")\n}\n"
+        );
+    }
+
+    #[test]
+    fn a_text_ends_at_the_first_line_that_does_not_continue_it() {
+        // A one-space comment, a blank comment, a doc comment, code, a blank
+        // line: each ends the text and belongs to the solution.
+        for opener in [
+            "// one space",
+            "//",
+            "/// doc",
+            "//!  inner doc",
+            "let x = 1;",
+            "",
+        ] {
+            let text = format!(
+                "fn f() {{\n    // BEGIN SOLUTION: do it\n    {opener}\n    //   not text\n    g();\n    // END SOLUTION\n}}\n"
+            );
+            let regions = scan_rs(&text, Role::Learner).unwrap();
+            assert_eq!(
+                regions[0].hint.as_deref(),
+                Some("do it"),
+                "after {opener:?}"
+            );
+        }
+        // A marker is never text, whatever its spacing.
+        let text = "// BEGIN SOLUTION: do it\n//   END SOLUTION\n";
+        let errors = scan_rs(text, Role::Learner).unwrap_err();
+        assert!(errors[0].problem.contains("empty SOLUTION"), "{errors:?}");
+        // A region that holds nothing but its text is empty.
+        let text = "// BEGIN SOLUTION: do it\n//   and more\n// END SOLUTION\n";
+        let errors = scan_rs(text, Role::Learner).unwrap_err();
+        assert!(
+            errors[0].line == 1 && errors[0].problem.contains("empty SOLUTION"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn a_text_may_start_on_the_next_line() {
+        let text = "// BEGIN SOLUTION:\n//   do it\nx\n// END SOLUTION\n";
+        let regions = scan_rs(text, Role::Learner).unwrap();
+        assert_eq!(regions[0].hint.as_deref(), Some("do it"));
+        // Without the colon there is no text to continue.
+        let text = "// BEGIN SOLUTION\n//   do it\nx\n// END SOLUTION\n";
+        let errors = scan_rs(text, Role::Learner).unwrap_err();
+        assert!(errors[0].problem.contains("needs a text"), "{errors:?}");
+    }
+
+    #[test]
+    fn toml_texts_continue_and_wrap() {
+        let text = "[metric]\n# BEGIN SOLUTION: set optimise to the metric to make as good as possible\n#   and max_ham_flagged_rate to the largest share of real mail you accept losing\n# The one-space comment is part of the solution.\noptimise = \"spam_recall\"\n# END SOLUTION\n";
+        let path = Path::new("labs/x/spec.toml");
+        let regions = scan(path, text, Role::Learner, Syntax::Hash).unwrap();
+        assert_eq!(
+            regions[0].hint.as_deref(),
+            Some(
+                "set optimise to the metric to make as good as possible and max_ham_flagged_rate to the largest share of real mail you accept losing"
+            )
+        );
+        let out = starter(text, &regions, Syntax::Hash);
+        assert_eq!(
+            out,
+            "[metric]\n\
+             # TODO: set optimise to the metric to make as good as possible and\n\
+             #       max_ham_flagged_rate to the largest share of real mail you accept losing\n"
+        );
+        assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
     }
 }

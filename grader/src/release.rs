@@ -6,7 +6,8 @@
 //! were edited), and makes a git repository with one commit tagged
 //! `starter`, which the workbench's "reset lab" restores from.
 
-use crate::markers::{self, MarkerError, Role, Syntax};
+use crate::course::{Course, CourseError};
+use crate::markers::{self, Layout, MarkerError, Role, Syntax};
 use ninety_kit::artifact::now_rfc3339;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -38,9 +39,13 @@ pub enum ReleaseError {
         /// The underlying error.
         source: std::io::Error,
     },
-    /// Markers are malformed; every problem is listed.
-    #[error("malformed markers:\n{}", .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+    /// Markers are malformed or misplaced, or a lab's `files` names a file
+    /// it cannot; every problem is listed.
+    #[error("malformed or misplaced markers:\n{}", .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
     Markers(Vec<MarkerError>),
+    /// The course or a lab manifest cannot be read.
+    #[error(transparent)]
+    Course(#[from] CourseError),
     /// The source is itself a learner workspace.
     #[error(
         "`{0}` is a learner workspace (it has {RELEASE_FILE}); release from the instructor repository"
@@ -136,15 +141,78 @@ pub fn source_files(root: &Path) -> Result<Vec<PathBuf>, ReleaseError> {
     Ok(files)
 }
 
-/// Scans every lab file's markers; returns all problems found.
-pub fn check_markers(root: &Path) -> Result<usize, ReleaseError> {
+/// The problems with the `files` of each lab's `lab.toml`: every path must
+/// name a file inside the lab's folder that exists and is not given code
+/// (`src/given/`). Each is reported at its line in the manifest.
+pub fn check_lab_files(course: &Course) -> Vec<MarkerError> {
     let mut errors = Vec::new();
+    for lab in course.labs() {
+        let manifest = lab.dir.join("lab.toml");
+        let text = std::fs::read_to_string(&manifest).unwrap_or_default();
+        let shown = manifest
+            .strip_prefix(&course.root)
+            .unwrap_or(&manifest)
+            .to_owned();
+        for file in &lab.files {
+            let path = Path::new(file);
+            let problem = if path.is_absolute()
+                || path
+                    .components()
+                    .any(|c| matches!(c, std::path::Component::ParentDir))
+            {
+                format!(
+                    "`files` lists `{file}`, which is outside the lab's folder; list paths relative to it, such as `src/lib.rs`"
+                )
+            } else if markers::is_given(path) {
+                format!(
+                    "`files` lists `{file}`, which is given code: the learner reads src/given/ but never edits it; list only the learner's files"
+                )
+            } else if !lab.dir.join(path).is_file() {
+                format!(
+                    "`files` lists `{file}`, which does not exist; list the files the learner edits, relative to the lab's folder"
+                )
+            } else {
+                continue;
+            };
+            let quoted = format!("\"{file}\"");
+            let line = text
+                .lines()
+                .position(|l| l.contains(&quoted))
+                .or_else(|| {
+                    text.lines()
+                        .position(|l| l.trim_start().starts_with("files"))
+                })
+                .map_or(1, |i| i + 1);
+            errors.push(MarkerError {
+                path: shown.clone(),
+                line,
+                problem,
+            });
+        }
+    }
+    errors
+}
+
+/// How a lab file is released: its marked regions, in its comment syntax.
+type Plan = (Vec<markers::Region>, Syntax);
+
+/// The plan for the file at `rel` (relative to the workspace root), its
+/// markers checked against its role; `None` when markers cannot appear in
+/// it (outside `labs/`, or neither Rust nor TOML).
+fn scan_file(rel: &Path, text: &str, layout: &Layout) -> Option<Result<Plan, Vec<MarkerError>>> {
+    let syntax = Syntax::for_path(rel).filter(|_| rel.starts_with("labs"))?;
+    Some(markers::scan(rel, text, layout.role_of(rel), syntax).map(|regions| (regions, syntax)))
+}
+
+/// Checks every lab's `files` and every lab file's markers, returning the
+/// number of marked regions or all the problems found.
+pub fn check_markers(root: &Path) -> Result<usize, ReleaseError> {
+    let course = Course::load(root)?;
+    let layout = Layout::of_course(&course);
+    let mut errors = check_lab_files(&course);
     let mut regions = 0;
     for rel in source_files(root)? {
-        let Some(syntax) = Syntax::for_path(&rel) else {
-            continue;
-        };
-        if !rel.starts_with("labs") {
+        if Syntax::for_path(&rel).is_none() || !rel.starts_with("labs") {
             continue;
         }
         let path = root.join(&rel);
@@ -152,9 +220,10 @@ pub fn check_markers(root: &Path) -> Result<usize, ReleaseError> {
             path: path.clone(),
             source,
         })?;
-        match markers::scan(&rel, &text, markers::role_of(&rel), syntax) {
-            Ok(found) => regions += found.len(),
-            Err(mut e) => errors.append(&mut e),
+        match scan_file(&rel, &text, &layout) {
+            Some(Ok((found, _))) => regions += found.len(),
+            Some(Err(mut e)) => errors.append(&mut e),
+            None => {}
         }
     }
     if errors.is_empty() {
@@ -182,28 +251,28 @@ pub fn release(
             return Err(ReleaseError::NotEmpty(dest.to_owned()));
         }
     }
+    let course = Course::load(root)?;
+    let layout = Layout::of_course(&course);
     let files = source_files(root)?;
-    // Check every marker before writing anything.
+    // Check every lab's files and every marker before writing anything.
+    let mut errors = check_lab_files(&course);
     let mut plans = Vec::with_capacity(files.len());
-    let mut errors = Vec::new();
     for rel in files {
         let path = root.join(&rel);
         let bytes = std::fs::read(&path).map_err(|source| ReleaseError::Io {
             path: path.clone(),
             source,
         })?;
-        let syntax = Syntax::for_path(&rel).filter(|_| rel.starts_with("labs"));
-        let plan = match (syntax, std::str::from_utf8(&bytes)) {
-            (Some(syntax), Ok(text)) => {
-                match markers::scan(&rel, text, markers::role_of(&rel), syntax) {
-                    Ok(regions) => Some((regions, syntax)),
-                    Err(mut e) => {
-                        errors.append(&mut e);
-                        None
-                    }
-                }
+        let scanned = std::str::from_utf8(&bytes)
+            .ok()
+            .and_then(|text| scan_file(&rel, text, &layout));
+        let plan = match scanned {
+            Some(Ok(plan)) => Some(plan),
+            Some(Err(mut e)) => {
+                errors.append(&mut e);
+                None
             }
-            _ => None,
+            None => None,
         };
         plans.push((rel, bytes, plan));
     }
@@ -226,7 +295,7 @@ pub fn release(
             }
             _ => bytes,
         };
-        if markers::role_of(&rel) == Role::Tests {
+        if layout.role_of(&rel) == Role::Tests {
             summary
                 .tests
                 .insert(slash_path(&rel), hex::encode(Sha256::digest(&out_bytes)));
@@ -384,9 +453,21 @@ mod tests {
         std::fs::write(path, text).unwrap();
     }
 
+    const LAB: &str = "name = \"demo\"\ntitle = \"Demo\"\nchapter = \"demo.md\"\ninstructions = \"README.md\"\nfiles = [\"src/lib.rs\", \"spec.toml\"]\n";
+
     fn fixture() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "course.toml", "title = \"t\"\n");
+        write(
+            dir.path(),
+            "course.toml",
+            "title = \"t\"\n[[stage]]\nname = \"demo\"\ntitle = \"Demo\"\n",
+        );
+        write(dir.path(), "labs/demo/lab.toml", LAB);
+        write(
+            dir.path(),
+            "labs/demo/src/given/helper.rs",
+            "//! Given: nothing to write here.\npub fn help() {}\n",
+        );
         write(
             dir.path(),
             "labs/demo/src/lib.rs",
@@ -455,6 +536,82 @@ mod tests {
             "{err}"
         );
         assert!(!dest.exists());
+    }
+
+    #[test]
+    fn solution_markers_outside_the_listed_files_stop_release_and_check() {
+        let src = fixture();
+        let solution =
+            "pub fn g() -> u32 {\n    // BEGIN SOLUTION: return 1\n    1\n    // END SOLUTION\n}\n";
+        write(src.path(), "labs/demo/src/given/helper.rs", solution);
+        write(src.path(), "labs/demo/src/extra.rs", solution);
+        let out = tempfile::tempdir().unwrap();
+        let dest = out.path().join("learner");
+        let err = release(src.path(), &dest, &ReleaseOptions { git: false })
+            .unwrap_err()
+            .to_string();
+        let fix = "solution markers belong in the files lab.toml lists; given code under src/given/ holds none";
+        for place in [
+            "labs/demo/src/given/helper.rs:2: ",
+            "labs/demo/src/extra.rs:2: ",
+        ] {
+            let line = err.lines().find(|l| l.contains(place));
+            assert!(line.is_some_and(|l| l.contains(fix)), "{place}: {err}");
+        }
+        assert!(!dest.exists());
+        let checked = check_markers(src.path()).unwrap_err().to_string();
+        assert_eq!(checked, err);
+        // Listed, the same file is fine.
+        write(
+            src.path(),
+            "labs/demo/lab.toml",
+            &LAB.replace("\"spec.toml\"", "\"spec.toml\", \"src/extra.rs\""),
+        );
+        write(
+            src.path(),
+            "labs/demo/src/given/helper.rs",
+            "pub fn help() {}\n",
+        );
+        assert_eq!(check_markers(src.path()).unwrap(), 4);
+    }
+
+    #[test]
+    fn lab_files_must_exist_and_not_be_given() {
+        let src = fixture();
+        write(
+            src.path(),
+            "labs/demo/lab.toml",
+            &LAB.replace(
+                "files = [\"src/lib.rs\", \"spec.toml\"]",
+                "files = [\n    \"src/lib.rs\", \"spec.toml\",\n    \"src/missing.rs\",\n    \"src/given/helper.rs\",\n    \"../other/src/lib.rs\",\n]",
+            ),
+        );
+        let err = check_markers(src.path()).unwrap_err().to_string();
+        for (place, problem) in [
+            (
+                "labs/demo/lab.toml:7: ",
+                "`src/missing.rs`, which does not exist",
+            ),
+            (
+                "labs/demo/lab.toml:8: ",
+                "`src/given/helper.rs`, which is given code",
+            ),
+            ("labs/demo/lab.toml:9: ", "outside the lab's folder"),
+        ] {
+            assert!(
+                err.lines()
+                    .any(|l| l.contains(place) && l.contains(problem)),
+                "{place} {problem}: {err}"
+            );
+        }
+        assert_eq!(err.lines().count(), 4, "{err}");
+        let out = tempfile::tempdir().unwrap();
+        let refused = release(
+            src.path(),
+            &out.path().join("learner"),
+            &ReleaseOptions { git: false },
+        );
+        assert!(matches!(refused, Err(ReleaseError::Markers(e)) if e.len() == 3));
     }
 
     #[test]

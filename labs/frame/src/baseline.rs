@@ -38,7 +38,7 @@ impl KeywordBaseline {
 
     /// How many different keywords occur in `text` as whole words.
     pub fn hits(&self, text: &str) -> u32 {
-        // BEGIN SOLUTION: collect the distinct words(text) that are keywords and count them; each keyword counts once
+        // BEGIN SOLUTION: count how many different keywords occur in the text as whole words
         let found: BTreeSet<String> = words(text).filter(|w| self.keywords.contains(w)).collect();
         found.len() as u32
         // END SOLUTION
@@ -46,7 +46,7 @@ impl KeywordBaseline {
 
     /// Spam when `hits(text)` reaches `min_hits`, else ham.
     pub fn predict(&self, text: &str) -> Label {
-        // BEGIN SOLUTION: compare hits(text) with min_hits
+        // BEGIN SOLUTION: call the text spam when it has enough keyword hits, and ham otherwise
         if self.hits(text) >= self.min_hits {
             Label::Spam
         } else {
@@ -59,7 +59,8 @@ impl KeywordBaseline {
     /// labels. The whole raw message (headers too) is the text: the baseline
     /// does no parsing, which is part of why it is weak.
     pub fn evaluate(&self, corpus: &Corpus) -> Result<Confusion, CorpusError> {
-        // BEGIN SOLUTION: read each message with corpus.messages(), predict on its text_lossy(), and count (gold label, prediction) pairs with Confusion::from_pairs
+        // BEGIN SOLUTION: measure the baseline on every
+        //   message of the corpus against its gold label
         let mut pairs = Vec::with_capacity(corpus.len());
         for message in corpus.messages() {
             let message = message?;

@@ -7,7 +7,7 @@ use crate::spec::{Costs, MetricSpec};
 impl Costs {
     /// The total cost of a confusion matrix: each count times its cost.
     pub fn total(&self, m: &Confusion) -> f64 {
-        // BEGIN SOLUTION: multiply each of the four counts by its cost and add them up
+        // BEGIN SOLUTION: add up what the four counts cost, each count at its own cost
         m.ham_flagged as f64 * self.false_positive
             + m.spam_missed as f64 * self.false_negative
             + m.spam_caught as f64 * self.true_positive
@@ -17,7 +17,7 @@ impl Costs {
 
     /// The average cost per message; `None` for an empty matrix.
     pub fn per_message(&self, m: &Confusion) -> Option<f64> {
-        // BEGIN SOLUTION: the total divided by the number of messages, None when there are none
+        // BEGIN SOLUTION: give the average cost of one message, with no average for an empty matrix
         let n = m.total();
         (n > 0).then(|| self.total(m) / n as f64)
         // END SOLUTION
@@ -33,7 +33,7 @@ impl MetricSpec {
     /// constraint holds: `ceil(3 / max_ham_flagged_rate)`. With no errors in
     /// n trials, 3/n is roughly the 95% upper bound on the true error rate.
     pub fn ham_needed(&self) -> u64 {
-        // BEGIN SOLUTION: the rule of three: 3 divided by the allowed rate, rounded up
+        // BEGIN SOLUTION: give the number of ham a test needs, by the rule of three
         (3.0 / self.max_ham_flagged_rate).ceil() as u64
         // END SOLUTION
     }
@@ -42,7 +42,8 @@ impl MetricSpec {
     /// maximum is a violation whatever the sample size; otherwise too little
     /// ham is not enough evidence; otherwise it meets the constraint.
     pub fn judge(&self, m: &Confusion) -> Verdict {
-        // BEGIN SOLUTION: compare m.ham_flagged_rate() with max_ham_flagged_rate first, then m.ham() with ham_needed()
+        // BEGIN SOLUTION: decide whether the matrix meets the
+        //   constraint, violates it, or has too little ham to tell
         let needed = self.ham_needed();
         match m.ham_flagged_rate() {
             Some(rate) if rate > self.max_ham_flagged_rate => Verdict::Violates {

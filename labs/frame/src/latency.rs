@@ -9,7 +9,7 @@ use crate::spec::LatencySpec;
 /// method: sort, then take the value at rank `ceil(p / 100 * n)` (1-based).
 /// `None` when there are no samples or `p` is out of range.
 pub fn percentile(samples: &[f64], p: f64) -> Option<f64> {
-    // BEGIN SOLUTION: sort a copy with f64::total_cmp, compute the 1-based rank ceil(p / 100 * n), return the value at rank - 1
+    // BEGIN SOLUTION: give the p-th percentile of the samples by the nearest-rank method
     if samples.is_empty() || !(p > 0.0 && p <= 100.0) {
         return None;
     }

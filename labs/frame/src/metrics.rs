@@ -25,7 +25,7 @@ pub struct Confusion {
 impl Confusion {
     /// Counts `(gold, predicted)` pairs.
     pub fn from_pairs(pairs: impl IntoIterator<Item = (Label, Label)>) -> Self {
-        // BEGIN SOLUTION: start from Confusion::default() and add one to the right count for each (gold, predicted) pair
+        // BEGIN SOLUTION: count each (gold, predicted) pair in the cell of the matrix it belongs to
         let mut m = Confusion::default();
         for (gold, predicted) in pairs {
             match (gold, predicted) {
@@ -57,21 +57,24 @@ impl Confusion {
     /// The share of real mail sent to spam, `ham_flagged / ham`; `None`
     /// when there is no ham to judge by.
     pub fn ham_flagged_rate(&self) -> Option<f64> {
-        // BEGIN SOLUTION: divide the ham sent to spam by all the ham; with no ham there is no rate
+        // BEGIN SOLUTION: divide the ham sent to spam by
+        //   all the ham, with no rate when there is no ham
         ratio(self.ham_flagged, self.ham())
         // END SOLUTION
     }
 
     /// Recall on spam, `spam_caught / spam`; `None` when there is no spam.
     pub fn spam_recall(&self) -> Option<f64> {
-        // BEGIN SOLUTION: divide the spam caught by all the spam; with no spam there is no recall
+        // BEGIN SOLUTION: divide the spam caught by all
+        //   the spam, with no recall when there is no spam
         ratio(self.spam_caught, self.spam())
         // END SOLUTION
     }
 
     /// Precision on spam, `spam_caught / flagged`; `None` when nothing was flagged.
     pub fn precision(&self) -> Option<f64> {
-        // BEGIN SOLUTION: of everything sent to spam, the share that really was spam; nothing flagged means no precision
+        // BEGIN SOLUTION: give the share of the messages sent to spam that
+        //   really were spam, with no precision when nothing was sent there
         ratio(self.spam_caught, self.spam_caught + self.ham_flagged)
         // END SOLUTION
     }
@@ -79,7 +82,7 @@ impl Confusion {
     /// F1 on spam, the harmonic mean of precision and recall; `None` when
     /// either is undefined, `Some(0.0)` when both are zero.
     pub fn spam_f1(&self) -> Option<f64> {
-        // BEGIN SOLUTION: 2pr/(p+r) from precision() and spam_recall(); guard the case where both are zero
+        // BEGIN SOLUTION: combine precision and spam recall into their harmonic mean, the F1 score
         let p = self.precision()?;
         let r = self.spam_recall()?;
         if p + r == 0.0 {
@@ -92,7 +95,8 @@ impl Confusion {
 
     /// The share of messages labelled right; `None` for an empty matrix.
     pub fn accuracy(&self) -> Option<f64> {
-        // BEGIN SOLUTION: correct decisions (spam caught, ham passed) over all messages
+        // BEGIN SOLUTION: give the share of all messages that were
+        //   decided right, with no accuracy for an empty matrix
         ratio(self.spam_caught + self.ham_passed, self.total())
         // END SOLUTION
     }

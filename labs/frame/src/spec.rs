@@ -231,7 +231,8 @@ impl ProblemSpec {
     /// - `latency.p99_ms` is a finite number above 0.
     pub fn validate(&self) -> Vec<Problem> {
         // ANCHOR_END: validate_doc
-        // BEGIN SOLUTION: check each rule in the doc comment above and push a Problem naming the field for every one broken
+        // BEGIN SOLUTION: report every rule of the doc comment
+        //   above that this spec breaks, one Problem for each
         let mut problems = Vec::new();
         let mut not_blank = |field: &str, value: &str| {
             if value.trim().is_empty() {

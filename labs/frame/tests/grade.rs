@@ -16,47 +16,76 @@ fn main() -> ExitCode {
             "fill in every TODO in labs/frame/spec.toml; the error names the field that is missing or has the wrong type",
         ))
         .check(Check::new("spec.costs_follow_goal", 2, spec_costs_follow_goal).hint(
-            "the goal says never lose a real email: a ham sent to spam should cost far more (10x or more) than a spam seen",
+            "the goal says never lose a real email: a ham sent to spam \
+             (false_positive) should cost far more, 10x or more, than a spam \
+             seen (false_negative), which must cost more than 0; \
+             true_positive and true_negative may stay out, they default to 0",
         ))
         .check(Check::new("spec.constraint_bounds_lost_mail", 2, spec_constraint).hint(
-            "max_ham_flagged_rate must be small (at most 1 in 100) and above 0, and the metric must not be accuracy",
+            "max_ham_flagged_rate is a share, not a percentage: \
+             above 0 and at most 0.01 (1 in 100); optimise is one \
+             of spam_recall, precision and spam_f1, never accuracy",
         ))
         .check(Check::new("spec.passes_validation", 1, spec_valid).hint(
             "ProblemSpec::load parses spec.toml and then runs your validate(); every problem it lists names a field to fix",
         ))
         .check(Check::new("validate.accepts_a_sound_spec", 1, validate_accepts).hint(
-            "ProblemSpec::validate must return no problems for a spec that follows every rule",
+            "validate must return an empty list for a spec that follows every rule: \
+             mind the bounds that include their limit (at most 0.01, at least five \
+             words, min_hits up to the number of keywords)",
         ))
         .check(Check::new("validate.names_the_field", 4, validate_names_fields).hint(
-            "each broken rule needs a Problem whose `field` is the dotted TOML path, e.g. costs.false_positive",
+            "validate: give each broken rule its own Problem whose field is the \
+             dotted TOML path (costs.false_positive) and whose message says what \
+             was expected; check every rule instead of returning at the first, and \
+             remember that every comparison with NaN is false, so test is_finite()",
         ))
         .check(Check::new("metrics.confusion_counts", 2, confusion_counts).hint(
-            "Confusion::from_pairs: a (gold, predicted) pair of (ham, spam) is a lost email: ham_flagged",
+            "from_pairs: start from Confusion::default() and match on each \
+             (gold, predicted) pair to add one to its cell: (ham, spam), a \
+             real message predicted as spam, is a lost email, ham_flagged",
         ))
         .check(Check::new("metrics.rates", 3, rates).hint(
-            "each rate divides one count by the group it belongs to; return None when that group is empty",
+            "each rate divides one count by the group it belongs to, and \
+             the ratio helper at the bottom of metrics.rs returns None for \
+             an empty group; spam_f1 is 2pr / (p + r) from precision() and \
+             spam_recall(), None when either is, and 0 when both are 0",
         ))
         .check(Check::new("cost.totals", 3, cost_totals).hint(
-            "Costs::total multiplies each count by its cost; per_message divides by the number of messages",
+            "total: pair each count with its own cost: ham_flagged is the false positive, \
+             spam_missed the false negative, spam_caught the true positive, ham_passed the \
+             true negative; per_message divides the total by m.total(), None when that is 0",
         ))
         .check(Check::new("constraint.rejects_lost_mail", 3, constraint).hint(
-            "judge: a rate above the max is Violates whatever the sample size; then fewer than ham_needed() ham is TooFewHam",
+            "ham_needed is 3 / max_ham_flagged_rate rounded up (3000 for 0.001); \
+             judge checks the rate first: above the max is Violates whatever the \
+             sample size; then fewer than ham_needed() ham, or none, is \
+             TooFewHam with the ham tested and needed; else Meets",
         ))
         .check(Check::new("baseline.predicts", 2, baseline_predicts).hint(
-            "hits counts distinct keywords among words(text); predict compares that with min_hits",
+            "hits: collect the words(text) that are keywords into a set, \
+             so that each keyword counts once, and return its size; \
+             predict: spam when hits reaches min_hits (>=), else ham",
         ))
         .check(Check::new("baseline.measured_on_mini", 2, baseline_on_mini).hint(
-            "evaluate reads every message of the corpus and counts (gold label, prediction) pairs",
+            "evaluate: read every message with corpus.messages(), predict on \
+             its text_lossy() (the whole raw message, headers too), and count \
+             the (gold label, prediction) pairs with Confusion::from_pairs; \
+             pass a read error on with ? instead of skipping the message",
         ))
         .check(Check::new("latency.percentile", 2, latency_percentile).hint(
-            "nearest rank: sort, rank = ceil(p / 100 * n), answer = sorted[rank - 1]; None for no samples",
+            "percentile: sort a copy with f64::total_cmp (f64 has no total order, \
+             because of NaN), take the 1-based rank ceil(p / 100 * n) and return \
+             sorted[rank - 1]; None for no samples or a p outside (0, 100]",
         ))
         // BEGIN HIDDEN TESTS
         .check(Check::new("hidden.metrics_edge_cases", 2, hidden_metrics_edges).hint(
-            "look again at empty matrices and at filters that flag nothing",
+            "look again at empty matrices, at filters that flag \
+             nothing, and at F1 when precision and recall are both 0",
         ))
         .check(Check::new("hidden.percentile_edges", 1, hidden_percentile_edges).hint(
-            "look again at p = 100, a single sample and unsorted input",
+            "look again at p = 100, a single sample, \
+             unsorted input and a p outside (0, 100]",
         ))
         // END HIDDEN TESTS
         .run()

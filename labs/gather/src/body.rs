@@ -25,7 +25,8 @@ pub struct Body {
 /// failing that, the first HTML part (turned into text with
 /// [`html_to_text`]) whose text is not blank; failing that, `None`.
 pub fn choose_body(mail: &ParsedMail) -> Option<Body> {
-    // BEGIN SOLUTION: look through mail.plain_parts() for one whose text is not blank, then mail.html_parts() through html_to_text
+    // BEGIN SOLUTION: choose the body this message is represented
+    //   by, plain text first and HTML as the fallback
     if let Some(part) = mail.plain_parts().find(|p| !p.text.trim().is_empty()) {
         return Some(Body {
             text: part.text.clone(),
@@ -53,7 +54,7 @@ pub fn choose_body(mail: &ParsedMail) -> Option<Body> {
 /// `&gt;`, `&quot;`, `&apos;`, `&#NN;`, `&#xHH;`; unknown ones are kept as
 /// written); each line is trimmed and blank lines collapse to one.
 pub fn html_to_text(html: &str) -> String {
-    // BEGIN SOLUTION: walk the text once: skip comments and script/style bodies, turn block tags into '\n', drop other tags, then decode entities and tidy the lines
+    // BEGIN SOLUTION: turn the HTML into the plain text a person would read
     let lower = html.to_ascii_lowercase();
     let mut out = String::with_capacity(html.len() / 2);
     let mut i = 0;
@@ -118,7 +119,8 @@ pub fn html_to_text(html: &str) -> String {
 
 /// Decodes HTML entities in `text`; unknown or malformed ones stay as written.
 pub fn decode_entities(text: &str) -> String {
-    // BEGIN SOLUTION: find each '&' ... ';', map the named and numeric forms, and copy anything else through unchanged
+    // BEGIN SOLUTION: replace each HTML entity by its
+    //   character, leaving unknown or malformed ones as written
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(amp) = rest.find('&') {

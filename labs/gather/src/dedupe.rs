@@ -39,7 +39,8 @@ pub struct Keyed<'a> {
 /// equal, else `Near`. Returned in input order; the first of each key is
 /// never a duplicate.
 pub fn find_duplicates(bodies: &[Keyed<'_>]) -> Vec<Duplicate> {
-    // BEGIN SOLUTION: remember the first index of each key in a HashMap; every later body with a known key is a Duplicate of that first one
+    // BEGIN SOLUTION: report each body whose key was already
+    //   seen as a duplicate of the first body with that key
     // Borrowed keys: nothing is copied, and the map holds one entry per
     // distinct body. The keys are long (whole bodies), so the hasher matters:
     // foldhash reads them several times faster than the standard SipHash.

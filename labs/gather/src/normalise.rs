@@ -8,7 +8,8 @@
 /// and tabs leave every line, runs of blank lines become one blank line, and
 /// the whole is trimmed.
 pub fn clean(text: &str) -> String {
-    // BEGIN SOLUTION: unify line endings, trim the end of each line, keep at most one blank line in a row, trim the result
+    // BEGIN SOLUTION: tidy the line endings, trailing spaces
+    //   and blank lines of the text, and change nothing else
     // One pass and one allocation: this runs on every body of the corpus.
     // A line ends at `\n`, at `\r\n` or at a lone `\r`.
     let mut out = String::with_capacity(text.len());
@@ -46,7 +47,8 @@ pub fn clean(text: &str) -> String {
 /// The key two bodies are compared by: lowercase, every run of whitespace
 /// (spaces, tabs, line breaks) one space, trimmed.
 pub fn dedup_key(text: &str) -> String {
-    // BEGIN SOLUTION: lowercase, then split_whitespace and join with single spaces
+    // BEGIN SOLUTION: make the key two bodies are compared
+    //   by, blind to case and to how whitespace is spread
     // This runs on every body of the corpus, so it is written for speed: one
     // pass, and no branch per byte over runs of ASCII (most of the text).
     // There every byte is written, whitespace as a space, and the write

@@ -41,7 +41,7 @@ pub use ninety_kit::records::gather::DateSource;
 /// first token that is one of [`MONTHS`], the year from the last token.
 /// `None` when `raw` does not start with `From ` or either part is missing.
 pub fn mbox_line_month(raw: &[u8]) -> Option<YearMonth> {
-    // BEGIN SOLUTION: take the first line, check it starts with "From ", find the month token's position in MONTHS and parse the last token as the year
+    // BEGIN SOLUTION: read the month and year from the mbox From line that starts raw
     let line = raw.split(|&b| b == b'\n').next()?;
     let line = String::from_utf8_lossy(line);
     let rest = line.strip_prefix("From ")?;
@@ -59,7 +59,8 @@ pub fn mbox_line_month(raw: &[u8]) -> Option<YearMonth> {
 /// it parsed and its year is in [`PLAUSIBLE_YEARS`]; else the mbox line's
 /// month when that one's year is plausible; else unknown.
 pub fn month_of(mail: Option<&ParsedMail>, raw: &[u8]) -> (Option<YearMonth>, DateSource) {
-    // BEGIN SOLUTION: try mail's date first, then mbox_line_month(raw), each only when PLAUSIBLE_YEARS contains its year
+    // BEGIN SOLUTION: choose the message's month from its Date
+    //   header or its mbox line, and say which it came from
     if let Some(d) = mail.and_then(|m| m.date)
         && PLAUSIBLE_YEARS.contains(&d.year)
         && (1..=12).contains(&d.month)

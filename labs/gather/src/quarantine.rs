@@ -13,7 +13,8 @@ pub use ninety_kit::records::gather::Reason;
 /// kept (`None` when it kept none). The stage cleans each body once and
 /// hands the same text to this function and to the dataset.
 pub fn quarantine(mail: Option<&ParsedMail>, clean_body: Option<&str>) -> Option<Reason> {
-    // BEGIN SOLUTION: NotAMessage if there is no parse or no From/Subject/Date; EmptyAfterCleaning if no body or no alphanumeric char in it; Undecodable if over 1 in 20 of its chars are '\u{FFFD}'
+    // BEGIN SOLUTION: give the first reason, in the order of Reason's
+    //   variants, to set this message aside, or None to keep it
     let Some(mail) = mail else {
         return Some(Reason::NotAMessage);
     };

@@ -14,40 +14,87 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     Lab::new("gather")
-        .check(Check::new("body.prefers_plain_text", 2, prefers_plain).hint(
-            "choose_body: the first text/plain part with non-blank text wins, even when an HTML part comes first",
-        ))
-        .check(Check::new("body.falls_back_to_html", 2, falls_back_to_html).hint(
-            "with no usable plain part, take the first HTML part whose text (after html_to_text) is not blank",
-        ))
+        .check(
+            Check::new("body.prefers_plain_text", 2, prefers_plain).hint(
+                "choose_body: look through mail.plain_parts() for the first part \
+                 whose text is not blank once trimmed, even when an HTML part comes \
+                 first; keep its text as it is, with its charset and decode_problem",
+            ),
+        )
+        .check(
+            Check::new("body.falls_back_to_html", 2, falls_back_to_html).hint(
+                "choose_body: only when no plain part has text: run each of \
+                 mail.html_parts() through html_to_text and keep the first \
+                 result that is not blank; with neither, there is no body (None)",
+            ),
+        )
         .check(Check::new("html.to_readable_text", 3, html_text).hint(
-            "drop comments and script/style bodies, turn block tags into line breaks, remove other tags, decode entities, tidy lines",
+            "html_to_text: walk the text once, matching tags on a lowercased copy: skip \
+             <!-- to -->, and a <script> or <style> up to its closing tag; a block tag from \
+             the doc comment, opening or closing, writes a line break, any other tag is \
+             dropped; decode entities only once the tags are gone (&lt;b&gt; is text), then \
+             trim each line and keep at most one blank line in a row, none at the ends",
         ))
         .check(Check::new("html.entities", 2, entities).hint(
-            "decode_entities: named ones (&nbsp; as a space), &#NN; decimal and &#xHH; hex; anything unknown stays as written",
+            "decode_entities: find each '&' and the ';' after it; map \
+             &nbsp; (a space), &amp;, &lt;, &gt;, &quot;, &apos;, decimal \
+             &#NN; and hex &#xHH; (through char::from_u32); an unknown or \
+             malformed entity, or a lone '&', is copied through as written",
         ))
         .check(Check::new("normalise.clean_text", 2, clean_text).hint(
-            "clean: \\r\\n and \\r become \\n, trim the end of each line, at most one blank line in a row, trim the whole",
+            "clean: cut the text into lines at \\r\\n, a lone \\r or \\n; trim the end \
+             of each line; write a blank line only between two lines with text, \
+             never two in a row; trim the whole; case and inner spacing stay",
         ))
-        .check(Check::new("normalise.dedup_key", 2, key).hint("dedup_key: lowercase, then every run of whitespace becomes one space"))
+        .check(Check::new("normalise.dedup_key", 2, key).hint(
+            "dedup_key: lowercase the text, then split_whitespace and \
+             join the pieces with single spaces: every run of spaces, \
+             tabs and line breaks becomes one space, none at the ends",
+        ))
         .check(Check::new("dedupe.exact_and_near", 3, duplicates).hint(
-            "find_duplicates: remember the first index of each key; a body whose key was seen is a duplicate of that first one",
+            "find_duplicates: one pass with a HashMap from each key to the \
+             index of its first body: a key already there makes a Duplicate \
+             pointing at that index, Exact when the two clean bodies are \
+             equal and Near otherwise; there is no need to compare every pair",
         ))
         .check(Check::new("quarantine.reasons", 3, reasons).hint(
-            "quarantine: no parse or no From/Subject/Date is NotAMessage; no body or no letter or digit in it is EmptyAfterCleaning; over 1 in 20 chars U+FFFD is Undecodable",
+            "quarantine: test in order: NotAMessage when nothing parsed or none of From, \
+             Subject and Date is there; EmptyAfterCleaning when there is no body or no \
+             letter or digit in it; Undecodable when more than 1 in 20 of its characters \
+             (chars, not bytes) is U+FFFD, compared in whole numbers: bad * 20 > total",
         ))
         .check(Check::new("period.header_then_mbox_line", 3, periods).hint(
-            "month_of: the Date header if its year is in PLAUSIBLE_YEARS, else the mbox From line's month if plausible, else Unknown",
+            "mbox_line_month: take the first line and require \"From \"; the \
+             month is the 1-based position in MONTHS of the first token found \
+             there, the year the last token parsed as a number; month_of: the \
+             Date header when its year is in PLAUSIBLE_YEARS, else \
+             mbox_line_month(raw) when its year is, else (None, Unknown)",
         ))
-        .check(Check::new("report.counts_every_message_once", 3, report).hint(
-            "build: imported = clean + duplicates + quarantined; breakdowns over all messages; lengths over clean ones (nearest rank)",
-        ))
-        .check(Check::new("stage.mini_corpus_accounted_for", 3, mini_corpus).hint(
-            "run the whole stage on the mini corpus: every message must end up clean, duplicate or quarantined, exactly once",
-        ))
+        .check(
+            Check::new("report.counts_every_message_once", 3, report).hint(
+                "build: one pass over the records fills imported, clean, duplicates \
+                 (exact and near), quarantined by reason (only reasons that occur) and the \
+                 breakdowns over all records (charset \"none\" when undeclared); then sort \
+                 the clean bodies' lengths and take min, the nearest-rank median and p90 \
+                 (the value at rank ceil(p / 100 * n)) and max, all 0 without clean bodies",
+            ),
+        )
+        .check(
+            Check::new("stage.mini_corpus_accounted_for", 3, mini_corpus).hint(
+                "this runs the given stage, with all your functions, on the mini corpus: \
+                 fix the other failing checks first; every message must end up clean, \
+                 duplicate or quarantined, exactly once, and spam/cmds is not a message",
+            ),
+        )
         // BEGIN HIDDEN TESTS
-        .check(Check::new("hidden.html_edge_cases", 2, hidden_html).hint("look again at uppercase tags, unclosed comments and long lines of entities"))
-        .check(Check::new("hidden.dates_and_keys", 2, hidden_dates).hint("look again at mbox lines without a year and keys of whitespace-only text"))
+        .check(
+            Check::new("hidden.html_edge_cases", 2, hidden_html)
+                .hint("look again at uppercase tags, unclosed comments and long lines of entities"),
+        )
+        .check(
+            Check::new("hidden.dates_and_keys", 2, hidden_dates)
+                .hint("look again at mbox lines without a year and keys of whitespace-only text"),
+        )
         // END HIDDEN TESTS
         .run()
 }

@@ -15,7 +15,8 @@ pub use ninety_kit::records::label::{Agreement, CurvePoint, Table};
 
 /// Compares two raters over `pairs`, one `(first, second)` per item.
 pub fn agreement(pairs: &[(Choice, Choice)]) -> Agreement {
-    // BEGIN SOLUTION: fill the table with Choice::index, observed = diagonal / n, expected = sum over labels of (row share × column share), kappa = (po - pe) / (1 - pe) unless n == 0 or pe == 1
+    // BEGIN SOLUTION: compare the two raters: their table of counts, how often they
+    //   agree, how often chance alone would make them agree, and Cohen's kappa
     let mut table: Table = [[0; 3]; 3];
     for &(a, b) in pairs {
         table[a.index()][b.index()] += 1;
@@ -59,7 +60,7 @@ pub fn paired(
     first: &BTreeMap<String, Choice>,
     second: &BTreeMap<String, Choice>,
 ) -> Vec<(String, Choice, Choice)> {
-    // BEGIN SOLUTION: walk the first map (already in id order) and keep the ids the second map also has
+    // BEGIN SOLUTION: line up the two raters' labels on the ids both of them labeled
     first
         .iter()
         .filter_map(|(id, &a)| second.get(id).map(|&b| (id.clone(), a, b)))

@@ -37,7 +37,7 @@ pub use ninety_kit::records::label::{Suspect, Why};
 /// 0.5, largest first (a suspect without a model reason counts as 0); then
 /// by id.
 pub fn suspects(items: &[Labeled], confidence: f64) -> Vec<Suspect> {
-    // BEGIN SOLUTION: skip unsure labels; collect Why::Model and Why::Annotators per item as described; sort by (reasons desc, model distance from 0.5 desc, id)
+    // BEGIN SOLUTION: find the labels worth a second look and list them strongest first
     let mut out: Vec<(Suspect, f64)> = Vec::new();
     for item in items {
         let other = match item.label {

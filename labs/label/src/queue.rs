@@ -35,7 +35,7 @@ pub use ninety_kit::vocab::QueueOrder as Order;
 /// `0..n` shuffled with `rng`: every permutation equally likely (the
 /// Fisher–Yates shuffle, drawing with [`Rng::below`]).
 pub fn shuffled(n: usize, rng: &mut Rng) -> Vec<usize> {
-    // BEGIN SOLUTION: start from 0..n; for i from n-1 down to 1, swap position i with position rng.below(i + 1)
+    // BEGIN SOLUTION: shuffle the indices 0..n with rng so that every order is equally likely
     let mut order: Vec<usize> = (0..n).collect();
     for i in (1..n).rev() {
         let j = rng.below(i + 1);
@@ -59,7 +59,8 @@ pub fn shuffled(n: usize, rng: &mut Rng) -> Vec<usize> {
 /// one more (`(taken + 1)·n/m`). Among the strata whose next message may be
 /// taken, take the one due soonest.
 pub fn stratified(strata: &[String], rng: &mut Rng) -> Vec<usize> {
-    // BEGIN SOLUTION: group indices by stratum (a BTreeMap keeps it deterministic) and shuffle each group with shuffled(); then for k in 1..=n take, among strata with k·m > taken·n, the one with the smallest (taken + 1)·n/m, ties to the first stratum
+    // BEGIN SOLUTION: order the indices so that every prefix holds
+    //   each stratum in its share, shuffled within each stratum
     let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, s) in strata.iter().enumerate() {
         groups.entry(s).or_default().push(i);
@@ -100,7 +101,8 @@ pub fn stratified(strata: &[String], rng: &mut Rng) -> Vec<usize> {
 /// first: by distance from 0.5, smallest first; equal distances keep their
 /// input order; scores that are not numbers (NaN) go last.
 pub fn by_uncertainty(scores: &[f64]) -> Vec<usize> {
-    // BEGIN SOLUTION: sort the indices by (|score - 0.5|, with NaN as infinity), a stable sort keeps ties in input order
+    // BEGIN SOLUTION: order the indices from the least certain
+    //   score to the most, ties in input order and NaN last
     let distance = |s: f64| {
         if s.is_nan() {
             f64::INFINITY

@@ -14,39 +14,77 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     Lab::new("label")
-        .check(Check::new("agreement.table_and_observed", 2, table_and_observed).hint(
-            "agreement: count each (first, second) pair in table[first.index()][second.index()]; observed is the diagonal over the number of pairs",
-        ))
+        .check(
+            Check::new("agreement.table_and_observed", 2, table_and_observed).hint(
+                "agreement: count each (first, second) pair in \
+                 table[first.index()][second.index()], rows for the first rater; \
+                 observed is the sum of the diagonal over the number of pairs",
+            ),
+        )
         .check(Check::new("agreement.kappa", 3, kappa_values).hint(
-            "expected = sum over labels of (first rater's share) × (second rater's share); kappa = (observed - expected) / (1 - expected)",
+            "agreement: expected is the sum over the three labels of the first rater's \
+             share of it times the second rater's share (row total / n × column total \
+             / n); kappa = (observed - expected) / (1 - expected)",
         ))
-        .check(Check::new("agreement.undefined_kappa", 2, undefined_kappa).hint(
-            "no pairs, or both raters giving one and the same label to everything, leave kappa undefined: None, never NaN or 0",
-        ))
+        .check(
+            Check::new("agreement.undefined_kappa", 2, undefined_kappa).hint(
+                "agreement: with no pairs, return zeros and kappa None before \
+                 dividing by n; when expected is 1 (both raters gave one and the \
+                 same label to everything), kappa is None too, never NaN or infinity",
+            ),
+        )
         .check(Check::new("agreement.paired_items", 2, paired_items).hint(
-            "paired: keep the ids both maps have, in id order, with the first map's label then the second's",
+            "paired: walk the first map, a BTreeMap already in id order, and keep each \
+             id the second map also has, with the first map's label then the second's",
         ))
         .check(Check::new("agreement.two_logs", 3, two_logs).hint(
-            "replay both fixture logs with the kit, pair their current labels, and compare: the kappa worked out by hand is 0.4",
+            "replay both fixture logs with the kit, line up their current \
+             labels with paired and compare them with agreement: the kappa \
+             worked out by hand is 0.4, so fix the agreement checks above first",
         ))
         .check(Check::new("queue.fair_shuffle", 3, fair_shuffle).hint(
-            "shuffled: Fisher-Yates, for i from n-1 down to 1 swap i with rng.below(i + 1); the same seed must give the same order",
+            "shuffled: start from 0..n, then Fisher–Yates: for i from n-1 \
+             down to 1, swap positions i and rng.below(i + 1); draw nothing \
+             else from rng, so that the same seed gives the same order",
         ))
-        .check(Check::new("queue.stratified_shares", 3, stratified_shares).hint(
-            "stratified: shuffle each stratum; at pick k, among strata with k·m > taken·n, take the one whose next message is due soonest, (taken + 1)·n/m",
-        ))
-        .check(Check::new("queue.least_certain_first", 2, least_certain_first).hint(
-            "by_uncertainty: sort indices by |score - 0.5| with a stable sort; NaN scores count as infinitely far",
-        ))
-        .check(Check::new("errors.model_and_annotators", 3, model_and_annotators).hint(
-            "suspects: a ham label with score >= confidence, a spam label with score <= 1 - confidence, or a strict majority of at least two other spam/ham labels against it",
-        ))
-        .check(Check::new("errors.strongest_first", 2, strongest_first).hint(
-            "sort suspects by number of reasons (more first), then the model's distance from 0.5 (larger first), then id",
-        ))
+        .check(
+            Check::new("queue.stratified_shares", 3, stratified_shares).hint(
+                "stratified: group the indices by stratum in a BTreeMap (a fixed order) and \
+                 shuffle each group with your shuffled(); then at pick k, among the strata with \
+                 k·m > taken·n, take the one whose next message is due soonest, the smallest \
+                 (taken + 1)·n/m (compare by cross-multiplying; ties go to the first stratum)",
+            ),
+        )
+        .check(
+            Check::new("queue.least_certain_first", 2, least_certain_first).hint(
+                "by_uncertainty: sort the indices by |score - 0.5| with a \
+                 stable sort (sort_by with f64::total_cmp), so that ties \
+                 keep their input order; count a NaN score as infinitely far",
+            ),
+        )
+        .check(
+            Check::new("errors.model_and_annotators", 3, model_and_annotators).hint(
+                "suspects: skip unsure labels; a ham label with score >= confidence, or a spam \
+                 label with score <= 1 - confidence, is a Model reason; a strict majority of \
+                 at least two other spam or ham labels against it (unsure ones do not count) \
+                 is an Annotators reason; the model's reason comes first",
+            ),
+        )
+        .check(
+            Check::new("errors.strongest_first", 2, strongest_first).hint(
+                "suspects: sort the suspects by number of reasons (more first), then the \
+                 model's distance from 0.5 (larger first, 0 without a model reason), then id",
+            ),
+        )
         // BEGIN HIDDEN TESTS
-        .check(Check::new("hidden.kappa_with_unsure", 2, hidden_unsure).hint("look again at tables where one rater uses unsure and the other never does"))
-        .check(Check::new("hidden.queue_edges", 2, hidden_queue_edges).hint("look again at empty inputs, one stratum, and scores of exactly 0.5"))
+        .check(
+            Check::new("hidden.kappa_with_unsure", 2, hidden_unsure)
+                .hint("look again at tables where one rater uses unsure and the other never does"),
+        )
+        .check(
+            Check::new("hidden.queue_edges", 2, hidden_queue_edges)
+                .hint("look again at empty inputs, one stratum, and scores of exactly 0.5"),
+        )
         // END HIDDEN TESTS
         .run()
 }

@@ -10,7 +10,8 @@
 /// and `!` as a token of its own (they mean something in mail).
 /// `"FREE $$$ now!"` has the tokens `free`, `$`, `$`, `$`, `now`, `!`.
 pub fn tokenize(text: &str) -> Vec<String> {
-    // BEGIN SOLUTION: one pass over chars: alphanumeric chars extend the current word (lowercased), '$' and '!' end it and push themselves, anything else ends it
+    // BEGIN SOLUTION: split the text into lowercase words of
+    //   letters and digits, with each $ and ! a token of its own
     let mut tokens = Vec::new();
     let mut word = String::new();
     for c in text.chars() {
@@ -37,7 +38,7 @@ pub fn tokenize(text: &str) -> Vec<String> {
 /// `buckets`. Stable across runs and machines, unlike the standard
 /// library's hasher, which is seeded at random on purpose.
 pub fn bucket(token: &str, buckets: usize) -> u32 {
-    // BEGIN SOLUTION: h = basis; for each byte: h ^= byte; h = h.wrapping_mul(prime); then (h % buckets as u64) as u32
+    // BEGIN SOLUTION: hash the token with 64-bit FNV-1a and give the bucket it falls in
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in token.bytes() {
         h ^= u64::from(b);
@@ -61,7 +62,7 @@ pub struct Hashed {
 /// scaled to length 1 (divided by the square root of the sum of the squared
 /// counts) so that long messages do not shout. No tokens, no ids.
 pub fn bag(tokens: &[String], buckets: usize) -> Hashed {
-    // BEGIN SOLUTION: count buckets in a BTreeMap<u32, f32>, then divide each count by sqrt(sum of counts squared)
+    // BEGIN SOLUTION: turn the tokens into the logistic regression's bag of hashed words
     let mut counts: std::collections::BTreeMap<u32, f32> = std::collections::BTreeMap::new();
     for t in tokens {
         *counts.entry(bucket(t, buckets)).or_default() += 1.0;
@@ -79,7 +80,8 @@ pub fn bag(tokens: &[String], buckets: usize) -> Hashed {
 /// bucket of the bigram `"previous current"` (the two joined by a space);
 /// every id weighted `1 / number of ids`, so the model averages them.
 pub fn sequence(tokens: &[String], buckets: usize, max_tokens: usize) -> Hashed {
-    // BEGIN SOLUTION: push bucket(token); if i > 0 push bucket(&format!("{} {}", tokens[i-1], token)); weights all 1/len
+    // BEGIN SOLUTION: turn the first max_tokens tokens into
+    //   the fastText-style model's unigram and bigram buckets
     let mut ids = Vec::new();
     for (i, token) in tokens.iter().take(max_tokens).enumerate() {
         ids.push(bucket(token, buckets));

@@ -57,7 +57,7 @@ pub struct Split {
 
 /// The examples to keep: the first of each dedup key, in input order.
 pub fn dedupe(examples: &[Example]) -> Vec<usize> {
-    // BEGIN SOLUTION: walk the examples in order and keep an index when its key has not been seen (a HashSet of &str)
+    // BEGIN SOLUTION: keep the index of the first example of each dedup key, in input order
     let mut seen = std::collections::HashSet::new();
     (0..examples.len())
         .filter(|&i| seen.insert(examples[i].key.as_str()))
@@ -78,7 +78,8 @@ pub fn stratified(
     test: f64,
     rng: &mut Rng,
 ) -> Split {
-    // BEGIN SOLUTION: for label in [Spam, Ham]: collect the pool's indices with that label, Fisher-Yates them with rng.below, cut round(n*valid) and round(n*test) off the front; sort each part at the end
+    // BEGIN SOLUTION: split the pool into valid, test and train parts
+    //   with the pool's share of spam in each, shuffled with rng
     let mut split = Split::default();
     for label in [Label::Spam, Label::Ham] {
         let mut members: Vec<usize> = pool
@@ -107,7 +108,8 @@ pub fn stratified(
 /// The random split: duplicates removed, then [`stratified`] over all that
 /// is left, with a generator seeded by `seed`.
 pub fn random_split(examples: &[Example], valid: f64, test: f64, seed: u64) -> Split {
-    // BEGIN SOLUTION: stratified(examples, &dedupe(examples), valid, test, &mut Rng::new(seed))
+    // BEGIN SOLUTION: split the examples at random,
+    //   without duplicates, the same way for the same seed
     stratified(
         examples,
         &dedupe(examples),
@@ -123,7 +125,8 @@ pub fn random_split(examples: &[Example], valid: f64, test: f64, seed: u64) -> S
 /// [`stratified`] with no test share. The model is judged on mail from
 /// after everything it learned from, as it will be in use.
 pub fn time_split(examples: &[Example], valid: f64, seed: u64) -> Split {
-    // BEGIN SOLUTION: kept = dedupe(examples); stratified over the kept period-1 examples with test share 0; test = the kept examples of any later period, sorted
+    // BEGIN SOLUTION: split the examples by time: the later period
+    //   is the test set, the earlier one trains and validates
     let kept = dedupe(examples);
     let earlier: Vec<usize> = kept
         .iter()

@@ -26,7 +26,8 @@ where
     M: Classifier<B> + AutodiffModule<B>,
     O: Optimizer<M, B>,
 {
-    // BEGIN SOLUTION: logits = model.logits(batch); loss = BinaryCrossEntropyLossConfig::new().with_logits(true).init(&device).forward(logits, labels); grads = GradientsParams::from_grads(loss.backward(), &model); optimizer.step(learning_rate, model, grads)
+    // BEGIN SOLUTION: train the model on the batch for one step
+    //   and return the updated model with the batch's loss
     let logits = model.logits(batch);
     let loss = BinaryCrossEntropyLossConfig::new()
         .with_logits(true)

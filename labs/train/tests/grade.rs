@@ -21,28 +21,45 @@ type Cpu = Flex;
 fn main() -> ExitCode {
     Lab::new("train")
         .check(Check::new("split.dedupe_keeps_first", 2, keeps_first).hint(
-            "dedupe: keep an index when its key was not seen before; the first copy wins",
+            "dedupe: walk the examples in order with a HashSet of the keys seen so \
+             far (insert returns false for a key already there): the first copy wins",
         ))
         .check(Check::new("split.stratified_shares", 3, stratified_shares).hint(
-            "stratified: per label (spam, then ham) shuffle with rng.below, cut round(n*valid) then round(n*test), the rest trains; sort each part",
+            "stratified: per label, spam first and then ham: collect the \
+             pool's indices with that label, Fisher–Yates them with rng.below, \
+             cut round(n × valid) for valid and then round(n × test) for test \
+             off the front, and the rest trains; sort each part at the end",
         ))
         .check(Check::new("split.random_no_leak_seeded", 3, random_no_leak).hint(
-            "random_split: dedupe first, then stratified over what is left with Rng::new(seed)",
+            "random_split: dedupe first, then stratified \
+             over the kept indices with Rng::new(seed)",
         ))
         .check(Check::new("split.by_time", 3, by_time).hint(
-            "time_split: dedupe; later periods are all test; period 1 is split into train and valid with no test share",
+            "time_split: dedupe first; the kept examples of period 1 go \
+             through stratified with a test share of 0 and Rng::new(seed); the \
+             kept examples of any later period, in order, are the test set",
         ))
         .check(Check::new("features.tokens", 2, tokens).hint(
-            "tokenize: lowercase runs of letters and digits; '$' and '!' are tokens of their own; everything else separates",
+            "tokenize: one pass over the chars: a letter or digit (is_alphanumeric) \
+             extends the current word, lowercased; any other char ends it, and a '$' \
+             or '!' is then pushed as a token of its own; push the last word too",
         ))
         .check(Check::new("features.fnv1a_buckets", 2, fnv).hint(
-            "bucket: FNV-1a 64 over the bytes (xor, then multiply by the prime, wrapping), modulo buckets",
+            "bucket: start from the offset basis; for each byte, xor \
+             it in, then multiply by the prime with wrapping_mul; \
+             the bucket is the hash modulo buckets, as a u32",
         ))
         .check(Check::new("features.bag_and_sequence", 3, bag_and_sequence).hint(
-            "bag: distinct buckets ascending, counts scaled to length 1; sequence: unigram then bigram buckets, all weighted 1/len",
+            "bag: count the buckets in a BTreeMap (ascending for free), then divide each \
+             count by the square root of the sum of the squared counts; sequence: for each \
+             of the first max_tokens tokens push its bucket, then, from the second token \
+             on, the bucket of \"previous current\"; every weight is 1 / the number of ids",
         ))
         .check(Check::new("step.loss_goes_down", 4, loss_goes_down).time_limit(std::time::Duration::from_secs(60)).hint(
-            "train_step: logits, binary cross-entropy with logits against the labels, GradientsParams::from_grads(loss.backward(), &model), optimizer.step",
+            "train_step: take the model's logits for the batch; build a binary \
+             cross-entropy loss with logits on and apply it against batch.labels; read \
+             its value as an f32 before backward() consumes it; turn loss.backward() into \
+             GradientsParams for the model; then one optimizer.step at the learning rate",
         ))
         .check(Check::new("stage.learns_the_toy_corpus", 3, learns_toy).time_limit(std::time::Duration::from_secs(120)).hint(
             "with your split, features and step, the fastText-style model must separate an easy toy corpus: check each of them first",
