@@ -18,6 +18,13 @@ pub fn peak_kib() -> u64 {
         .unwrap_or(0)
 }
 
+/// The peak resident memory of this process's finished children, in KiB
+/// (`getrusage(RUSAGE_CHILDREN)`), 0 where unknown.
+pub fn children_peak_kib() -> u64 {
+    nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
+        .map_or(0, |u| u64::try_from(u.max_rss()).unwrap_or(0))
+}
+
 /// Runs `command` and reads the one JSON object it prints; `what` names the
 /// side in errors.
 pub fn json_of(mut command: Command, what: &str) -> Result<Value> {

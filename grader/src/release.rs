@@ -453,34 +453,34 @@ mod tests {
         std::fs::write(path, text).unwrap();
     }
 
-    const LAB: &str = "name = \"demo\"\ntitle = \"Demo\"\nchapter = \"demo.md\"\ninstructions = \"README.md\"\nfiles = [\"src/lib.rs\", \"spec.toml\"]\n";
+    const LAB: &str = "name = \"frame\"\ntitle = \"Frame\"\nchapter = \"frame.md\"\ninstructions = \"README.md\"\nfiles = [\"src/lib.rs\", \"spec.toml\"]\n";
 
     fn fixture() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         write(
             dir.path(),
             "course.toml",
-            "title = \"t\"\n[[stage]]\nname = \"demo\"\ntitle = \"Demo\"\n",
+            "title = \"t\"\n[[stage]]\nname = \"frame\"\ntitle = \"Frame\"\n",
         );
-        write(dir.path(), "labs/demo/lab.toml", LAB);
+        write(dir.path(), "labs/frame/lab.toml", LAB);
         write(
             dir.path(),
-            "labs/demo/src/given/helper.rs",
+            "labs/frame/src/given/helper.rs",
             "//! Given: nothing to write here.\npub fn help() {}\n",
         );
         write(
             dir.path(),
-            "labs/demo/src/lib.rs",
+            "labs/frame/src/lib.rs",
             "pub fn f() -> u32 {\n    // BEGIN SOLUTION: return 42\n    42\n    // END SOLUTION\n}\n",
         );
         write(
             dir.path(),
-            "labs/demo/tests/grade.rs",
+            "labs/frame/tests/grade.rs",
             "visible\n// BEGIN HIDDEN TESTS\nhidden\n// END HIDDEN TESTS\n",
         );
         write(
             dir.path(),
-            "labs/demo/spec.toml",
+            "labs/frame/spec.toml",
             "# BEGIN SOLUTION: fill me\nx = 1\n# END SOLUTION\n",
         );
         write(dir.path(), "target/debug/junk", "x");
@@ -495,22 +495,22 @@ mod tests {
         let dest = out.path().join("learner");
         let summary = release(src.path(), &dest, &ReleaseOptions { git: false }).unwrap();
         assert_eq!((summary.solutions, summary.hidden), (2, 1));
-        let lib = std::fs::read_to_string(dest.join("labs/demo/src/lib.rs")).unwrap();
+        let lib = std::fs::read_to_string(dest.join("labs/frame/src/lib.rs")).unwrap();
         assert!(
             lib.contains("todo!(\"return 42\")") && !lib.contains("42\n"),
             "{lib}"
         );
-        let tests = std::fs::read_to_string(dest.join("labs/demo/tests/grade.rs")).unwrap();
+        let tests = std::fs::read_to_string(dest.join("labs/frame/tests/grade.rs")).unwrap();
         assert_eq!(tests, "visible\n");
         assert_eq!(
-            std::fs::read_to_string(dest.join("labs/demo/spec.toml")).unwrap(),
+            std::fs::read_to_string(dest.join("labs/frame/spec.toml")).unwrap(),
             "# TODO: fill me\n"
         );
         assert!(!dest.join("target").exists() && !dest.join(".ci").exists());
         let manifest = std::fs::read_to_string(dest.join(RELEASE_FILE)).unwrap();
         let sha = hex::encode(Sha256::digest(b"visible\n"));
         assert!(
-            manifest.contains(&format!("\"labs/demo/tests/grade.rs\" = \"{sha}\"")),
+            manifest.contains(&format!("\"labs/frame/tests/grade.rs\" = \"{sha}\"")),
             "{manifest}"
         );
         // A learner workspace cannot be released again.
@@ -523,7 +523,7 @@ mod tests {
         let src = fixture();
         write(
             src.path(),
-            "labs/demo/src/other.rs",
+            "labs/frame/src/other.rs",
             "// BEGIN SOLUTION: x\nfn g() {}\n",
         );
         let out = tempfile::tempdir().unwrap();
@@ -532,7 +532,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            err.contains("labs/demo/src/other.rs:1") && err.contains("never closed"),
+            err.contains("labs/frame/src/other.rs:1") && err.contains("never closed"),
             "{err}"
         );
         assert!(!dest.exists());
@@ -543,8 +543,8 @@ mod tests {
         let src = fixture();
         let solution =
             "pub fn g() -> u32 {\n    // BEGIN SOLUTION: return 1\n    1\n    // END SOLUTION\n}\n";
-        write(src.path(), "labs/demo/src/given/helper.rs", solution);
-        write(src.path(), "labs/demo/src/extra.rs", solution);
+        write(src.path(), "labs/frame/src/given/helper.rs", solution);
+        write(src.path(), "labs/frame/src/extra.rs", solution);
         let out = tempfile::tempdir().unwrap();
         let dest = out.path().join("learner");
         let err = release(src.path(), &dest, &ReleaseOptions { git: false })
@@ -552,8 +552,8 @@ mod tests {
             .to_string();
         let fix = "solution markers belong in the files lab.toml lists; given code under src/given/ holds none";
         for place in [
-            "labs/demo/src/given/helper.rs:2: ",
-            "labs/demo/src/extra.rs:2: ",
+            "labs/frame/src/given/helper.rs:2: ",
+            "labs/frame/src/extra.rs:2: ",
         ] {
             let line = err.lines().find(|l| l.contains(place));
             assert!(line.is_some_and(|l| l.contains(fix)), "{place}: {err}");
@@ -564,12 +564,12 @@ mod tests {
         // Listed, the same file is fine.
         write(
             src.path(),
-            "labs/demo/lab.toml",
+            "labs/frame/lab.toml",
             &LAB.replace("\"spec.toml\"", "\"spec.toml\", \"src/extra.rs\""),
         );
         write(
             src.path(),
-            "labs/demo/src/given/helper.rs",
+            "labs/frame/src/given/helper.rs",
             "pub fn help() {}\n",
         );
         assert_eq!(check_markers(src.path()).unwrap(), 4);
@@ -580,7 +580,7 @@ mod tests {
         let src = fixture();
         write(
             src.path(),
-            "labs/demo/lab.toml",
+            "labs/frame/lab.toml",
             &LAB.replace(
                 "files = [\"src/lib.rs\", \"spec.toml\"]",
                 "files = [\n    \"src/lib.rs\", \"spec.toml\",\n    \"src/missing.rs\",\n    \"src/given/helper.rs\",\n    \"../other/src/lib.rs\",\n]",
@@ -589,14 +589,14 @@ mod tests {
         let err = check_markers(src.path()).unwrap_err().to_string();
         for (place, problem) in [
             (
-                "labs/demo/lab.toml:7: ",
+                "labs/frame/lab.toml:7: ",
                 "`src/missing.rs`, which does not exist",
             ),
             (
-                "labs/demo/lab.toml:8: ",
+                "labs/frame/lab.toml:8: ",
                 "`src/given/helper.rs`, which is given code",
             ),
-            ("labs/demo/lab.toml:9: ", "outside the lab's folder"),
+            ("labs/frame/lab.toml:9: ", "outside the lab's folder"),
         ] {
             assert!(
                 err.lines()
@@ -620,12 +620,12 @@ mod tests {
         let out = tempfile::tempdir().unwrap();
         let dest = out.path().join("learner");
         release(src.path(), &dest, &ReleaseOptions { git: true }).unwrap();
-        let lib = dest.join("labs/demo/src/lib.rs");
+        let lib = dest.join("labs/frame/src/lib.rs");
         let starter = std::fs::read_to_string(&lib).unwrap();
         std::fs::write(&lib, "pub fn f() -> u32 { 41 + 1 }\n").unwrap();
         let backup = out.path().join("backup");
         let files = vec!["src/lib.rs".to_owned(), "spec.toml".to_owned()];
-        reset_files(&dest, &dest.join("labs/demo"), &files, &backup).unwrap();
+        reset_files(&dest, &dest.join("labs/frame"), &files, &backup).unwrap();
         assert_eq!(std::fs::read_to_string(&lib).unwrap(), starter);
         assert_eq!(
             std::fs::read_to_string(backup.join("src/lib.rs")).unwrap(),
@@ -633,7 +633,7 @@ mod tests {
         );
         // In the instructor repository reset refuses: the solution lives there.
         let err =
-            reset_files(src.path(), &src.path().join("labs/demo"), &files, &backup).unwrap_err();
+            reset_files(src.path(), &src.path().join("labs/frame"), &files, &backup).unwrap_err();
         assert!(err.to_string().contains("instructor repository"), "{err}");
     }
 

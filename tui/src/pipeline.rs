@@ -73,9 +73,38 @@ pub enum StageFailure {
 struct Shared {
     child: Mutex<Option<Child>>,
     cancelled: AtomicBool,
+    /// The thread driving the stage has returned its result.
+    finished: AtomicBool,
+    /// Children start in a process group of their own, ended as a whole
+    /// (cargo with its rustc children). The workbench wants this; `ninety
+    /// run` does not, so that Ctrl-C in the terminal reaches them.
+    own_group: bool,
 }
 
 impl Shared {
+    /// Starts `command` as this stage's child (in its own process group
+    /// when asked).
+    fn spawn(&self, command: &mut Command) -> std::io::Result<Child> {
+        #[cfg(unix)]
+        if self.own_group {
+            use std::os::unix::process::CommandExt;
+            command.process_group(0);
+        }
+        command.spawn()
+    }
+
+    /// Ends `child`, and its process group when it has one of its own.
+    fn end(&self, child: &mut Child) {
+        #[cfg(unix)]
+        if self.own_group
+            && let Ok(pid) = i32::try_from(child.id())
+        {
+            use nix::sys::signal::{Signal, killpg};
+            let _ = killpg(nix::unistd::Pid::from_raw(pid), Signal::SIGKILL);
+        }
+        let _ = child.kill();
+    }
+
     /// Holds `child` as the process to end on cancel; ends it at once if
     /// the stage was cancelled before it started.
     fn hold(&self, child: Child) {
@@ -84,7 +113,7 @@ impl Shared {
         if self.cancelled.load(Ordering::SeqCst)
             && let Some(c) = slot.as_mut()
         {
-            let _ = c.kill();
+            self.end(c);
         }
     }
 
@@ -101,7 +130,7 @@ impl Shared {
             .unwrap_or_else(|e| e.into_inner())
             .as_mut()
         {
-            let _ = child.kill();
+            self.end(child);
         }
     }
 
@@ -118,14 +147,31 @@ pub struct StageHandle {
 }
 
 impl StageHandle {
-    /// A handle with nothing running yet.
+    /// A handle with nothing running yet, whose children share this
+    /// process's group (Ctrl-C in the terminal reaches them): for `ninety run`.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A handle whose children each start a process group of their own,
+    /// ended as a whole: for the workbench, where nothing else stops them.
+    pub fn in_own_group() -> Self {
+        StageHandle {
+            shared: Arc::new(Shared {
+                own_group: true,
+                ..Shared::default()
+            }),
+        }
     }
 
     /// Ends the running process, and stops the stage before its next step.
     pub fn cancel(&self) {
         self.shared.cancel();
+    }
+
+    /// Whether the stage (or build) has ended, its result handed over.
+    pub fn is_finished(&self) -> bool {
+        self.shared.finished.load(Ordering::SeqCst)
     }
 
     /// The process id of the running child, if one is running.
@@ -209,8 +255,8 @@ fn build(
     shared: &Shared,
     on_update: &mut dyn FnMut(StageUpdate),
 ) -> Result<PathBuf, StageFailure> {
-    let mut child = build_command(ws, features)
-        .spawn()
+    let mut child = shared
+        .spawn(&mut build_command(ws, features))
         .map_err(|e| StageFailure::NoCargo(e.to_string()))?;
     let stdout = child.stdout.take().expect("stdout is piped");
     let stderr = child.stderr.take().expect("stderr is piped");
@@ -298,7 +344,8 @@ fn run_binary(
     if shared.is_cancelled() {
         return Err(StageFailure::Cancelled);
     }
-    let mut child = Command::new(exe)
+    let mut stage = Command::new(exe);
+    stage
         .current_dir(&ws.root)
         .arg("--root")
         .arg(&ws.root)
@@ -306,8 +353,9 @@ fn run_binary(
         .env(ninety_kit::home::HOME_ENV, ws.home.root())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+        .stderr(Stdio::piped());
+    let mut child = shared
+        .spawn(&mut stage)
         .map_err(|e| StageFailure::Crashed {
             status: "not started".into(),
             errors: format!("cannot start `{}`: {e}", exe.display()),
@@ -389,12 +437,13 @@ impl StageHandle {
         mut on_update: impl FnMut(StageUpdate) + Send + 'static,
         on_done: impl FnOnce(Result<Summary, StageFailure>) + Send + 'static,
     ) -> StageHandle {
-        let handle = StageHandle::new();
+        let handle = StageHandle::in_own_group();
         let shared = Arc::clone(&handle.shared);
         let ws = ws.clone();
         std::thread::spawn(move || {
             let result = build(&ws, &command.features(), &shared, &mut on_update)
                 .and_then(|exe| run_binary(&ws, &exe, &command, &shared, &mut on_update));
+            shared.finished.store(true, Ordering::SeqCst);
             on_done(result);
         });
         handle
@@ -407,10 +456,14 @@ impl StageHandle {
         mut on_update: impl FnMut(StageUpdate) + Send + 'static,
         on_done: impl FnOnce(Result<PathBuf, StageFailure>) + Send + 'static,
     ) -> StageHandle {
-        let handle = StageHandle::new();
+        let handle = StageHandle::in_own_group();
         let shared = Arc::clone(&handle.shared);
         let ws = ws.clone();
-        std::thread::spawn(move || on_done(build(&ws, &[], &shared, &mut on_update)));
+        std::thread::spawn(move || {
+            let result = build(&ws, &[], &shared, &mut on_update);
+            shared.finished.store(true, Ordering::SeqCst);
+            on_done(result);
+        });
         handle
     }
 }
@@ -470,6 +523,38 @@ mod tests {
             std::thread::sleep(Duration::from_millis(10));
         }
         assert!(!alive(pid), "the child outlived its handle");
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_handle_of_its_own_group_ends_the_childs_children_too() {
+        let handle = StageHandle::in_own_group();
+        // A shell that starts a grandchild and waits for it, as cargo waits
+        // for rustc.
+        let child = handle
+            .shared
+            .spawn(
+                Command::new("sh")
+                    .args(["-c", "sleep 30 & echo $!; wait"])
+                    .stdout(Stdio::piped()),
+            )
+            .unwrap();
+        let mut child = child;
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let grandchild: u32 = line.trim().parse().unwrap();
+        let pid = child.id();
+        handle.shared.hold(child);
+        assert!(alive(grandchild));
+        drop(handle);
+        let start = Instant::now();
+        while (alive(pid) || alive(grandchild)) && start.elapsed() < Duration::from_secs(1) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(!alive(grandchild), "the grandchild outlived the handle");
+        assert!(!alive(pid), "the child outlived the handle");
     }
 
     #[test]

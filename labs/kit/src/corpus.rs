@@ -494,7 +494,7 @@ pub fn write_manifest<'a, W: std::io::Write>(
 }
 
 /// Where a corpus a workspace knows about lives, and whether it is there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CorpusInfo {
     /// Its short name.
     pub name: String,

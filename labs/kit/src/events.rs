@@ -282,6 +282,7 @@ mod tests {
                         ..QualityReport::default()
                     },
                     artifact: "a/manifest.json".into(),
+                    seconds: 0.5,
                 })),
             },
             Event::Error {
@@ -316,6 +317,7 @@ mod tests {
                 corpus: "mini".into(),
                 report: QualityReport::default(),
                 artifact: "m".into(),
+                seconds: 0.5,
             })),
         }
         .to_line();

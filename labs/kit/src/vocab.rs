@@ -11,23 +11,24 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-/// Defines a closed set of lowercase words with one type: serde, clap,
-/// `Display`, `FromStr` (whose error lists the words) and `ALL`.
+/// Defines a closed set of lowercase words with one type: serde, clap
+/// (`ValueEnum`, listing the words without a paragraph each, so that help
+/// stays short), `Display`, `FromStr` (whose error lists the words) and
+/// `ALL`. A variant marked `(not chosen)` is a word on record that the
+/// command line does not offer.
 macro_rules! words {
     (
         $(#[$meta:meta])*
-        $name:ident { $( $(#[$vmeta:meta])* $variant:ident = $word:literal ),+ $(,)? }
+        $name:ident { $( $(#[$vmeta:meta])* $variant:ident = $word:literal $(($not:ident $chosen:ident))? ),+ $(,)? }
     ) => {
         $(#[$meta])*
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-            clap::ValueEnum,
         )]
         pub enum $name {
             $(
                 $(#[$vmeta])*
                 #[serde(rename = $word)]
-                #[value(name = $word)]
                 $variant,
             )+
         }
@@ -40,6 +41,18 @@ macro_rules! words {
             pub fn as_str(self) -> &'static str {
                 match self {
                     $($name::$variant => $word,)+
+                }
+            }
+        }
+
+        impl clap::ValueEnum for $name {
+            fn value_variants<'a>() -> &'a [Self] {
+                $name::ALL
+            }
+
+            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+                match self {
+                    $($name::$variant => words!(@offer $word $($not $chosen)?),)+
                 }
             }
         }
@@ -65,6 +78,12 @@ macro_rules! words {
                     })
             }
         }
+    };
+    (@offer $word:literal) => {
+        Some(clap::builder::PossibleValue::new($word))
+    };
+    (@offer $word:literal not chosen) => {
+        None
     };
 }
 
@@ -166,17 +185,13 @@ words! {
 
 words! {
     /// Where a model trains.
+    #[derive(Default)]
     Device {
         /// The processor, with one of the CPU backends.
+        #[default]
         Cpu = "cpu",
         /// An NVIDIA GPU (the pipeline built with the `cuda` feature).
         Cuda = "cuda",
-    }
-}
-
-impl Default for Device {
-    fn default() -> Self {
-        Device::Cpu
     }
 }
 
@@ -188,8 +203,7 @@ words! {
         /// burn's ndarray backend on the CPU.
         Ndarray = "ndarray",
         /// CUDA on an NVIDIA GPU; chosen with the device, not as a CPU backend.
-        #[value(skip)]
-        Cuda = "cuda",
+        Cuda = "cuda" (not chosen),
     }
 }
 

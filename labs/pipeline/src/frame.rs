@@ -117,6 +117,7 @@ pub fn run<W: Write>(ctx: &Context, spec: Option<&Path>, out: &mut Emitter<W>) -
         latency: spec.latency.check(&timings_ms),
         artifact: store.dir("frame", "baseline").join("manifest.json"),
         artifact_created_at: String::new(),
+        seconds: 0.0,
     };
     let corpus_manifest =
         sha256_file(&corpus.root.join(MANIFEST_FILE)).context("hashing the corpus manifest")?;
@@ -137,5 +138,6 @@ pub fn run<W: Write>(ctx: &Context, spec: Option<&Path>, out: &mut Emitter<W>) -
         serde_json::json!({ "corpus": corpus.name }),
     )?;
     summary.artifact_created_at = manifest.created_at;
+    summary.seconds = ctx.seconds();
     Ok(Summary::Frame(summary))
 }

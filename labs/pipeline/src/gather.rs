@@ -64,5 +64,6 @@ pub fn run<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Summary> {
         artifact: store.dir("gather", &corpus.name).join("manifest.json"),
         corpus: corpus.name,
         report: output.report,
+        seconds: ctx.seconds(),
     }))
 }

@@ -145,6 +145,7 @@ pub fn run_queue<W: Write>(
         fallback,
         messages: record.ids.len(),
         artifact: store.dir("label", &name).join("queue.json"),
+        seconds: ctx.seconds(),
     }))
 }
 
@@ -322,5 +323,6 @@ pub fn run_stats<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Summar
         suspects: all_suspects,
         problems: problems.iter().map(|p| p.to_string()).collect(),
         not_computed: notes,
+        seconds: ctx.seconds(),
     }))
 }

@@ -43,6 +43,15 @@ pub struct Context {
     pub home: DataHome,
     /// The corpus name.
     pub corpus: String,
+    /// When the stage started.
+    pub started: Instant,
+}
+
+impl Context {
+    /// Seconds since the stage started.
+    pub fn seconds(&self) -> f64 {
+        self.started.elapsed().as_secs_f64()
+    }
 }
 
 fn main() -> ExitCode {
@@ -56,6 +65,7 @@ fn main() -> ExitCode {
         home: DataHome::resolve(&cli.root),
         root: cli.root.clone(),
         corpus: cli.stage.corpus().to_owned(),
+        started: start,
     };
     let result: anyhow::Result<Summary> = match &cli.stage {
         StageCommand::Frame(args) => frame::run(&ctx, args.spec.as_deref(), &mut out),

@@ -116,7 +116,8 @@ pub fn compare(a: &TrainRun, b: &TrainRun) -> String {
             opt(b.params.get(k).cloned()),
         );
     }
-    let rates: [(&str, fn(&Metrics) -> Option<f64>); 4] = [
+    type Rate = fn(&Metrics) -> Option<f64>;
+    let rates: [(&str, Rate); 4] = [
         ("spam_f1", |m| m.spam_f1),
         ("precision", |m| m.precision),
         ("spam_recall", |m| m.spam_recall),

@@ -210,7 +210,14 @@ pub enum StageMsg {
     /// An event of the stage.
     Event(Event),
     /// It ended: its summary, or why it gave none.
-    Done(Result<Summary, StageFailure>),
+    Done(Box<Result<Summary, StageFailure>>),
+}
+
+impl StageMsg {
+    /// The end of a stage.
+    pub fn done(result: Result<Summary, StageFailure>) -> Self {
+        StageMsg::Done(Box::new(result))
+    }
 }
 
 /// Everything that can happen to the workbench.
@@ -250,8 +257,9 @@ pub enum Message {
     Train(train::Msg),
     /// From the stage a screen started.
     Stage(ScreenId, StageMsg),
-    /// From the background build of the pipeline.
-    Build(Result<Option<BuildProgress>, String>),
+    /// From the background build of the pipeline (the number of the build,
+    /// then how far it is, or that it ended).
+    Build(u64, Result<Option<BuildProgress>, String>),
 }
 
 /// A piece of work for a background thread: reads files, returns a message.
@@ -577,7 +585,7 @@ impl App {
             Message::Agreement(m) => self.agreement.update(m, &mut self.ctx),
             Message::Train(m) => self.train.update(m, &mut self.ctx),
             Message::Stage(id, m) => self.with_screen(id, |s, ctx| s.on_stage(m, ctx)),
-            Message::Build(result) => {
+            Message::Build(_, result) => {
                 self.ctx.build = match result {
                     Ok(Some(progress)) => BuildStatus::Building(progress),
                     Ok(None) => BuildStatus::Ready,
@@ -646,7 +654,7 @@ impl App {
 /// applied even under an overlay.
 fn is_from_a_worker(message: &Message) -> bool {
     match message {
-        Message::Tick | Message::Notice(_) | Message::Stage(..) | Message::Build(_) => true,
+        Message::Tick | Message::Notice(_) | Message::Stage(..) | Message::Build(..) => true,
         Message::Lab(m) => m.is_from_a_worker(),
         Message::Explorer(m) => m.is_from_a_worker(),
         Message::Labeling(m) => m.is_from_a_worker(),

@@ -5,10 +5,13 @@
 //! touches the model and the terminal. The stages a screen starts are held
 //! here by their [`StageHandle`]s, one per screen: when the learner leaves
 //! that screen, or quits, the handle is dropped and the stage's process
-//! ends with it. `ratatui::init` installs a panic hook that restores the
-//! terminal, so even a bug here leaves the learner's shell usable.
+//! ends with it. The background build of the pipeline, started when the
+//! workbench opens, gives way to foreground work: a grade or a stage stops
+//! it (cargo keeps what it finished), and it resumes once they are done.
+//! `ratatui::init` installs a panic hook that restores the terminal, so even
+//! a bug here leaves the learner's shell usable.
 
-use super::app::{App, Effect, Message, StageMsg};
+use super::app::{App, BuildStatus, Effect, Message, StageMsg};
 use super::screens::{ScreenId, lab};
 use super::watch::{self, LabWatch};
 use crate::pipeline::{StageHandle, StageUpdate};
@@ -30,10 +33,14 @@ pub struct Runtime {
     watches: HashMap<Stage, LabWatch>,
     /// The stage each screen started, while it runs.
     stages: HashMap<ScreenId, StageHandle>,
-    /// The background build of the pipeline.
+    /// The background build of the pipeline, and its number: messages
+    /// from an earlier one that was stopped are ignored.
     prebuild: Option<StageHandle>,
+    prebuild_number: u64,
     /// The open label log, once a decision has been made.
     log: Option<ninety_kit::labels::LabelLog>,
+    /// The workbench is open (tests drive a runtime without building).
+    started: bool,
 }
 
 /// Builds the app for a workspace: saved progress, last reports, corpus line.
@@ -76,7 +83,9 @@ impl Runtime {
             watches: HashMap::new(),
             stages: HashMap::new(),
             prebuild: None,
+            prebuild_number: 0,
             log: None,
+            started: false,
         }
     }
 
@@ -90,6 +99,7 @@ impl Runtime {
     /// and runs it until the learner quits.
     pub fn run_with(mut self, setup: impl FnOnce(&mut App) -> Vec<Message>) -> Result<()> {
         let mut app = load_app(&self.ws);
+        self.started = true;
         self.start_prebuild();
         for message in setup(&mut app) {
             self.apply(&mut app, message);
@@ -112,21 +122,47 @@ impl Runtime {
     /// Builds the pipeline in the background, so the first stage a learner
     /// runs does not wait for it; the header shows how far it is.
     fn start_prebuild(&mut self) {
+        self.prebuild_number += 1;
+        let number = self.prebuild_number;
         let tx = self.tx.clone();
         let done = self.tx.clone();
         self.prebuild = Some(StageHandle::spawn_build(
             &self.ws,
             move |update| {
                 if let StageUpdate::Building(p) = update {
-                    let _ = tx.send(Message::Build(Ok(Some(p))));
+                    let _ = tx.send(Message::Build(number, Ok(Some(p))));
                 }
             },
             move |result| {
-                let _ = done.send(Message::Build(
-                    result.map(|_| None).map_err(|e| e.to_string()),
-                ));
+                // A build that gave way to foreground work says nothing.
+                if result != Err(crate::pipeline::StageFailure::Cancelled) {
+                    let _ = done.send(Message::Build(
+                        number,
+                        result.map(|_| None).map_err(|e| e.to_string()),
+                    ));
+                }
             },
         ));
+    }
+
+    /// Stops the background build while a grade or a stage needs cargo
+    /// (they would otherwise wait for its lock).
+    fn pause_prebuild(&mut self, app: &mut App) {
+        if let Some(handle) = self.prebuild.take()
+            && !handle.is_finished()
+        {
+            drop(handle);
+            app.ctx.build = BuildStatus::Idle;
+        }
+    }
+
+    /// Starts the background build again once nothing else uses cargo.
+    fn resume_prebuild(&mut self, app: &App) {
+        let idle = !app.ctx.labs.values().any(|l| l.grading)
+            && self.stages.values().all(StageHandle::is_finished);
+        if idle && self.prebuild.is_none() && app.ctx.build == BuildStatus::Idle {
+            self.start_prebuild();
+        }
     }
 
     fn event_loop(&mut self, terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<()> {
@@ -157,16 +193,25 @@ impl Runtime {
     /// Applies a message, carries out the effects it returns, and stops the
     /// stages of the screens that are no longer open.
     pub fn apply(&mut self, app: &mut App, message: Message) {
+        if let Message::Build(number, _) = &message
+            && (*number != self.prebuild_number || self.prebuild.is_none())
+        {
+            return;
+        }
         for effect in app.update(message) {
             self.perform(app, effect);
         }
         let open = app.screen;
         self.stages.retain(|screen, _| *screen == open);
+        if self.started {
+            self.resume_prebuild(app);
+        }
     }
 
     fn perform(&mut self, app: &mut App, effect: Effect) {
         match effect {
             Effect::RunStage(screen, command) => {
+                self.pause_prebuild(app);
                 let tx = self.tx.clone();
                 let done = self.tx.clone();
                 let handle = StageHandle::spawn(
@@ -180,7 +225,7 @@ impl Runtime {
                         let _ = tx.send(Message::Stage(screen, message));
                     },
                     move |result| {
-                        let _ = done.send(Message::Stage(screen, StageMsg::Done(result)));
+                        let _ = done.send(Message::Stage(screen, StageMsg::Done(Box::new(result))));
                     },
                 );
                 // A screen runs one stage at a time; a new one replaces it.
@@ -236,6 +281,7 @@ impl Runtime {
                 }
             }
             Effect::Grade(stage) => {
+                self.pause_prebuild(app);
                 let tx = self.tx.clone();
                 let root = self.ws.root.clone();
                 let grades = self.ws.home.grades();

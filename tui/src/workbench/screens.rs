@@ -107,6 +107,9 @@ pub fn owner(screen: ScreenId) -> Option<Stage> {
 
 /// A screen of the workbench.
 pub trait Screen {
+    /// Which screen it is.
+    fn id(&self) -> ScreenId;
+
     /// The breadcrumb after "Ninety › " in the header.
     fn title(&self, ctx: &Ctx) -> String;
 
@@ -124,11 +127,16 @@ pub trait Screen {
         None
     }
 
-    /// Where Back leads; `None` closes the workbench.
-    fn parent(&self) -> Option<ScreenId>;
+    /// Where Back leads; `None` closes the workbench. A lab's tool leads
+    /// back to its lab.
+    fn parent(&self) -> Option<ScreenId> {
+        owner(self.id()).map(ScreenId::Lab)
+    }
 
-    /// The book chapter about this screen.
-    fn chapter(&self, ctx: &Ctx) -> String;
+    /// The book chapter about this screen: its lab's, for a tool.
+    fn chapter(&self, _ctx: &Ctx) -> String {
+        owner(self.id()).unwrap_or(Stage::Frame).chapter()
+    }
 
     /// The screen was opened (coming from `from`): the loads and stages it needs.
     fn open(&mut self, _from: ScreenId, _ctx: &mut Ctx) -> Vec<Effect> {

@@ -166,7 +166,7 @@ fn explorer_app() -> App {
     app.update(Message::Go(ScreenId::Explorer));
     app.update(Message::Explorer(explorer::Msg::DatasetLoaded(
         "mini".into(),
-        Ok(explorer::dataset::tests::dataset(6000)),
+        Ok(Box::new(explorer::dataset::tests::dataset(6000))),
     )));
     app.update(Message::Explorer(explorer::Msg::RawLoaded(
         "g/00000".into(),
@@ -307,10 +307,11 @@ fn snapshot_agreement_view_100x30() {
         suspects: vec![],
         problems: vec![],
         not_computed: vec![],
+        seconds: 0.2,
     };
     app.update(Message::Stage(
         ScreenId::Agreement,
-        StageMsg::Done(Ok(Summary::Label(stats))),
+        StageMsg::done(Ok(Summary::Label(stats))),
     ));
     insta::assert_snapshot!(screen(&app, 100, 30));
 }
@@ -326,14 +327,14 @@ fn key_press_to_frame_with_the_full_corpus() {
     let body = "Dear friend, this is a long message body line that goes on.\n".repeat(40);
     let mut data = app.labeling.session.as_ref().unwrap().data.clone();
     data.items = (0..6000)
-        .map(|i| super::screens::labeling::LabelItem {
+        .map(|i| super::screens::labeling::Item {
             id: format!("{i:064}"),
             subject: format!("Subject {i}"),
             from: "someone@example.com".into(),
             body: body.clone(),
         })
         .collect();
-    app.update(Message::Labeling(labeling::Msg::Ready(Ok(data))));
+    app.update(Message::Labeling(labeling::Msg::Ready(Ok(Box::new(data)))));
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let mut worst = std::time::Duration::ZERO;
     let start = std::time::Instant::now();
@@ -432,7 +433,7 @@ fn snapshot_train_view_100x30() {
     };
     app.update(Message::Stage(
         ScreenId::Train,
-        StageMsg::Done(Ok(Summary::Train(run.clone()))),
+        StageMsg::done(Ok(Summary::Train(run.clone()))),
     ));
     app.update(Message::Train(train::Msg::RunsLoaded(vec![run])));
     insta::assert_snapshot!(screen(&app, 100, 30));

@@ -3,7 +3,7 @@
 
 use super::app::{App, Effect, Focus, Message, Overlay, StageMsg};
 use super::screens::explorer::{self, Dataset};
-use super::screens::labeling::{LabelItem, SessionData};
+use super::screens::labeling::{Item, SessionData};
 use super::screens::{ScreenId, agreement, lab, labeling, map, train};
 use crate::pipeline::{BuildProgress, StageFailure};
 use crate::state::{LoadNote, Progress, State};
@@ -506,7 +506,10 @@ fn dataset(n: usize) -> Dataset {
 }
 
 fn loaded(n: usize) -> Message {
-    Message::Explorer(explorer::Msg::DatasetLoaded("mini".into(), Ok(dataset(n))))
+    Message::Explorer(explorer::Msg::DatasetLoaded(
+        "mini".into(),
+        Ok(Box::new(dataset(n))),
+    ))
 }
 
 /// The effect's task name, for effects that are tasks.
@@ -578,7 +581,7 @@ fn the_explorer_loads_filters_and_reads_raw_messages_through_tasks() {
     assert!(app.busy());
     let effects = app.update(Message::Stage(
         ScreenId::Explorer,
-        StageMsg::Done(Err(StageFailure::Cancelled)),
+        StageMsg::done(Err(StageFailure::Cancelled)),
     ));
     assert!(effects.is_empty());
     assert!(
@@ -611,7 +614,7 @@ fn session_data(n: usize) -> SessionData {
         order: QueueOrder::Stratified,
         fallback: None,
         items: (0..n)
-            .map(|i| LabelItem {
+            .map(|i| Item {
                 id: format!("id{i}"),
                 subject: format!("Offer number {i}"),
                 from: "Deals <deals@example.net>".into(),
@@ -647,20 +650,23 @@ pub(crate) fn labeling_app() -> App {
     assert_eq!(app.screen, ScreenId::Labeling);
     let effects = app.update(Message::Stage(
         ScreenId::Labeling,
-        StageMsg::Done(Ok(Summary::LabelQueue(QueueSummary {
+        StageMsg::done(Ok(Summary::LabelQueue(QueueSummary {
             corpus: "mini".into(),
             annotator: "ana".into(),
             order: QueueOrder::Random,
             fallback: None,
             messages: 5,
             artifact: "/tmp/queue.json".into(),
+            seconds: 0.1,
         }))),
     ));
     assert_eq!(
         task(&effects[0]),
         "read the labeling session of /tmp/queue.json"
     );
-    app.update(Message::Labeling(labeling::Msg::Ready(Ok(session_data(5)))));
+    app.update(Message::Labeling(labeling::Msg::Ready(Ok(Box::new(
+        session_data(5),
+    )))));
     app
 }
 
@@ -708,7 +714,7 @@ fn a_decision_is_appended_before_anything_else_and_undo_appends_its_record() {
     assert_eq!(app.screen, ScreenId::Agreement);
     app.update(Message::Stage(
         ScreenId::Agreement,
-        StageMsg::Done(Err(StageFailure::Reported("the label stage failed".into()))),
+        StageMsg::done(Err(StageFailure::Reported("the label stage failed".into()))),
     ));
     assert_eq!(
         app.agreement.problem.as_deref(),
@@ -727,7 +733,7 @@ fn a_queue_that_cannot_be_made_says_why_and_goes_back() {
     app.update(Message::Go(ScreenId::Labeling));
     app.update(Message::Stage(
         ScreenId::Labeling,
-        StageMsg::Done(Err(StageFailure::Reported(
+        StageMsg::done(Err(StageFailure::Reported(
             "reached a todo!() in queue.rs".into(),
         ))),
     ));
@@ -810,7 +816,7 @@ fn the_train_view_draws_what_the_run_reports_and_survives_a_failed_run() {
     assert_eq!(app.train.epochs[&ModelKind::FastText].len(), 2);
     let effects = app.update(Message::Stage(
         ScreenId::Train,
-        StageMsg::Done(Err(StageFailure::BuildFailed(
+        StageMsg::done(Err(StageFailure::BuildFailed(
             "error[E0425]: cannot find value `x`".into(),
         ))),
     ));
@@ -829,12 +835,15 @@ fn the_train_view_draws_what_the_run_reports_and_survives_a_failed_run() {
 #[test]
 fn the_background_build_shows_in_the_app_until_it_ends() {
     let mut app = app();
-    app.update(Message::Build(Ok(Some(BuildProgress {
-        done: 10,
-        total: 400,
-        compiling: "burn".into(),
-    }))));
+    app.update(Message::Build(
+        1,
+        Ok(Some(BuildProgress {
+            done: 10,
+            total: 400,
+            compiling: "burn".into(),
+        })),
+    ));
     assert!(app.busy());
-    app.update(Message::Build(Ok(None)));
+    app.update(Message::Build(1, Ok(None)));
     assert!(!app.busy());
 }

@@ -1,6 +1,10 @@
 //! The command line, run as a learner or an instructor would run it.
 
-use crate::support::{copy_repo, exclusive, ninety, text};
+use crate::support::{copy_repo, exclusive, ninety, summary, text};
+use ninety_kit::labels::Choice;
+use ninety_kit::records::Summary;
+use ninety_kit::records::train::TrainRun;
+use ninety_kit::{ModelKind, SplitKind};
 use std::path::Path;
 
 #[test]
@@ -17,6 +21,11 @@ fn help_fits_on_one_screen_for_every_command() {
         &["book", "build", "--help"],
         &["book", "serve", "--help"],
         &["run", "--help"],
+        &["run", "frame", "--help"],
+        &["run", "gather", "--help"],
+        &["run", "label-queue", "--help"],
+        &["run", "label", "--help"],
+        &["run", "train", "--help"],
         &["data", "--help"],
         &["data", "list", "--help"],
         &["data", "import", "--help"],
@@ -55,13 +64,14 @@ fn lab_list_and_data_list_describe_the_workspace() {
 
     let out = ninety(&root, &["data", "list", "--json"]);
     assert!(out.status.success(), "{}", text(&out));
-    let corpora: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let mini = &corpora.as_array().unwrap()[0];
-    assert_eq!(mini["name"], "mini");
-    assert!(mini["messages"].as_u64().unwrap() >= 200, "{mini}");
+    let corpora: Vec<ninety_kit::corpus::CorpusInfo> = serde_json::from_slice(&out.stdout).unwrap();
+    let mini = &corpora[0];
+    assert_eq!(mini.name, "mini");
+    assert!(mini.messages.unwrap() >= 200, "{mini:?}");
     assert!(
-        corpora[1]["how_to_get"]
-            .as_str()
+        corpora[1]
+            .how_to_get
+            .as_deref()
             .unwrap()
             .contains("npm pack")
     );
@@ -226,43 +236,36 @@ fn run_frame_reports_json_and_names_a_bad_spec_field() {
     let copy = copy_repo();
     let out = ninety(copy.path(), &["run", "frame", "--json"]);
     assert!(out.status.success(), "{}", text(&out));
-    let summary: serde_json::Value =
-        serde_json::from_slice(&out.stdout).expect("--json prints one JSON object");
-    assert_eq!(summary["stage"], "frame");
-    let c = &summary["confusion"];
-    let counted: u64 = ["spam_caught", "spam_missed", "ham_flagged", "ham_passed"]
-        .iter()
-        .map(|k| c[k].as_u64().unwrap())
-        .sum();
-    assert_eq!(counted, summary["corpus"]["messages"].as_u64().unwrap());
-    assert!(
-        summary["constraint"]["verdict"]["verdict"].is_string(),
-        "{summary}"
+    let Summary::Frame(frame) = summary(&out) else {
+        panic!("not a frame summary: {}", text(&out))
+    };
+    assert_eq!(
+        frame.metrics.confusion.total(),
+        frame.corpus.messages as u64,
+        "every message counted once"
     );
-    assert!(summary["seconds"].as_f64().is_some());
-    let manifest = std::path::PathBuf::from(summary["artifact"].as_str().unwrap());
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(manifest).unwrap()).unwrap();
-    assert_eq!(manifest["inputs"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        frame.constraint.accepted,
+        frame.constraint.verdict.accepts()
+    );
+    assert!(frame.seconds > 0.0);
+    let manifest: ninety_kit::artifact::Manifest =
+        serde_json::from_slice(&std::fs::read(&frame.artifact).unwrap()).unwrap();
+    assert_eq!(manifest.inputs.len(), 2);
 
     // The gather stage accounts for every message.
     let out = ninety(copy.path(), &["run", "gather", "--json"]);
     assert!(out.status.success(), "{}", text(&out));
-    let gather: serde_json::Value =
-        serde_json::from_slice(&out.stdout).expect("--json prints one JSON object");
-    let quarantined: u64 = gather["quarantined"]
-        .as_object()
-        .unwrap()
-        .values()
-        .map(|v| v.as_u64().unwrap())
-        .sum();
-    let n = |k: &str| gather[k].as_u64().unwrap();
+    let Summary::Gather(gather) = summary(&out) else {
+        panic!("not a gather summary: {}", text(&out))
+    };
+    let r = &gather.report;
     assert_eq!(
-        n("imported"),
-        n("clean") + n("duplicates") + quarantined,
-        "{gather}"
+        r.imported,
+        r.clean + r.duplicates + r.quarantined_total(),
+        "{r:?}"
     );
-    assert!(gather["seconds"].as_f64().is_some());
+    assert!(gather.seconds > 0.0);
     assert!(
         copy.path()
             .join(".ninety-test/artifacts/gather/mini/clean.jsonl")
@@ -339,42 +342,41 @@ fn labels_stats_gives_the_kappa_of_two_logs_and_export_import_round_trips() {
 
     let out = ninety(copy.path(), &["labels", "stats", "--json"]);
     assert!(out.status.success(), "{}", text(&out));
-    let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let ana = &stats["annotators"]["ana"];
+    let Summary::Label(stats) = summary(&out) else {
+        panic!("not a label summary: {}", text(&out))
+    };
+    let ana = &stats.annotators["ana"];
     assert_eq!(
-        ana["decisions"], 52,
+        ana.decisions, 52,
         "51 labels and a skip; the undo is not a decision"
     );
-    assert_eq!(ana["labels"], 50);
+    assert_eq!(ana.labels, 50);
     assert!(
-        ana["kappa_vs_gold"].is_null(),
+        ana.kappa_vs_gold.is_none(),
         "the fixture's ids are not in the corpus: no gold"
     );
-    let carol = &stats["annotators"]["carol"];
+    let carol = &stats.annotators["carol"];
+    assert_eq!((carol.decisions, carol.labels), (10, 10));
+    assert_eq!(carol.kappa_vs_gold, Some(1.0), "{carol:?}");
     assert_eq!(
-        (carol["decisions"].as_u64(), carol["labels"].as_u64()),
-        (Some(10), Some(10))
+        carol.by_label[&Choice::Spam] + carol.by_label[&Choice::Ham],
+        10
     );
-    assert_eq!(carol["kappa_vs_gold"].as_f64(), Some(1.0), "{carol}");
-    let pair = stats["pairs"]
-        .as_array()
-        .unwrap()
+    let pair = stats
+        .pairs
         .iter()
-        .find(|p| p["a"] == "ana" && p["b"] == "bob")
+        .find(|p| p.a == "ana" && p.b == "bob")
         .unwrap();
     assert!(
-        (pair["kappa"].as_f64().unwrap() - 0.4).abs() < 1e-9,
-        "{pair}"
+        (pair.agreement.kappa.unwrap() - 0.4).abs() < 1e-9,
+        "{pair:?}"
     );
-    assert_eq!(pair["items"], 50);
-    let problems = stats["problems"].as_array().unwrap();
-    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(pair.agreement.items, 50);
+    assert_eq!(stats.problems.len(), 1, "{:?}", stats.problems);
     assert!(
-        problems[0]
-            .as_str()
-            .unwrap()
-            .contains("carol.jsonl line 11"),
-        "{problems:?}"
+        stats.problems[0].contains("carol.jsonl line 11"),
+        "{:?}",
+        stats.problems
     );
 
     // The human summary says the same.
@@ -411,12 +413,11 @@ fn labels_stats_gives_the_kappa_of_two_logs_and_export_import_round_trips() {
         text(&out)
     );
     let out = ninety(copy.path(), &["labels", "stats", "--json"]);
-    let again: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(again["annotators"]["ana"]["labels"], 50);
-    assert_eq!(
-        again["annotators"]["carol"]["kappa_vs_gold"].as_f64(),
-        Some(1.0)
-    );
+    let Summary::Label(again) = summary(&out) else {
+        panic!("not a label summary: {}", text(&out))
+    };
+    assert_eq!(again.annotators["ana"].labels, 50);
+    assert_eq!(again.annotators["carol"].kappa_vs_gold, Some(1.0));
 
     // Importing what is not labels fails, names the lines, and adds nothing.
     let junk = copy.path().join("junk.jsonl");
@@ -438,39 +439,36 @@ fn run_train_records_runs_that_list_compare_and_survive_a_killed_run() {
     let copy = copy_repo();
     let out = ninety(copy.path(), &["run", "train", "--json"]);
     assert!(out.status.success(), "{}", text(&out));
-    let first: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    for key in ["spam_f1", "precision", "recall", "ham_flagged_rate"] {
-        assert!(
-            first["metrics"][key].is_number(),
-            "metrics.{key} in {first}"
-        );
-        for baseline in ["keyword", "logreg"] {
-            assert!(
-                first["baselines"][baseline][key].is_number(),
-                "baselines.{baseline}.{key}"
-            );
-        }
+    let Summary::Train(first) = summary(&out) else {
+        panic!("not a train summary: {}", text(&out))
+    };
+    let logreg_baseline = first.baselines.logreg.as_ref().expect("a logreg baseline");
+    for m in [&first.metrics, &first.baselines.keyword, logreg_baseline] {
+        assert!(m.spam_f1.is_some() && m.ham_flagged_rate.is_some(), "{m:?}");
+        assert_eq!(m.confusion.total() as usize, first.sizes.test);
     }
-    assert!(first["seconds"].as_f64().unwrap() > 0.0);
-    let run_id = first["run_id"].as_str().unwrap().to_owned();
+    assert!(first.seconds > 0.0);
+    assert!(!first.epochs.is_empty());
+    assert_eq!(first.params["model.fasttext.dim"], "16");
+    let run_id = first.run_id.clone();
     let folder = copy
         .path()
         .join(".ninety-test/artifacts/runs")
         .join(&run_id);
     assert!(
-        folder.join("run.json").exists() && folder.join("model.mpk").exists(),
+        folder.join("run.json").exists()
+            && folder.join("model.mpk").exists()
+            && folder.join("config.json").exists(),
         "{}",
         folder.display()
     );
-    assert!(first["code"]["commit"].is_null() || first["code"]["commit"].is_string());
 
     // The same seed, the same figures.
     let out = ninety(copy.path(), &["run", "train", "--json"]);
-    let again: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(
-        again["metrics"], first["metrics"],
-        "same seed, same metrics"
-    );
+    let Summary::Train(again) = summary(&out) else {
+        panic!("not a train summary: {}", text(&out))
+    };
+    assert_eq!(again.metrics, first.metrics, "same seed, same metrics");
     let out = ninety(
         copy.path(),
         &[
@@ -478,11 +476,14 @@ fn run_train_records_runs_that_list_compare_and_survive_a_killed_run() {
         ],
     );
     assert!(out.status.success(), "{}", text(&out));
-    let logreg: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let Summary::Train(logreg) = summary(&out) else {
+        panic!("not a train summary: {}", text(&out))
+    };
     assert_eq!(
-        (logreg["model"].as_str(), logreg["split"].as_str()),
-        (Some("logreg"), Some("time"))
+        (logreg.model, logreg.split),
+        (ModelKind::LogReg, SplitKind::Time)
     );
+    assert!(logreg.baselines.logreg.is_none(), "no baseline of itself");
 
     // A run killed half-way leaves no run behind and the others intact.
     let pipeline = crate::support::shared_target().join("debug/ninety-pipeline");
@@ -510,7 +511,7 @@ fn run_train_records_runs_that_list_compare_and_survive_a_killed_run() {
     child.kill().unwrap();
     child.wait().unwrap();
     let out = ninety(copy.path(), &["runs", "--json"]);
-    let runs: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let runs: Vec<TrainRun> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(runs.len(), 3, "the killed run is not listed");
     assert!(folder.join("model.mpk").exists(), "earlier models intact");
 
@@ -520,10 +521,7 @@ fn run_train_records_runs_that_list_compare_and_survive_a_killed_run() {
         table.contains(&run_id) && table.contains("logreg"),
         "{table}"
     );
-    let out = ninety(
-        copy.path(),
-        &["runs", &run_id, logreg["run_id"].as_str().unwrap()],
-    );
+    let out = ninety(copy.path(), &["runs", &run_id, &logreg.run_id]);
     let compared = text(&out);
     assert!(out.status.success(), "{compared}");
     assert!(

@@ -83,7 +83,7 @@ fn line_with(screen: &str, needle: &str) -> String {
         .to_owned()
 }
 
-fn log_lines(path: &Path) -> Vec<serde_json::Value> {
+fn log_lines(path: &Path) -> Vec<ninety_kit::labels::Decision> {
     std::fs::read_to_string(path)
         .unwrap_or_default()
         .lines()
@@ -127,12 +127,7 @@ fn labeling_resumes_after_quit_and_loses_nothing_to_sigkill() {
     drop(session);
     let records = log_lines(&log);
     assert_eq!(records.len(), 32, "30 labels and 2 undos");
-    let current = ninety_kit::labels::replay(
-        &records
-            .iter()
-            .map(|r| serde_json::from_value(r.clone()).unwrap())
-            .collect::<Vec<_>>(),
-    );
+    let current = ninety_kit::labels::replay(&records);
     assert_eq!(current["ana"].labels.len(), 28);
 
     // Again: the 28 are there and the queue resumes at the message undone.
@@ -166,7 +161,10 @@ fn labeling_resumes_after_quit_and_loses_nothing_to_sigkill() {
     std::thread::sleep(Duration::from_millis(300));
     let records = log_lines(&log);
     assert_eq!(records.len(), 37, "32 before, then 4 labels and a skip");
-    assert_eq!(records.last().unwrap()["label"], "skip");
+    assert_eq!(
+        records.last().unwrap().label,
+        ninety_kit::labels::Mark::Skip
+    );
 }
 
 #[test]
@@ -233,4 +231,150 @@ fn the_workbench_grades_the_frame_lab_in_a_real_terminal() {
         std::thread::sleep(Duration::from_millis(100));
     }
     assert!(Path::new(&state).exists());
+}
+
+/// The cargo, rustc and pipeline processes working for the test copy at
+/// `copy` (by their working folder or their arguments), still alive.
+fn stage_processes(copy: &Path) -> Vec<String> {
+    let target = shared_target();
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let dir = entry.path();
+        let Ok(cmdline) = std::fs::read(dir.join("cmdline")) else {
+            continue;
+        };
+        let args: Vec<String> = cmdline
+            .split(|&b| b == 0)
+            .filter(|a| !a.is_empty())
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect();
+        let Some(program) = args.first() else {
+            continue;
+        };
+        let name = Path::new(program)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !["cargo", "rustc", "ninety-pipeline"].contains(&name.as_str()) {
+            continue;
+        }
+        // A zombie has ended already.
+        let zombie = std::fs::read_to_string(dir.join("stat"))
+            .map(|s| {
+                s.rsplit_once(')')
+                    .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
+            })
+            .unwrap_or(true);
+        let cwd = std::fs::read_link(dir.join("cwd")).unwrap_or_default();
+        let ours = cwd.starts_with(copy)
+            || args.iter().any(|a| {
+                a.contains(&*copy.to_string_lossy()) || a.contains(&*target.to_string_lossy())
+            });
+        if ours && !zombie {
+            found.push(format!("{name} {}", args[1..].join(" ")));
+        }
+    }
+    found
+}
+
+/// Waits until `check` holds, polling often; panics after `limit`.
+fn wait_until(what: &str, limit: Duration, mut check: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !check() {
+        assert!(start.elapsed() < limit, "{what}: not within {limit:?}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// The runs that finished (a run being written has a dot name).
+fn finished_runs(home: &Path) -> usize {
+    std::fs::read_dir(home.join("artifacts/runs"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .count()
+}
+
+#[test]
+fn leaving_a_stage_or_quitting_leaves_no_process_behind() {
+    if tmux_missing() {
+        return;
+    }
+    let _serial = exclusive();
+    let copy = copy_repo();
+    let home = copy.path().join(".ninety-test");
+    let keys = |session: &Session, k: &str| {
+        tmux(&["send-keys", "-t", &session.0, k]);
+    };
+
+    // The workbench builds the pipeline in the background as it opens;
+    // quitting during that build ends cargo and every rustc it started.
+    let session = Session(format!("ninety-stop-{}", std::process::id()));
+    start(&session, copy.path(), &home, "", (100, 30));
+    wait_for(&session.0, "Course map", Duration::from_secs(20));
+    wait_until("a build for the copy", Duration::from_secs(60), || {
+        stage_processes(copy.path())
+            .iter()
+            .any(|p| p.starts_with("rustc"))
+    });
+    keys(&session, "q");
+    wait_until(
+        "no build left after quitting",
+        Duration::from_secs(1),
+        || stage_processes(copy.path()).is_empty(),
+    );
+    drop(session);
+
+    // Again, and this time the build finishes; then a training run is
+    // started and the view left while it runs.
+    let session = Session(format!("ninety-stop2-{}", std::process::id()));
+    start(&session, copy.path(), &home, "", (100, 30));
+    wait_for(&session.0, "Course map", Duration::from_secs(20));
+    wait_until(
+        "the background build to finish",
+        Duration::from_secs(1200),
+        || {
+            !capture(&session.0).contains("building the pipeline")
+                && stage_processes(copy.path()).is_empty()
+        },
+    );
+    for k in ["j", "j", "j", "Enter"] {
+        keys(&session, k);
+    }
+    wait_for(&session.0, "train ·", Duration::from_secs(10));
+    keys(&session, "t");
+    wait_for(&session.0, "train › runs", Duration::from_secs(10));
+    let running = || {
+        stage_processes(copy.path())
+            .iter()
+            .any(|p| p.starts_with("ninety-pipeline"))
+    };
+    keys(&session, "t");
+    wait_until(
+        "the training run to start",
+        Duration::from_secs(300),
+        running,
+    );
+    keys(&session, "Escape");
+    wait_until(
+        "no stage left after leaving the train view",
+        Duration::from_secs(1),
+        || stage_processes(copy.path()).is_empty(),
+    );
+    assert_eq!(finished_runs(&home), 0, "the run was stopped, not finished");
+    wait_for(&session.0, "Leak-free", Duration::from_secs(5));
+
+    // And quitting the workbench during a run.
+    keys(&session, "t");
+    wait_for(&session.0, "train › runs", Duration::from_secs(10));
+    keys(&session, "t");
+    wait_until("the second run to start", Duration::from_secs(300), running);
+    keys(&session, "C-c");
+    wait_until(
+        "no stage left after quitting",
+        Duration::from_secs(1),
+        || stage_processes(copy.path()).is_empty(),
+    );
+    assert_eq!(finished_runs(&home), 0, "the second run was stopped too");
 }

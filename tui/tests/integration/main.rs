@@ -3,6 +3,7 @@
 //! `data list`, bad input) and one end-to-end run of the workbench in a real
 //! terminal (tmux).
 
+mod builds;
 mod cli;
 mod e2e;
 mod support;

@@ -72,3 +72,9 @@ pub fn text(out: &Output) -> String {
         String::from_utf8_lossy(&out.stderr)
     )
 }
+
+/// The summary `ninety run STAGE --json` printed, read as the kit's record.
+pub fn summary(out: &Output) -> ninety_kit::records::Summary {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("--json prints one summary ({e}): {}", text(out)))
+}

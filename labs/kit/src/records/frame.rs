@@ -121,4 +121,6 @@ pub struct FrameSummary {
     pub artifact: PathBuf,
     /// When the artifact was written.
     pub artifact_created_at: String,
+    /// Wall time of the stage.
+    pub seconds: f64,
 }

@@ -250,7 +250,7 @@ impl QualityReport {
 }
 
 /// The gather stage's summary: the report, and where the output went.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GatherSummary {
     /// The corpus gathered.
     pub corpus: String,
@@ -259,4 +259,6 @@ pub struct GatherSummary {
     pub report: QualityReport,
     /// The artifact's manifest.
     pub artifact: PathBuf,
+    /// Wall time of the stage.
+    pub seconds: f64,
 }

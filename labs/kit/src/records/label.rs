@@ -98,7 +98,7 @@ pub struct Queue {
 }
 
 /// The `label-queue` stage's summary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueueSummary {
     /// The corpus.
     pub corpus: String,
@@ -112,6 +112,8 @@ pub struct QueueSummary {
     pub messages: usize,
     /// The queue file.
     pub artifact: PathBuf,
+    /// Wall time of the stage.
+    pub seconds: f64,
 }
 
 /// A label that differs from the corpus's own.
@@ -220,4 +222,6 @@ pub struct LabelStats {
     pub problems: Vec<String>,
     /// Figures left out because the lab's code for them is not written yet.
     pub not_computed: Vec<String>,
+    /// Wall time of the stage.
+    pub seconds: f64,
 }

@@ -175,6 +175,8 @@ pub struct SweepSummary {
     pub runs: Vec<SweepRow>,
     /// The best run's id.
     pub best: Option<String>,
+    /// Wall time of the whole sweep.
+    pub seconds: f64,
 }
 
 /// The folder of the tracked runs.

@@ -229,6 +229,7 @@ pub fn run<W: Write>(
         search,
         best: runs.first().map(|r| r.run_id.clone()),
         runs,
+        seconds: ctx.seconds(),
     }))
 }
 

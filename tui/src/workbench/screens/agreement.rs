@@ -5,7 +5,6 @@ use super::{Screen, ScreenId};
 use crate::workbench::app::{Ctx, Effect, Message, StageMsg};
 use crate::workbench::keys::{Binding, KeyTable, book_row, help_row, pages, up_down};
 use crossterm::event::KeyCode;
-use ninety_kit::Stage;
 use ninety_kit::command::{CorpusArg, StageCommand};
 use ninety_kit::labels::Choice;
 use ninety_kit::records::Summary;
@@ -195,6 +194,10 @@ impl AgreementScreen {
 }
 
 impl Screen for AgreementScreen {
+    fn id(&self) -> ScreenId {
+        ScreenId::Agreement
+    }
+
     fn title(&self, _ctx: &Ctx) -> String {
         "label › agreement".to_owned()
     }
@@ -274,14 +277,6 @@ impl Screen for AgreementScreen {
             )
     }
 
-    fn parent(&self) -> Option<ScreenId> {
-        Some(ScreenId::Lab(Stage::Label))
-    }
-
-    fn chapter(&self, _ctx: &Ctx) -> String {
-        Stage::Label.chapter()
-    }
-
     fn open(&mut self, _from: ScreenId, ctx: &mut Ctx) -> Vec<Effect> {
         self.run(ctx)
     }
@@ -291,7 +286,7 @@ impl Screen for AgreementScreen {
             return vec![];
         };
         self.loading = false;
-        match result {
+        match *result {
             Ok(Summary::Label(stats)) => {
                 ctx.flash(format!(
                     "Agreement computed by your label lab's code over {} annotator(s).",

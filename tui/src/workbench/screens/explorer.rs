@@ -10,9 +10,9 @@ use super::{Screen, ScreenId, building_line};
 use crate::workbench::app::{Ctx, Effect, Message, StageMsg, Task};
 use crate::workbench::keys::{Binding, KeyTable, book_row, help_row, pages, up_down};
 use crossterm::event::{KeyCode, KeyEvent};
+use ninety_kit::Event;
 use ninety_kit::command::{CorpusArg, StageCommand};
 use ninety_kit::records::gather::Status;
-use ninety_kit::{Event, Stage};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -48,7 +48,7 @@ pub enum Msg {
     /// Run the gather stage on the explorer's corpus.
     RunGather,
     /// The dataset of a corpus was read (or could not be).
-    DatasetLoaded(String, Result<Dataset, String>),
+    DatasetLoaded(String, Result<Box<Dataset>, String>),
     /// A raw message was read: its corpus path and its text.
     RawLoaded(String, String),
 }
@@ -71,6 +71,7 @@ pub fn load_task(corpus: &str) -> Task {
                 &corpus,
                 &info.root,
             )
+            .map(Box::new)
             .map_err(|e| ninety_kit::error::chain(&e)),
             None => Err(format!("no corpus named {corpus}")),
         };
@@ -114,7 +115,7 @@ impl ExplorerScreen {
                 }
                 match result {
                     Ok(data) => {
-                        self.set_data(data);
+                        self.set_data(*data);
                         self.raw = None;
                     }
                     Err(problem) => {
@@ -202,6 +203,10 @@ impl ExplorerScreen {
 }
 
 impl Screen for ExplorerScreen {
+    fn id(&self) -> ScreenId {
+        ScreenId::Explorer
+    }
+
     fn title(&self, _ctx: &Ctx) -> String {
         "gather › data explorer".to_owned()
     }
@@ -318,14 +323,6 @@ impl Screen for ExplorerScreen {
         })
     }
 
-    fn parent(&self) -> Option<ScreenId> {
-        Some(ScreenId::Lab(Stage::Gather))
-    }
-
-    fn chapter(&self, _ctx: &Ctx) -> String {
-        Stage::Gather.chapter()
-    }
-
     fn open(&mut self, _from: ScreenId, ctx: &mut Ctx) -> Vec<Effect> {
         ctx.flash("Explorer: f status · o group · p period · / search · c corpus · Tab report · r run gather");
         vec![Effect::Task(load_task(&self.corpus))]
@@ -346,7 +343,7 @@ impl Screen for ExplorerScreen {
             StageMsg::Done(result) => {
                 self.running = None;
                 self.building = None;
-                match result {
+                match *result {
                     Ok(_) => {
                         ctx.flash(format!("Gather finished on {}.", self.corpus));
                         vec![Effect::Task(load_task(&self.corpus))]

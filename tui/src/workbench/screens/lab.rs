@@ -182,6 +182,10 @@ fn scroll(view: &mut LabState, delta: i32, page: bool) {
 }
 
 impl Screen for LabScreen {
+    fn id(&self) -> ScreenId {
+        ScreenId::Lab(self.stage)
+    }
+
     fn title(&self, ctx: &Ctx) -> String {
         let title = ctx.course.lab(self.stage).map_or("", |l| l.title.as_str());
         format!("{} · {title}", self.stage)

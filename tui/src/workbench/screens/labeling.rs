@@ -2,12 +2,12 @@
 //!
 //! Opening it runs the label lab's queue code (the `label-queue` stage) for
 //! the configured annotator and order, then reads the queue, the gather
-//! output and the annotator's log into a [`LabelSession`]. Every decision is
+//! output and the annotator's log into a [`Session`]. Every decision is
 //! appended to the log before the next key is read.
 
 pub mod session;
 
-pub use session::{LabelItem, LabelSession, SessionData};
+pub use session::{Item, Session, SessionData};
 
 use super::{Screen, ScreenId, building_line};
 use crate::pipeline::BuildProgress;
@@ -29,7 +29,7 @@ use std::time::Instant;
 #[derive(Debug, Clone, Default)]
 pub struct LabelingScreen {
     /// The session, once the queue is ready.
-    pub session: Option<LabelSession>,
+    pub session: Option<Session>,
     /// The queue is being prepared: the stage's progress, when known.
     pub loading: Option<(u64, u64)>,
     /// The pipeline's build, while the queue waits for it.
@@ -56,7 +56,7 @@ pub enum Msg {
     /// Stop labeling: the agreement view when decisions were made.
     Leave,
     /// The session's data was read (or could not be).
-    Ready(Result<SessionData, String>),
+    Ready(Result<Box<SessionData>, String>),
 }
 
 impl Msg {
@@ -76,7 +76,9 @@ fn session_task(queue: std::path::PathBuf) -> Task {
                 .lab(Stage::Label)
                 .map(|l| l.dir.join("guidelines.md"))
                 .unwrap_or_default();
-            Message::Labeling(Msg::Ready(session::load(&ws.home, &queue, &guidelines)))
+            Message::Labeling(Msg::Ready(
+                session::load(&ws.home, &queue, &guidelines).map(Box::new),
+            ))
         },
     )
 }
@@ -115,7 +117,7 @@ impl LabelingScreen {
                             );
                         }
                         ctx.flash(flash);
-                        self.session = Some(LabelSession::new(data, Instant::now()));
+                        self.session = Some(Session::new(*data, Instant::now()));
                     }
                     Err(why) => self.failed(&why, ctx),
                 }
@@ -210,6 +212,10 @@ impl LabelingScreen {
 }
 
 impl Screen for LabelingScreen {
+    fn id(&self) -> ScreenId {
+        ScreenId::Labeling
+    }
+
     fn title(&self, _ctx: &Ctx) -> String {
         match &self.session {
             Some(s) => format!("label › labeling as {}", s.data.annotator),
@@ -325,14 +331,6 @@ impl Screen for LabelingScreen {
         })
     }
 
-    fn parent(&self) -> Option<ScreenId> {
-        Some(ScreenId::Lab(Stage::Label))
-    }
-
-    fn chapter(&self, _ctx: &Ctx) -> String {
-        Stage::Label.chapter()
-    }
-
     fn open(&mut self, _from: ScreenId, ctx: &mut Ctx) -> Vec<Effect> {
         if self.session.is_some() || self.loading.is_some() {
             return vec![];
@@ -376,20 +374,22 @@ impl Screen for LabelingScreen {
                 vec![]
             }
             StageMsg::Event(_) => vec![],
-            StageMsg::Done(Ok(Summary::LabelQueue(queue))) => {
-                vec![Effect::Task(session_task(queue.artifact))]
-            }
-            StageMsg::Done(Ok(other)) => {
-                self.failed(
-                    &format!("the queue stage reported a {} summary", other.name()),
-                    ctx,
-                );
-                vec![]
-            }
-            StageMsg::Done(Err(why)) => {
-                self.failed(&why.to_string(), ctx);
-                vec![]
-            }
+            StageMsg::Done(result) => match *result {
+                Ok(Summary::LabelQueue(queue)) => {
+                    vec![Effect::Task(session_task(queue.artifact))]
+                }
+                Ok(other) => {
+                    self.failed(
+                        &format!("the queue stage reported a {} summary", other.name()),
+                        ctx,
+                    );
+                    vec![]
+                }
+                Err(why) => {
+                    self.failed(&why.to_string(), ctx);
+                    vec![]
+                }
+            },
         }
     }
 
@@ -466,7 +466,7 @@ fn render_loading(screen: &LabelingScreen, area: Rect, buf: &mut Buffer) {
     }
 }
 
-fn render_progress(session: &LabelSession, area: Rect, buf: &mut Buffer) {
+fn render_progress(session: &Session, area: Rect, buf: &mut Buffer) {
     let now = Instant::now();
     let rate = session
         .rate(now)
@@ -491,7 +491,7 @@ fn render_progress(session: &LabelSession, area: Rect, buf: &mut Buffer) {
     .render(area, buf);
 }
 
-fn render_message(ctx: &Ctx, session: &LabelSession, area: Rect, buf: &mut Buffer) {
+fn render_message(ctx: &Ctx, session: &Session, area: Rect, buf: &mut Buffer) {
     let Some(item) = session.current() else {
         Paragraph::new(vec![
             Line::from("Every message in the queue has a decision."),

@@ -63,6 +63,10 @@ impl MapScreen {
 }
 
 impl Screen for MapScreen {
+    fn id(&self) -> ScreenId {
+        ScreenId::Map
+    }
+
     fn title(&self, ctx: &Ctx) -> String {
         ctx.course.title.clone()
     }

@@ -11,7 +11,7 @@ use ninety_kit::command::{CorpusArg, StageCommand, TrainArgs};
 use ninety_kit::metrics::Metrics;
 use ninety_kit::records::Summary;
 use ninety_kit::records::train::{EpochReport, TrainRun};
-use ninety_kit::{Event, ModelKind, SplitKind, Stage};
+use ninety_kit::{Event, ModelKind, SplitKind};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
@@ -146,6 +146,10 @@ impl TrainScreen {
 }
 
 impl Screen for TrainScreen {
+    fn id(&self) -> ScreenId {
+        ScreenId::Train
+    }
+
     fn title(&self, _ctx: &Ctx) -> String {
         "train › runs".to_owned()
     }
@@ -190,14 +194,6 @@ impl Screen for TrainScreen {
             )
     }
 
-    fn parent(&self) -> Option<ScreenId> {
-        Some(ScreenId::Lab(Stage::Train))
-    }
-
-    fn chapter(&self, _ctx: &Ctx) -> String {
-        Stage::Train.chapter()
-    }
-
     fn open(&mut self, _from: ScreenId, _ctx: &mut Ctx) -> Vec<Effect> {
         vec![Effect::Task(runs_task())]
     }
@@ -225,7 +221,7 @@ impl Screen for TrainScreen {
             StageMsg::Done(result) => {
                 self.running = false;
                 self.building = None;
-                match result {
+                match *result {
                     Ok(Summary::Train(run)) => {
                         ctx.flash(format!(
                             "Run {} finished: test F1 {} in {:.1} s. `ninety runs` lists it.",
@@ -283,6 +279,9 @@ fn render(t: &TrainScreen, area: Rect, buf: &mut Buffer) {
 
 const COLORS: [Color; 4] = [Color::Cyan, Color::Yellow, Color::Green, Color::Magenta];
 
+/// A curve of a chart: its name, and its value in an epoch.
+type Curve = (&'static str, fn(&EpochReport) -> f64);
+
 /// The two charts of the view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Plot {
@@ -301,7 +300,7 @@ impl Plot {
     }
 
     /// The curves it draws of one model's epochs: a name and a value per epoch.
-    fn curves(self) -> &'static [(&'static str, fn(&EpochReport) -> f64)] {
+    fn curves(self) -> &'static [Curve] {
         match self {
             Plot::Loss => &[
                 ("train_loss", |e| e.train_loss),

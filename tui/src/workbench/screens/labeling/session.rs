@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 /// A message to label.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LabelItem {
+pub struct Item {
     /// Its id (the SHA-256 of its raw bytes).
     pub id: String,
     /// Its subject.
@@ -42,7 +42,7 @@ pub struct SessionData {
     /// in id order).
     pub fallback: Option<String>,
     /// The messages, in queue order.
-    pub items: Vec<LabelItem>,
+    pub items: Vec<Item>,
     /// The annotator's current labels, from their log.
     pub labels: HashMap<String, Choice>,
     /// Items whose current decision is a skip.
@@ -67,7 +67,7 @@ struct Made {
 
 /// A labeling session.
 #[derive(Debug, Clone)]
-pub struct LabelSession {
+pub struct Session {
     /// What it started from.
     pub data: SessionData,
     /// Indices into `data.items` still to decide, in the order they come.
@@ -88,7 +88,7 @@ pub struct LabelSession {
     shown: Instant,
 }
 
-impl LabelSession {
+impl Session {
     /// A session over `data`, starting at the first message not decided.
     pub fn new(data: SessionData, now: Instant) -> Self {
         let undecided = (0..data.items.len()).filter(|&i| {
@@ -98,7 +98,7 @@ impl LabelSession {
         let skipped = (0..data.items.len()).filter(|&i| data.skipped.contains(&data.items[i].id));
         let pending: Vec<usize> = undecided.chain(skipped).collect();
         let guidelines = crate::workbench::markdown::render(&data.guidelines);
-        LabelSession {
+        Session {
             guidelines,
             data,
             pending,
@@ -114,7 +114,7 @@ impl LabelSession {
     }
 
     /// The message on screen, if any is left.
-    pub fn current(&self) -> Option<&LabelItem> {
+    pub fn current(&self) -> Option<&Item> {
         self.pending.get(self.at).map(|&i| &self.data.items[i])
     }
 
@@ -248,11 +248,11 @@ pub fn load(
         .map_err(|e| ninety_kit::error::chain(&e))?;
     let mut by_id: HashMap<String, ninety_kit::clean::Gathered> =
         clean.into_iter().map(|g| (g.id.clone(), g)).collect();
-    let items: Vec<LabelItem> = queue
+    let items: Vec<Item> = queue
         .ids
         .iter()
         .filter_map(|id| by_id.remove(id))
-        .map(|g| LabelItem {
+        .map(|g| Item {
             id: g.id,
             subject: g.subject.unwrap_or_default(),
             from: g.from.unwrap_or_default(),
@@ -289,7 +289,7 @@ mod tests {
             order: QueueOrder::Random,
             fallback: None,
             items: (0..n)
-                .map(|i| LabelItem {
+                .map(|i| Item {
                     id: format!("m{i}"),
                     subject: format!("subject {i}"),
                     from: "a@example.com".into(),
@@ -307,7 +307,7 @@ mod tests {
     #[test]
     fn labels_undo_and_resume() {
         let t = Instant::now();
-        let mut s = LabelSession::new(data(5), t);
+        let mut s = Session::new(data(5), t);
         let later = t + Duration::from_millis(1500);
         let d = s.decide(Mark::Spam, later).unwrap();
         assert_eq!((d.item.as_str(), d.label, d.ms), ("m0", Mark::Spam, 1500));
@@ -327,7 +327,7 @@ mod tests {
         // A new session over the same labels starts at the first undecided.
         let mut again = data(5);
         again.labels = s.data.labels.clone();
-        let s2 = LabelSession::new(again, t);
+        let s2 = Session::new(again, t);
         assert_eq!(s2.current().unwrap().id, "m2");
         assert_eq!(s2.left(), 3);
     }
@@ -335,7 +335,7 @@ mod tests {
     #[test]
     fn a_skip_comes_back_at_the_end_and_undo_removes_it() {
         let t = Instant::now();
-        let mut s = LabelSession::new(data(3), t);
+        let mut s = Session::new(data(3), t);
         s.decide(Mark::Skip, t).unwrap();
         assert_eq!(s.pending, vec![0, 1, 2, 0]);
         s.decide(Mark::Ham, t).unwrap();
@@ -350,13 +350,13 @@ mod tests {
         // Skipped messages of earlier sessions come after the undecided ones.
         let mut d = data(3);
         d.skipped.insert("m0".into());
-        assert_eq!(LabelSession::new(d, t).pending, vec![1, 2, 0]);
+        assert_eq!(Session::new(d, t).pending, vec![1, 2, 0]);
     }
 
     #[test]
     fn the_end_of_the_queue_is_not_an_error() {
         let t = Instant::now();
-        let mut s = LabelSession::new(data(1), t);
+        let mut s = Session::new(data(1), t);
         assert!(s.decide(Mark::Spam, t).is_some());
         assert!(s.current().is_none());
         assert!(s.decide(Mark::Spam, t).is_none());
