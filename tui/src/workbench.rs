@@ -1,19 +1,27 @@
 //! The workbench: the terminal app that walks a learner through the labs.
 //!
-//! It follows the Elm architecture. [`app`] holds the model, its messages
-//! and `update`; [`screens`] one module per screen, each with its state,
-//! messages, update, key table and drawing; [`keys`] the key tables that
-//! drive the key handling, the help and the footer; [`chrome`] the header,
-//! status line, footer and [`overlay`]s around every screen; [`runtime`] the
-//! terminal loop that carries out effects on worker threads and owns the
-//! stages screens start; [`watch`] the file watches of watch mode;
-//! [`markdown`] the rendering of instructions and guidelines.
+//! It follows the Elm architecture, in layers that import only downwards:
+//!
+//! 1. [`route`] (which screens there are, and the labs' tools), [`ctx`]
+//!    (what the screens share, the effects they ask for), [`keys`] (key
+//!    tables that drive the key handling, the help and the footer), and
+//!    [`markdown`];
+//! 2. [`screens`]: one module per screen, each with its state, its
+//!    messages, its update, its key table and its drawing;
+//! 3. [`app`]: the model that holds the screens, the [`Message`] that wraps
+//!    theirs, and `update`, which routes;
+//! 4. [`chrome`] and [`overlay`] draw the app around the open screen;
+//!    [`runtime`] is the terminal loop that carries out effects on worker
+//!    threads and owns the stages screens start; [`watch`] the file
+//!    watches of watch mode.
 
 pub mod app;
 pub mod chrome;
+pub mod ctx;
 pub mod keys;
 pub mod markdown;
 pub mod overlay;
+pub mod route;
 pub mod runtime;
 pub mod screens;
 pub mod watch;

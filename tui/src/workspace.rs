@@ -56,3 +56,15 @@ impl Workspace {
         self.root.join("book")
     }
 }
+
+/// The header's line about the default corpus, from the known corpora.
+pub fn corpus_line(all: &[ninety_kit::corpus::CorpusInfo]) -> String {
+    match all
+        .iter()
+        .find(|c| c.name == "mini")
+        .and_then(|c| c.messages)
+    {
+        Some(n) => format!("corpus: mini · {n} messages"),
+        None => "corpus: mini (missing: datasets/mini)".into(),
+    }
+}

@@ -75,18 +75,6 @@ pub fn run(ws: &Workspace, command: DataCommand) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The header's line about the default corpus, from the known corpora.
-pub fn corpus_line(all: &[corpus::CorpusInfo]) -> String {
-    match all
-        .iter()
-        .find(|c| c.name == "mini")
-        .and_then(|c| c.messages)
-    {
-        Some(n) => format!("corpus: mini · {n} messages"),
-        None => "corpus: mini (missing: datasets/mini)".into(),
-    }
-}
-
 /// Prints the known corpora, as a table or as JSON.
 pub fn list(ws: &Workspace, json: bool) -> Result<()> {
     let all = corpus::known(&ws.root, &ws.home);

@@ -9,188 +9,70 @@
 //! carries out (grade, watch, start or stop a stage, run a background
 //! task, append a label, save the state). That is what makes it testable
 //! without a terminal.
+//!
+//! Each screen speaks its own message type; [`Message`] has one variant
+//! per screen that wraps it, and `with_screen!` is the one table that
+//! pairs each [`ScreenId`] with its screen and that variant.
 
-use super::screens::{
-    Screen, ScreenId, agreement, explorer, lab, labeling, map, tool_for_key, train,
-};
-use crate::config::LabelConfig;
-use crate::pipeline::{BuildProgress, StageFailure};
-use crate::state::{LoadNote, Progress, State};
-use crate::workspace::Workspace;
+use super::ctx::{BuildStatus, Ctx, LabState, StageMsg};
+use super::keys::Act;
+use super::screens::{Screen, ScreenId, agreement, explorer, lab, labeling, map, train};
+use crate::pipeline::BuildProgress;
+use crate::state::{LoadNote, State};
+use crossterm::event::KeyEvent;
 use ninety_grader::GradeReport;
-use ninety_grader::cargo::{GradeOutcome, build_errors};
 use ninety_grader::course::Course;
-use ninety_kit::command::StageCommand;
-use ninety_kit::labels::Decision;
-use ninety_kit::records::Summary;
-use ninety_kit::{Event, Stage};
+use ninety_kit::Stage;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
-/// Which pane of a lab takes the scroll keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Focus {
-    /// The instructions.
-    Instructions,
-    /// The list of checks.
-    Checks,
-    /// The build output or the selected check's details.
-    Output,
-}
+/// The work `update` asks for; a task's result is a [`Message`].
+pub type Effect = super::ctx::Effect<Message>;
 
-/// What the workbench knows about one lab while it runs (the course map
-/// and the lab's screen both show it).
-#[derive(Debug, Clone, Default)]
-pub struct LabState {
-    /// Saved progress.
-    pub progress: Progress,
-    /// The last grade report, when there is one.
-    pub report: Option<GradeReport>,
-    /// Compiler output of the last grade, when the lab did not build.
-    pub build_error: Option<String>,
-    /// A grade is running.
-    pub grading: bool,
-    /// A file changed while grading: grade again when this one ends.
-    pub regrade_pending: bool,
-    /// Re-grade when a file of the lab is saved.
-    pub watching: bool,
-    /// The selected check.
-    pub selected: usize,
-    /// Show the selected check's hint.
-    pub show_hint: bool,
-    /// Scroll of the instructions pane.
-    pub instructions_scroll: u16,
-    /// Scroll of the output pane.
-    pub output_scroll: u16,
-    /// Which pane scrolls.
-    pub focus: Option<Focus>,
-    /// The instructions, rendered from the lab's markdown.
-    pub instructions: Vec<ratatui::text::Line<'static>>,
-}
-
-/// Where the background build of the pipeline stands.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum BuildStatus {
-    /// Not started (tests, or a workspace without cargo).
-    #[default]
-    Idle,
-    /// Building: how far.
-    Building(BuildProgress),
-    /// Built: the first stage starts at once.
-    Ready,
-    /// It did not build; the stage screens say why when a stage runs.
-    Failed,
-}
-
-/// What every screen may read, and change through `update`.
-#[derive(Debug, Clone)]
-pub struct Ctx {
-    /// The course being worked through.
-    pub course: Course,
-    /// One line about the corpus in use, for the header.
-    pub corpus_line: String,
-    /// Whether this is a learner workspace (reset works there).
-    pub learner_workspace: bool,
-    /// The corpora that are present, by name.
-    pub corpora: Vec<String>,
-    /// The corpus the label and train stages run on.
-    pub corpus: String,
-    /// The labeling settings: config file, then command-line flags.
-    pub label_config: LabelConfig,
-    /// Per-lab state.
-    pub labs: BTreeMap<Stage, LabState>,
-    /// A message for the status line.
-    pub flash: Option<String>,
-    /// Frames drawn while something runs, for the spinner.
-    pub tick: u64,
-    /// The background build of the pipeline.
-    pub build: BuildStatus,
-    /// A screen a screen's `update` asks to open next.
-    go: Option<ScreenId>,
-}
-
-impl Ctx {
-    /// Asks the app to open `screen` once the current message is handled.
-    pub fn go(&mut self, screen: ScreenId) {
-        self.go = Some(screen);
-    }
-
-    /// Sets the status line.
-    pub fn flash(&mut self, text: impl Into<String>) {
-        self.flash = Some(text.into());
-    }
-
-    /// The state of the lab of `stage`, if it has one.
-    pub fn lab_mut(&mut self, stage: Stage) -> Option<&mut LabState> {
-        self.labs.get_mut(&stage)
-    }
-
-    /// Starts grading the lab of `stage` (or folds the request into the
-    /// grade running now).
-    pub fn start_grade(&mut self, stage: Stage) -> Vec<Effect> {
-        let Some(view) = self.lab_mut(stage) else {
-            self.flash("Nothing to grade: this stage has no lab yet.");
-            return vec![];
-        };
-        if view.grading {
-            view.regrade_pending = true;
-            return vec![];
-        }
-        view.grading = true;
-        self.flash(format!("Grading {stage}: cargo test -p lab-{stage} ..."));
-        vec![Effect::Grade(stage)]
-    }
-
-    /// Records a finished grade of `stage`.
-    pub fn finish_grade(&mut self, stage: Stage, outcome: GradeOutcome) -> Vec<Effect> {
-        let Some(view) = self.lab_mut(stage) else {
-            return vec![];
-        };
-        view.grading = false;
-        let flash = match outcome {
-            GradeOutcome::Graded { report, .. } => {
-                view.progress = Progress::from_report(&report);
-                view.build_error = None;
-                let failing = report.checks.iter().position(|c| !c.passed);
-                view.selected = failing
-                    .unwrap_or(0)
-                    .min(report.checks.len().saturating_sub(1));
-                let text = if report.all_passed() {
-                    format!(
-                        "{stage}: all checks pass, {}/{} points. On to the next lab!",
-                        report.points, report.max_points
-                    )
-                } else {
-                    let n = report.checks.iter().filter(|c| !c.passed).count();
-                    format!(
-                        "{stage}: {}/{} points, {n} check{} failing. Press h for the hint.",
-                        report.points,
-                        report.max_points,
-                        if n == 1 { "" } else { "s" }
-                    )
-                };
-                view.report = Some(report);
-                text
+/// Calls `$body` with `$screen` bound to the screen `$id` of the app `$app`
+/// (by reference, or mutably with `mut`), `$ctx` to the shared context, and
+/// `$wrap` to the [`Message`] variant that carries the screen's messages.
+/// The one table of screens: a new screen is one line in each arm list.
+macro_rules! with_screen {
+    ($app:expr, $id:expr, |$screen:ident, $ctx:ident, $wrap:ident| $body:expr) => {{
+        let App {
+            ctx: $ctx,
+            map,
+            lab,
+            explorer,
+            labeling,
+            agreement,
+            train,
+            ..
+        } = $app;
+        match $id {
+            ScreenId::Map => {
+                let ($screen, $wrap) = (map, Message::Map);
+                $body
             }
-            GradeOutcome::BuildFailed { output } => {
-                view.build_error = Some(build_errors(&output));
-                view.output_scroll = 0;
-                view.focus = Some(Focus::Output);
-                format!(
-                    "{stage} does not compile: the errors are in the output pane (Tab to focus, arrows to scroll)."
-                )
+            ScreenId::Lab(_) => {
+                let ($screen, $wrap) = (lab, Message::Lab);
+                $body
             }
-        };
-        let mut effects = vec![Effect::SaveState];
-        if let Some(view) = self.lab_mut(stage)
-            && std::mem::take(&mut view.regrade_pending)
-        {
-            effects.extend(self.start_grade(stage));
+            ScreenId::Explorer => {
+                let ($screen, $wrap) = (explorer, Message::Explorer);
+                $body
+            }
+            ScreenId::Labeling => {
+                let ($screen, $wrap) = (labeling, Message::Labeling);
+                $body
+            }
+            ScreenId::Agreement => {
+                let ($screen, $wrap) = (agreement, Message::Agreement);
+                $body
+            }
+            ScreenId::Train => {
+                let ($screen, $wrap) = (train, Message::Train);
+                $body
+            }
         }
-        // The result stays on the status line even when a new grade starts.
-        self.flash(flash);
-        effects
-    }
+    }};
 }
 
 /// A modal window over the screen.
@@ -200,24 +82,6 @@ pub enum Overlay {
     Help,
     /// "Reset this lab to its starter?"
     ConfirmReset(Stage),
-}
-
-/// What a running stage tells the screen that started it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum StageMsg {
-    /// The pipeline is being built.
-    Building(BuildProgress),
-    /// An event of the stage.
-    Event(Event),
-    /// It ended: its summary, or why it gave none.
-    Done(Box<Result<Summary, StageFailure>>),
-}
-
-impl StageMsg {
-    /// The end of a stage.
-    pub fn done(result: Result<Summary, StageFailure>) -> Self {
-        StageMsg::Done(Box::new(result))
-    }
 }
 
 /// Everything that can happen to the workbench.
@@ -260,63 +124,6 @@ pub enum Message {
     /// From the background build of the pipeline (the number of the build,
     /// then how far it is, or that it ended).
     Build(u64, Result<Option<BuildProgress>, String>),
-}
-
-/// A piece of work for a background thread: reads files, returns a message.
-pub struct Task {
-    /// What it does, in words (tests compare tasks by it).
-    pub what: String,
-    /// The work.
-    pub run: Box<dyn FnOnce(&Workspace) -> Message + Send>,
-}
-
-impl Task {
-    /// A task that does `run`.
-    pub fn new(
-        what: impl Into<String>,
-        run: impl FnOnce(&Workspace) -> Message + Send + 'static,
-    ) -> Self {
-        Task {
-            what: what.into(),
-            run: Box::new(run),
-        }
-    }
-}
-
-impl std::fmt::Debug for Task {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Task({:?})", self.what)
-    }
-}
-
-impl PartialEq for Task {
-    fn eq(&self, other: &Self) -> bool {
-        self.what == other.what
-    }
-}
-
-/// Work `update` asks the runtime to do.
-#[derive(Debug, PartialEq)]
-pub enum Effect {
-    /// Run `cargo test -p lab-<stage>` in the background.
-    Grade(Stage),
-    /// Start or stop watching a lab's files.
-    Watch(Stage, bool),
-    /// Build the book and open a chapter.
-    OpenBook(String),
-    /// Restore a lab's files from the starter.
-    Reset(Stage),
-    /// Write the state file.
-    SaveState,
-    /// Build the pipeline and run a stage for a screen; its updates come
-    /// back as [`Message::Stage`]. It stops when that screen closes.
-    RunStage(ScreenId, StageCommand),
-    /// Run a task on a background thread.
-    Task(Task),
-    /// Append a record to a label log, now, before anything else happens.
-    AppendDecision(PathBuf, Decision),
-    /// Ask the system to put the label log on disk (end of a session).
-    SyncLog,
 }
 
 /// The workbench's whole state.
@@ -379,19 +186,7 @@ impl App {
         };
         let first_lab = course.labs().next().map_or(Stage::Frame, |l| l.stage);
         Self {
-            ctx: Ctx {
-                course,
-                corpus_line,
-                learner_workspace: false,
-                corpora: vec!["mini".to_owned()],
-                corpus: "mini".to_owned(),
-                label_config: LabelConfig::default(),
-                labs,
-                flash,
-                tick: 0,
-                build: BuildStatus::Idle,
-                go: None,
-            },
+            ctx: Ctx::new(course, corpus_line, labs, flash),
             screen: ScreenId::Map,
             overlay: None,
             quit: false,
@@ -419,59 +214,60 @@ impl App {
         state
     }
 
-    /// The open screen.
-    pub fn current(&self) -> &dyn Screen {
-        self.screen_of(self.screen)
+    /// The open screen's breadcrumb, for the header.
+    pub fn title(&self) -> String {
+        with_screen!(self, self.screen, |s, ctx, _w| s.title(ctx))
     }
 
-    /// The screen `id`.
-    pub fn screen_of(&self, id: ScreenId) -> &dyn Screen {
-        match id {
-            ScreenId::Map => &self.map,
-            ScreenId::Lab(_) => &self.lab,
-            ScreenId::Explorer => &self.explorer,
-            ScreenId::Labeling => &self.labeling,
-            ScreenId::Agreement => &self.agreement,
-            ScreenId::Train => &self.train,
-        }
+    /// The right of the header.
+    pub fn header_right(&self) -> String {
+        with_screen!(self, self.screen, |s, ctx, _w| s.header_right(ctx))
     }
 
-    /// Calls `f` with the screen `id` and the shared context, borrowed apart.
-    fn with_screen<R>(
-        &mut self,
-        id: ScreenId,
-        f: impl FnOnce(&mut dyn Screen, &mut Ctx) -> R,
-    ) -> R {
-        let App {
-            ctx,
-            map,
-            lab,
-            explorer,
-            labeling,
-            agreement,
-            train,
-            ..
-        } = self;
-        let screen: &mut dyn Screen = match id {
-            ScreenId::Map => map,
-            ScreenId::Lab(_) => lab,
-            ScreenId::Explorer => explorer,
-            ScreenId::Labeling => labeling,
-            ScreenId::Agreement => agreement,
-            ScreenId::Train => train,
-        };
-        f(screen, ctx)
+    /// Draws the open screen into `area`.
+    pub fn render_screen(&self, area: Rect, buf: &mut Buffer) {
+        with_screen!(self, self.screen, |s, ctx, _w| s.render(ctx, area, buf))
+    }
+
+    /// The open screen's keys for the help: `(keys, what they do)`.
+    pub fn help_rows(&self) -> Vec<(String, String)> {
+        with_screen!(self, self.screen, |s, ctx, _w| s.keys(ctx).help())
+    }
+
+    /// The open screen's keys for the footer: `(key, word)`.
+    pub fn footer(&self) -> Vec<(String, String)> {
+        with_screen!(self, self.screen, |s, ctx, _w| s.keys(ctx).footer())
+    }
+
+    /// The open screen's key table as the app sees it: for each row, its
+    /// keys, its footer word, and the message it sends.
+    pub fn key_rows(&self) -> Vec<(Vec<crossterm::event::KeyCode>, Option<String>, Message)> {
+        with_screen!(self, self.screen, |s, ctx, wrap| {
+            s.keys(ctx)
+                .rows()
+                .iter()
+                .map(|b| (b.keys.clone(), b.footer.clone(), act(b.act.clone(), wrap)))
+                .collect()
+        })
+    }
+
+    fn parent(&self) -> Option<ScreenId> {
+        with_screen!(self, self.screen, |s, _ctx, _w| s.parent())
+    }
+
+    fn chapter(&self) -> String {
+        with_screen!(self, self.screen, |s, ctx, _w| s.chapter(ctx))
     }
 
     /// Whether anything is running (the spinner turns).
     pub fn busy(&self) -> bool {
         self.ctx.labs.values().any(|l| l.grading)
             || matches!(self.ctx.build, BuildStatus::Building(_))
-            || self.current().busy()
+            || with_screen!(self, self.screen, |s, _ctx, _w| s.busy())
     }
 
     /// The message for a key press, through the open screen's key table.
-    pub fn message_for(&self, key: crossterm::event::KeyEvent) -> Option<Message> {
+    pub fn message_for(&self, key: KeyEvent) -> Option<Message> {
         use super::keys::{describe, is_interrupt, is_press};
         if !is_press(&key) {
             return None;
@@ -491,14 +287,15 @@ impl App {
             }
             None => {}
         }
-        let screen = self.current();
-        if let Some(typed) = screen.text_input(&key) {
-            return typed;
-        }
-        screen
-            .keys(&self.ctx)
-            .lookup(&key)
-            .or_else(|| Some(Message::UnknownKey(describe(&key))))
+        with_screen!(self, self.screen, |s, ctx, wrap| {
+            if let Some(typed) = s.text_input(&key) {
+                return typed.map(wrap);
+            }
+            s.keys(ctx)
+                .lookup(&key)
+                .map(|a| act(a, wrap))
+                .or_else(|| Some(Message::UnknownKey(describe(&key))))
+        })
     }
 
     /// Applies one message and returns the work it calls for.
@@ -558,7 +355,7 @@ impl App {
                 ));
                 vec![]
             }
-            Message::Back => match self.current().parent() {
+            Message::Back => match self.parent() {
                 Some(parent) => self.open(parent),
                 None => {
                     self.quit = true;
@@ -566,25 +363,31 @@ impl App {
                 }
             },
             Message::Book => {
-                let chapter = self.current().chapter(&self.ctx);
+                let chapter = self.chapter();
                 self.ctx
                     .flash(format!("Building the book and opening {chapter}..."));
                 vec![Effect::OpenBook(chapter)]
             }
             Message::Go(id) => self.open(id),
-            Message::Map(m) => self.map.update(m, &mut self.ctx),
-            Message::Lab(m) => {
-                if let lab::Msg::AskReset = m {
-                    self.ask_reset()
-                } else {
-                    self.lab.update(m, &mut self.ctx)
-                }
+            Message::Lab(lab::Msg::AskReset) => self.ask_reset(),
+            Message::Map(m) => wrapped(self.map.update(m, &mut self.ctx), Message::Map),
+            Message::Lab(m) => wrapped(self.lab.update(m, &mut self.ctx), Message::Lab),
+            Message::Explorer(m) => {
+                wrapped(self.explorer.update(m, &mut self.ctx), Message::Explorer)
             }
-            Message::Explorer(m) => self.explorer.update(m, &mut self.ctx),
-            Message::Labeling(m) => self.labeling.update(m, &mut self.ctx),
-            Message::Agreement(m) => self.agreement.update(m, &mut self.ctx),
-            Message::Train(m) => self.train.update(m, &mut self.ctx),
-            Message::Stage(id, m) => self.with_screen(id, |s, ctx| s.on_stage(m, ctx)),
+            Message::Labeling(m) => {
+                wrapped(self.labeling.update(m, &mut self.ctx), Message::Labeling)
+            }
+            Message::Agreement(m) => {
+                wrapped(self.agreement.update(m, &mut self.ctx), Message::Agreement)
+            }
+            Message::Train(m) => wrapped(self.train.update(m, &mut self.ctx), Message::Train),
+            Message::Stage(id, m) => {
+                with_screen!(&mut *self, id, |s, ctx, wrap| wrapped(
+                    s.on_stage(m, ctx),
+                    wrap
+                ))
+            }
             Message::Build(_, result) => {
                 self.ctx.build = match result {
                     Ok(Some(progress)) => BuildStatus::Building(progress),
@@ -594,7 +397,7 @@ impl App {
                 vec![]
             }
         };
-        match self.ctx.go.take() {
+        match self.ctx.take_go() {
             Some(id) => {
                 let mut all = effects;
                 all.extend(self.open(id));
@@ -622,11 +425,14 @@ impl App {
             _ => {}
         }
         let from = std::mem::replace(&mut self.screen, id);
-        let mut effects = self.with_screen(id, |s, ctx| s.open(from, ctx));
+        let mut effects = with_screen!(&mut *self, id, |s, ctx, wrap| wrapped(
+            s.open(from, ctx),
+            wrap
+        ));
         if matches!(id, ScreenId::Map | ScreenId::Lab(_)) {
             effects.push(Effect::SaveState);
         }
-        if let Some(next) = self.ctx.go.take() {
+        if let Some(next) = self.ctx.take_go() {
             effects.extend(self.open(next));
         }
         effects
@@ -643,11 +449,22 @@ impl App {
         self.overlay = Some(Overlay::ConfirmReset(stage));
         vec![]
     }
+}
 
-    /// The screen a lab's key opens, if any (`e` on the gather lab).
-    pub fn tool(&self, stage: Stage, key: char) -> Option<ScreenId> {
-        tool_for_key(stage, key)
+/// What a key's act sends, a screen's own message wrapped by `wrap`.
+fn act<M>(act: Act<M>, wrap: fn(M) -> Message) -> Message {
+    match act {
+        Act::Own(m) => wrap(m),
+        Act::Go(id) => Message::Go(id),
+        Act::Back => Message::Back,
+        Act::Help => Message::Help,
+        Act::Book => Message::Book,
     }
+}
+
+/// A screen's effects, the messages its tasks return wrapped by `wrap`.
+fn wrapped<M: 'static>(effects: Vec<super::ctx::Effect<M>>, wrap: fn(M) -> Message) -> Vec<Effect> {
+    effects.into_iter().map(|e| e.map(wrap)).collect()
 }
 
 /// Whether a message comes from a worker rather than a key: those are

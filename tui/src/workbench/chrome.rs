@@ -4,7 +4,8 @@
 //! The open screen draws the body; its key table gives the footer. Every
 //! piece renders into a `Buffer`, so each is tested without a terminal.
 
-use super::app::{App, BuildStatus};
+use super::app::App;
+use super::ctx::BuildStatus;
 use super::overlay;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -35,7 +36,7 @@ impl Widget for &App {
         ])
         .areas(area);
         render_header(self, header, buf);
-        self.current().render(&self.ctx, body, buf);
+        self.render_screen(body, buf);
         render_flash(self, flash, buf);
         render_footer(self, footer, buf);
         if let Some(overlay) = &self.overlay {
@@ -45,7 +46,6 @@ impl Widget for &App {
 }
 
 fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
-    let screen = app.current();
     let title = format!(
         " Ninety {} {}",
         if app.screen == super::screens::ScreenId::Map {
@@ -53,7 +53,7 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
         } else {
             "›"
         },
-        screen.title(&app.ctx)
+        app.title()
     );
     // While the pipeline builds in the background, the header says how far.
     let right = match &app.ctx.build {
@@ -61,7 +61,7 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
             format!("building the pipeline {}/{} ", p.done, p.total)
         }
         BuildStatus::Building(_) => "building the pipeline ".to_owned(),
-        _ => format!("{} ", screen.header_right(&app.ctx)),
+        _ => format!("{} ", app.header_right()),
     };
     let width = area.width as usize;
     let room = width.saturating_sub(right.chars().count() + 1);
@@ -98,7 +98,7 @@ fn render_flash(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
-    let keys = app.current().keys(&app.ctx).footer();
+    let keys = app.footer();
     let mut spans = vec![Span::raw(" ")];
     for (key, action) in keys {
         spans.push(Span::styled(

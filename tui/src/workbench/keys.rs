@@ -3,14 +3,32 @@
 //! A screen gives one [`KeyTable`]; the same table answers a key press
 //! ([`KeyTable::lookup`]), fills the `?` help ([`KeyTable::help`]) and the
 //! footer ([`KeyTable::footer`]), so the three cannot disagree. A key that
-//! no row names does nothing, and the status line says so.
+//! no row names does nothing, and the status line says so. A row does one
+//! [`Act`]: a message of the screen's own, or one of the few things every
+//! screen can do.
 
-use super::app::Message;
+use super::route::ScreenId;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+/// What a key does: a screen's own message `M`, or something the app does
+/// for any screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Act<M> {
+    /// The screen's own message.
+    Own(M),
+    /// Open a screen.
+    Go(ScreenId),
+    /// Back to where the screen came from (on the course map: quit).
+    Back,
+    /// Show or hide the key help.
+    Help,
+    /// Open the screen's chapter in a browser.
+    Book,
+}
 
 /// One row of a key table.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Binding {
+pub struct Binding<M> {
     /// The keys that do it.
     pub keys: Vec<KeyCode>,
     /// The keys as the help shows them (`↑ ↓ / k j`).
@@ -21,26 +39,26 @@ pub struct Binding {
     pub footer: Option<String>,
     /// How the footer shows the keys, when not as the help does (`↑↓`).
     pub footer_keys: Option<String>,
-    /// The message a press sends.
-    pub message: Message,
+    /// What a press does.
+    pub act: Act<M>,
 }
 
-impl Binding {
-    /// A row: `keys` (shown as `shown`) send `message`; `help` says what it does.
-    pub fn new(keys: &[KeyCode], shown: &str, help: &str, message: Message) -> Self {
+impl<M> Binding<M> {
+    /// A row: `keys` (shown as `shown`) do `act`; `help` says what it does.
+    pub fn new(keys: &[KeyCode], shown: &str, help: &str, act: Act<M>) -> Self {
         Binding {
             keys: keys.to_vec(),
             shown: shown.to_owned(),
             help: help.to_owned(),
             footer: None,
             footer_keys: None,
-            message,
+            act,
         }
     }
 
     /// A row for one character key.
-    pub fn char(key: char, help: &str, message: Message) -> Self {
-        Binding::new(&[KeyCode::Char(key)], &key.to_string(), help, message)
+    pub fn char(key: char, help: &str, act: Act<M>) -> Self {
+        Binding::new(&[KeyCode::Char(key)], &key.to_string(), help, act)
     }
 
     /// Shows the row in the footer as `word`.
@@ -70,45 +88,51 @@ impl Binding {
 }
 
 /// A screen's keys, in the order the help lists them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct KeyTable {
-    rows: Vec<Binding>,
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyTable<M> {
+    rows: Vec<Binding<M>>,
 }
 
-impl KeyTable {
+impl<M> Default for KeyTable<M> {
+    fn default() -> Self {
+        KeyTable { rows: Vec::new() }
+    }
+}
+
+impl<M: Clone> KeyTable<M> {
     /// An empty table.
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Adds a row.
-    pub fn with(mut self, binding: Binding) -> Self {
+    pub fn with(mut self, binding: Binding<M>) -> Self {
         self.rows.push(binding);
         self
     }
 
     /// Adds a row when `when` holds.
-    pub fn with_if(self, when: bool, binding: Binding) -> Self {
+    pub fn with_if(self, when: bool, binding: Binding<M>) -> Self {
         if when { self.with(binding) } else { self }
     }
 
     /// Adds rows.
-    pub fn extend(mut self, bindings: impl IntoIterator<Item = Binding>) -> Self {
+    pub fn extend(mut self, bindings: impl IntoIterator<Item = Binding<M>>) -> Self {
         self.rows.extend(bindings);
         self
     }
 
     /// The rows.
-    pub fn rows(&self) -> &[Binding] {
+    pub fn rows(&self) -> &[Binding<M>] {
         &self.rows
     }
 
-    /// The message of the first row that names `key`'s code.
-    pub fn lookup(&self, key: &KeyEvent) -> Option<Message> {
+    /// What the first row that names `key`'s code does.
+    pub fn lookup(&self, key: &KeyEvent) -> Option<Act<M>> {
         self.rows
             .iter()
             .find(|b| b.keys.contains(&key.code))
-            .map(|b| b.message.clone())
+            .map(|b| b.act.clone())
     }
 
     /// `(keys, what they do)` for the help, in table order.
@@ -163,30 +187,40 @@ pub fn describe(key: &KeyEvent) -> String {
 }
 
 /// The usual rows: moving up and down a list or a pane.
-pub fn up_down(help: &str, up: Message, down: Message) -> [Binding; 2] {
+pub fn up_down<M>(help: &str, up: M, down: M) -> [Binding<M>; 2] {
     [
-        Binding::new(&[KeyCode::Up, KeyCode::Char('k')], "↑ ↓ / k j", help, up),
+        Binding::new(
+            &[KeyCode::Up, KeyCode::Char('k')],
+            "↑ ↓ / k j",
+            help,
+            Act::Own(up),
+        ),
         // Shown with the row above; a second row only so that it answers.
-        Binding::new(&[KeyCode::Down, KeyCode::Char('j')], "", "", down),
+        Binding::new(&[KeyCode::Down, KeyCode::Char('j')], "", "", Act::Own(down)),
     ]
 }
 
 /// The usual rows: a page up and down.
-pub fn pages(help: &str, up: Message, down: Message) -> [Binding; 2] {
+pub fn pages<M>(help: &str, up: M, down: M) -> [Binding<M>; 2] {
     [
-        Binding::new(&[KeyCode::PageUp], "PgUp PgDn", help, up),
-        Binding::new(&[KeyCode::PageDown, KeyCode::Char(' ')], "", "", down),
+        Binding::new(&[KeyCode::PageUp], "PgUp PgDn", help, Act::Own(up)),
+        Binding::new(
+            &[KeyCode::PageDown, KeyCode::Char(' ')],
+            "",
+            "",
+            Act::Own(down),
+        ),
     ]
 }
 
 /// The `?` row.
-pub fn help_row() -> Binding {
-    Binding::char('?', "show or hide this help", Message::Help).footer("help")
+pub fn help_row<M>() -> Binding<M> {
+    Binding::char('?', "show or hide this help", Act::Help).footer("help")
 }
 
 /// The `b` row.
-pub fn book_row(help: &str) -> Binding {
-    Binding::char('b', help, Message::Book).footer("book")
+pub fn book_row<M>(help: &str) -> Binding<M> {
+    Binding::char('b', help, Act::Book).footer("book")
 }
 
 #[cfg(test)]
@@ -200,14 +234,12 @@ mod tests {
     #[test]
     fn one_table_answers_keys_and_fills_help_and_footer() {
         let table = KeyTable::new()
-            .extend(up_down("choose", Message::Quit, Message::Back))
-            .with(Binding::char('x', "do x", Message::Tick).footer("x it"))
+            .extend(up_down("choose", -1, 1))
+            .with(Binding::char('x', "do x", Act::Own(7)).footer("x it"))
             .with(help_row());
-        assert_eq!(
-            table.lookup(&press(KeyCode::Char('j'))),
-            Some(Message::Back)
-        );
-        assert_eq!(table.lookup(&press(KeyCode::Up)), Some(Message::Quit));
+        assert_eq!(table.lookup(&press(KeyCode::Char('j'))), Some(Act::Own(1)));
+        assert_eq!(table.lookup(&press(KeyCode::Up)), Some(Act::Own(-1)));
+        assert_eq!(table.lookup(&press(KeyCode::Char('?'))), Some(Act::Help));
         assert_eq!(table.lookup(&press(KeyCode::Char('z'))), None);
         assert_eq!(
             table.footer(),

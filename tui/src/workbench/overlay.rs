@@ -22,7 +22,7 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
     match overlay {
         Overlay::Help => {
             // The open screen's own key table: what it lists is what works.
-            let keys = app.current().keys(&app.ctx).help();
+            let keys = app.help_rows();
             let width = keys
                 .iter()
                 .map(|(k, a)| k.chars().count() + a.chars().count() + 6)

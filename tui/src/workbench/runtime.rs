@@ -11,7 +11,8 @@
 //! `ratatui::init` installs a panic hook that restores the terminal, so even
 //! a bug here leaves the learner's shell usable.
 
-use super::app::{App, BuildStatus, Effect, Message, StageMsg};
+use super::app::{App, Effect, Message};
+use super::ctx::{BuildStatus, StageMsg};
 use super::screens::{ScreenId, lab};
 use super::watch::{self, LabWatch};
 use crate::pipeline::{StageHandle, StageUpdate};
@@ -53,7 +54,7 @@ pub fn load_app(ws: &Workspace) -> App {
         .collect();
     // Reading the corpora's manifests once serves the header and the explorer.
     let known = ninety_kit::corpus::known(&ws.root, &ws.home);
-    let corpus_line = crate::cli::data::corpus_line(&known);
+    let corpus_line = crate::workspace::corpus_line(&known);
     let mut app = App::new(ws.course.clone(), &state, reports, note, corpus_line);
     app.ctx.learner_workspace = ws.is_learner();
     match crate::config::Config::load(&crate::config::path(&ws.home)) {

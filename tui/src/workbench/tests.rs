@@ -1,7 +1,8 @@
 //! Widget tests against a `Buffer`, and whole-screen snapshots with `TestBackend`.
 
-use super::app::{App, Message, StageMsg};
+use super::app::{App, Message};
 use super::chrome::buffer_text;
+use super::ctx::StageMsg;
 use super::screens::{ScreenId, explorer, lab, labeling, map, train};
 use super::tests_update::{app, check, full_app, labeling_app, report};
 use ninety_grader::cargo::GradeOutcome;

@@ -1,7 +1,8 @@
 //! Tests of `update` and the key tables: the model changes as a learner
 //! expects, with no terminal.
 
-use super::app::{App, Effect, Focus, Message, Overlay, StageMsg};
+use super::app::{App, Effect, Message, Overlay};
+use super::ctx::{Focus, StageMsg};
 use super::screens::explorer::{self, Dataset};
 use super::screens::labeling::{Item, SessionData};
 use super::screens::{ScreenId, agreement, lab, labeling, map, train};
@@ -453,19 +454,28 @@ fn every_key_the_footer_or_help_shows_is_one_the_table_answers() {
     ]);
     for id in screens {
         app.screen = id;
-        let table = app.current().keys(&app.ctx);
-        let rows = table.rows();
-        for (shown, word) in table.footer() {
+        let rows = app.key_rows();
+        // Every footer word is a row with keys, and each key of each row
+        // sends that row's message: the table is what handles the keys.
+        let footer_rows = rows.iter().filter(|(_, f, _)| f.is_some()).count();
+        assert_eq!(footer_rows, app.footer().len(), "{id:?}");
+        for (codes, footer, message) in &rows {
             assert!(
-                rows.iter()
-                    .any(|b| b.footer.as_deref() == Some(word.as_str()) && !b.keys.is_empty()),
-                "{id:?}: footer {shown} {word} has no key"
+                !(footer.is_some() && codes.is_empty()),
+                "{id:?}: {footer:?} has no key"
             );
+            for code in codes {
+                assert_eq!(
+                    app.message_for(key(*code)).as_ref(),
+                    Some(message),
+                    "{id:?}: {code:?}"
+                );
+            }
         }
         // No key means two things on one screen.
         let mut codes: Vec<String> = rows
             .iter()
-            .flat_map(|b| b.keys.iter().map(|k| format!("{k:?}")))
+            .flat_map(|(keys, _, _)| keys.iter().map(|k| format!("{k:?}")))
             .collect();
         let n = codes.len();
         codes.sort();

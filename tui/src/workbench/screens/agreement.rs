@@ -2,8 +2,8 @@
 //! curve, and the items to review.
 
 use super::{Screen, ScreenId};
-use crate::workbench::app::{Ctx, Effect, Message, StageMsg};
-use crate::workbench::keys::{Binding, KeyTable, book_row, help_row, pages, up_down};
+use crate::workbench::ctx::{Ctx, Effect, StageMsg};
+use crate::workbench::keys::{Act, Binding, KeyTable, book_row, help_row, pages, up_down};
 use crossterm::event::KeyCode;
 use ninety_kit::command::{CorpusArg, StageCommand};
 use ninety_kit::labels::Choice;
@@ -151,7 +151,7 @@ impl AgreementScreen {
         }
     }
 
-    fn run(&mut self, ctx: &mut Ctx) -> Vec<Effect> {
+    fn run(&mut self, ctx: &mut Ctx) -> Vec<Effect<Msg>> {
         if self.loading {
             return vec![];
         }
@@ -164,9 +164,12 @@ impl AgreementScreen {
             }),
         )]
     }
+}
 
-    /// Applies a message.
-    pub fn update(&mut self, msg: Msg, ctx: &mut Ctx) -> Vec<Effect> {
+impl Screen for AgreementScreen {
+    type Msg = Msg;
+
+    fn update(&mut self, msg: Msg, ctx: &mut Ctx) -> Vec<Effect<Msg>> {
         match msg {
             Msg::Move(delta) => {
                 let len = self.items().len();
@@ -191,9 +194,7 @@ impl AgreementScreen {
             Msg::Recompute => self.run(ctx),
         }
     }
-}
 
-impl Screen for AgreementScreen {
     fn id(&self) -> ScreenId {
         ScreenId::Agreement
     }
@@ -206,14 +207,14 @@ impl Screen for AgreementScreen {
         format!("corpus: {}", ctx.corpus)
     }
 
-    fn keys(&self, _ctx: &Ctx) -> KeyTable {
-        let m = |msg| Message::Agreement(msg);
+    fn keys(&self, _ctx: &Ctx) -> KeyTable<Msg> {
+        let m = Act::Own;
         KeyTable::new()
             .extend(
                 up_down(
                     "choose a disagreement or a suspect label",
-                    m(Msg::Move(-1)),
-                    m(Msg::Move(1)),
+                    Msg::Move(-1),
+                    Msg::Move(1),
                 )
                 .map(|b| {
                     if b.shown.is_empty() {
@@ -223,11 +224,7 @@ impl Screen for AgreementScreen {
                     }
                 }),
             )
-            .extend(pages(
-                "ten rows at a time",
-                m(Msg::Move(-10)),
-                m(Msg::Move(10)),
-            ))
+            .extend(pages("ten rows at a time", Msg::Move(-10), Msg::Move(10)))
             .with(
                 Binding::new(
                     &[KeyCode::Left],
@@ -261,8 +258,7 @@ impl Screen for AgreementScreen {
                 .footer("again"),
             )
             .with(
-                Binding::char('l', "back to labeling", Message::Go(ScreenId::Labeling))
-                    .footer("label"),
+                Binding::char('l', "back to labeling", Act::Go(ScreenId::Labeling)).footer("label"),
             )
             .with(book_row("open the label chapter in a browser").no_footer())
             .with(help_row())
@@ -271,17 +267,17 @@ impl Screen for AgreementScreen {
                     &[KeyCode::Esc, KeyCode::Char('q')],
                     "Esc / q",
                     "back to the label lab",
-                    Message::Back,
+                    Act::Back,
                 )
                 .footer("back"),
             )
     }
 
-    fn open(&mut self, _from: ScreenId, ctx: &mut Ctx) -> Vec<Effect> {
+    fn open(&mut self, _from: ScreenId, ctx: &mut Ctx) -> Vec<Effect<Msg>> {
         self.run(ctx)
     }
 
-    fn on_stage(&mut self, update: StageMsg, ctx: &mut Ctx) -> Vec<Effect> {
+    fn on_stage(&mut self, update: StageMsg, ctx: &mut Ctx) -> Vec<Effect<Msg>> {
         let StageMsg::Done(result) = update else {
             return vec![];
         };

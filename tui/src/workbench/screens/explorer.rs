@@ -7,8 +7,8 @@ pub mod dataset;
 pub use dataset::{Dataset, ExplorerScreen, Pane, window_start};
 
 use super::{Screen, ScreenId, building_line};
-use crate::workbench::app::{Ctx, Effect, Message, StageMsg, Task};
-use crate::workbench::keys::{Binding, KeyTable, book_row, help_row, pages, up_down};
+use crate::workbench::ctx::{Ctx, Effect, StageMsg, Task};
+use crate::workbench::keys::{Act, Binding, KeyTable, book_row, help_row, pages, up_down};
 use crossterm::event::{KeyCode, KeyEvent};
 use ninety_kit::Event;
 use ninety_kit::command::{CorpusArg, StageCommand};
@@ -61,7 +61,7 @@ impl Msg {
 }
 
 /// The task that reads the gather output of `corpus`.
-pub fn load_task(corpus: &str) -> Task {
+pub fn load_task(corpus: &str) -> Task<Msg> {
     let corpus = corpus.to_owned();
     Task::new(format!("read the gather output of {corpus}"), move |ws| {
         let known = ninety_kit::corpus::known(&ws.root, &ws.home);
@@ -75,12 +75,12 @@ pub fn load_task(corpus: &str) -> Task {
             .map_err(|e| ninety_kit::error::chain(&e)),
             None => Err(format!("no corpus named {corpus}")),
         };
-        Message::Explorer(Msg::DatasetLoaded(corpus, result))
+        Msg::DatasetLoaded(corpus, result)
     })
 }
 
 /// The task that reads one raw message (shown as text, the first 256 KiB).
-pub fn raw_task(path: String, full: PathBuf) -> Task {
+pub fn raw_task(path: String, full: PathBuf) -> Task<Msg> {
     Task::new(format!("read the raw message {path}"), move |_| {
         let text = match std::fs::read(&full) {
             Ok(bytes) => {
@@ -89,21 +89,24 @@ pub fn raw_task(path: String, full: PathBuf) -> Task {
             }
             Err(e) => format!("cannot read {}: {e}", full.display()),
         };
-        Message::Explorer(Msg::RawLoaded(path, text))
+        Msg::RawLoaded(path, text)
     })
 }
 
 impl ExplorerScreen {
     /// The effect that reads the selected message's raw text, when it is needed.
-    fn raw_effect(&self) -> Vec<Effect> {
+    fn raw_effect(&self) -> Vec<Effect<Msg>> {
         match (self.raw_wanted(), self.current()) {
             (Some(full), Some(item)) => vec![Effect::Task(raw_task(item.path.clone(), full))],
             _ => vec![],
         }
     }
+}
 
-    /// Applies a message.
-    pub fn update(&mut self, msg: Msg, ctx: &mut Ctx) -> Vec<Effect> {
+impl Screen for ExplorerScreen {
+    type Msg = Msg;
+
+    fn update(&mut self, msg: Msg, ctx: &mut Ctx) -> Vec<Effect<Msg>> {
         match msg {
             Msg::Move(delta) => {
                 self.move_by(delta);
@@ -200,9 +203,7 @@ impl ExplorerScreen {
             }
         }
     }
-}
 
-impl Screen for ExplorerScreen {
     fn id(&self) -> ScreenId {
         ScreenId::Explorer
     }
@@ -219,19 +220,11 @@ impl Screen for ExplorerScreen {
         }
     }
 
-    fn keys(&self, _ctx: &Ctx) -> KeyTable {
-        let m = |msg| Message::Explorer(msg);
+    fn keys(&self, _ctx: &Ctx) -> KeyTable<Msg> {
+        let m = Act::Own;
         KeyTable::new()
-            .extend(up_down(
-                "choose a message",
-                m(Msg::Move(-1)),
-                m(Msg::Move(1)),
-            ))
-            .extend(pages(
-                "a page of messages",
-                m(Msg::Move(-20)),
-                m(Msg::Move(20)),
-            ))
+            .extend(up_down("choose a message", Msg::Move(-1), Msg::Move(1)))
+            .extend(pages("a page of messages", Msg::Move(-20), Msg::Move(20)))
             .with(Binding::new(
                 &[KeyCode::Char('[')],
                 "[ ]",
@@ -302,17 +295,17 @@ impl Screen for ExplorerScreen {
                     &[KeyCode::Esc, KeyCode::Char('q'), KeyCode::Left],
                     "Esc / q",
                     "back to the gather lab",
-                    Message::Back,
+                    Act::Back,
                 )
                 .footer("back"),
             )
     }
 
-    fn text_input(&self, key: &KeyEvent) -> Option<Option<Message>> {
+    fn text_input(&self, key: &KeyEvent) -> Option<Option<Msg>> {
         if !self.searching {
             return None;
         }
-        let m = |msg| Some(Message::Explorer(msg));
+        let m = Some;
         Some(match key.code {
             KeyCode::Enter | KeyCode::Esc => m(Msg::EndSearch),
             KeyCode::Backspace => m(Msg::SearchBackspace),
@@ -323,12 +316,12 @@ impl Screen for ExplorerScreen {
         })
     }
 
-    fn open(&mut self, _from: ScreenId, ctx: &mut Ctx) -> Vec<Effect> {
+    fn open(&mut self, _from: ScreenId, ctx: &mut Ctx) -> Vec<Effect<Msg>> {
         ctx.flash("Explorer: f status · o group · p period · / search · c corpus · Tab report · r run gather");
         vec![Effect::Task(load_task(&self.corpus))]
     }
 
-    fn on_stage(&mut self, update: StageMsg, ctx: &mut Ctx) -> Vec<Effect> {
+    fn on_stage(&mut self, update: StageMsg, ctx: &mut Ctx) -> Vec<Effect<Msg>> {
         match update {
             StageMsg::Building(p) => {
                 self.building = Some(p);

@@ -2,8 +2,8 @@
 //! selected check or the compiler's errors when the lab does not build.
 
 use super::{Screen, ScreenId, tools_of};
-use crate::workbench::app::{Ctx, Effect, Focus, LabState, Message};
-use crate::workbench::keys::{Binding, KeyTable, book_row, help_row, pages, up_down};
+use crate::workbench::ctx::{Ctx, Effect, Focus, LabState};
+use crate::workbench::keys::{Act, Binding, KeyTable, book_row, help_row, pages, up_down};
 use crossterm::event::KeyCode;
 use ninety_grader::cargo::GradeOutcome;
 use ninety_kit::Stage;
@@ -67,9 +67,38 @@ impl Msg {
     }
 }
 
-impl LabScreen {
-    /// Applies a message.
-    pub fn update(&mut self, msg: Msg, ctx: &mut Ctx) -> Vec<Effect> {
+impl LabScreen {}
+
+fn scroll(view: &mut LabState, delta: i32, page: bool) {
+    let focus = view.focus.unwrap_or(Focus::Checks);
+    let step = if page { 10 } else { 1 };
+    let apply = |v: u16| (i32::from(v) + delta * step).clamp(0, i32::from(u16::MAX)) as u16;
+    match focus {
+        Focus::Instructions => {
+            // Never past the last line: wrapping only adds lines.
+            let last = view
+                .instructions
+                .len()
+                .saturating_sub(1)
+                .min(usize::from(u16::MAX)) as u16;
+            view.instructions_scroll = apply(view.instructions_scroll).min(last);
+        }
+        Focus::Output => view.output_scroll = apply(view.output_scroll),
+        Focus::Checks => {
+            let n = view.report.as_ref().map_or(0, |r| r.checks.len());
+            if n > 0 {
+                let next = view.selected as i32 + delta * if page { 5 } else { 1 };
+                view.selected = next.clamp(0, n as i32 - 1) as usize;
+                view.output_scroll = 0;
+            }
+        }
+    }
+}
+
+impl Screen for LabScreen {
+    type Msg = Msg;
+
+    fn update(&mut self, msg: Msg, ctx: &mut Ctx) -> Vec<Effect<Msg>> {
         let stage = self.stage;
         match msg {
             Msg::Move { delta, page } => {
@@ -153,35 +182,7 @@ impl LabScreen {
             },
         }
     }
-}
 
-fn scroll(view: &mut LabState, delta: i32, page: bool) {
-    let focus = view.focus.unwrap_or(Focus::Checks);
-    let step = if page { 10 } else { 1 };
-    let apply = |v: u16| (i32::from(v) + delta * step).clamp(0, i32::from(u16::MAX)) as u16;
-    match focus {
-        Focus::Instructions => {
-            // Never past the last line: wrapping only adds lines.
-            let last = view
-                .instructions
-                .len()
-                .saturating_sub(1)
-                .min(usize::from(u16::MAX)) as u16;
-            view.instructions_scroll = apply(view.instructions_scroll).min(last);
-        }
-        Focus::Output => view.output_scroll = apply(view.output_scroll),
-        Focus::Checks => {
-            let n = view.report.as_ref().map_or(0, |r| r.checks.len());
-            if n > 0 {
-                let next = view.selected as i32 + delta * if page { 5 } else { 1 };
-                view.selected = next.clamp(0, n as i32 - 1) as usize;
-                view.output_scroll = 0;
-            }
-        }
-    }
-}
-
-impl Screen for LabScreen {
     fn id(&self) -> ScreenId {
         ScreenId::Lab(self.stage)
     }
@@ -191,9 +192,9 @@ impl Screen for LabScreen {
         format!("{} · {title}", self.stage)
     }
 
-    fn keys(&self, _ctx: &Ctx) -> KeyTable {
-        let m = |msg| Message::Lab(msg);
-        let mv = |delta, page| m(Msg::Move { delta, page });
+    fn keys(&self, _ctx: &Ctx) -> KeyTable<Msg> {
+        let m = Act::Own;
+        let mv = |delta, page| Msg::Move { delta, page };
         let tools: Vec<_> = tools_of(self.stage).collect();
         let mut table = KeyTable::new()
             .with(
@@ -234,8 +235,7 @@ impl Screen for LabScreen {
             table.with(tab)
         };
         for t in tools {
-            table =
-                table.with(Binding::char(t.key, t.help, Message::Go(t.screen)).footer(t.footer));
+            table = table.with(Binding::char(t.key, t.help, Act::Go(t.screen)).footer(t.footer));
         }
         table
             .extend(up_down(
@@ -259,7 +259,7 @@ impl Screen for LabScreen {
                     &[KeyCode::Esc, KeyCode::Left, KeyCode::Char('q')],
                     "Esc / ← / q",
                     "back to the course map",
-                    Message::Back,
+                    Act::Back,
                 )
                 .footer("back"),
             )
@@ -275,7 +275,7 @@ impl Screen for LabScreen {
             .map_or_else(|| self.stage.chapter(), |l| l.chapter.clone())
     }
 
-    fn open(&mut self, from: ScreenId, ctx: &mut Ctx) -> Vec<Effect> {
+    fn open(&mut self, from: ScreenId, ctx: &mut Ctx) -> Vec<Effect<Msg>> {
         if from == ScreenId::Map {
             ctx.flash = None;
         }

@@ -11,8 +11,8 @@ pub use session::{Item, Session, SessionData};
 
 use super::{Screen, ScreenId, building_line};
 use crate::pipeline::BuildProgress;
-use crate::workbench::app::{Ctx, Effect, Message, StageMsg, Task};
-use crate::workbench::keys::{Binding, KeyTable, help_row};
+use crate::workbench::ctx::{Ctx, Effect, StageMsg, Task};
+use crate::workbench::keys::{Act, Binding, KeyTable, help_row};
 use crossterm::event::{KeyCode, KeyEvent};
 use ninety_kit::command::{CorpusArg, QueueArgs, StageCommand};
 use ninety_kit::labels::Mark;
@@ -67,7 +67,7 @@ impl Msg {
 }
 
 /// The task that reads a session's data once its queue is written.
-fn session_task(queue: std::path::PathBuf) -> Task {
+fn session_task(queue: std::path::PathBuf) -> Task<Msg> {
     Task::new(
         format!("read the labeling session of {}", queue.display()),
         move |ws| {
@@ -76,9 +76,7 @@ fn session_task(queue: std::path::PathBuf) -> Task {
                 .lab(Stage::Label)
                 .map(|l| l.dir.join("guidelines.md"))
                 .unwrap_or_default();
-            Message::Labeling(Msg::Ready(
-                session::load(&ws.home, &queue, &guidelines).map(Box::new),
-            ))
+            Msg::Ready(session::load(&ws.home, &queue, &guidelines).map(Box::new))
         },
     )
 }
@@ -89,8 +87,18 @@ impl LabelingScreen {
         self.session.is_some()
     }
 
-    /// Applies a message.
-    pub fn update(&mut self, msg: Msg, ctx: &mut Ctx) -> Vec<Effect> {
+    fn failed(&mut self, why: &str, ctx: &mut Ctx) {
+        self.loading = None;
+        self.building = None;
+        ctx.flash(format!("Could not start labeling: {why}"));
+        ctx.go(ScreenId::Lab(Stage::Label));
+    }
+}
+
+impl Screen for LabelingScreen {
+    type Msg = Msg;
+
+    fn update(&mut self, msg: Msg, ctx: &mut Ctx) -> Vec<Effect<Msg>> {
         match msg {
             Msg::Ready(result) => {
                 self.loading = None;
@@ -203,15 +211,6 @@ impl LabelingScreen {
         }
     }
 
-    fn failed(&mut self, why: &str, ctx: &mut Ctx) {
-        self.loading = None;
-        self.building = None;
-        ctx.flash(format!("Could not start labeling: {why}"));
-        ctx.go(ScreenId::Lab(Stage::Label));
-    }
-}
-
-impl Screen for LabelingScreen {
     fn id(&self) -> ScreenId {
         ScreenId::Labeling
     }
@@ -227,9 +226,9 @@ impl Screen for LabelingScreen {
         format!("corpus: {}", ctx.corpus)
     }
 
-    fn keys(&self, ctx: &Ctx) -> KeyTable {
+    fn keys(&self, ctx: &Ctx) -> KeyTable<Msg> {
         let k = &ctx.label_config.keys;
-        let m = |msg| Message::Labeling(msg);
+        let m = Act::Own;
         let ready = self.session.is_some();
         // Before the queue is ready only leaving makes sense.
         let decide = |key: char, help: &str, word: &str, msg: Msg| {
@@ -313,15 +312,15 @@ impl Screen for LabelingScreen {
                 &[],
                 " ",
                 "remap keys in .ninety/config.toml, [label.keys]",
-                Message::Help,
+                Act::Help,
             ))
     }
 
-    fn text_input(&self, key: &KeyEvent) -> Option<Option<Message>> {
+    fn text_input(&self, key: &KeyEvent) -> Option<Option<Msg>> {
         if !self.session.as_ref().is_some_and(|s| s.typing_note) {
             return None;
         }
-        let m = |msg| Some(Message::Labeling(msg));
+        let m = Some;
         Some(match key.code {
             KeyCode::Enter => m(Msg::EndNote(true)),
             KeyCode::Esc => m(Msg::EndNote(false)),
@@ -331,7 +330,7 @@ impl Screen for LabelingScreen {
         })
     }
 
-    fn open(&mut self, _from: ScreenId, ctx: &mut Ctx) -> Vec<Effect> {
+    fn open(&mut self, _from: ScreenId, ctx: &mut Ctx) -> Vec<Effect<Msg>> {
         if self.session.is_some() || self.loading.is_some() {
             return vec![];
         }
@@ -360,7 +359,7 @@ impl Screen for LabelingScreen {
         )]
     }
 
-    fn on_stage(&mut self, update: StageMsg, ctx: &mut Ctx) -> Vec<Effect> {
+    fn on_stage(&mut self, update: StageMsg, ctx: &mut Ctx) -> Vec<Effect<Msg>> {
         match update {
             StageMsg::Building(p) => {
                 self.building = Some(p);

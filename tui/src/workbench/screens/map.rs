@@ -2,8 +2,8 @@
 
 use super::{Screen, ScreenId};
 use crate::state::Progress;
-use crate::workbench::app::{Ctx, Effect, Message};
-use crate::workbench::keys::{Binding, KeyTable, book_row, help_row, pages, up_down};
+use crate::workbench::ctx::{Ctx, Effect};
+use crate::workbench::keys::{Act, Binding, KeyTable, book_row, help_row, pages, up_down};
 use crossterm::event::KeyCode;
 use ninety_kit::Stage;
 use ratatui::buffer::Buffer;
@@ -37,9 +37,12 @@ impl MapScreen {
     pub fn selected_stage(&self, ctx: &Ctx) -> Option<Stage> {
         ctx.course.stages.get(self.selected).map(|s| s.stage)
     }
+}
 
-    /// Applies a message.
-    pub fn update(&mut self, msg: Msg, ctx: &mut Ctx) -> Vec<Effect> {
+impl Screen for MapScreen {
+    type Msg = Msg;
+
+    fn update(&mut self, msg: Msg, ctx: &mut Ctx) -> Vec<Effect<Msg>> {
         match msg {
             Msg::Move(delta) => {
                 let n = ctx.course.stages.len() as i32;
@@ -60,9 +63,7 @@ impl MapScreen {
             },
         }
     }
-}
 
-impl Screen for MapScreen {
     fn id(&self) -> ScreenId {
         ScreenId::Map
     }
@@ -71,15 +72,11 @@ impl Screen for MapScreen {
         ctx.course.title.clone()
     }
 
-    fn keys(&self, _ctx: &Ctx) -> KeyTable {
-        let m = |msg| Message::Map(msg);
+    fn keys(&self, _ctx: &Ctx) -> KeyTable<Msg> {
+        let m = Act::Own;
         KeyTable::new()
-            .extend(up_down("choose a stage", m(Msg::Move(-1)), m(Msg::Move(1))))
-            .extend(pages(
-                "five stages at a time",
-                m(Msg::Move(-5)),
-                m(Msg::Move(5)),
-            ))
+            .extend(up_down("choose a stage", Msg::Move(-1), Msg::Move(1)))
+            .extend(pages("five stages at a time", Msg::Move(-5), Msg::Move(5)))
             .with(
                 Binding::new(
                     &[KeyCode::Enter, KeyCode::Right, KeyCode::Char('l')],
@@ -97,7 +94,7 @@ impl Screen for MapScreen {
                     &[KeyCode::Char('q'), KeyCode::Esc],
                     "q / Esc / Ctrl-C",
                     "quit (progress is saved)",
-                    Message::Back,
+                    Act::Back,
                 )
                 .footer("quit"),
             )
@@ -107,7 +104,7 @@ impl Screen for MapScreen {
         None
     }
 
-    fn open(&mut self, _from: ScreenId, ctx: &mut Ctx) -> Vec<Effect> {
+    fn open(&mut self, _from: ScreenId, ctx: &mut Ctx) -> Vec<Effect<Msg>> {
         ctx.flash = None;
         vec![]
     }

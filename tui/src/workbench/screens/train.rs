@@ -4,8 +4,8 @@
 
 use super::{Screen, ScreenId, building_line};
 use crate::pipeline::BuildProgress;
-use crate::workbench::app::{Ctx, Effect, Message, StageMsg, Task};
-use crate::workbench::keys::{Binding, KeyTable, book_row, help_row};
+use crate::workbench::ctx::{Ctx, Effect, StageMsg, Task};
+use crate::workbench::keys::{Act, Binding, KeyTable, book_row, help_row};
 use crossterm::event::KeyCode;
 use ninety_kit::command::{CorpusArg, StageCommand, TrainArgs};
 use ninety_kit::metrics::Metrics;
@@ -86,16 +86,19 @@ impl Msg {
 }
 
 /// The task that reads the recorded runs.
-pub fn runs_task() -> Task {
+pub fn runs_task() -> Task<Msg> {
     Task::new("read the recorded runs", |ws| {
         let (runs, _) = ninety_kit::records::train::load_runs(&ws.home);
-        Message::Train(Msg::RunsLoaded(runs))
+        Msg::RunsLoaded(runs)
     })
 }
 
-impl TrainScreen {
-    /// Applies a message.
-    pub fn update(&mut self, msg: Msg, ctx: &mut Ctx) -> Vec<Effect> {
+impl TrainScreen {}
+
+impl Screen for TrainScreen {
+    type Msg = Msg;
+
+    fn update(&mut self, msg: Msg, ctx: &mut Ctx) -> Vec<Effect<Msg>> {
         match msg {
             Msg::Start => {
                 if self.running {
@@ -143,9 +146,7 @@ impl TrainScreen {
             }
         }
     }
-}
 
-impl Screen for TrainScreen {
     fn id(&self) -> ScreenId {
         ScreenId::Train
     }
@@ -158,8 +159,8 @@ impl Screen for TrainScreen {
         format!("corpus: {}", ctx.corpus)
     }
 
-    fn keys(&self, _ctx: &Ctx) -> KeyTable {
-        let m = |msg| Message::Train(msg);
+    fn keys(&self, _ctx: &Ctx) -> KeyTable<Msg> {
+        let m = Act::Own;
         KeyTable::new()
             .with(
                 Binding::char(
@@ -188,17 +189,17 @@ impl Screen for TrainScreen {
                     &[KeyCode::Esc, KeyCode::Char('q')],
                     "Esc / q",
                     "back to the train lab (a run going on stops)",
-                    Message::Back,
+                    Act::Back,
                 )
                 .footer("back"),
             )
     }
 
-    fn open(&mut self, _from: ScreenId, _ctx: &mut Ctx) -> Vec<Effect> {
+    fn open(&mut self, _from: ScreenId, _ctx: &mut Ctx) -> Vec<Effect<Msg>> {
         vec![Effect::Task(runs_task())]
     }
 
-    fn on_stage(&mut self, update: StageMsg, ctx: &mut Ctx) -> Vec<Effect> {
+    fn on_stage(&mut self, update: StageMsg, ctx: &mut Ctx) -> Vec<Effect<Msg>> {
         match update {
             StageMsg::Building(p) => {
                 self.building = Some(p);

@@ -1,0 +1,314 @@
+//! What the screens share and what they ask for: the context every screen
+//! reads and changes ([`Ctx`]), the work they ask the runtime to do
+//! ([`Effect`], [`Task`]) and what a running stage tells them
+//! ([`StageMsg`]). It knows no screen: screens and the app build on it.
+
+use super::route::ScreenId;
+use crate::config::LabelConfig;
+use crate::pipeline::{BuildProgress, StageFailure};
+use crate::state::Progress;
+use crate::workspace::Workspace;
+use ninety_grader::GradeReport;
+use ninety_grader::cargo::{GradeOutcome, build_errors};
+use ninety_grader::course::Course;
+use ninety_kit::command::StageCommand;
+use ninety_kit::labels::Decision;
+use ninety_kit::records::Summary;
+use ninety_kit::{Event, Stage};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Which pane of a lab takes the scroll keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// The instructions.
+    Instructions,
+    /// The list of checks.
+    Checks,
+    /// The build output or the selected check's details.
+    Output,
+}
+
+/// What the workbench knows about one lab while it runs (the course map
+/// and the lab's screen both show it).
+#[derive(Debug, Clone, Default)]
+pub struct LabState {
+    /// Saved progress.
+    pub progress: Progress,
+    /// The last grade report, when there is one.
+    pub report: Option<GradeReport>,
+    /// Compiler output of the last grade, when the lab did not build.
+    pub build_error: Option<String>,
+    /// A grade is running.
+    pub grading: bool,
+    /// A file changed while grading: grade again when this one ends.
+    pub regrade_pending: bool,
+    /// Re-grade when a file of the lab is saved.
+    pub watching: bool,
+    /// The selected check.
+    pub selected: usize,
+    /// Show the selected check's hint.
+    pub show_hint: bool,
+    /// Scroll of the instructions pane.
+    pub instructions_scroll: u16,
+    /// Scroll of the output pane.
+    pub output_scroll: u16,
+    /// Which pane scrolls.
+    pub focus: Option<Focus>,
+    /// The instructions, rendered from the lab's markdown.
+    pub instructions: Vec<ratatui::text::Line<'static>>,
+}
+
+/// Where the background build of the pipeline stands.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum BuildStatus {
+    /// Not started (tests, or a workspace without cargo).
+    #[default]
+    Idle,
+    /// Building: how far.
+    Building(BuildProgress),
+    /// Built: the first stage starts at once.
+    Ready,
+    /// It did not build; the stage screens say why when a stage runs.
+    Failed,
+}
+
+/// What every screen may read, and change through `update`.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    /// The course being worked through.
+    pub course: Course,
+    /// One line about the corpus in use, for the header.
+    pub corpus_line: String,
+    /// Whether this is a learner workspace (reset works there).
+    pub learner_workspace: bool,
+    /// The corpora that are present, by name.
+    pub corpora: Vec<String>,
+    /// The corpus the label and train stages run on.
+    pub corpus: String,
+    /// The labeling settings: config file, then command-line flags.
+    pub label_config: LabelConfig,
+    /// Per-lab state.
+    pub labs: BTreeMap<Stage, LabState>,
+    /// A message for the status line.
+    pub flash: Option<String>,
+    /// Frames drawn while something runs, for the spinner.
+    pub tick: u64,
+    /// The background build of the pipeline.
+    pub build: BuildStatus,
+    /// A screen a screen's `update` asks to open next.
+    go: Option<ScreenId>,
+}
+
+impl Ctx {
+    /// A context for `course`, with the labs' states and a first message.
+    pub fn new(
+        course: Course,
+        corpus_line: String,
+        labs: BTreeMap<Stage, LabState>,
+        flash: Option<String>,
+    ) -> Self {
+        Ctx {
+            course,
+            corpus_line,
+            learner_workspace: false,
+            corpora: vec!["mini".to_owned()],
+            corpus: "mini".to_owned(),
+            label_config: LabelConfig::default(),
+            labs,
+            flash,
+            tick: 0,
+            build: BuildStatus::Idle,
+            go: None,
+        }
+    }
+
+    /// The screen asked for, once: the app opens it.
+    pub fn take_go(&mut self) -> Option<ScreenId> {
+        self.go.take()
+    }
+
+    /// Asks the app to open `screen` once the current message is handled.
+    pub fn go(&mut self, screen: ScreenId) {
+        self.go = Some(screen);
+    }
+
+    /// Sets the status line.
+    pub fn flash(&mut self, text: impl Into<String>) {
+        self.flash = Some(text.into());
+    }
+
+    /// The state of the lab of `stage`, if it has one.
+    pub fn lab_mut(&mut self, stage: Stage) -> Option<&mut LabState> {
+        self.labs.get_mut(&stage)
+    }
+
+    /// Starts grading the lab of `stage` (or folds the request into the
+    /// grade running now).
+    pub fn start_grade<M>(&mut self, stage: Stage) -> Vec<Effect<M>> {
+        let Some(view) = self.lab_mut(stage) else {
+            self.flash("Nothing to grade: this stage has no lab yet.");
+            return vec![];
+        };
+        if view.grading {
+            view.regrade_pending = true;
+            return vec![];
+        }
+        view.grading = true;
+        self.flash(format!("Grading {stage}: cargo test -p lab-{stage} ..."));
+        vec![Effect::Grade(stage)]
+    }
+
+    /// Records a finished grade of `stage`.
+    pub fn finish_grade<M>(&mut self, stage: Stage, outcome: GradeOutcome) -> Vec<Effect<M>> {
+        let Some(view) = self.lab_mut(stage) else {
+            return vec![];
+        };
+        view.grading = false;
+        let flash = match outcome {
+            GradeOutcome::Graded { report, .. } => {
+                view.progress = Progress::from_report(&report);
+                view.build_error = None;
+                let failing = report.checks.iter().position(|c| !c.passed);
+                view.selected = failing
+                    .unwrap_or(0)
+                    .min(report.checks.len().saturating_sub(1));
+                let text = if report.all_passed() {
+                    format!(
+                        "{stage}: all checks pass, {}/{} points. On to the next lab!",
+                        report.points, report.max_points
+                    )
+                } else {
+                    let n = report.checks.iter().filter(|c| !c.passed).count();
+                    format!(
+                        "{stage}: {}/{} points, {n} check{} failing. Press h for the hint.",
+                        report.points,
+                        report.max_points,
+                        if n == 1 { "" } else { "s" }
+                    )
+                };
+                view.report = Some(report);
+                text
+            }
+            GradeOutcome::BuildFailed { output } => {
+                view.build_error = Some(build_errors(&output));
+                view.output_scroll = 0;
+                view.focus = Some(Focus::Output);
+                format!(
+                    "{stage} does not compile: the errors are in the output pane (Tab to focus, arrows to scroll)."
+                )
+            }
+        };
+        let mut effects = vec![Effect::SaveState];
+        if let Some(view) = self.lab_mut(stage)
+            && std::mem::take(&mut view.regrade_pending)
+        {
+            effects.extend(self.start_grade(stage));
+        }
+        // The result stays on the status line even when a new grade starts.
+        self.flash(flash);
+        effects
+    }
+}
+
+/// What a running stage tells the screen that started it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StageMsg {
+    /// The pipeline is being built.
+    Building(BuildProgress),
+    /// An event of the stage.
+    Event(Event),
+    /// It ended: its summary, or why it gave none.
+    Done(Box<Result<Summary, StageFailure>>),
+}
+
+impl StageMsg {
+    /// The end of a stage.
+    pub fn done(result: Result<Summary, StageFailure>) -> Self {
+        StageMsg::Done(Box::new(result))
+    }
+}
+
+/// A piece of work for a background thread: reads files, and returns a
+/// message of type `M` (a screen's own, until the app wraps it).
+pub struct Task<M> {
+    /// What it does, in words (tests compare tasks by it).
+    pub what: String,
+    /// The work.
+    pub run: Box<dyn FnOnce(&Workspace) -> M + Send>,
+}
+
+impl<M: 'static> Task<M> {
+    /// A task that does `run`.
+    pub fn new(
+        what: impl Into<String>,
+        run: impl FnOnce(&Workspace) -> M + Send + 'static,
+    ) -> Self {
+        Task {
+            what: what.into(),
+            run: Box::new(run),
+        }
+    }
+
+    /// The same work, its message passed through `wrap`.
+    pub fn map<N: 'static>(self, wrap: fn(M) -> N) -> Task<N> {
+        let run = self.run;
+        Task {
+            what: self.what,
+            run: Box::new(move |ws| wrap(run(ws))),
+        }
+    }
+}
+
+impl<M> std::fmt::Debug for Task<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Task({:?})", self.what)
+    }
+}
+
+impl<M> PartialEq for Task<M> {
+    fn eq(&self, other: &Self) -> bool {
+        self.what == other.what
+    }
+}
+
+/// Work `update` asks the runtime to do; `M` is the message a task returns.
+#[derive(Debug, PartialEq)]
+pub enum Effect<M> {
+    /// Run `cargo test -p lab-<stage>` in the background.
+    Grade(Stage),
+    /// Start or stop watching a lab's files.
+    Watch(Stage, bool),
+    /// Build the book and open a chapter.
+    OpenBook(String),
+    /// Restore a lab's files from the starter.
+    Reset(Stage),
+    /// Write the state file.
+    SaveState,
+    /// Build the pipeline and run a stage for a screen; its updates come
+    /// back as [`StageMsg`]s to that screen. It stops when that screen closes.
+    RunStage(ScreenId, StageCommand),
+    /// Run a task on a background thread.
+    Task(Task<M>),
+    /// Append a record to a label log, now, before anything else happens.
+    AppendDecision(PathBuf, Decision),
+    /// Ask the system to put the label log on disk (end of a session).
+    SyncLog,
+}
+
+impl<M: 'static> Effect<M> {
+    /// The same effect, a task's message passed through `wrap`.
+    pub fn map<N: 'static>(self, wrap: fn(M) -> N) -> Effect<N> {
+        match self {
+            Effect::Grade(s) => Effect::Grade(s),
+            Effect::Watch(s, on) => Effect::Watch(s, on),
+            Effect::OpenBook(c) => Effect::OpenBook(c),
+            Effect::Reset(s) => Effect::Reset(s),
+            Effect::SaveState => Effect::SaveState,
+            Effect::RunStage(id, c) => Effect::RunStage(id, c),
+            Effect::Task(t) => Effect::Task(t.map(wrap)),
+            Effect::AppendDecision(p, d) => Effect::AppendDecision(p, d),
+            Effect::SyncLog => Effect::SyncLog,
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! Which screens there are and how they are reached: the [`ScreenId`]s,
+//! and the screens each lab opens with a key ([`TOOLS`]).
+
+use ninety_kit::Stage;
+
+/// Which screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ScreenId {
+    /// Every stage in order, with status and points.
+    Map,
+    /// A lab: instructions, checks, hints, output.
+    Lab(Stage),
+    /// The gather stage's output, message by message.
+    Explorer,
+    /// Labeling, one message at a time.
+    Labeling,
+    /// How the labels agree.
+    Agreement,
+    /// Training runs, drawn live.
+    Train,
+}
+
+/// A screen a lab opens with a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tool {
+    /// The lab.
+    pub stage: Stage,
+    /// The key on the lab's screen.
+    pub key: char,
+    /// The screen it opens.
+    pub screen: ScreenId,
+    /// Its word in the lab's footer.
+    pub footer: &'static str,
+    /// What it is, for the help.
+    pub help: &'static str,
+}
+
+/// Every lab's tools.
+pub const TOOLS: &[Tool] = &[
+    Tool {
+        stage: Stage::Gather,
+        key: 'e',
+        screen: ScreenId::Explorer,
+        footer: "explore",
+        help: "the data explorer: every message, raw beside clean, and the report",
+    },
+    Tool {
+        stage: Stage::Label,
+        key: 'l',
+        screen: ScreenId::Labeling,
+        footer: "label",
+        help: "the labeling screen: one message at a time",
+    },
+    Tool {
+        stage: Stage::Label,
+        key: 'a',
+        screen: ScreenId::Agreement,
+        footer: "agree",
+        help: "the agreement view: kappa, disagreements, probable errors",
+    },
+    Tool {
+        stage: Stage::Train,
+        key: 't',
+        screen: ScreenId::Train,
+        footer: "train",
+        help: "the train view: live curves, the baselines, the runs",
+    },
+];
+
+/// The tools of the lab of `stage`.
+pub fn tools_of(stage: Stage) -> impl Iterator<Item = &'static Tool> {
+    TOOLS.iter().filter(move |t| t.stage == stage)
+}
+
+/// The screen `key` opens on the lab of `stage`, if any.
+pub fn tool_for_key(stage: Stage, key: char) -> Option<ScreenId> {
+    tools_of(stage).find(|t| t.key == key).map(|t| t.screen)
+}
+
+/// The lab a tool screen belongs to.
+pub fn owner(screen: ScreenId) -> Option<Stage> {
+    match screen {
+        ScreenId::Lab(stage) => Some(stage),
+        other => TOOLS.iter().find(|t| t.screen == other).map(|t| t.stage),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_tool_key_is_unique_within_its_lab_and_leads_back_to_it() {
+        for stage in Stage::ALL {
+            let keys: Vec<char> = tools_of(*stage).map(|t| t.key).collect();
+            let mut unique = keys.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            assert_eq!(keys.len(), unique.len(), "{stage}: {keys:?}");
+            for t in tools_of(*stage) {
+                assert_eq!(owner(t.screen), Some(*stage));
+                assert_eq!(tool_for_key(*stage, t.key), Some(t.screen));
+            }
+        }
+        assert_eq!(tool_for_key(Stage::Frame, 'e'), None);
+    }
+}
