@@ -102,20 +102,9 @@ fn main() -> ExitCode {
     }
 }
 
-/// The error and its causes on one line, each cause once: some errors
-/// already end with their source's text.
+/// The error and its causes on one line, each cause once (the kit's rule).
 fn one_line(e: &anyhow::Error) -> String {
-    let mut message = String::new();
-    for cause in e.chain().map(|c| c.to_string()) {
-        if message.ends_with(&cause) {
-            continue;
-        }
-        if !message.is_empty() {
-            message.push_str(": ");
-        }
-        message.push_str(&cause);
-    }
-    message
+    ninety_kit::error::chain(e.as_ref())
 }
 
 /// A panic in the learner's code (a `todo!()` they have not written yet)

@@ -17,7 +17,7 @@
 use super::ctx::{BuildStatus, Ctx, LabState, StageMsg};
 use super::keys::Act;
 use super::screens::{Screen, ScreenId, agreement, explorer, lab, labeling, map, train};
-use crate::pipeline::BuildProgress;
+use crate::pipeline::{BuildProgress, StageFailure};
 use crate::state::{LoadNote, State};
 use crossterm::event::KeyEvent;
 use ninety_grader::GradeReport;
@@ -123,7 +123,7 @@ pub enum Message {
     Stage(ScreenId, StageMsg),
     /// From the background build of the pipeline (the number of the build,
     /// then how far it is, or that it ended).
-    Build(u64, Result<Option<BuildProgress>, String>),
+    Build(u64, Result<Option<BuildProgress>, StageFailure>),
 }
 
 /// The workbench's whole state.

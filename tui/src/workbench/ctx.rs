@@ -211,6 +211,36 @@ impl Ctx {
     }
 }
 
+/// Why a worker's job failed, with its whole chain of causes kept. It is
+/// shared (cloned with the message that carries it), shown with every
+/// cause, and two are equal when they say the same.
+#[derive(Debug, Clone)]
+pub struct WorkError(std::sync::Arc<anyhow::Error>);
+
+impl WorkError {
+    /// A failure from any error, its causes kept.
+    pub fn new(error: impl Into<anyhow::Error>) -> Self {
+        WorkError(std::sync::Arc::new(error.into()))
+    }
+
+    /// A failure that is only a sentence (a worker's own finding).
+    pub fn msg(text: impl Into<String>) -> Self {
+        WorkError::new(anyhow::anyhow!(text.into()))
+    }
+}
+
+impl std::fmt::Display for WorkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:#}", self.0)
+    }
+}
+
+impl PartialEq for WorkError {
+    fn eq(&self, other: &Self) -> bool {
+        self.to_string() == other.to_string()
+    }
+}
+
 /// What a running stage tells the screen that started it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StageMsg {

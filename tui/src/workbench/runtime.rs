@@ -12,7 +12,7 @@
 //! a bug here leaves the learner's shell usable.
 
 use super::app::{App, Effect, Message};
-use super::ctx::{BuildStatus, StageMsg};
+use super::ctx::{BuildStatus, StageMsg, WorkError};
 use super::screens::{ScreenId, lab};
 use super::watch::{self, LabWatch};
 use crate::pipeline::{StageHandle, StageUpdate};
@@ -137,10 +137,7 @@ impl Runtime {
             move |result| {
                 // A build that gave way to foreground work says nothing.
                 if result != Err(crate::pipeline::StageFailure::Cancelled) {
-                    let _ = done.send(Message::Build(
-                        number,
-                        result.map(|_| None).map_err(|e| e.to_string()),
-                    ));
+                    let _ = done.send(Message::Build(number, result.map(|_| None)));
                 }
             },
         ));
@@ -292,7 +289,9 @@ impl Runtime {
                         Ok(outcome) => lab::Msg::GradeFinished(stage, outcome),
                         Err(e) => lab::Msg::GradeFailedToStart(
                             stage,
-                            format!("{e}; is cargo installed and on the PATH?"),
+                            WorkError::new(anyhow::Error::new(e).context(
+                                "cannot run cargo test; is cargo installed and on the PATH?",
+                            )),
                         ),
                     };
                     let _ = tx.send(Message::Lab(message));
@@ -341,8 +340,7 @@ impl Runtime {
                     let backup = backups.join(format!("{stage}-{stamp}"));
                     let result =
                         ninety_grader::release::reset_files(&root, &info.dir, &info.files, &backup)
-                            .map(|dir| dir.display().to_string())
-                            .map_err(|e| ninety_kit::error::chain(&e));
+                            .map_err(WorkError::new);
                     let _ = tx.send(Message::Lab(lab::Msg::ResetDone(stage, result)));
                 });
             }

@@ -2,7 +2,7 @@
 //! expects, with no terminal.
 
 use super::app::{App, Effect, Message, Overlay};
-use super::ctx::{Focus, StageMsg};
+use super::ctx::{Focus, StageMsg, WorkError};
 use super::screens::explorer::{self, Dataset};
 use super::screens::labeling::{Item, SessionData};
 use super::screens::{ScreenId, agreement, lab, labeling, map, train};
@@ -611,7 +611,7 @@ fn a_missing_dataset_is_explained_not_fatal() {
     app.update(Message::Go(ScreenId::Explorer));
     app.update(Message::Explorer(explorer::Msg::DatasetLoaded(
         "mini".into(),
-        Err("cannot read clean.jsonl".into()),
+        Err(WorkError::msg("cannot read clean.jsonl")),
     )));
     let e = &app.explorer;
     assert!(e.data.is_none() && e.problem.as_deref() == Some("cannot read clean.jsonl"));

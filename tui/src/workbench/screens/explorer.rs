@@ -7,7 +7,7 @@ pub mod dataset;
 pub use dataset::{Dataset, ExplorerScreen, Pane, window_start};
 
 use super::{Screen, ScreenId, building_line};
-use crate::workbench::ctx::{Ctx, Effect, StageMsg, Task};
+use crate::workbench::ctx::{Ctx, Effect, StageMsg, Task, WorkError};
 use crate::workbench::keys::{Act, Binding, KeyTable, book_row, help_row, pages, up_down};
 use crossterm::event::{KeyCode, KeyEvent};
 use ninety_kit::Event;
@@ -48,7 +48,7 @@ pub enum Msg {
     /// Run the gather stage on the explorer's corpus.
     RunGather,
     /// The dataset of a corpus was read (or could not be).
-    DatasetLoaded(String, Result<Box<Dataset>, String>),
+    DatasetLoaded(String, Result<Box<Dataset>, WorkError>),
     /// A raw message was read: its corpus path and its text.
     RawLoaded(String, String),
 }
@@ -72,8 +72,8 @@ pub fn load_task(corpus: &str) -> Task<Msg> {
                 &info.root,
             )
             .map(Box::new)
-            .map_err(|e| ninety_kit::error::chain(&e)),
-            None => Err(format!("no corpus named {corpus}")),
+            .map_err(WorkError::new),
+            None => Err(WorkError::msg(format!("no corpus named {corpus}"))),
         };
         Msg::DatasetLoaded(corpus, result)
     })
@@ -124,7 +124,7 @@ impl Screen for ExplorerScreen {
                     Err(problem) => {
                         self.data = None;
                         self.visible.clear();
-                        self.problem = Some(problem);
+                        self.problem = Some(problem.to_string());
                     }
                 }
                 self.raw_effect()

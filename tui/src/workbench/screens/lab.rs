@@ -2,7 +2,7 @@
 //! selected check or the compiler's errors when the lab does not build.
 
 use super::{Screen, ScreenId, tools_of};
-use crate::workbench::ctx::{Ctx, Effect, Focus, LabState};
+use crate::workbench::ctx::{Ctx, Effect, Focus, LabState, WorkError};
 use crate::workbench::keys::{Act, Binding, KeyTable, book_row, help_row, pages, up_down};
 use crossterm::event::KeyCode;
 use ninety_grader::cargo::GradeOutcome;
@@ -46,12 +46,12 @@ pub enum Msg {
     /// A grade of a lab ended.
     GradeFinished(Stage, GradeOutcome),
     /// A grade could not even start.
-    GradeFailedToStart(Stage, String),
+    GradeFailedToStart(Stage, WorkError),
     /// A file of a lab was saved.
     FilesChanged(Stage),
     /// A lab was reset to its starter, its old files kept in the folder
     /// named (or it could not be).
-    ResetDone(Stage, Result<String, String>),
+    ResetDone(Stage, Result<std::path::PathBuf, WorkError>),
 }
 
 impl Msg {
@@ -144,7 +144,7 @@ impl Screen for LabScreen {
                 if let Some(view) = ctx.lab_mut(lab) {
                     view.grading = false;
                     view.regrade_pending = false;
-                    view.build_error = Some(why.clone());
+                    view.build_error = Some(why.to_string());
                 }
                 ctx.flash(format!("Could not run the grader for {lab}: {why}"));
                 vec![]
@@ -171,7 +171,8 @@ impl Screen for LabScreen {
                         view.selected = 0;
                     }
                     ctx.flash(format!(
-                        "{lab} is back to its starter; your version is saved in {backup}"
+                        "{lab} is back to its starter; your version is saved in {}",
+                        backup.display()
                     ));
                     vec![Effect::SaveState]
                 }

@@ -11,7 +11,7 @@ pub use session::{Item, Session, SessionData};
 
 use super::{Screen, ScreenId, building_line};
 use crate::pipeline::BuildProgress;
-use crate::workbench::ctx::{Ctx, Effect, StageMsg, Task};
+use crate::workbench::ctx::{Ctx, Effect, StageMsg, Task, WorkError};
 use crate::workbench::keys::{Act, Binding, KeyTable, help_row};
 use crossterm::event::{KeyCode, KeyEvent};
 use ninety_kit::command::{CorpusArg, QueueArgs, StageCommand};
@@ -56,7 +56,7 @@ pub enum Msg {
     /// Stop labeling: the agreement view when decisions were made.
     Leave,
     /// The session's data was read (or could not be).
-    Ready(Result<Box<SessionData>, String>),
+    Ready(Result<Box<SessionData>, WorkError>),
 }
 
 impl Msg {
@@ -76,7 +76,11 @@ fn session_task(queue: std::path::PathBuf) -> Task<Msg> {
                 .lab(Stage::Label)
                 .map(|l| l.dir.join("guidelines.md"))
                 .unwrap_or_default();
-            Msg::Ready(session::load(&ws.home, &queue, &guidelines).map(Box::new))
+            Msg::Ready(
+                session::load(&ws.home, &queue, &guidelines)
+                    .map(Box::new)
+                    .map_err(WorkError::new),
+            )
         },
     )
 }
@@ -127,7 +131,7 @@ impl Screen for LabelingScreen {
                         ctx.flash(flash);
                         self.session = Some(Session::new(*data, Instant::now()));
                     }
-                    Err(why) => self.failed(&why, ctx),
+                    Err(why) => self.failed(&why.to_string(), ctx),
                 }
                 vec![]
             }

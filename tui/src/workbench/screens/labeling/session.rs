@@ -231,21 +231,19 @@ pub fn load(
     home: &ninety_kit::DataHome,
     queue_path: &Path,
     guidelines: &Path,
-) -> Result<SessionData, String> {
+) -> anyhow::Result<SessionData> {
+    use anyhow::Context;
     let guidelines = std::fs::read_to_string(guidelines).unwrap_or_else(|e| {
         format!(
             "# Guidelines\n\nThe guidelines file `{}` cannot be read ({e}). Restore it from the starter.",
             guidelines.display()
         )
     });
-    let queue: Queue = std::fs::read(queue_path)
-        .map_err(|e| format!("cannot read the queue `{}`: {e}", queue_path.display()))
-        .and_then(|b| {
-            serde_json::from_slice(&b)
-                .map_err(|e| format!("the queue `{}` does not read: {e}", queue_path.display()))
-        })?;
-    let clean = read_gathered(&clean_path(home, &queue.corpus))
-        .map_err(|e| ninety_kit::error::chain(&e))?;
+    let bytes = std::fs::read(queue_path)
+        .with_context(|| format!("cannot read the queue `{}`", queue_path.display()))?;
+    let queue: Queue = serde_json::from_slice(&bytes)
+        .with_context(|| format!("the queue `{}` does not read", queue_path.display()))?;
+    let clean = read_gathered(&clean_path(home, &queue.corpus))?;
     let mut by_id: HashMap<String, ninety_kit::clean::Gathered> =
         clean.into_iter().map(|g| (g.id.clone(), g)).collect();
     let items: Vec<Item> = queue
@@ -260,7 +258,7 @@ pub fn load(
         })
         .collect();
     let log = labels::log_path(home, &queue.corpus, &queue.annotator);
-    let (decisions, problems) = labels::read_log(&log).map_err(|e| ninety_kit::error::chain(&e))?;
+    let (decisions, problems) = labels::read_log(&log)?;
     let mine = labels::replay(&decisions)
         .remove(&queue.annotator)
         .unwrap_or_default();
