@@ -7,6 +7,7 @@
 
 use crate::report::{GRADES_DIR_ENV, GradeReport};
 use std::ffi::OsString;
+use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -25,7 +26,19 @@ pub enum GradeOutcome {
         /// Everything cargo printed, compiler errors included.
         output: String,
     },
+    /// The lab compiled and its grading program started, but it ended
+    /// without writing a report (the harness itself failed, or the run was
+    /// stopped from outside): the output says how it ended.
+    NoReport {
+        /// Everything cargo and the grading program printed.
+        output: String,
+    },
 }
+
+/// The most of a grading run's output kept from each of stdout and stderr;
+/// the harness keeps each check's own output far below this, so only a
+/// runaway outside any check reaches it.
+pub const KEPT_OUTPUT: usize = 1 << 20;
 
 /// The cargo binary: `$CARGO` when run under cargo, else `cargo` on the path.
 pub fn cargo_bin() -> OsString {
@@ -71,17 +84,78 @@ pub fn grade_in(
     if let Some(dir) = target_dir {
         cmd.env("CARGO_TARGET_DIR", dir);
     }
-    let out = cmd.output()?;
-    let mut output = String::from_utf8_lossy(&out.stderr).into_owned();
-    output.push_str(&String::from_utf8_lossy(&out.stdout));
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn()?;
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let out = std::thread::spawn(move || read_capped(stdout, KEPT_OUTPUT));
+    let err = read_capped(stderr, KEPT_OUTPUT);
+    child.wait()?;
+    let mut output = err;
+    output.push_str(&out.join().unwrap_or_default());
     Ok(outcome_from(grades_dir, lab, output))
 }
 
-/// Reads the report a finished grading run left in `grades_dir`.
+/// Reads all of `from`, keeping its first `cap` bytes and saying how much
+/// more there was.
+pub fn read_capped(mut from: impl Read, cap: usize) -> String {
+    let mut kept = Vec::new();
+    let mut dropped = 0u64;
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        let n = match from.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => break,
+        };
+        let room = cap.saturating_sub(kept.len()).min(n);
+        kept.extend_from_slice(&buf[..room]);
+        dropped += (n - room) as u64;
+    }
+    let mut text = String::from_utf8_lossy(&kept).into_owned();
+    if dropped > 0 {
+        text.push_str(&format!(
+            "\n[... {dropped} more bytes of output not kept]\n"
+        ));
+    }
+    text
+}
+
+/// Reads the report a finished grading run left in `grades_dir`; without
+/// one, the output tells a build that failed from a grading program that
+/// started and then ended without a report.
 pub fn outcome_from(grades_dir: &Path, lab: &str, output: String) -> GradeOutcome {
     match GradeReport::load(grades_dir, lab) {
         Ok(report) => GradeOutcome::Graded { report, output },
+        Err(_) if grading_started(&output) => GradeOutcome::NoReport { output },
         Err(_) => GradeOutcome::BuildFailed { output },
+    }
+}
+
+/// Whether cargo got as far as running the grading program.
+fn grading_started(output: &str) -> bool {
+    output.lines().any(|line| {
+        let line = line.trim_start();
+        line.starts_with("Running ")
+            && (line.contains("tests/grade.rs") || line.contains("tests\\grade.rs"))
+    })
+}
+
+/// What to show for a run that ended without a report: the lines after
+/// cargo started the grading program, at most `lines` of them.
+pub fn how_it_ended(output: &str, lines: usize) -> String {
+    let after: Vec<&str> = output
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("Running "))
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    let from = after.len().saturating_sub(lines);
+    if after.is_empty() {
+        "it printed nothing".to_owned()
+    } else {
+        after[from..].join("\n")
     }
 }
 
@@ -167,6 +241,32 @@ mod tests {
         assert_eq!(
             build_errors(out),
             "error[E0308]: mismatched types\n --> src/lib.rs:3:5"
+        );
+    }
+
+    #[test]
+    fn a_grading_program_that_ends_without_a_report_is_not_a_build_failure() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = "   Compiling lab-frame v0.1.0\n    Finished `test` profile\n     Running tests/grade.rs (target/debug/deps/grade-1)\nthread 'main' panicked: lab `frame` declares check `a` twice\n";
+        let outcome = outcome_from(dir.path(), "frame", output.into());
+        let GradeOutcome::NoReport { output } = outcome else {
+            panic!("{outcome:?}")
+        };
+        assert_eq!(
+            how_it_ended(&output, 5),
+            "thread 'main' panicked: lab `frame` declares check `a` twice"
+        );
+    }
+
+    #[test]
+    fn output_past_the_cap_is_counted_not_kept() {
+        let text = "y".repeat(100_000);
+        let kept = read_capped(text.as_bytes(), 1000);
+        assert!(kept.starts_with(&"y".repeat(1000)));
+        assert!(
+            kept.ends_with("[... 99000 more bytes of output not kept]\n"),
+            "{}",
+            &kept[990..]
         );
     }
 

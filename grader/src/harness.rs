@@ -14,11 +14,19 @@
 //! }
 //! ```
 //!
-//! Each check runs on its own thread under a time limit. A panic, a `todo!()`
-//! or an assertion fails that check with a clear message, a loop past the
-//! limit fails it as timed out, and the other checks still run. After the
-//! libtest-style lines the harness prints the failing checks' hints, a points
-//! summary and a `Points X/Y` line, and writes the [`GradeReport`].
+//! Each check runs in a process of its own (the test binary again, asked to
+//! run that one check), under a time limit and a memory limit. A panic, a
+//! `todo!()` or an assertion fails that check with a clear message; so does
+//! anything that ends the process: a stack overflow, an allocation past the
+//! memory limit, or a call to `std::process::exit` inside the learner's code.
+//! A loop past the limit fails it as timed out. Whatever happens, the other
+//! checks still run and are graded. What a check prints is kept, up to a
+//! screenful, and shown with its failure; the rest is read and dropped. After
+//! the libtest-style lines the harness prints the failing checks' hints, a
+//! points summary and a `Points X/Y` line, and writes the [`GradeReport`].
+//!
+//! For a check, [`expect_eq`] makes the usual failure say what went in, what
+//! was expected and what came out.
 
 use crate::report::{CheckResult, GRADES_DIR_ENV, GradeReport};
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -32,6 +40,61 @@ use std::time::{Duration, Instant};
 
 /// The time limit of a check that does not set its own.
 pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(10);
+
+/// The memory limit of a check that does not set its own: the address space
+/// of its process, in bytes.
+pub const DEFAULT_MEMORY_LIMIT: u64 = 4 << 30;
+
+/// Set in a check's own process: the id of the one check it runs.
+pub const CHECK_ENV: &str = "NINETY_GRADER_CHECK";
+
+/// How a check's process reports its outcome: one line on stdout, this
+/// prefix then the run's token (so that nothing a check prints by chance can
+/// pass for it) then the outcome as JSON.
+const RESULT_LINE: &str = "ninety-check-outcome: ";
+
+/// Set in a check's own process: the token its outcome line carries.
+const TOKEN_ENV: &str = "NINETY_GRADER_TOKEN";
+
+/// The most of a check's output kept, from stdout and stderr each.
+const KEPT_OUTPUT: usize = 8 * 1024;
+
+/// A failure message saying what went in, what was expected and what came
+/// out, or `Ok` when `got` is what was expected:
+///
+/// ```
+/// # use ninety_grader::expect_eq;
+/// let r = expect_eq("the spec `a = 1`", &2, &1);
+/// assert_eq!(r.unwrap_err(), "for the spec `a = 1`: expected 2, got 1");
+/// ```
+pub fn expect_eq<T: std::fmt::Debug + PartialEq + ?Sized>(
+    input: impl Display,
+    expected: &T,
+    got: &T,
+) -> Result<(), String> {
+    if expected == got {
+        Ok(())
+    } else {
+        Err(format!("for {input}: expected {expected:?}, got {got:?}"))
+    }
+}
+
+/// [`expect_eq`] as a statement: returns the failure from the check.
+///
+/// ```
+/// # use ninety_grader::check_eq;
+/// fn check() -> Result<(), String> {
+///     check_eq!("1 + 1", 2, 1 + 1);
+///     Ok(())
+/// }
+/// assert!(check().is_ok());
+/// ```
+#[macro_export]
+macro_rules! check_eq {
+    ($input:expr, $expected:expr, $got:expr $(,)?) => {
+        $crate::expect_eq($input, &$expected, &$got)?
+    };
+}
 
 /// What a check's body may return: nothing (it asserts), or a `Result`
 /// whose error says what is wrong.
@@ -54,12 +117,14 @@ impl<E: Display> Outcome for Result<(), E> {
 
 type Body = Box<dyn FnOnce() -> Result<(), String> + Send + 'static>;
 
-/// One graded check: an id, points, a hint, a time limit and a body.
+/// One graded check: an id, points, a hint, a time and a memory limit, and
+/// a body.
 pub struct Check {
     id: String,
     points: u32,
     hint: String,
     limit: Duration,
+    memory: u64,
     body: Body,
 }
 
@@ -75,6 +140,7 @@ impl Check {
             points,
             hint: String::new(),
             limit: DEFAULT_TIME_LIMIT,
+            memory: DEFAULT_MEMORY_LIMIT,
             body: Box::new(move || body().into_outcome()),
         }
     }
@@ -91,16 +157,32 @@ impl Check {
         self
     }
 
+    /// Overrides the memory limit (bytes of address space).
+    pub fn memory_limit(mut self, bytes: u64) -> Self {
+        self.memory = bytes;
+        self
+    }
+
     /// The check's id.
     pub fn id(&self) -> &str {
         &self.id
     }
 }
 
+/// Where a lab's checks run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Isolation {
+    /// Each in a process of its own: what `Lab::run` does.
+    Process,
+    /// Each on a thread of this process (the harness's own unit tests).
+    Thread,
+}
+
 /// A lab's set of checks.
 pub struct Lab {
     name: String,
     checks: Vec<Check>,
+    isolation: Isolation,
 }
 
 impl Lab {
@@ -109,7 +191,15 @@ impl Lab {
         Self {
             name: name.to_owned(),
             checks: Vec::new(),
+            isolation: Isolation::Process,
         }
+    }
+
+    /// Runs each check on a thread of this process instead of a process of
+    /// its own: quicker, but a check that ends the process ends them all.
+    pub fn in_process(mut self) -> Self {
+        self.isolation = Isolation::Thread;
+        self
     }
 
     /// Adds a check.
@@ -123,6 +213,9 @@ impl Lab {
     /// writes the report, and returns the exit code: success only when every
     /// check that ran passed.
     pub fn run(self) -> ExitCode {
+        if let Ok(id) = std::env::var(CHECK_ENV) {
+            return self.run_one(&id);
+        }
         let args = Arguments::from_args();
         let grades_dir = grades_dir();
         match self.run_with(&args, grades_dir.as_deref()) {
@@ -151,6 +244,7 @@ impl Lab {
         }
         let results: Arc<Mutex<Vec<(usize, CheckResult)>>> = Arc::default();
         let total = self.checks.len();
+        let isolation = self.isolation;
         let trials: Vec<Trial> = self
             .checks
             .into_iter()
@@ -164,7 +258,10 @@ impl Lab {
                     if check.points == 1 { "" } else { "s" }
                 );
                 Trial::test(name, move || {
-                    let result = run_check(check);
+                    let result = match isolation {
+                        Isolation::Process => run_in_process_of_its_own(check),
+                        Isolation::Thread => run_check(check),
+                    };
                     let outcome = if result.passed {
                         Ok(())
                     } else {
@@ -202,6 +299,287 @@ impl Lab {
             }
         }
         Some(report)
+    }
+}
+
+impl Lab {
+    /// In a check's own process: runs the check `id` alone, under its
+    /// memory limit, and prints its outcome as one line.
+    fn run_one(self, id: &str) -> ExitCode {
+        install_panic_hook();
+        let Some(check) = self.checks.into_iter().find(|c| c.id == id) else {
+            eprintln!("no check `{id}` in this lab");
+            return ExitCode::FAILURE;
+        };
+        limit_memory(check.memory);
+        let result = run_check(check);
+        let outcome = Reported {
+            message: result.message,
+            timed_out: result.timed_out,
+        };
+        let line = serde_json::to_string(&outcome).expect("an outcome always serialises");
+        let token = std::env::var(TOKEN_ENV).unwrap_or_default();
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        // On a line of its own, whatever the check printed last.
+        let _ = writeln!(out, "\n{RESULT_LINE}{token} {line}");
+        let _ = out.flush();
+        ExitCode::SUCCESS
+    }
+}
+
+/// What a check's process reports.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Reported {
+    message: Option<String>,
+    timed_out: bool,
+}
+
+/// A token no check can guess by chance: the outcome line must carry it.
+fn fresh_token() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default(),
+    );
+    hasher.write_u32(std::process::id());
+    format!("{:016x}", hasher.finish())
+}
+
+/// Limits the memory this process may write to `bytes`, so a runaway
+/// allocation fails here instead of slowing the whole machine. On Linux
+/// that is the data limit, which counts heap and private mappings but not
+/// address space merely reserved (thread arenas, guard pages), so a
+/// many-threaded check is not refused memory it never uses.
+fn limit_memory(bytes: u64) {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        use nix::sys::resource::{Resource, setrlimit};
+        let _ = setrlimit(Resource::RLIMIT_DATA, bytes, bytes);
+    }
+    #[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+    {
+        use nix::sys::resource::{Resource, setrlimit};
+        let _ = setrlimit(Resource::RLIMIT_AS, bytes, bytes);
+    }
+    #[cfg(not(unix))]
+    let _ = bytes;
+}
+
+/// Reads all of `from`, keeping at most [`KEPT_OUTPUT`] bytes of it, and
+/// the check's outcome line if one comes.
+fn drain(mut from: impl std::io::Read, marker: &str) -> (String, Option<String>) {
+    let mut kept: Vec<u8> = Vec::new();
+    let mut outcome = None;
+    let mut line: Vec<u8> = Vec::new();
+    let mut buf = [0u8; 8192];
+    let mut dropped = 0usize;
+    loop {
+        let n = match from.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        for &b in &buf[..n] {
+            if b == b'\n' {
+                let text = String::from_utf8_lossy(&line);
+                if let Some(rest) = text.strip_prefix(marker) {
+                    outcome = Some(rest.to_owned());
+                } else if kept.len() + line.len() < KEPT_OUTPUT {
+                    kept.extend_from_slice(&line);
+                    kept.push(b'\n');
+                } else {
+                    dropped += line.len() + 1;
+                }
+                line.clear();
+            } else if line.len() < KEPT_OUTPUT.max(RESULT_LINE.len() + 64 * 1024) {
+                line.push(b);
+            }
+        }
+    }
+    if !line.is_empty() {
+        if kept.len() + line.len() < KEPT_OUTPUT {
+            kept.extend_from_slice(&line);
+        } else {
+            dropped += line.len();
+        }
+    }
+    let mut text = String::from_utf8_lossy(&kept).into_owned();
+    if dropped > 0 {
+        text.push_str(&format!("[... {dropped} more bytes of output not kept]\n"));
+    }
+    (text, outcome)
+}
+
+/// Runs one check in a process of its own (this test binary again, with
+/// [`CHECK_ENV`] naming the check), under its time limit, and says what
+/// happened to it, however its process ended.
+fn run_in_process_of_its_own(check: Check) -> CheckResult {
+    let Check {
+        id,
+        points,
+        hint,
+        limit,
+        memory,
+        body: _,
+    } = check;
+    let start = Instant::now();
+    let finish = |outcome: Result<(), String>, timed_out: bool| {
+        let passed = outcome.is_ok();
+        CheckResult {
+            id: id.clone(),
+            points: if passed { points } else { 0 },
+            max_points: points,
+            passed,
+            hint: hint.clone(),
+            message: outcome.err(),
+            timed_out,
+            millis: start.elapsed().as_millis() as u64,
+        }
+    };
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => {
+            return finish(
+                Err(format!(
+                    "cannot find the test program to run the check: {e}"
+                )),
+                false,
+            );
+        }
+    };
+    let token = fresh_token();
+    let marker = format!("{RESULT_LINE}{token} ");
+    let mut child = match std::process::Command::new(exe)
+        .env(CHECK_ENV, &id)
+        .env(TOKEN_ENV, &token)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) => return finish(Err(format!("cannot start the check's process: {e}")), false),
+    };
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let out = std::thread::spawn(move || drain(stdout, &marker));
+    let err = std::thread::spawn(move || drain(stderr, "\0"));
+    // The check keeps its own time inside; this is the backstop for a
+    // process that cannot (a check stuck where its thread cannot be left).
+    let deadline = limit + Duration::from_secs(5);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if start.elapsed() > deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(_) => break None,
+        }
+    };
+    let (printed, outcome) = out.join().unwrap_or_default();
+    let (errors, _) = err.join().unwrap_or_default();
+    let Some(status) = status else {
+        return finish(
+            Err(format!(
+                "still running after {:.1} s, past its time limit: look for a loop that never ends or work that grows too fast",
+                limit.as_secs_f64()
+            )),
+            true,
+        );
+    };
+    match outcome.and_then(|line| serde_json::from_str::<Reported>(&line).ok()) {
+        Some(o) => {
+            let outcome = match o.message {
+                None => Ok(()),
+                Some(message) => Err(with_output(message, &printed)),
+            };
+            finish(outcome, o.timed_out)
+        }
+        None => finish(
+            Err(with_output(
+                explain_crash(status, &errors, memory),
+                &printed,
+            )),
+            false,
+        ),
+    }
+}
+
+/// A failure message with what the check printed, when it printed anything.
+fn with_output(message: String, printed: &str) -> String {
+    let printed = printed.trim();
+    if printed.is_empty() {
+        message
+    } else {
+        let lines: Vec<&str> = printed.lines().collect();
+        let shown = lines.len().min(30);
+        let more = if lines.len() > shown {
+            format!("\n[... {} more lines]", lines.len() - shown)
+        } else {
+            String::new()
+        };
+        format!(
+            "{message}\nthe check printed:\n{}{more}",
+            lines[..shown].join("\n")
+        )
+    }
+}
+
+/// Why a check's process ended without reporting: read from how it ended
+/// and from what it wrote on stderr.
+fn explain_crash(status: std::process::ExitStatus, stderr: &str, memory: u64) -> String {
+    let tail: Vec<&str> = stderr
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with("note: "))
+        .collect();
+    let last = tail[tail.len().saturating_sub(3)..].join("\n");
+    if stderr.contains("has overflowed its stack") {
+        return "overflowed its stack: a recursion that never stops, or one far too deep"
+            .to_owned();
+    }
+    if let Some(line) = stderr.lines().find(|l| l.contains("memory allocation of")) {
+        return format!(
+            "ran out of memory: it asked for more than the check's limit of {} MiB ({})",
+            memory >> 20,
+            line.trim()
+        );
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            let name = match signal {
+                6 => " (SIGABRT: the process aborted)",
+                9 => " (SIGKILL)",
+                11 => " (SIGSEGV: a memory access that is not allowed)",
+                _ => "",
+            };
+            return format!(
+                "ended the test process: killed by signal {signal}{name}{}",
+                if last.is_empty() {
+                    String::new()
+                } else {
+                    format!("; it said: {last}")
+                }
+            );
+        }
+    }
+    match status.code() {
+        Some(code) => format!(
+            "ended the test process with exit code {code} before the check returned: a check must return, so no lab code may call `std::process::exit`{}",
+            if last.is_empty() {
+                String::new()
+            } else {
+                format!("; it said: {last}")
+            }
+        ),
+        None => "ended the test process without an exit code".to_owned(),
     }
 }
 
@@ -290,6 +668,7 @@ fn run_check(check: Check) -> CheckResult {
         points,
         hint,
         limit,
+        memory: _,
         body,
     } = check;
     let (tx, rx) = mpsc::channel();
@@ -353,6 +732,7 @@ mod tests {
     #[test]
     fn a_filter_makes_a_partial_report() {
         let lab = Lab::new("demo")
+            .in_process()
             .check(Check::new("spec.one", 1, || {}))
             .check(Check::new("cost.two", 1, || {}));
         let args = Arguments {
@@ -362,6 +742,30 @@ mod tests {
         let report = lab.run_with(&args, None).unwrap();
         assert!(report.partial);
         assert_eq!(report.checks.len(), 1);
+    }
+
+    #[test]
+    fn expect_eq_says_what_went_in_and_what_came_out() {
+        assert_eq!(expect_eq("x", &[1, 2][..], &[1, 2][..]), Ok(()));
+        assert_eq!(
+            expect_eq("the text \"a b\"", &vec!["a", "b"], &vec!["a b"]),
+            Err(r#"for the text "a b": expected ["a", "b"], got ["a b"]"#.to_owned())
+        );
+    }
+
+    #[test]
+    fn kept_output_is_capped_and_the_outcome_line_found() {
+        let mut text = "x".repeat(100) + "\n";
+        text.push_str(&"noise\n".repeat(10_000));
+        text.push_str(RESULT_LINE);
+        text.push_str("{\"message\":null,\"timed_out\":false}\n");
+        let (kept, outcome) = drain(text.as_bytes(), RESULT_LINE);
+        assert!(kept.len() < KEPT_OUTPUT + 100, "{}", kept.len());
+        assert!(kept.contains("more bytes of output not kept"), "{kept}");
+        assert_eq!(
+            outcome.as_deref(),
+            Some("{\"message\":null,\"timed_out\":false}")
+        );
     }
 
     #[test]

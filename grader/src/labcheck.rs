@@ -95,6 +95,13 @@ pub fn check_labs(
                 ));
                 None
             }
+            GradeOutcome::NoReport { output } => {
+                problems.push(format!(
+                    "the starter's grading ended without a report:\n{}",
+                    cargo::how_it_ended(&output, 40)
+                ));
+                None
+            }
         };
         progress(&format!("{}: grading the solution", lab.stage));
         let solution = match cargo::grade(root, lab.stage.as_str(), &solution_dir)? {
@@ -103,6 +110,13 @@ pub fn check_labs(
                 problems.push(format!(
                     "the solution does not compile:\n{}",
                     tail(&cargo::build_errors(&output), 40)
+                ));
+                None
+            }
+            GradeOutcome::NoReport { output } => {
+                problems.push(format!(
+                    "the solution's grading ended without a report:\n{}",
+                    cargo::how_it_ended(&output, 40)
                 ));
                 None
             }

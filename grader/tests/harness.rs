@@ -29,8 +29,8 @@ fn every_outcome_is_told_apart_and_the_report_is_written() {
     // libtest-style lines, the hints, the summary and the classroom line.
     assert!(stdout.contains("test [2 pts] ok"), "{stdout}");
     assert!(stdout.contains("err (3 pts): h-err"), "{stdout}");
-    assert!(stdout.contains("demo: 2/15 points"), "{stdout}");
-    assert!(stdout.lines().any(|l| l == "Points 2/15"), "{stdout}");
+    assert!(stdout.contains("demo: 2/22 points"), "{stdout}");
+    assert!(stdout.lines().any(|l| l == "Points 2/22"), "{stdout}");
 
     let report = GradeReport::load(dir.path(), "demo").unwrap();
     let by_id = |id: &str| report.checks.iter().find(|c| c.id == id).unwrap().clone();
@@ -46,14 +46,55 @@ fn every_outcome_is_told_apart_and_the_report_is_written() {
         todo_msg.contains("todo!()") && todo_msg.contains("write the cost function"),
         "{todo_msg}"
     );
+    assert_eq!(
+        by_id("eq").message.as_deref(),
+        Some(r#"for the text "a b": expected ["a", "b"], got ["a b"]"#)
+    );
     let looped = by_id("loop");
     assert!(looped.timed_out && !looped.passed);
     assert!(looped.message.unwrap().contains("time limit"));
-    // Declaration order, whatever order the threads finished in.
+
+    // What ends a process fails that check alone, and says what happened.
+    let said = |id: &str| {
+        let check = by_id(id);
+        assert!(!check.passed && !check.timed_out, "{id}: {check:?}");
+        check.message.unwrap()
+    };
+    let overflow = said("overflow");
+    assert!(overflow.contains("overflowed its stack"), "{overflow}");
+    let oom = said("oom");
+    assert!(
+        oom.contains("ran out of memory") && oom.contains("256 MiB"),
+        "{oom}"
+    );
+    let exit = said("exit");
+    assert!(
+        exit.contains("exit code 0") && exit.contains("std::process::exit"),
+        "{exit}"
+    );
+    let abort = said("abort");
+    assert!(abort.contains("SIGABRT"), "{abort}");
+    // Output past a screenful is dropped and counted; the failure still shows.
+    let noisy = said("noisy");
+    assert!(noisy.contains("noisy and wrong"), "{noisy}");
+    assert!(noisy.contains("line 0 of a check"), "{noisy}");
+    assert!(noisy.contains("more lines"), "{noisy}");
+    assert!(noisy.len() < 16 * 1024, "{}", noisy.len());
+    // A check cannot print its way to a pass.
+    let forged = said("forged");
+    assert!(forged.contains("forged a pass"), "{forged}");
+
+    // Declaration order, whatever order the processes finished in.
     let ids: Vec<_> = report.checks.iter().map(|c| c.id.as_str()).collect();
-    assert_eq!(ids, ["ok", "err", "assert", "todo", "loop"]);
+    assert_eq!(
+        ids,
+        [
+            "ok", "err", "assert", "eq", "todo", "loop", "overflow", "oom", "exit", "abort",
+            "noisy", "forged"
+        ]
+    );
     let junit = std::fs::read_to_string(dir.path().join("demo.junit.xml")).unwrap();
-    assert_eq!(junit.matches("<failure").count(), 4);
+    assert_eq!(junit.matches("<failure").count(), 11);
 }
 
 #[test]

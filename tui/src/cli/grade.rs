@@ -3,7 +3,7 @@
 use crate::state::{Progress, State};
 use crate::workspace::Workspace;
 use anyhow::{Context, Result};
-use ninety_grader::cargo::{GradeOutcome, build_errors};
+use ninety_grader::cargo::{GradeOutcome, build_errors, how_it_ended};
 use ninety_kit::Stage;
 use std::process::ExitCode;
 
@@ -22,6 +22,13 @@ pub struct GradeArgs {
 struct BuildFailure<'a> {
     lab: Stage,
     build_error: &'a str,
+}
+
+/// What `--json` prints for a lab whose grading ended without a report.
+#[derive(Debug, serde::Serialize)]
+struct NoReport<'a> {
+    lab: Stage,
+    ended_without_report: &'a str,
 }
 
 /// Grades the labs and prints what each check found.
@@ -66,6 +73,25 @@ pub fn run(ws: &Workspace, args: &GradeArgs) -> Result<ExitCode> {
                     })?);
                 } else {
                     println!("{stage}: does not compile\n\n{errors}\n");
+                }
+            }
+            GradeOutcome::NoReport { output } => {
+                all_passed = false;
+                state.labs.insert(
+                    stage,
+                    Progress::Failing {
+                        points: 0,
+                        max_points: 0,
+                    },
+                );
+                let ended = how_it_ended(&output, 40);
+                if json {
+                    reports.push(serde_json::to_value(NoReport {
+                        lab: stage,
+                        ended_without_report: &ended,
+                    })?);
+                } else {
+                    println!("{stage}: grading ended without a report\n\n{ended}\n");
                 }
             }
         }

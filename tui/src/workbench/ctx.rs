@@ -9,7 +9,7 @@ use crate::pipeline::{BuildProgress, StageFailure};
 use crate::state::Progress;
 use crate::workspace::Workspace;
 use ninety_grader::GradeReport;
-use ninety_grader::cargo::{GradeOutcome, build_errors};
+use ninety_grader::cargo::{GradeOutcome, build_errors, how_it_ended};
 use ninety_grader::course::Course;
 use ninety_kit::command::StageCommand;
 use ninety_kit::labels::Decision;
@@ -196,6 +196,17 @@ impl Ctx {
                 view.focus = Some(Focus::Output);
                 format!(
                     "{stage} does not compile: the errors are in the output pane (Tab to focus, arrows to scroll)."
+                )
+            }
+            GradeOutcome::NoReport { output } => {
+                view.build_error = Some(format!(
+                    "The grading program ended without a report. Its last words:\n\n{}",
+                    how_it_ended(&output, 40)
+                ));
+                view.output_scroll = 0;
+                view.focus = Some(Focus::Output);
+                format!(
+                    "{stage}: grading ended without a report: the output pane says how (Tab to focus)."
                 )
             }
         };

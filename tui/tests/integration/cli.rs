@@ -170,6 +170,56 @@ fn grade_passes_on_the_solution_and_records_progress() {
 }
 
 #[test]
+fn grade_survives_learner_code_that_ends_the_process() {
+    let _serial = exclusive();
+    let copy = copy_repo();
+    let metrics = copy.path().join("labs/frame/src/metrics.rs");
+    let original = std::fs::read_to_string(&metrics).unwrap();
+    // One method ends the process, another recurses until the stack runs out.
+    let broken = original
+        .replacen(
+            "        ratio(self.ham_flagged, self.ham())",
+            "        std::process::exit(0)",
+            1,
+        )
+        .replacen(
+            "        ratio(self.spam_caught, self.spam())",
+            "        self.spam_recall().map(|r| r + 1.0)",
+            1,
+        );
+    assert_ne!(broken, original);
+    std::fs::write(&metrics, broken).unwrap();
+
+    let out = ninety(copy.path(), &["grade", "frame", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let reports: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let checks = reports[0]["checks"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{reports}"));
+    let check = |id: &str| {
+        checks
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("no `{id}` in {reports}"))
+    };
+    let rates = check("metrics.rates");
+    assert_eq!(rates["passed"], false);
+    let message = rates["message"].as_str().unwrap();
+    assert!(
+        message.contains("exit code 0") || message.contains("overflowed its stack"),
+        "{message}"
+    );
+    // The checks that never reach the broken methods are still graded.
+    assert_eq!(check("spec.parses")["passed"], true, "{reports}");
+    assert_eq!(
+        check("metrics.confusion_counts")["passed"],
+        true,
+        "{reports}"
+    );
+    assert!(reports[0]["points"].as_u64().unwrap() > 0, "{reports}");
+}
+
+#[test]
 fn lab_check_proves_the_lab_and_catches_a_check_that_passes_on_the_starter() {
     let _serial = exclusive();
     let copy = copy_repo();
