@@ -121,6 +121,7 @@ pub fn check_labs(
                 None
             }
         };
+        problems.extend(format_problems(&starter_root, lab.stage.as_str())?);
         if let Some(report) = &starter {
             problems.extend(starter_problems(report));
         }
@@ -145,6 +146,44 @@ pub fn check_labs(
         });
     }
     Ok(verdicts)
+}
+
+/// The problems with how the released lab is laid out: every Rust file
+/// must be as `cargo fmt` would leave it, or a learner who formats their
+/// workspace changes the test files' checksums and looks like a tamperer.
+pub fn format_problems(starter_root: &Path, lab: &str) -> std::io::Result<Vec<String>> {
+    let out = std::process::Command::new(cargo::cargo_bin())
+        .current_dir(starter_root)
+        .args(["fmt", "--check", "-p"])
+        .arg(format!("lab-{lab}"))
+        .args(["--", "--files-with-diff"])
+        .stdin(std::process::Stdio::null())
+        .output()?;
+    if out.status.success() {
+        return Ok(Vec::new());
+    }
+    let listed = String::from_utf8_lossy(&out.stdout);
+    let files: Vec<String> = listed
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            Path::new(l.trim())
+                .strip_prefix(starter_root)
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|_| l.trim().to_owned())
+        })
+        .collect();
+    Ok(if files.is_empty() {
+        vec![format!(
+            "cannot check the released files' layout with `cargo fmt` (install it with `rustup component add rustfmt`): {}",
+            tail(String::from_utf8_lossy(&out.stderr).trim(), 5)
+        )]
+    } else {
+        files
+            .into_iter()
+            .map(|file| format!("released `{file}` is not as `cargo fmt` leaves it: a learner who formats their workspace would change it"))
+            .collect()
+    })
 }
 
 /// The problems with a starter's grade: every graded check must fail.
@@ -225,6 +264,33 @@ mod tests {
         assert_eq!(
             problems,
             vec!["check `a` fails on the solution: nope".to_owned()]
+        );
+    }
+
+    #[test]
+    fn a_released_file_cargo_fmt_would_change_is_a_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join("Cargo.toml"),
+            "[workspace]\nmembers = [\"labs/x\"]\nresolver = \"3\"\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(root.join("labs/x/src")).unwrap();
+        std::fs::write(
+            root.join("labs/x/Cargo.toml"),
+            "[package]\nname = \"lab-x\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+        )
+        .unwrap();
+        let lib = root.join("labs/x/src/lib.rs");
+        std::fs::write(&lib, "pub fn f() -> u32 {\n    1\n}\n").unwrap();
+        assert_eq!(format_problems(root, "x").unwrap(), Vec::<String>::new());
+        std::fs::write(&lib, "pub fn f() -> u32 {\n    1\n}\n\n").unwrap();
+        let problems = format_problems(root, "x").unwrap();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("released `labs/x/src/lib.rs` is not as `cargo fmt` leaves it"),
+            "{problems:?}"
         );
     }
 

@@ -325,6 +325,9 @@ pub fn scan(
     }
 }
 
+/// rustfmt's default line width, which a released `todo!` keeps to.
+const RUSTFMT_WIDTH: usize = 100;
+
 /// The widest a released `# TODO:` line grows before it wraps.
 const TODO_WIDTH: usize = 80;
 
@@ -349,8 +352,17 @@ pub fn starter(text: &str, regions: &[Region], syntax: Syntax) -> String {
                     match syntax {
                         Syntax::Rust => {
                             // todo! takes a format string: braces in a hint are literal.
-                            let literal = hint.replace('{', "{{").replace('}', "}}");
-                            out.push_str(&format!("{indent}todo!({literal:?})\n"));
+                            let literal =
+                                format!("{:?}", hint.replace('{', "{{").replace('}', "}}"));
+                            // Laid out as rustfmt lays it out, so that the
+                            // learner's `cargo fmt` leaves released files be.
+                            if indent.len() + "todo!()".len() + literal.len() <= RUSTFMT_WIDTH {
+                                out.push_str(&format!("{indent}todo!({literal})\n"));
+                            } else {
+                                out.push_str(&format!(
+                                    "{indent}todo!(\n{indent}    {literal}\n{indent})\n"
+                                ));
+                            }
                         }
                         Syntax::Hash => {
                             let width = TODO_WIDTH.saturating_sub(indent.len() + 8);
@@ -363,6 +375,12 @@ pub fn starter(text: &str, regions: &[Region], syntax: Syntax) -> String {
                 }
                 index = region.end;
                 next += 1;
+                // A removed block leaves no doubled blank line and no blank
+                // line at the end of the file, as rustfmt would have it.
+                let next_blank = lines.get(index).is_none_or(|l| l.trim().is_empty());
+                if region.kind == Kind::HiddenTests && next_blank && out.ends_with("\n\n") {
+                    out.pop();
+                }
             }
             _ => {
                 out.push_str(lines[index]);
@@ -527,6 +545,32 @@ pub fn double(x: u32) -> u32 {
         let path = Path::new("labs/x/tests/grade.rs");
         let regions = scan(path, text, Role::Tests, Syntax::Rust).unwrap();
         assert_eq!(starter(text, &regions, Syntax::Rust), "a\nb\n");
+    }
+
+    #[test]
+    fn a_hidden_block_leaves_no_blank_line_behind() {
+        let path = Path::new("labs/x/tests/grade.rs");
+        let at_end = "fn a() {}\n\n// BEGIN HIDDEN TESTS\nfn secret() {}\n// END HIDDEN TESTS\n";
+        let regions = scan(path, at_end, Role::Tests, Syntax::Rust).unwrap();
+        assert_eq!(starter(at_end, &regions, Syntax::Rust), "fn a() {}\n");
+        let between = "fn a() {}\n\n// BEGIN HIDDEN TESTS\nfn secret() {}\n// END HIDDEN TESTS\n\nfn b() {}\n";
+        let regions = scan(path, between, Role::Tests, Syntax::Rust).unwrap();
+        assert_eq!(
+            starter(between, &regions, Syntax::Rust),
+            "fn a() {}\n\nfn b() {}\n"
+        );
+    }
+
+    #[test]
+    fn a_long_todo_is_laid_out_as_rustfmt_would() {
+        let hint = "say what this does in words, at such length that the line of the todo grows past a hundred columns";
+        let text =
+            format!("fn f() {{\n    // BEGIN SOLUTION: {hint}\n    1\n    // END SOLUTION\n}}\n");
+        let regions = scan_rs(&text, Role::Learner).unwrap();
+        assert_eq!(
+            starter(&text, &regions, Syntax::Rust),
+            format!("fn f() {{\n    todo!(\n        \"{hint}\"\n    )\n}}\n")
+        );
     }
 
     #[test]
