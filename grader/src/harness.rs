@@ -67,12 +67,12 @@ const KEPT_OUTPUT: usize = 8 * 1024;
 /// let r = expect_eq("the spec `a = 1`", &2, &1);
 /// assert_eq!(r.unwrap_err(), "for the spec `a = 1`: expected 2, got 1");
 /// ```
-pub fn expect_eq<T: std::fmt::Debug + PartialEq + ?Sized>(
-    input: impl Display,
-    expected: &T,
-    got: &T,
-) -> Result<(), String> {
-    if expected == got {
+pub fn expect_eq<E, G>(input: impl Display, expected: &E, got: &G) -> Result<(), String>
+where
+    E: std::fmt::Debug + ?Sized,
+    G: std::fmt::Debug + PartialEq<E> + ?Sized,
+{
+    if got == expected {
         Ok(())
     } else {
         Err(format!("for {input}: expected {expected:?}, got {got:?}"))
@@ -93,6 +93,100 @@ pub fn expect_eq<T: std::fmt::Debug + PartialEq + ?Sized>(
 macro_rules! check_eq {
     ($input:expr, $expected:expr, $got:expr $(,)?) => {
         $crate::expect_eq($input, &$expected, &$got)?
+    };
+}
+
+/// Numbers compared to within a rounding error: `f64`, `f32`, and options
+/// and slices of them.
+pub trait Approx: std::fmt::Debug {
+    /// Whether `self` and `other` are equal but for rounding.
+    fn approx(&self, other: &Self) -> bool;
+}
+
+impl Approx for f64 {
+    fn approx(&self, other: &Self) -> bool {
+        let scale = self.abs().max(other.abs()).max(1.0);
+        self == other || (self - other).abs() <= 1e-9 * scale
+    }
+}
+
+impl Approx for f32 {
+    fn approx(&self, other: &Self) -> bool {
+        let scale = self.abs().max(other.abs()).max(1.0);
+        self == other || (self - other).abs() <= 1e-5 * scale
+    }
+}
+
+impl<T: Approx> Approx for Option<T> {
+    fn approx(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Some(a), Some(b)) => a.approx(b),
+            (None, None) => true,
+            _ => false,
+        }
+    }
+}
+
+impl<T: Approx> Approx for [T] {
+    fn approx(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().zip(other).all(|(a, b)| a.approx(b))
+    }
+}
+
+impl<T: Approx> Approx for Vec<T> {
+    fn approx(&self, other: &Self) -> bool {
+        self[..].approx(&other[..])
+    }
+}
+
+/// [`expect_eq`] for numbers that may differ by a rounding error.
+///
+/// ```
+/// # use ninety_grader::expect_close;
+/// assert!(expect_close("0.1 + 0.2", &0.3, &(0.1 + 0.2)).is_ok());
+/// assert_eq!(
+///     expect_close("the rate of 1 in 3", &Some(0.25), &None).unwrap_err(),
+///     "for the rate of 1 in 3: expected Some(0.25), got None"
+/// );
+/// ```
+pub fn expect_close<T: Approx + ?Sized>(
+    input: impl Display,
+    expected: &T,
+    got: &T,
+) -> Result<(), String> {
+    if expected.approx(got) {
+        Ok(())
+    } else {
+        Err(format!("for {input}: expected {expected:?}, got {got:?}"))
+    }
+}
+
+/// [`expect_close`] as a statement: returns the failure from the check.
+#[macro_export]
+macro_rules! check_close {
+    ($input:expr, $expected:expr, $got:expr $(,)?) => {
+        $crate::expect_close($input, &$expected, &$got)?
+    };
+}
+
+/// Fails the check with a message unless `condition` holds: for what
+/// `check_eq!` cannot say, such as "at least" or "one of".
+///
+/// ```
+/// # use ninety_grader::ensure;
+/// fn check(f1: f64) -> Result<(), String> {
+///     ensure!(f1 > 0.9, "spam F1 on the toy set: expected above 0.9, got {f1:.3}");
+///     Ok(())
+/// }
+/// assert!(check(0.95).is_ok());
+/// assert!(check(0.5).is_err());
+/// ```
+#[macro_export]
+macro_rules! ensure {
+    ($condition:expr, $($message:tt)+) => {
+        if !$condition {
+            return Err(format!($($message)+).into());
+        }
     };
 }
 

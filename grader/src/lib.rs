@@ -18,5 +18,5 @@ pub mod markers;
 pub mod release;
 pub mod report;
 
-pub use harness::{Check, Lab, expect_eq};
+pub use harness::{Approx, Check, Lab, expect_close, expect_eq};
 pub use report::{CheckResult, GradeReport};

@@ -5,7 +5,7 @@ use lab_frame::baseline::{KeywordBaseline, words};
 use lab_frame::latency::percentile;
 use lab_frame::spec::{BaselineSpec, Costs, LatencySpec, Metric, MetricSpec, Problem, ProblemSpec};
 use lab_frame::{Confusion, Verdict};
-use ninety_grader::{Check, Lab};
+use ninety_grader::{Check, Lab, check_close, check_eq, ensure};
 use ninety_kit::{Corpus, Label};
 use std::path::Path;
 use std::process::ExitCode;
@@ -127,19 +127,6 @@ fn sound_spec() -> ProblemSpec {
 }
 // ANCHOR_END: sound_spec
 
-fn approx(a: f64, b: f64) -> bool {
-    (a - b).abs() < 1e-9
-}
-
-fn assert_rate(name: &str, got: Option<f64>, want: Option<f64>) {
-    let same = match (got, want) {
-        (Some(g), Some(w)) => approx(g, w),
-        (None, None) => true,
-        _ => false,
-    };
-    assert!(same, "{name}: expected {want:?}, got {got:?}");
-}
-
 /// The learner's spec, parsed but not validated, so these checks do not
 /// wait on `validate` being written.
 fn learner_spec() -> Result<ProblemSpec, String> {
@@ -253,9 +240,9 @@ fn validate_names_fields() -> Result<(), String> {
     Ok(())
 }
 
-fn confusion_counts() {
+fn confusion_counts() -> Result<(), String> {
     use Label::{Ham, Spam};
-    let m = Confusion::from_pairs([
+    let pairs = [
         (Spam, Spam),
         (Spam, Spam),
         (Spam, Ham),
@@ -263,32 +250,58 @@ fn confusion_counts() {
         (Ham, Ham),
         (Ham, Ham),
         (Ham, Ham),
-    ]);
-    assert_eq!(
-        m,
+    ];
+    check_eq!(
+        format!("from_pairs of (gold, predicted) {pairs:?}"),
         Confusion {
             spam_caught: 2,
             spam_missed: 1,
             ham_flagged: 1,
             ham_passed: 3
-        }
+        },
+        Confusion::from_pairs(pairs)
     );
-    assert_eq!(Confusion::from_pairs([]), Confusion::default());
+    check_eq!(
+        "from_pairs of no pairs",
+        Confusion::default(),
+        Confusion::from_pairs([])
+    );
+    Ok(())
 }
 
-fn rates() {
+fn rates() -> Result<(), String> {
     let m = Confusion {
         spam_caught: 80,
         spam_missed: 20,
         ham_flagged: 5,
         ham_passed: 895,
     };
-    assert_rate("ham_flagged_rate", m.ham_flagged_rate(), Some(5.0 / 900.0));
-    assert_rate("spam_recall", m.spam_recall(), Some(0.8));
-    assert_rate("precision", m.precision(), Some(80.0 / 85.0));
+    check_close!(
+        format!("ham_flagged_rate() of {m:?}"),
+        Some(5.0 / 900.0),
+        m.ham_flagged_rate()
+    );
+    check_close!(
+        format!("spam_recall() of {m:?}"),
+        Some(0.8),
+        m.spam_recall()
+    );
+    check_close!(
+        format!("precision() of {m:?}"),
+        Some(80.0 / 85.0),
+        m.precision()
+    );
     let (p, r) = (80.0 / 85.0, 0.8);
-    assert_rate("spam_f1", m.spam_f1(), Some(2.0 * p * r / (p + r)));
-    assert_rate("accuracy", m.accuracy(), Some(975.0 / 1000.0));
+    check_close!(
+        format!("spam_f1() of {m:?}"),
+        Some(2.0 * p * r / (p + r)),
+        m.spam_f1()
+    );
+    check_close!(
+        format!("accuracy() of {m:?}"),
+        Some(975.0 / 1000.0),
+        m.accuracy()
+    );
     // A filter that flags nothing: precision is unknown, not zero.
     let silent = Confusion {
         spam_caught: 0,
@@ -296,9 +309,21 @@ fn rates() {
         ham_flagged: 0,
         ham_passed: 950,
     };
-    assert_rate("precision of a silent filter", silent.precision(), None);
-    assert_rate("recall of a silent filter", silent.spam_recall(), Some(0.0));
-    assert_rate("accuracy of a silent filter", silent.accuracy(), Some(0.95));
+    check_close!(
+        format!("precision() of a filter that flags nothing, {silent:?}"),
+        None,
+        silent.precision()
+    );
+    check_close!(
+        format!("spam_recall() of {silent:?}"),
+        Some(0.0),
+        silent.spam_recall()
+    );
+    check_close!(
+        format!("accuracy() of {silent:?}"),
+        Some(0.95),
+        silent.accuracy()
+    );
     // No ham at all: the rate of lost mail cannot be known.
     let spam_only = Confusion {
         spam_caught: 3,
@@ -306,14 +331,15 @@ fn rates() {
         ham_flagged: 0,
         ham_passed: 0,
     };
-    assert_rate(
-        "ham_flagged_rate without ham",
-        spam_only.ham_flagged_rate(),
+    check_close!(
+        format!("ham_flagged_rate() with no ham, {spam_only:?}"),
         None,
+        spam_only.ham_flagged_rate()
     );
+    Ok(())
 }
 
-fn cost_totals() {
+fn cost_totals() -> Result<(), String> {
     let costs = Costs {
         false_positive: 60.0,
         false_negative: 0.5,
@@ -326,12 +352,16 @@ fn cost_totals() {
         ham_flagged: 1,
         ham_passed: 899,
     };
-    assert!(
-        approx(costs.total(&a), 65.0),
-        "total of {a:?} should be 65, got {}",
+    check_close!(
+        format!("total() of {a:?} with {costs:?}"),
+        65.0,
         costs.total(&a)
     );
-    assert_rate("per_message", costs.per_message(&a), Some(0.065));
+    check_close!(
+        format!("per_message() of {a:?} with {costs:?}"),
+        Some(0.065),
+        costs.per_message(&a)
+    );
     // Catching more spam at the price of two more lost emails costs more.
     let b = Confusion {
         spam_caught: 99,
@@ -339,9 +369,9 @@ fn cost_totals() {
         ham_flagged: 3,
         ham_passed: 897,
     };
-    assert!(
-        approx(costs.total(&b), 180.5),
-        "total of {b:?} should be 180.5, got {}",
+    check_close!(
+        format!("total() of {b:?} with {costs:?}"),
+        180.5,
         costs.total(&b)
     );
     let with_gains = Costs {
@@ -349,12 +379,17 @@ fn cost_totals() {
         true_negative: 0.01,
         ..costs
     };
-    assert!(approx(with_gains.total(&a), 65.0 + 9.0 + 8.99));
-    assert_rate(
-        "per_message of nothing",
-        costs.per_message(&Confusion::default()),
-        None,
+    check_close!(
+        format!("total() of {a:?} with {with_gains:?}"),
+        65.0 + 9.0 + 8.99,
+        with_gains.total(&a)
     );
+    check_close!(
+        "per_message() of an empty matrix",
+        None,
+        costs.per_message(&Confusion::default())
+    );
+    Ok(())
 }
 
 fn constraint() -> Result<(), String> {
@@ -362,12 +397,11 @@ fn constraint() -> Result<(), String> {
         optimise: Metric::SpamRecall,
         max_ham_flagged_rate: 0.001,
     };
-    if metric.ham_needed() != 3000 {
-        return Err(format!(
-            "ham_needed for 0.001 should be 3000, got {}",
-            metric.ham_needed()
-        ));
-    }
+    check_eq!(
+        "ham_needed() with max_ham_flagged_rate 0.001",
+        3000,
+        metric.ham_needed()
+    );
     let cases = [
         // Loses 2% of real mail on plenty of ham: rejected.
         (
@@ -438,48 +472,70 @@ fn constraint() -> Result<(), String> {
                 | (Verdict::TooFewHam { .. }, "too_few")
                 | (Verdict::Meets { .. }, "meets")
         );
-        if !ok {
-            return Err(format!("{m:?} should be {want}, got {got:?}"));
-        }
-        if let Verdict::TooFewHam { ham, needed } = got
-            && (ham != m.ham() || needed != 3000)
-        {
-            return Err(format!(
-                "TooFewHam should carry ham = {} and needed = 3000, got {got:?}",
-                m.ham()
-            ));
+        ensure!(
+            ok,
+            "for judge() of {m:?} with max_ham_flagged_rate 0.001: expected {want}, got {got:?}"
+        );
+        if let Verdict::TooFewHam { .. } = got {
+            check_eq!(
+                format!("judge() of {m:?} with max_ham_flagged_rate 0.001"),
+                Verdict::TooFewHam {
+                    ham: m.ham(),
+                    needed: 3000
+                },
+                got
+            );
         }
     }
     Ok(())
 }
 
-fn baseline_predicts() {
+fn baseline_predicts() -> Result<(), String> {
     let spec = BaselineSpec {
         keywords: vec!["free".into(), "cash".into(), "offer".into()],
         min_hits: 2,
     };
     let b = KeywordBaseline::new(&spec);
-    assert_eq!(
-        b.hits("FREE cash!!"),
+    let hits = |text: &str, why: &str| {
+        format!(
+            "hits({text:?}) with the keywords {:?} ({why})",
+            spec.keywords
+        )
+    };
+    check_eq!(
+        hits("FREE cash!!", "case and punctuation must not matter"),
         2,
-        "case and punctuation must not matter"
+        b.hits("FREE cash!!")
     );
-    assert_eq!(
-        b.hits("free free free"),
+    check_eq!(
+        hits(
+            "free free free",
+            "a keyword counts once however often it appears"
+        ),
         1,
-        "a keyword counts once however often it appears"
+        b.hits("free free free")
     );
-    assert_eq!(
-        b.hits("freedom cashews offered"),
+    check_eq!(
+        hits("freedom cashews offered", "keywords match whole words only"),
         0,
-        "keywords match whole words only"
+        b.hits("freedom cashews offered")
     );
-    assert_eq!(b.predict("Subject: Free offer inside"), Label::Spam);
-    assert_eq!(b.predict("Subject: lunch is free today"), Label::Ham);
-    assert_eq!(
-        words("Money-back, 100%!").collect::<Vec<_>>(),
-        ["money", "back", "100"]
+    check_eq!(
+        "predict(\"Subject: Free offer inside\") with min_hits 2",
+        Label::Spam,
+        b.predict("Subject: Free offer inside")
     );
+    check_eq!(
+        "predict(\"Subject: lunch is free today\") with min_hits 2",
+        Label::Ham,
+        b.predict("Subject: lunch is free today")
+    );
+    check_eq!(
+        "words(\"Money-back, 100%!\")",
+        vec!["money", "back", "100"],
+        words("Money-back, 100%!").collect::<Vec<_>>()
+    );
+    Ok(())
 }
 
 fn mini_corpus() -> Corpus {
@@ -516,41 +572,74 @@ fn baseline_on_mini() -> Result<(), String> {
     Ok(())
 }
 
-fn latency_percentile() {
+fn latency_percentile() -> Result<(), String> {
     let samples = [12.0, 3.0, 7.0, 5.0, 9.0, 1.0, 4.0, 8.0, 2.0, 6.0];
-    assert_eq!(percentile(&samples, 50.0), Some(5.0));
-    assert_eq!(percentile(&samples, 90.0), Some(9.0));
-    assert_eq!(percentile(&samples, 99.0), Some(12.0));
+    for (p, want) in [(50.0, 5.0), (90.0, 9.0), (99.0, 12.0)] {
+        check_eq!(
+            format!("percentile({samples:?}, {p})"),
+            Some(want),
+            percentile(&samples, p)
+        );
+    }
     let many: Vec<f64> = (1..=1000).map(f64::from).collect();
-    assert_eq!(percentile(&many, 99.0), Some(990.0));
-    assert_eq!(percentile(&[], 99.0), None);
-    let budget = LatencySpec { p99_ms: 10.0 };
-    let report = budget.check(&samples).unwrap();
-    assert!(
-        !report.within_budget,
-        "a p99 of 12 ms is over a 10 ms budget"
+    check_eq!(
+        "percentile(1.0 to 1000.0, 99)",
+        Some(990.0),
+        percentile(&many, 99.0)
     );
+    check_eq!("percentile of no samples", None, percentile(&[], 99.0));
+    let budget = LatencySpec { p99_ms: 10.0 };
+    let report = budget
+        .check(&samples)
+        .ok_or("check() of ten samples gave no report")?;
+    ensure!(
+        !report.within_budget,
+        "for the samples {samples:?} against a p99 budget of 10 ms: expected over budget (the p99 is 12 ms), got within_budget = true"
+    );
+    Ok(())
 }
 
 // BEGIN HIDDEN TESTS
-fn hidden_metrics_edges() {
+fn hidden_metrics_edges() -> Result<(), String> {
     let empty = Confusion::default();
-    assert_rate("recall of nothing", empty.spam_recall(), None);
-    assert_rate("f1 of nothing", empty.spam_f1(), None);
-    assert_rate("accuracy of nothing", empty.accuracy(), None);
+    check_close!(
+        "spam_recall() of an empty matrix",
+        None,
+        empty.spam_recall()
+    );
+    check_close!("spam_f1() of an empty matrix", None, empty.spam_f1());
+    check_close!("accuracy() of an empty matrix", None, empty.accuracy());
     let all_wrong = Confusion {
         spam_caught: 0,
         spam_missed: 5,
         ham_flagged: 5,
         ham_passed: 0,
     };
-    assert_rate("f1 when all wrong", all_wrong.spam_f1(), Some(0.0));
+    check_close!(
+        format!("spam_f1() of {all_wrong:?}"),
+        Some(0.0),
+        all_wrong.spam_f1()
+    );
+    Ok(())
 }
 
-fn hidden_percentile_edges() {
-    assert_eq!(percentile(&[4.0], 99.0), Some(4.0));
-    assert_eq!(percentile(&[3.0, 1.0, 2.0], 100.0), Some(3.0));
-    assert_eq!(percentile(&[3.0, 1.0, 2.0], 0.0), None);
-    assert_eq!(percentile(&[3.0, 1.0, 2.0], 101.0), None);
+fn hidden_percentile_edges() -> Result<(), String> {
+    check_eq!("percentile([4.0], 99)", Some(4.0), percentile(&[4.0], 99.0));
+    check_eq!(
+        "percentile([3.0, 1.0, 2.0], 100)",
+        Some(3.0),
+        percentile(&[3.0, 1.0, 2.0], 100.0)
+    );
+    check_eq!(
+        "percentile([3.0, 1.0, 2.0], 0)",
+        None,
+        percentile(&[3.0, 1.0, 2.0], 0.0)
+    );
+    check_eq!(
+        "percentile([3.0, 1.0, 2.0], 101)",
+        None,
+        percentile(&[3.0, 1.0, 2.0], 101.0)
+    );
+    Ok(())
 }
 // END HIDDEN TESTS

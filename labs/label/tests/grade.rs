@@ -6,7 +6,7 @@ use Choice::{Ham, Spam, Unsure};
 use lab_label::agreement::{agreement, learning_curve, paired};
 use lab_label::errors::{Labeled, Why, suspects};
 use lab_label::queue::{Candidate, Order, by_uncertainty, queue, shuffled, stratified};
-use ninety_grader::{Check, Lab};
+use ninety_grader::{Check, Lab, check_close, check_eq, ensure};
 use ninety_kit::labels::{Choice, read_log, replay};
 use ninety_kit::rng::Rng;
 use std::path::Path;
@@ -89,10 +89,6 @@ fn main() -> ExitCode {
         .run()
 }
 
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() < 1e-9
-}
-
 /// The fixture's fifty items as pairs: 20 both spam, 15 both ham, 5 where
 /// the first said spam and the second ham, 10 the other way round.
 fn fifty() -> Vec<(Choice, Choice)> {
@@ -104,29 +100,52 @@ fn fifty() -> Vec<(Choice, Choice)> {
     pairs
 }
 
-fn table_and_observed() {
+/// How the fifty pairs read in a failure message.
+const FIFTY: &str = "50 pairs (20 spam/spam, 15 ham/ham, 5 spam/ham, 10 ham/spam)";
+
+fn table_and_observed() -> Result<(), String> {
     let a = agreement(&fifty());
-    assert_eq!(a.items, 50);
-    assert_eq!(
-        a.table,
+    check_eq!(format!("the items of {FIFTY}"), 50, a.items);
+    check_eq!(
+        format!(
+            "the table of {FIFTY} (rows are the first rater, columns the second, in the order spam, ham, unsure)"
+        ),
         [[20, 5, 0], [10, 15, 0], [0, 0, 0]],
-        "rows are the first rater"
+        a.table
     );
-    assert!(close(a.observed, 0.7), "observed {}", a.observed);
-    let b = agreement(&[(Unsure, Spam), (Unsure, Unsure)]);
-    assert_eq!(b.table, [[0, 0, 0], [0, 0, 0], [1, 0, 1]]);
-    assert!(close(b.observed, 0.5));
+    check_close!(
+        format!("the observed agreement of {FIFTY}"),
+        0.7,
+        a.observed
+    );
+    let pairs = [(Unsure, Spam), (Unsure, Unsure)];
+    let b = agreement(&pairs);
+    check_eq!(
+        format!("the table of {pairs:?}"),
+        [[0, 0, 0], [0, 0, 0], [1, 0, 1]],
+        b.table
+    );
+    check_close!(
+        format!("the observed agreement of {pairs:?}"),
+        0.5,
+        b.observed
+    );
+    Ok(())
 }
 
-fn kappa_values() {
+fn kappa_values() -> Result<(), String> {
     // Worked by hand: first rater spam 25/50, second 30/50;
     // expected = 0.5·0.6 + 0.5·0.4 = 0.5; kappa = (0.7 - 0.5) / 0.5 = 0.4.
     let a = agreement(&fifty());
-    assert!(close(a.expected, 0.5), "expected {}", a.expected);
-    assert!(close(a.kappa.unwrap(), 0.4), "kappa {:?}", a.kappa);
+    check_close!(format!("the chance agreement of {FIFTY}"), 0.5, a.expected);
+    check_close!(format!("the kappa of {FIFTY}"), Some(0.4), a.kappa);
     // Perfect agreement with two labels in use is kappa 1.
-    let perfect = agreement(&[(Spam, Spam), (Ham, Ham), (Ham, Ham)]);
-    assert!(close(perfect.kappa.unwrap(), 1.0));
+    let pairs = [(Spam, Spam), (Ham, Ham), (Ham, Ham)];
+    check_close!(
+        format!("the kappa of {pairs:?}"),
+        Some(1.0),
+        agreement(&pairs).kappa
+    );
     // Agreement exactly at chance is kappa 0, however high it looks: both
     // raters call 90% ham, independently.
     let mut chance = Vec::new();
@@ -135,62 +154,107 @@ fn kappa_values() {
     chance.extend(std::iter::repeat_n((Spam, Ham), 9));
     chance.push((Spam, Spam));
     let c = agreement(&chance);
-    assert!(close(c.observed, 0.82));
-    assert!(close(c.kappa.unwrap(), 0.0), "kappa {:?}", c.kappa);
+    let at_chance = "100 pairs (81 ham/ham, 9 ham/spam, 9 spam/ham, 1 spam/spam)";
+    check_close!(
+        format!("the observed agreement of {at_chance}"),
+        0.82,
+        c.observed
+    );
+    check_close!(format!("the kappa of {at_chance}"), Some(0.0), c.kappa);
     // Worse than chance is negative.
-    let worse = agreement(&[(Spam, Ham), (Ham, Spam)]);
-    assert!(close(worse.kappa.unwrap(), -1.0));
+    let pairs = [(Spam, Ham), (Ham, Spam)];
+    check_close!(
+        format!("the kappa of {pairs:?}"),
+        Some(-1.0),
+        agreement(&pairs).kappa
+    );
+    Ok(())
 }
 
-fn undefined_kappa() {
+fn undefined_kappa() -> Result<(), String> {
     let empty = agreement(&[]);
-    assert_eq!((empty.items, empty.kappa), (0, None));
-    assert_eq!(empty.observed, 0.0);
-    let same = agreement(&[(Ham, Ham), (Ham, Ham)]);
-    assert_eq!(
-        same.kappa, None,
-        "both raters used only ham: kappa is undefined"
+    check_eq!("the items of no pairs", 0, empty.items);
+    check_close!("the kappa of no pairs", None, empty.kappa);
+    check_close!("the observed agreement of no pairs", 0.0, empty.observed);
+    let pairs = [(Ham, Ham), (Ham, Ham)];
+    let same = agreement(&pairs);
+    check_close!(
+        format!("the kappa of {pairs:?} (both raters used only ham: kappa is undefined)"),
+        None,
+        same.kappa
     );
-    assert!(close(same.observed, 1.0));
-    assert!(close(same.expected, 1.0));
+    check_close!(
+        format!("the observed agreement of {pairs:?}"),
+        1.0,
+        same.observed
+    );
+    check_close!(
+        format!("the chance agreement of {pairs:?}"),
+        1.0,
+        same.expected
+    );
+    Ok(())
 }
 
 fn map(entries: &[(&str, Choice)]) -> std::collections::BTreeMap<String, Choice> {
     entries.iter().map(|&(k, c)| (k.to_owned(), c)).collect()
 }
 
-fn paired_items() {
+fn paired_items() -> Result<(), String> {
     let a = map(&[("c", Spam), ("a", Ham), ("d", Unsure)]);
     let b = map(&[("a", Spam), ("b", Ham), ("c", Spam)]);
-    assert_eq!(
-        paired(&a, &b),
-        vec![("a".to_owned(), Ham, Spam), ("c".to_owned(), Spam, Spam)]
+    check_eq!(
+        format!("paired({a:?}, {b:?})"),
+        vec![("a".to_owned(), Ham, Spam), ("c".to_owned(), Spam, Spam)],
+        paired(&a, &b)
     );
-    assert!(paired(&a, &map(&[])).is_empty());
+    check_eq!(
+        format!("paired({a:?}, {{}})"),
+        Vec::<(String, Choice, Choice)>::new(),
+        paired(&a, &map(&[]))
+    );
+    Ok(())
 }
 
-fn two_logs() {
+fn two_logs() -> Result<(), String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let mut decisions = Vec::new();
     for who in ["ana", "bob"] {
-        let (records, problems) = read_log(&dir.join(format!("{who}.jsonl"))).unwrap();
-        assert!(problems.is_empty(), "{problems:?}");
+        let path = dir.join(format!("{who}.jsonl"));
+        let (records, problems) = read_log(&path).map_err(|e| e.to_string())?;
+        ensure!(
+            problems.is_empty(),
+            "the fixture {} has problems: {problems:?}",
+            path.display()
+        );
         decisions.extend(records);
     }
     let all = replay(&decisions);
     let pairs = paired(&all["ana"].labels, &all["bob"].labels);
-    assert_eq!(
-        pairs.len(),
+    check_eq!(
+        "the items both ana and bob labeled in fixtures/ (a skip is no label; m99 is only bob's)",
         50,
-        "50 items both labeled (a skip is no label; m99 is only bob's)"
+        pairs.len()
     );
     let choices: Vec<(Choice, Choice)> = pairs.iter().map(|(_, a, b)| (*a, *b)).collect();
-    let a = agreement(&choices);
-    assert!(close(a.kappa.unwrap(), 0.4), "kappa {:?}", a.kappa);
+    check_close!(
+        "the kappa of ana and bob",
+        Some(0.4),
+        agreement(&choices).kappa
+    );
     // The learning curve is built on agreement: windows of 25.
     let curve = learning_curve(&choices, 25);
-    assert_eq!(curve.len(), 2);
-    assert!(close(curve[0].observed, 1.0));
+    check_eq!(
+        "the windows of 25 in a learning curve of 50 items",
+        2,
+        curve.len()
+    );
+    check_close!(
+        "the observed agreement of ana and bob's first 25 items",
+        1.0,
+        curve[0].observed
+    );
+    Ok(())
 }
 
 fn is_permutation(order: &[usize], n: usize) -> bool {
@@ -201,49 +265,60 @@ fn is_permutation(order: &[usize], n: usize) -> bool {
             .all(|&i| i < n && !std::mem::replace(&mut seen[i], true))
 }
 
-fn fair_shuffle() {
+fn fair_shuffle() -> Result<(), String> {
     let a = shuffled(100, &mut Rng::new(7));
-    assert!(is_permutation(&a, 100), "every index exactly once");
-    assert_eq!(
-        a,
-        shuffled(100, &mut Rng::new(7)),
-        "the same seed, the same order"
+    ensure!(
+        is_permutation(&a, 100),
+        "for shuffled(100, seed 7): expected every index from 0 to 99 exactly once, got {a:?}"
     );
-    assert_ne!(
+    check_eq!(
+        "shuffled(100) twice with seed 7 (the same seed, the same order)",
         a,
-        shuffled(100, &mut Rng::new(8)),
-        "another seed, another order"
+        shuffled(100, &mut Rng::new(7))
     );
-    assert_ne!(a, (0..100).collect::<Vec<_>>());
-    assert!(shuffled(0, &mut Rng::new(1)).is_empty());
+    ensure!(
+        a != shuffled(100, &mut Rng::new(8)),
+        "for shuffled(100) with seeds 7 and 8: expected two orders, got the same one: the order must come from the rng"
+    );
+    ensure!(
+        a != (0..100).collect::<Vec<_>>(),
+        "for shuffled(100, seed 7): expected a shuffled order, got 0 to 99 in order"
+    );
+    check_eq!(
+        "shuffled(0)",
+        Vec::<usize>::new(),
+        shuffled(0, &mut Rng::new(1))
+    );
     // Each of 4 items comes first about a quarter of the time.
     let mut first = [0usize; 4];
     let mut rng = Rng::new(42);
     for _ in 0..4000 {
         first[shuffled(4, &mut rng)[0]] += 1;
     }
-    assert!(
+    ensure!(
         first.iter().all(|&c| (880..=1120).contains(&c)),
-        "first positions {first:?}"
+        "for 4000 shuffles of 4 items: expected each item first about 1000 times (880 to 1120), got {first:?}: some orders come up more often than others"
     );
     // And the last of 3 items lands in each place equally often.
     let mut place = [0usize; 3];
     for _ in 0..3000 {
         let o = shuffled(3, &mut rng);
-        place[o.iter().position(|&i| i == 2).unwrap()] += 1;
+        place[o.iter().position(|&i| i == 2).unwrap_or(0)] += 1;
     }
-    assert!(
+    ensure!(
         place.iter().all(|&c| (880..=1120).contains(&c)),
-        "places of item 2 {place:?}"
+        "for 3000 shuffles of 3 items: expected item 2 in each place about 1000 times (880 to 1120), got {place:?}"
     );
+    Ok(())
 }
 
 /// Checks that every prefix of `order` holds each stratum within less than
 /// one of its share.
-fn assert_shares(strata: &[String], order: &[usize]) {
-    assert!(
+fn check_shares(strata: &[String], order: &[usize]) -> Result<(), String> {
+    ensure!(
         is_permutation(order, strata.len()),
-        "every index exactly once"
+        "for stratified() of {} items: expected every index exactly once, got {order:?}",
+        strata.len()
     );
     let n = strata.len() as f64;
     let mut names: Vec<&String> = strata.iter().collect();
@@ -257,16 +332,18 @@ fn assert_shares(strata: &[String], order: &[usize]) {
                 taken += 1.0;
             }
             let share = (k + 1) as f64 * m / n;
-            assert!(
+            ensure!(
                 (taken - share).abs() < 1.0 - 1e-9,
-                "after {} picks, {name} taken {taken} times, its share is {share:.3}",
+                "for stratified() of {} items: after {} picks, expected {name} within one of its share {share:.3}, got it {taken} times",
+                strata.len(),
                 k + 1
             );
         }
     }
+    Ok(())
 }
 
-fn stratified_shares() {
+fn stratified_shares() -> Result<(), String> {
     // 60 spam/1, 30 ham/1, 9 ham/2, 1 spam/2, mixed up in the input.
     let mut strata = Vec::new();
     for i in 0..100 {
@@ -281,17 +358,21 @@ fn stratified_shares() {
         );
     }
     let order = stratified(&strata, &mut Rng::new(3));
-    assert_shares(&strata, &order);
-    assert_eq!(order, stratified(&strata, &mut Rng::new(3)));
+    check_shares(&strata, &order)?;
+    check_eq!(
+        "stratified() twice with seed 3 (the same seed, the same order)",
+        order,
+        stratified(&strata, &mut Rng::new(3))
+    );
     // Within a stratum the order is shuffled, not the input order.
     let spam: Vec<usize> = order
         .iter()
         .copied()
         .filter(|&i| strata[i] == "spam/1")
         .collect();
-    assert!(
+    ensure!(
         spam.windows(2).any(|w| w[0] > w[1]),
-        "spam/1 came out in input order"
+        "for stratified() of 100 items: expected the spam/1 items shuffled, got them in input order"
     );
     // Eight strata of uneven sizes, where always taking the stratum furthest
     // behind its share drifts past one.
@@ -301,12 +382,16 @@ fn stratified_shares() {
         .enumerate()
         .flat_map(|(s, &m)| std::iter::repeat_n(format!("s{s}"), m))
         .collect();
-    assert_shares(&uneven, &stratified(&uneven, &mut Rng::new(9)));
+    check_shares(&uneven, &stratified(&uneven, &mut Rng::new(9)))
 }
 
-fn least_certain_first() {
+fn least_certain_first() -> Result<(), String> {
     let scores = [0.9, 0.45, 0.55, 0.02, f64::NAN, 0.5, 0.7];
-    assert_eq!(by_uncertainty(&scores), vec![5, 1, 2, 6, 0, 3, 4]);
+    check_eq!(
+        format!("by_uncertainty({scores:?})"),
+        vec![5, 1, 2, 6, 0, 3, 4],
+        by_uncertainty(&scores)
+    );
     // The queue takes any scorer: a closure will do.
     let candidates: Vec<Candidate> = ["sure spam", "maybe", "sure ham"]
         .iter()
@@ -321,10 +406,12 @@ fn least_certain_first() {
         "maybe" => 0.52,
         _ => 0.03,
     };
-    assert_eq!(
-        queue(&candidates, Order::Uncertain, 0, &scorer),
-        vec![1, 2, 0]
+    check_eq!(
+        "queue(Uncertain) of \"sure spam\" 0.99, \"maybe\" 0.52, \"sure ham\" 0.03",
+        vec![1, 2, 0],
+        queue(&candidates, Order::Uncertain, 0, &scorer)
     );
+    Ok(())
 }
 
 fn item(id: &str, label: Choice, score: Option<f64>, others: &[Choice]) -> Labeled {
@@ -336,7 +423,7 @@ fn item(id: &str, label: Choice, score: Option<f64>, others: &[Choice]) -> Label
     }
 }
 
-fn model_and_annotators() {
+fn model_and_annotators() -> Result<(), String> {
     let items = [
         item("a", Ham, Some(0.95), &[]),               // model says spam
         item("b", Spam, Some(0.05), &[]),              // model says ham
@@ -348,17 +435,26 @@ fn model_and_annotators() {
         item("h", Ham, None, &[Spam, Unsure, Unsure]), // unsure others do not count
         item("i", Ham, Some(0.9), &[]),                // exactly at the line counts
     ];
+    let input = "suspects(.., 0.9) of the nine items a to i in the check";
     let found = suspects(&items, 0.9);
     let mut ids: Vec<&str> = found.iter().map(|s| s.id.as_str()).collect();
     ids.sort();
-    assert_eq!(ids, ["a", "b", "e", "i"]);
-    let e = found.iter().find(|s| s.id == "e").unwrap();
-    assert_eq!(e.why, vec![Why::Annotators { against: 2, of: 3 }]);
-    let a = found.iter().find(|s| s.id == "a").unwrap();
-    assert_eq!(a.why, vec![Why::Model { score: 0.95 }]);
+    check_eq!(format!("the ids of {input}"), ["a", "b", "e", "i"], ids);
+    let why = |id: &str| found.iter().find(|s| s.id == id).map(|s| s.why.clone());
+    check_eq!(
+        format!("why e, labeled spam while others said ham, ham, spam, is a suspect in {input}"),
+        Some(vec![Why::Annotators { against: 2, of: 3 }]),
+        why("e")
+    );
+    check_eq!(
+        format!("why a, labeled ham with a model score of 0.95, is a suspect in {input}"),
+        Some(vec![Why::Model { score: 0.95 }]),
+        why("a")
+    );
+    Ok(())
 }
 
-fn strongest_first() {
+fn strongest_first() -> Result<(), String> {
     let items = [
         item("z", Spam, None, &[Ham, Ham]),
         item("y", Ham, Some(0.93), &[]),
@@ -367,24 +463,64 @@ fn strongest_first() {
         item("v", Spam, Some(0.01), &[]),
     ];
     let order: Vec<String> = suspects(&items, 0.9).into_iter().map(|s| s.id).collect();
-    assert_eq!(order, ["w", "x", "v", "y", "z"]);
+    check_eq!(
+        "the order of suspects(.., 0.9) of z (2 of 2 others disagree), y (0.93), x (0.995), w (0.91 and 2 of 3 others), v (0.01)",
+        ["w", "x", "v", "y", "z"],
+        order
+    );
+    Ok(())
 }
 
 // BEGIN HIDDEN TESTS
-fn hidden_unsure() {
-    let a = agreement(&[(Spam, Spam), (Ham, Ham), (Unsure, Ham), (Unsure, Spam)]);
-    assert_eq!(a.table[2], [1, 1, 0]);
-    assert!(close(a.observed, 0.5));
+fn hidden_unsure() -> Result<(), String> {
+    let pairs = [(Spam, Spam), (Ham, Ham), (Unsure, Ham), (Unsure, Spam)];
+    let a = agreement(&pairs);
+    check_eq!(
+        format!("the unsure row of the table of {pairs:?}"),
+        [1, 1, 0],
+        a.table[2]
+    );
+    check_close!(
+        format!("the observed agreement of {pairs:?}"),
+        0.5,
+        a.observed
+    );
     // first: spam .25 ham .25 unsure .5; second: spam .5 ham .5 unsure 0.
-    assert!(close(a.expected, 0.25));
-    assert!(close(a.kappa.unwrap(), (0.5 - 0.25) / 0.75));
+    check_close!(
+        format!("the chance agreement of {pairs:?}"),
+        0.25,
+        a.expected
+    );
+    check_close!(
+        format!("the kappa of {pairs:?}"),
+        Some((0.5 - 0.25) / 0.75),
+        a.kappa
+    );
+    Ok(())
 }
 
-fn hidden_queue_edges() {
-    assert!(stratified(&[], &mut Rng::new(1)).is_empty());
+fn hidden_queue_edges() -> Result<(), String> {
+    check_eq!(
+        "stratified() of no items",
+        Vec::<usize>::new(),
+        stratified(&[], &mut Rng::new(1))
+    );
     let one = vec!["a".to_owned(); 5];
-    assert!(is_permutation(&stratified(&one, &mut Rng::new(1)), 5));
-    assert_eq!(by_uncertainty(&[0.5, 0.5, 0.4]), vec![0, 1, 2]);
-    assert!(by_uncertainty(&[]).is_empty());
+    let order = stratified(&one, &mut Rng::new(1));
+    ensure!(
+        is_permutation(&order, 5),
+        "for stratified() of five items in one stratum: expected every index exactly once, got {order:?}"
+    );
+    check_eq!(
+        "by_uncertainty([0.5, 0.5, 0.4]) (ties keep their order)",
+        vec![0, 1, 2],
+        by_uncertainty(&[0.5, 0.5, 0.4])
+    );
+    check_eq!(
+        "by_uncertainty([])",
+        Vec::<usize>::new(),
+        by_uncertainty(&[])
+    );
+    Ok(())
 }
 // END HIDDEN TESTS

@@ -10,7 +10,7 @@ use lab_train::metrics::Metrics;
 use lab_train::model::{Batch, Classifier, FastTextConfig};
 use lab_train::split::{Example, Split, dedupe, random_split, stratified, time_split};
 use lab_train::step::train_step;
-use ninety_grader::{Check, Lab};
+use ninety_grader::{Check, Lab, check_close, check_eq, ensure};
 use ninety_kit::Label;
 use ninety_kit::rng::Rng;
 use std::collections::{HashMap, HashSet};
@@ -105,155 +105,244 @@ fn parts(split: &Split) -> [&Vec<usize>; 3] {
     [&split.train, &split.valid, &split.test]
 }
 
-fn keeps_first() {
+/// How the check's corpus reads in a failure message.
+const CORPUS: &str = "the check's 100 examples (30 spam; every fifth repeats the body two before it; ids 60 and up in period 2)";
+
+fn keeps_first() -> Result<(), String> {
     let c = corpus();
     let kept = dedupe(&c);
-    assert_eq!(kept.len(), 80, "20 copies removed");
-    assert!(
-        kept.contains(&2) && !kept.contains(&4),
-        "the first copy of `body 2` stays"
+    check_eq!(
+        format!("how many of {CORPUS} dedupe keeps (20 copies removed)"),
+        80,
+        kept.len()
     );
-    assert!(kept.windows(2).all(|w| w[0] < w[1]), "in input order");
-    assert!(dedupe(&[]).is_empty());
+    ensure!(
+        kept.contains(&2) && !kept.contains(&4),
+        "for dedupe of {CORPUS}: expected index 2 kept and its copy at index 4 dropped (the first copy stays), got {kept:?}"
+    );
+    ensure!(
+        kept.windows(2).all(|w| w[0] < w[1]),
+        "for dedupe of {CORPUS}: expected the kept indices in input order, got {kept:?}"
+    );
+    check_eq!("dedupe of no examples", Vec::<usize>::new(), dedupe(&[]));
+    Ok(())
 }
 
-fn stratified_shares() {
+fn stratified_shares() -> Result<(), String> {
     let c: Vec<Example> = (0..200)
         .map(|i| example(i, i % 4 == 0, 1, &format!("k{i}")))
         .collect();
     let pool: Vec<usize> = (0..200).collect();
     let s = stratified(&c, &pool, 0.1, 0.2, &mut Rng::new(1));
-    assert_eq!((s.train.len(), s.valid.len(), s.test.len()), (140, 20, 40));
+    let input = "stratified() of 200 examples, a quarter spam, with valid 0.1 and test 0.2";
+    check_eq!(
+        format!("the sizes (train, valid, test) of {input}"),
+        (140, 20, 40),
+        (s.train.len(), s.valid.len(), s.test.len())
+    );
     let spam = |part: &Vec<usize>| part.iter().filter(|&&i| c[i].label == Label::Spam).count();
-    assert_eq!(
-        (spam(&s.train), spam(&s.valid), spam(&s.test)),
+    check_eq!(
+        format!("the spam in (train, valid, test) of {input} (a quarter spam in every part)"),
         (35, 5, 10),
-        "a quarter spam in every part"
+        (spam(&s.train), spam(&s.valid), spam(&s.test))
     );
     for part in parts(&s) {
-        assert!(part.windows(2).all(|w| w[0] < w[1]), "each part sorted");
+        ensure!(
+            part.windows(2).all(|w| w[0] < w[1]),
+            "for {input}: expected each part sorted, got {part:?}"
+        );
     }
     let all: HashSet<usize> = parts(&s).into_iter().flatten().copied().collect();
-    assert_eq!(all.len(), 200, "every index in exactly one part");
-    assert_ne!(
-        s.test,
-        (0..40).map(|i| i * 5).collect::<Vec<_>>(),
-        "shuffled, not taken in order"
+    check_eq!(
+        format!("the distinct indices over the parts of {input} (each in exactly one part)"),
+        200,
+        all.len()
     );
+    ensure!(
+        s.test != (0..40).map(|i| i * 5).collect::<Vec<_>>(),
+        "for {input}: expected a shuffled test part, got every fifth index in order"
+    );
+    Ok(())
 }
 
-fn no_key_in_two_parts(c: &[Example], s: &Split) {
+fn no_key_in_two_parts(c: &[Example], s: &Split, input: &str) -> Result<(), String> {
+    let names = ["train", "valid", "test"];
     let mut owner: HashMap<&str, usize> = HashMap::new();
     for (p, part) in parts(s).into_iter().enumerate() {
         for &i in part {
             if let Some(&other) = owner.get(c[i].key.as_str()) {
-                assert_eq!(other, p, "`{}` is in two parts", c[i].key);
+                ensure!(
+                    other == p,
+                    "for {input}: expected each body in one part only, got `{}` in {} and {}",
+                    c[i].key,
+                    names[other],
+                    names[p]
+                );
             }
             owner.insert(&c[i].key, p);
         }
     }
+    Ok(())
 }
 
-fn random_no_leak() {
+fn random_no_leak() -> Result<(), String> {
     let c = corpus();
     let s = random_split(&c, 0.1, 0.2, 42);
-    no_key_in_two_parts(&c, &s);
+    let input = format!("random_split of {CORPUS} with seed 42");
+    no_key_in_two_parts(&c, &s, &input)?;
     let total: usize = parts(&s).iter().map(|p| p.len()).sum();
-    assert_eq!(total, 80, "only the 80 distinct bodies are split");
-    assert_eq!(
-        s,
-        random_split(&c, 0.1, 0.2, 42),
-        "the same seed, the same split"
+    check_eq!(
+        format!("the indices split by {input} (only the 80 distinct bodies)"),
+        80,
+        total
     );
-    assert_ne!(
+    check_eq!(
+        format!("{input}, twice (the same seed, the same split)"),
         s,
-        random_split(&c, 0.1, 0.2, 43),
-        "another seed, another split"
+        random_split(&c, 0.1, 0.2, 42)
     );
+    ensure!(
+        s != random_split(&c, 0.1, 0.2, 43),
+        "for {input} and seed 43: expected two different splits, got the same: the split must come from the seed"
+    );
+    Ok(())
 }
 
-fn by_time() {
+fn by_time() -> Result<(), String> {
     let c = corpus();
     let s = time_split(&c, 0.2, 5);
-    no_key_in_two_parts(&c, &s);
-    assert!(
+    let input = format!("time_split of {CORPUS} with valid 0.2 and seed 5");
+    no_key_in_two_parts(&c, &s, &input)?;
+    ensure!(
         s.test.iter().all(|&i| c[i].period == 2),
-        "test is the later period"
+        "for {input}: expected only period 2 in test (the later period), got {:?}",
+        s.test
     );
-    assert!(s.train.iter().chain(&s.valid).all(|&i| c[i].period == 1));
-    assert_eq!(
-        s.train.len() + s.valid.len(),
+    ensure!(
+        s.train.iter().chain(&s.valid).all(|&i| c[i].period == 1),
+        "for {input}: expected only period 1 in train and valid, got train {:?} and valid {:?}",
+        s.train,
+        s.valid
+    );
+    check_eq!(
+        format!("the train and valid sizes together of {input} (the 48 distinct earlier bodies)"),
         48,
-        "the 48 distinct earlier bodies"
+        s.train.len() + s.valid.len()
     );
-    assert_eq!(s.test.len(), 32);
-    assert_eq!(s, time_split(&c, 0.2, 5));
+    check_eq!(
+        format!("the test size of {input} (the 32 distinct later bodies)"),
+        32,
+        s.test.len()
+    );
+    check_eq!(format!("{input}, twice"), s, time_split(&c, 0.2, 5));
+    Ok(())
 }
 
-fn tokens() {
-    assert_eq!(
-        tokenize("FREE $$$ now!"),
-        ["free", "$", "$", "$", "now", "!"]
+fn tokens() -> Result<(), String> {
+    check_eq!(
+        "tokenize(\"FREE $$$ now!\")",
+        ["free", "$", "$", "$", "now", "!"],
+        tokenize("FREE $$$ now!")
     );
-    assert_eq!(
-        tokenize("Re: [ILUG] Straße, 2002-08-22"),
-        ["re", "ilug", "straße", "2002", "08", "22"]
+    check_eq!(
+        "tokenize(\"Re: [ILUG] Straße, 2002-08-22\")",
+        ["re", "ilug", "straße", "2002", "08", "22"],
+        tokenize("Re: [ILUG] Straße, 2002-08-22")
     );
-    assert!(tokenize(" \n-- ").is_empty());
+    check_eq!(
+        "tokenize(\" \\n-- \")",
+        Vec::<String>::new(),
+        tokenize(" \n-- ")
+    );
+    Ok(())
 }
 
-fn fnv() {
+fn fnv() -> Result<(), String> {
     // Published FNV-1a 64 test vectors.
-    assert_eq!(
-        u64::from(bucket("", 1 << 31)),
-        0xcbf29ce484222325 % (1 << 31)
+    check_eq!(
+        "bucket(\"\", 2^31)",
+        0xcbf29ce484222325 % (1 << 31),
+        u64::from(bucket("", 1 << 31))
     );
-    assert_eq!(
-        bucket("a", 1_000_003),
-        (0xaf63dc4c8601ec8c_u64 % 1_000_003) as u32
+    check_eq!(
+        "bucket(\"a\", 1000003)",
+        (0xaf63dc4c8601ec8c_u64 % 1_000_003) as u32,
+        bucket("a", 1_000_003)
     );
-    assert_eq!(
-        bucket("foobar", 65_536),
-        (0x85944171f73967e8_u64 % 65_536) as u32
+    check_eq!(
+        "bucket(\"foobar\", 65536)",
+        (0x85944171f73967e8_u64 % 65_536) as u32,
+        bucket("foobar", 65_536)
     );
-    assert_eq!(bucket("free", 97), bucket("free", 97), "stable");
+    check_eq!(
+        "bucket(\"free\", 97), twice",
+        bucket("free", 97),
+        bucket("free", 97)
+    );
+    Ok(())
 }
 
-fn bag_and_sequence() {
+fn bag_and_sequence() -> Result<(), String> {
     let t = tokenize("buy buy now");
     let b = bag(&t, 1 << 20);
-    assert_eq!(b.ids.len(), 2);
-    assert!(b.ids.windows(2).all(|w| w[0] < w[1]), "ascending");
+    let input = "bag of [\"buy\", \"buy\", \"now\"] in 2^20 buckets";
+    check_eq!(format!("the number of ids in the {input}"), 2, b.ids.len());
+    ensure!(
+        b.ids.windows(2).all(|w| w[0] < w[1]),
+        "for the {input}: expected ascending ids, got {:?}",
+        b.ids
+    );
     let norm: f32 = b.weights.iter().map(|w| w * w).sum();
-    assert!((norm - 1.0).abs() < 1e-5, "length 1");
+    check_close!(
+        format!("the squared length of the weights of the {input}"),
+        1.0f32,
+        norm
+    );
     let buy = b
         .ids
         .iter()
         .position(|&i| i == bucket("buy", 1 << 20))
-        .unwrap();
-    assert!(
-        (b.weights[buy] - 2.0 / 5f32.sqrt()).abs() < 1e-5,
-        "buy counts twice"
+        .ok_or_else(|| {
+            format!(
+                "for the {input}: expected the bucket of \"buy\" among the ids, got {:?}",
+                b.ids
+            )
+        })?;
+    check_close!(
+        format!("the weight of \"buy\" in the {input} (it counts twice: 2 / sqrt 5)"),
+        2.0 / 5f32.sqrt(),
+        b.weights[buy]
     );
-    assert!(bag(&[], 10).ids.is_empty());
+    check_eq!(
+        "the ids of a bag of no tokens",
+        Vec::<u32>::new(),
+        bag(&[], 10).ids
+    );
 
     let s = sequence(&t, 1 << 20, 100);
-    assert_eq!(
-        s.ids,
+    let input = "sequence of [\"buy\", \"buy\", \"now\"] in 2^20 buckets, at most 100 tokens";
+    check_eq!(
+        format!("the ids of the {input} (buy, buy, \"buy buy\", now, \"buy now\")"),
         vec![
             bucket("buy", 1 << 20),
             bucket("buy", 1 << 20),
             bucket("buy buy", 1 << 20),
             bucket("now", 1 << 20),
             bucket("buy now", 1 << 20)
-        ]
+        ],
+        s.ids
     );
-    assert!(s.weights.iter().all(|&w| (w - 0.2).abs() < 1e-6));
-    assert_eq!(
-        sequence(&t, 1 << 20, 1).ids,
+    check_close!(
+        format!("the weights of the {input}"),
+        vec![0.2f32; 5],
+        s.weights
+    );
+    check_eq!(
+        "the ids of a sequence of [\"buy\", \"buy\", \"now\"] of at most 1 token",
         vec![bucket("buy", 1 << 20)],
-        "only the first max_tokens tokens"
+        sequence(&t, 1 << 20, 1).ids
     );
+    Ok(())
 }
 
 /// A toy corpus a linear model separates: spam says one set of words, ham another.
@@ -286,7 +375,7 @@ fn toy(n: usize, seed: u64) -> Vec<Encoded> {
         .collect()
 }
 
-fn loss_goes_down() {
+fn loss_goes_down() -> Result<(), String> {
     let device = Default::default();
     <Autodiff<Cpu> as burn::tensor::backend::Backend>::seed(&device, 1);
     let mut model = FastTextConfig::new()
@@ -306,21 +395,30 @@ fn loss_goes_down() {
         model = next;
         losses.push(loss);
     }
-    assert!(losses.iter().all(|l| l.is_finite()), "{losses:?}");
-    assert!(
+    let input = "30 train steps at learning rate 0.05 on a toy batch of 64";
+    ensure!(
+        losses.iter().all(|l| l.is_finite()),
+        "for {input}: expected finite losses, got {losses:?}"
+    );
+    ensure!(
         (losses[0] - std::f32::consts::LN_2).abs() < 0.1,
-        "a fresh model starts near ln 2: {}",
+        "for {input}: expected a first loss near ln 2 = 0.693 (a fresh model is unsure), got {}",
         losses[0]
     );
-    assert!(
+    ensure!(
         losses[29] < losses[0] * 0.5,
-        "the loss should fall: {losses:?}"
+        "for {input}: expected the last loss under half the first, got {losses:?}"
     );
     let logits = model.logits(&batch);
-    assert_eq!(logits.dims(), [64]);
+    check_eq!(
+        "the shape of the logits of a batch of 64",
+        [64],
+        logits.dims()
+    );
+    Ok(())
 }
 
-fn learns_toy() {
+fn learns_toy() -> Result<(), String> {
     let device = Default::default();
     <Autodiff<Cpu> as burn::tensor::backend::Backend>::seed(&device, 2);
     let model = FastTextConfig::new()
@@ -334,21 +432,42 @@ fn learns_toy() {
     let (best, reports) = fit::<Cpu, _>(model, &train, &valid, &config, seed, &device, &mut |_| {
         epochs += 1
     });
-    assert_eq!(epochs, reports.len());
+    check_eq!(
+        "the epochs reported to the callback, against the reports fit returns",
+        reports.len(),
+        epochs
+    );
     let (p, _) = predict::<Cpu, _>(&best, &test, &device);
     let m = Metrics::from_decisions(p.iter().zip(&test).map(|(&p, e)| (p >= 0.5, e.spam)));
     let f1 = m.f1_or_zero();
-    assert!(f1 > 0.95, "spam F1 {f1:.3} on the toy test set");
+    ensure!(
+        f1 > 0.95,
+        "for 4 epochs at learning rate 0.02 on the toy corpus: expected a spam F1 above 0.95 on its test set, got {f1:.3}"
+    );
+    Ok(())
 }
 
 // BEGIN HIDDEN TESTS
-fn hidden_edges() {
-    assert_eq!(random_split(&[], 0.1, 0.2, 1), Split::default());
+fn hidden_edges() -> Result<(), String> {
+    check_eq!(
+        "random_split of no examples",
+        Split::default(),
+        random_split(&[], 0.1, 0.2, 1)
+    );
     let all_ham: Vec<Example> = (0..10)
         .map(|i| example(i, false, 1, &format!("k{i}")))
         .collect();
     let s = random_split(&all_ham, 0.1, 0.2, 1);
-    assert_eq!((s.train.len(), s.valid.len(), s.test.len()), (7, 1, 2));
-    assert!(sequence(&[], 10, 5).ids.is_empty());
+    check_eq!(
+        "the sizes (train, valid, test) of random_split of 10 ham, valid 0.1, test 0.2",
+        (7, 1, 2),
+        (s.train.len(), s.valid.len(), s.test.len())
+    );
+    check_eq!(
+        "the ids of a sequence of no tokens",
+        Vec::<u32>::new(),
+        sequence(&[], 10, 5).ids
+    );
+    Ok(())
 }
 // END HIDDEN TESTS
