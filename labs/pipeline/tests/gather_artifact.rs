@@ -1,15 +1,19 @@
 //! The gather stage's artifact, run as the real pipeline binary: what a
-//! damaged message becomes in it (issue 12, items 5 and 6).
+//! damaged message becomes in it (issue 12, items 5 and 6), and what a
+//! `kill -9` in the middle of saving it leaves (item 8).
 
 use ninety_kit::DataHome;
+use ninety_kit::artifact::ArtifactStore;
 use ninety_kit::clean::{Gathered, clean_path, gather_dir, read_gathered, read_report};
 use ninety_kit::corpus::{Entry, Group, MANIFEST_FILE, write_manifest};
 use ninety_kit::hash::sha256_hex;
+use ninety_kit::hooks::{PAUSE_ENV, PAUSED};
 use ninety_kit::mail::Repair;
 use ninety_kit::records::gather::{Reason, Status};
 use std::collections::BTreeMap;
+use std::io::BufRead;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 fn repo_root() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -49,6 +53,7 @@ fn gather(home: &Path, corpus: &str) -> Output {
         .args(["gather", "--corpus", corpus, "--root"])
         .arg(repo_root())
         .env("NINETY_HOME", home)
+        .env_remove(PAUSE_ENV)
         .output()
         .unwrap();
     assert!(
@@ -284,4 +289,103 @@ fn the_mini_corpus_s_damage_is_mended_and_counted() {
         let body = g.body.unwrap();
         assert!(!body.contains("Content-Type:"), "{}: {body}", g.path);
     }
+}
+
+/// Runs the gather stage on `corpus` until it pauses at `point`, then kills
+/// it with SIGKILL.
+fn gather_killed_at(home: &Path, corpus: &str, point: &str) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ninety-pipeline"))
+        .args(["gather", "--corpus", corpus, "--root"])
+        .arg(repo_root())
+        .env("NINETY_HOME", home)
+        .env(PAUSE_ENV, point)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut said = Vec::new();
+    for line in stderr.lines() {
+        let line = line.unwrap();
+        if line.starts_with(PAUSED) {
+            // `Child::kill` is SIGKILL on Unix: no destructor, no cleanup runs.
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return;
+        }
+        said.push(line);
+    }
+    let status = child.wait().unwrap();
+    panic!("the stage never paused at {point} ({status}): {said:?}");
+}
+
+/// The names in a folder that are temporary files or folders.
+fn temps(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect()
+}
+
+#[test]
+fn a_save_killed_between_files_leaves_the_last_artifact_whole() {
+    // Issue 12, item 8: kill -9 during a save left a new clean.jsonl beside
+    // the old manifest.json, and temporary files nobody removed.
+    let dir = tempfile::tempdir().unwrap();
+    let messages = damaged();
+    corpus(dir.path(), "small", &messages[..5]);
+    gather(dir.path(), "small");
+    let home = DataHome::at(dir.path());
+    let store = ArtifactStore::new(home.artifacts());
+    let before = store.load("gather", "small").unwrap();
+    let clean_before = read_gathered(&clean_path(&home, "small")).unwrap();
+
+    // The corpus grows by a message, and the next save is killed after its
+    // second file; then another after its generation is in place but
+    // before the pointer moved to it.
+    corpus(dir.path(), "small", &messages);
+    let artifact = store.dir("gather", "small");
+    let unchanged = |point: &str| {
+        let after = store.load("gather", "small").unwrap();
+        assert_eq!(after, before, "killed at {point}: the manifest changed");
+        assert_eq!(
+            read_gathered(&clean_path(&home, "small")).unwrap(),
+            clean_before,
+            "killed at {point}: the clean data changed"
+        );
+        assert!(read_report(&gather_dir(&home, "small")).is_ok());
+    };
+    gather_killed_at(dir.path(), "small", "artifact-file:2");
+    unchanged("artifact-file:2");
+    assert_eq!(
+        temps(&artifact).len(),
+        1,
+        "the killed save's folder is left"
+    );
+    gather_killed_at(dir.path(), "small", "artifact-commit");
+    unchanged("artifact-commit");
+    assert_eq!(
+        temps(&artifact),
+        Vec::<String>::new(),
+        "cleared at its start"
+    );
+    assert!(
+        artifact.join("g000002").is_dir(),
+        "the generation never pointed to"
+    );
+
+    // The next start clears what the kills left, and saves whole.
+    gather(dir.path(), "small");
+    assert_eq!(temps(&artifact), Vec::<String>::new());
+    let mut names: Vec<String> = std::fs::read_dir(&artifact)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    // The one the kills left current, and the new one; not the orphan.
+    assert_eq!(names, ["CURRENT", "g000001", "g000003"]);
+    let report = read_report(&gather_dir(&home, "small")).unwrap();
+    assert_eq!(report.imported, 6);
+    assert_eq!(store.load("gather", "small").unwrap().files.len(), 4);
 }
