@@ -82,8 +82,15 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("ninety: error: {e}");
+            // A cause whose text the line before already ends with (an
+            // error that repeats its source's message) is not said twice.
+            let mut previous = e.to_string();
             for cause in e.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                let text = cause.to_string();
+                if !previous.trim_end().ends_with(text.trim_end()) {
+                    eprintln!("  caused by: {text}");
+                }
+                previous = text;
             }
             ExitCode::from(2)
         }
