@@ -81,13 +81,28 @@ pub fn main() -> ExitCode {
     match dispatch(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("ninety: error: {e}");
-            for cause in e.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+            for line in error_lines(&e) {
+                eprintln!("{line}");
             }
             ExitCode::from(2)
         }
     }
+}
+
+/// An error as the command line prints it: `ninety: error: ...`, then a
+/// `caused by:` line per cause, leaving out a cause whose text the one
+/// before already ends with (an error that repeats its source's message).
+fn error_lines(e: &anyhow::Error) -> Vec<String> {
+    let mut lines = vec![format!("ninety: error: {e}")];
+    let mut previous = e.to_string();
+    for cause in e.chain().skip(1) {
+        let text = cause.to_string();
+        if !previous.trim_end().ends_with(text.trim_end()) {
+            lines.push(format!("  caused by: {text}"));
+        }
+        previous = text;
+    }
+    lines
 }
 
 /// The workspace at `root`, or the one containing the current folder.
@@ -112,5 +127,27 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Data { command }) => data::run(&workspace(root)?, command),
         Some(Command::Label(args)) => label::run(workspace(root)?, args),
         Some(Command::Labels { command }) => labels::run(&workspace(root)?, command),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cause_the_error_already_says_is_not_printed_twice() {
+        let io = std::io::Error::new(std::io::ErrorKind::IsADirectory, "Is a directory");
+        let store = ninety_kit::artifact::ArtifactError::Io {
+            path: "corpora/spamassassin/spam/..".into(),
+            source: io,
+        };
+        let e = anyhow::Error::new(store).context("importing `20021010_spam.tar.bz2`");
+        assert_eq!(
+            error_lines(&e),
+            [
+                "ninety: error: importing `20021010_spam.tar.bz2`",
+                "  caused by: cannot access `corpora/spamassassin/spam/..`: Is a directory",
+            ]
+        );
     }
 }

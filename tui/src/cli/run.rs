@@ -215,6 +215,9 @@ fn print_gather(s: &GatherSummary) {
     println!("  quarantined   {:>6}", r.quarantined_total());
     println!();
     print_counts("quarantined by reason", &r.quarantined);
+    if !r.repaired.is_empty() {
+        print_counts("mended before reading, by repair", &r.repaired);
+    }
     print_counts("by group", &r.by_group);
     print_counts("by period", &r.by_period);
     print_counts("by content type", &r.by_content_type);

@@ -312,10 +312,11 @@ fn run_frame_reports_json_and_names_a_bad_spec_field() {
         "{r:?}"
     );
     assert!(gather.seconds > 0.0);
-    assert!(
-        copy.path()
-            .join(".ninety-test/artifacts/gather/mini/clean.jsonl")
-            .exists()
+    let home = ninety_kit::DataHome::at(copy.path().join(".ninety-test"));
+    assert!(ninety_kit::clean::clean_path(&home, "mini").exists());
+    assert_eq!(
+        gather.artifact.parent(),
+        Some(ninety_kit::clean::gather_dir(&home, "mini").as_path())
     );
 
     // A spec with a cost of the wrong type: the error names the field.
@@ -333,11 +334,11 @@ fn run_frame_reports_json_and_names_a_bad_spec_field() {
         msg.contains("false_negative") && msg.contains("spec.toml"),
         "{msg}"
     );
-    // The earlier artifact is still there.
-    assert!(
-        copy.path()
-            .join(".ninety-test/artifacts/frame/baseline/summary.json")
-            .exists()
+    // The earlier artifact is still there, whole.
+    let store = ninety_kit::artifact::ArtifactStore::new(home.artifacts());
+    assert_eq!(
+        store.load("frame", "baseline").unwrap().created_at,
+        manifest.created_at
     );
 }
 

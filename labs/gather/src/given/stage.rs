@@ -3,7 +3,10 @@
 //! Given (not part of the exercise): it reads every message, asks the kit to
 //! parse it, and calls the functions of this lab in order: choose a body,
 //! quarantine, clean, date; then finds duplicates among the messages not set
-//! aside, in corpus order, and builds the report.
+//! aside, in corpus order, and builds the report. Two things it adds of its
+//! own, from what the kit found while parsing: a message whose multipart
+//! cannot be split is set aside as `lost_boundary`, and the report counts
+//! the messages the kit mended (`repaired`), which each record lists.
 
 use crate::body::choose_body;
 use crate::dedupe::{Keyed, find_duplicates};
@@ -12,6 +15,7 @@ use crate::period::month_of;
 use crate::quarantine::{Reason, quarantine};
 use crate::report::{QualityReport, Record, Status, build};
 use ninety_kit::corpus::CorpusError;
+use ninety_kit::mail::ParsedMail;
 use ninety_kit::{Corpus, Entry};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -34,9 +38,14 @@ fn gather_one(corpus: &Corpus, entry: &Entry) -> Result<Judged, CorpusError> {
     let raw = corpus.read(entry)?;
     let mail = ninety_kit::mail::parse(&raw.bytes);
     let body = mail.as_ref().and_then(choose_body);
-    let body_source = body.as_ref().map(|b| b.source);
+    let (body_source, body_charset, decode_problem) = match &body {
+        Some(b) => (Some(b.source), b.charset.clone(), b.decode_problem),
+        None => (None, None, false),
+    };
     let clean_body = body.map(|b| clean(&b.text));
-    let reason: Option<Reason> = quarantine(mail.as_ref(), clean_body.as_deref());
+    let judged: Option<Reason> = quarantine(mail.as_ref(), clean_body.as_deref());
+    let reason = structural_reason(mail.as_ref(), judged);
+    let repairs = mail.as_ref().map(|m| m.repairs.clone()).unwrap_or_default();
     let (month, date_source) = month_of(mail.as_ref(), &raw.bytes);
     let (content_type, charset, subject, from) = match &mail {
         Some(m) => (
@@ -67,6 +76,9 @@ fn gather_one(corpus: &Corpus, entry: &Entry) -> Result<Judged, CorpusError> {
         content_type,
         charset,
         body_source,
+        body_charset,
+        decode_problem,
+        repairs,
         body,
     };
     Ok(Judged {
@@ -74,6 +86,19 @@ fn gather_one(corpus: &Corpus, entry: &Entry) -> Result<Judged, CorpusError> {
         key,
         body_chars,
     })
+}
+
+/// The reason to set a message aside, given what your `quarantine` judged:
+/// a message the kit could not take apart ([`Reason::LostBoundary`]) is set
+/// aside whatever its text looks like, since that text is raw MIME, unless
+/// it is not a message at all (the more basic reason). This is the stage's
+/// guard on the kit's parsing, not a judgement of the text.
+fn structural_reason(mail: Option<&ParsedMail>, judged: Option<Reason>) -> Option<Reason> {
+    match (judged, mail) {
+        (Some(Reason::NotAMessage), _) => judged,
+        (_, Some(m)) if m.lost_boundary => Some(Reason::LostBoundary),
+        _ => judged,
+    }
 }
 
 /// Everything the stage produced.
@@ -183,6 +208,9 @@ pub fn gather(
             body_chars,
         })
         .collect();
-    let report = build(&records);
+    let mut report = build(&records);
+    for repair in messages.iter().flat_map(|m| &m.repairs) {
+        *report.repaired.entry(repair.to_string()).or_default() += 1;
+    }
     Ok(GatherOutput { messages, report })
 }

@@ -7,6 +7,7 @@
 //! [`crate::clean`].
 
 use crate::corpus::{Group, Label};
+pub use crate::mail::Repair;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -20,6 +21,11 @@ pub enum Reason {
     /// Not an email at all: nothing parses, or it has none of the
     /// `From:`, `Subject:` and `Date:` headers.
     NotAMessage,
+    /// Its parts cannot be told apart: a multipart whose declared boundary
+    /// never appears in its body, and no other delimiter does either, so
+    /// its only "text" is raw MIME. The kit finds this while parsing
+    /// (`ParsedMail::lost_boundary`) and the given stage sets it aside.
+    LostBoundary,
     /// It is an email, but no body has any letter or digit once cleaned.
     EmptyAfterCleaning,
     /// Its body did not decode: more than one character in twenty of the
@@ -33,6 +39,7 @@ impl Reason {
     pub fn as_str(self) -> &'static str {
         match self {
             Reason::NotAMessage => "not_a_message",
+            Reason::LostBoundary => "lost_boundary",
             Reason::EmptyAfterCleaning => "empty_after_cleaning",
             Reason::Undecodable => "undecodable",
         }
@@ -158,6 +165,22 @@ pub struct Gathered {
     /// Where the body came from.
     #[serde(default)]
     pub body_source: Option<BodySource>,
+    /// The charset the kept body's part declared (lowercase), which may
+    /// differ from the top-level one; `None` when it declared none or no
+    /// body was kept.
+    #[serde(default)]
+    pub body_charset: Option<String>,
+    /// Whether the kept body's part had trouble decoding (a bad transfer
+    /// encoding or bytes its charset cannot map): its text is a best effort
+    /// and may hold replacement characters.
+    #[serde(default)]
+    pub decode_problem: bool,
+    /// The structural defects the kit mended before the message was read
+    /// (a missing blank line after the header, a multipart split on the
+    /// delimiter its body uses rather than the one it declared): what was
+    /// done to it, so that nobody mistakes the mended text for the original.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repairs: Vec<Repair>,
     /// The clean body.
     #[serde(default)]
     pub body: Option<String>,
@@ -220,6 +243,12 @@ pub struct QualityReport {
     pub by_charset: BTreeMap<String, usize>,
     /// Lengths of the clean bodies (clean messages only).
     pub length: LengthStats,
+    /// Messages read whose structure the kit mended first, by repair
+    /// (`header_break`, `boundary`, `undeclared_multipart`), whatever became
+    /// of them: only repairs that occurred. The given stage fills this in
+    /// from each message's `repairs`; `build` leaves it empty.
+    #[serde(default)]
+    pub repaired: BTreeMap<String, usize>,
 }
 // ANCHOR_END: report
 
@@ -238,6 +267,7 @@ impl QualityReport {
             ("by_charset", &self.by_charset),
             ("by_content_type", &self.by_content_type),
             ("quarantined", &self.quarantined),
+            ("repaired", &self.repaired),
         ]
         .into_iter()
         .map(|(name, map)| {

@@ -524,14 +524,15 @@ fn render_messages(e: &ExplorerScreen, area: Rect, buf: &mut Buffer) {
         )
         .render(raw_area, buf);
     let detail = item.status.detail().unwrap_or("?");
+    let facts = body_facts(item);
     let (title, text, style) = match item.status {
         Status::Clean => (
-            " Clean text ".to_owned(),
+            format!(" Clean text {facts}"),
             item.body.clone().unwrap_or_default(),
             Style::default(),
         ),
         Status::Duplicate(_) => (
-            format!(" Duplicate ({detail}) "),
+            format!(" Duplicate ({detail}) {facts}"),
             format!(
                 "of {}\n\n{}",
                 item.duplicate_of.as_deref().unwrap_or("?"),
@@ -579,6 +580,36 @@ fn chart<'a>(title: &'a str, rows: &'a [(String, usize)], limit: usize) -> BarCh
         .data(BarGroup::default().bars(&bars))
 }
 
+/// What the record says about its kept body, for a pane's title: where it
+/// came from, the part's charset, a decoding problem, and what the kit
+/// mended before reading it (`· plain, windows-1252, mended: boundary `),
+/// to follow the title's first word and its space; empty when it says nothing.
+fn body_facts(item: &ninety_kit::clean::Gathered) -> String {
+    use ninety_kit::records::gather::BodySource;
+    let mut facts: Vec<String> = Vec::new();
+    if let Some(source) = item.body_source {
+        facts.push(match source {
+            BodySource::Plain => "plain".into(),
+            BodySource::Html => "from html".into(),
+        });
+    }
+    if let Some(charset) = &item.body_charset {
+        facts.push(charset.clone());
+    }
+    if item.decode_problem {
+        facts.push("decode problem".into());
+    }
+    if !item.repairs.is_empty() {
+        let mended: Vec<&str> = item.repairs.iter().map(|r| r.as_str()).collect();
+        facts.push(format!("mended: {}", mended.join(", ")));
+    }
+    if facts.is_empty() {
+        String::new()
+    } else {
+        format!("· {} ", facts.join(", "))
+    }
+}
+
 fn render_report(e: &ExplorerScreen, area: Rect, buf: &mut Buffer) {
     let Some(data) = &e.data else { return };
     let charts = data.report.breakdowns();
@@ -612,4 +643,26 @@ fn render_report(e: &ExplorerScreen, area: Rect, buf: &mut Buffer) {
         bottom.height.saturating_sub(2) as usize,
     )
     .render(bottom, buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ninety_kit::Group;
+    use ninety_kit::mail::Repair;
+    use ninety_kit::records::gather::BodySource;
+
+    #[test]
+    fn a_pane_title_says_what_the_record_says_about_its_body() {
+        let mut item = dataset::tests::item("spam/1", Group::Spam, 1, Status::Clean, "hi");
+        assert_eq!(body_facts(&item), "");
+        item.body_source = Some(BodySource::Plain);
+        item.body_charset = Some("windows-1252".into());
+        item.decode_problem = true;
+        item.repairs = vec![Repair::HeaderBreak, Repair::Boundary];
+        assert_eq!(
+            body_facts(&item),
+            "· plain, windows-1252, decode problem, mended: header_break, boundary "
+        );
+    }
 }

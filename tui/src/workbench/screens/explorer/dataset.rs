@@ -247,6 +247,9 @@ pub(crate) mod tests {
             content_type: "text/plain".into(),
             charset: None,
             body_source: None,
+            body_charset: None,
+            decode_problem: false,
+            repairs: Vec::new(),
             body: Some(format!("body of {subject}")),
         }
     }
