@@ -7,23 +7,24 @@
 //! from the one place that defines it (the train lab's `TrainConfig`, for
 //! training), not from here.
 
+use crate::names::{AnnotatorName, CorpusName};
 use crate::vocab::{Backend, Device, ModelKind, QueueOrder, SplitKind, Stage};
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-/// The corpus a stage runs on.
-#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+/// The corpus a stage runs on: a checked name, so that no stage can build
+/// a path from `../../x`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, clap::Args)]
 pub struct CorpusArg {
     /// The corpus to run on (`ninety data list` shows them).
     #[arg(long, default_value = "mini")]
-    pub corpus: String,
+    pub corpus: CorpusName,
 }
 
-impl Default for CorpusArg {
-    fn default() -> Self {
-        CorpusArg {
-            corpus: "mini".into(),
-        }
+impl CorpusArg {
+    /// The argument for corpus `name`.
+    pub fn new(name: CorpusName) -> Self {
+        CorpusArg { corpus: name }
     }
 }
 
@@ -46,7 +47,7 @@ pub struct QueueArgs {
     pub corpus: CorpusArg,
     /// Whose queue.
     #[arg(long, default_value = "me")]
-    pub annotator: String,
+    pub annotator: AnnotatorName,
     /// The order of the queue.
     #[arg(long, value_enum, default_value_t = QueueOrder::Random)]
     pub order: QueueOrder,
@@ -140,7 +141,7 @@ impl StageCommand {
     }
 
     /// The corpus it runs on.
-    pub fn corpus(&self) -> &str {
+    pub fn corpus(&self) -> &CorpusName {
         match self {
             StageCommand::Frame(a) => &a.corpus.corpus,
             StageCommand::Gather(a) | StageCommand::Label(a) => &a.corpus,
@@ -241,7 +242,7 @@ mod tests {
         round_trip(StageCommand::Frame(FrameArgs::default()));
         round_trip(StageCommand::Frame(FrameArgs {
             corpus: CorpusArg {
-                corpus: "spamassassin".into(),
+                corpus: "spamassassin".parse().unwrap(),
             },
             spec: Some("/tmp/my spec.toml".into()),
         }));
@@ -249,7 +250,7 @@ mod tests {
         round_trip(StageCommand::Label(CorpusArg::default()));
         round_trip(StageCommand::LabelQueue(QueueArgs {
             corpus: CorpusArg::default(),
-            annotator: "ana".into(),
+            annotator: "ana".parse().unwrap(),
             order: QueueOrder::Uncertain,
             seed: Some(3),
         }));
@@ -284,6 +285,23 @@ mod tests {
     }
 
     #[test]
+    fn a_corpus_or_annotator_that_is_a_path_is_refused_where_it_enters() {
+        // Issue 12, item 10: `--corpus ../../x` wrote outside the data directory.
+        for argv in [
+            &["test", "gather", "--corpus", "../../x"][..],
+            &["test", "label", "--corpus", "a/b"],
+            &["test", "train", "--corpus", ".."],
+            &["test", "label-queue", "--annotator", "../ana"],
+        ] {
+            let err = Cli::try_parse_from(argv).unwrap_err().to_string();
+            assert!(
+                err.contains("is not usable") && err.contains("letters, digits"),
+                "{argv:?}: {err}"
+            );
+        }
+    }
+
+    #[test]
     fn only_cuda_training_needs_a_feature() {
         let mut train = TrainArgs::default();
         assert!(StageCommand::Train(train.clone()).features().is_empty());
@@ -292,7 +310,7 @@ mod tests {
         assert_eq!(
             StageCommand::LabelQueue(QueueArgs {
                 corpus: CorpusArg::default(),
-                annotator: "me".into(),
+                annotator: "me".parse().unwrap(),
                 order: QueueOrder::Random,
                 seed: None
             })

@@ -16,6 +16,7 @@
 
 use crate::corpus::Label;
 use crate::home::DataHome;
+use crate::names::{AnnotatorName, CorpusName, NameError};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -159,10 +160,8 @@ pub enum LabelError {
         source: std::io::Error,
     },
     /// An annotator name that cannot name a file.
-    #[error(
-        "annotator name `{0}` is not usable: expected 1 to 40 letters, digits, `-` or `_` (it names the log file)"
-    )]
-    BadAnnotator(String),
+    #[error(transparent)]
+    BadAnnotator(#[from] NameError),
 }
 
 /// A line of a log that could not be used: reported, skipped, the rest kept.
@@ -190,20 +189,16 @@ impl fmt::Display for LineProblem {
 
 /// Checks that `name` can name an annotator (and their log file).
 pub fn check_annotator(name: &str) -> Result<(), LabelError> {
-    if name.len() <= 40 && crate::import::is_plain_name(name) {
-        Ok(())
-    } else {
-        Err(LabelError::BadAnnotator(name.to_owned()))
-    }
+    AnnotatorName::new(name).map(drop).map_err(LabelError::from)
 }
 
 /// The folder of a corpus's label logs.
-pub fn labels_dir(home: &DataHome, corpus: &str) -> PathBuf {
-    home.root().join("labels").join(corpus)
+pub fn labels_dir(home: &DataHome, corpus: &CorpusName) -> PathBuf {
+    home.root().join("labels").join(corpus.as_str())
 }
 
 /// The log of one annotator on one corpus.
-pub fn log_path(home: &DataHome, corpus: &str, annotator: &str) -> PathBuf {
+pub fn log_path(home: &DataHome, corpus: &CorpusName, annotator: &AnnotatorName) -> PathBuf {
     labels_dir(home, corpus).join(format!("{annotator}.jsonl"))
 }
 

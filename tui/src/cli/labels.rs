@@ -11,6 +11,7 @@ use ninety_kit::command::{CorpusArg, StageCommand};
 use ninety_kit::labels::{self, Choice, ExportText, Format, LabelLog};
 use ninety_kit::records::Summary;
 use ninety_kit::records::label::LabelStats;
+use ninety_kit::{AnnotatorName, CorpusName};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -43,9 +44,9 @@ pub enum LabelsCommand {
     Import {
         /// A JSON-lines file.
         path: PathBuf,
-        /// The annotator for records that name none.
+        /// The annotator for records that name none (default: config, then your login).
         #[arg(long)]
-        annotator: Option<String>,
+        annotator: Option<AnnotatorName>,
         #[command(flatten)]
         corpus: CorpusArg,
     },
@@ -70,6 +71,7 @@ pub fn run(ws: &Workspace, command: LabelsCommand) -> Result<ExitCode> {
 
 /// `ninety labels stats`: the `label` stage.
 fn stats(ws: &Workspace, corpus: CorpusArg, json: bool) -> Result<ExitCode> {
+    ws.corpus(&corpus.corpus)?;
     let summary = super::run::run_stage(ws, &StageCommand::Label(corpus), json)?;
     if json {
         println!("{}", serde_json::to_string(&summary)?);
@@ -132,7 +134,7 @@ pub fn print_stats(s: &LabelStats) {
 }
 
 /// The clean texts of a corpus from the gather output (none when it has not run).
-fn texts(ws: &Workspace, corpus: &str) -> Result<Vec<ExportText>> {
+fn texts(ws: &Workspace, corpus: &CorpusName) -> Result<Vec<ExportText>> {
     let path = clean_path(&ws.home, corpus);
     if !path.exists() {
         return Ok(Vec::new());
@@ -147,9 +149,49 @@ fn texts(ws: &Workspace, corpus: &str) -> Result<Vec<ExportText>> {
         .collect())
 }
 
+/// Refuses an export file inside the data directory: written there, an
+/// export could replace a label log (the labels it was made from) or an
+/// artifact, and what is saved there is the pipeline's, not the user's.
+fn outside_the_data_directory(ws: &Workspace, path: &Path) -> Result<()> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| anyhow!("`{}` names no file to write the export to", path.display()))?;
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let folder = std::fs::canonicalize(folder).with_context(|| {
+        format!(
+            "the folder of `{}` (make it first, or choose another file)",
+            path.display()
+        )
+    })?;
+    let target = folder.join(name);
+    // A data directory that does not exist yet holds nothing to lose.
+    if let Ok(home) = std::fs::canonicalize(ws.home.root())
+        && target.starts_with(&home)
+    {
+        return Err(anyhow!(
+            "`{}` is inside the data directory `{}`, where the label logs and the pipeline's outputs live; an export there could replace them. Write it somewhere else",
+            path.display(),
+            home.display()
+        ));
+    }
+    Ok(())
+}
+
 /// `ninety labels export`.
-fn export(ws: &Workspace, corpus: &str, format: &str, out: Option<&Path>) -> Result<ExitCode> {
+fn export(
+    ws: &Workspace,
+    corpus: &CorpusName,
+    format: &str,
+    out: Option<&Path>,
+) -> Result<ExitCode> {
     let format: Format = format.parse().map_err(|e: String| anyhow!(e))?;
+    ws.corpus(corpus)?;
+    if let Some(path) = out {
+        outside_the_data_directory(ws, path)?;
+    }
     let dir = labels::labels_dir(&ws.home, corpus);
     let (decisions, problems) = labels::read_all(&dir)?;
     for p in &problems {
@@ -180,12 +222,19 @@ fn export(ws: &Workspace, corpus: &str, format: &str, out: Option<&Path>) -> Res
 /// `ninety labels import`.
 fn import(
     ws: &Workspace,
-    corpus: &str,
+    corpus: &CorpusName,
     path: &Path,
-    annotator: Option<String>,
+    annotator: Option<AnnotatorName>,
 ) -> Result<ExitCode> {
-    let annotator = annotator.unwrap_or_else(crate::config::default_annotator);
-    labels::check_annotator(&annotator)?;
+    ws.corpus(corpus)?;
+    let annotator = match annotator {
+        Some(name) => name,
+        None => crate::config::Config::load(&crate::config::path(&ws.home))
+            .map_err(super::label::refusal)?
+            .label
+            .annotator
+            .unwrap_or_else(crate::config::default_annotator),
+    };
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading `{}`", path.display()))?;
     let (decisions, problems) = labels::import(
@@ -204,17 +253,18 @@ fn import(
             problems.len()
         ));
     }
-    let mut per: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut logs: BTreeMap<String, LabelLog> = BTreeMap::new();
+    let mut per: BTreeMap<AnnotatorName, usize> = BTreeMap::new();
+    let mut logs: BTreeMap<AnnotatorName, LabelLog> = BTreeMap::new();
     for d in &decisions {
-        let log = match logs.entry(d.annotator.clone()) {
+        let who = AnnotatorName::new(d.annotator.as_str())?;
+        let log = match logs.entry(who.clone()) {
             std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::btree_map::Entry::Vacant(e) => e.insert(LabelLog::open(
-                &labels::log_path(&ws.home, corpus, &d.annotator),
-            )?),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(LabelLog::open(&labels::log_path(&ws.home, corpus, &who))?)
+            }
         };
         log.append(d)?;
-        *per.entry(&d.annotator).or_default() += 1;
+        *per.entry(who).or_default() += 1;
     }
     for log in logs.values() {
         log.sync()?;
@@ -222,7 +272,7 @@ fn import(
     for (who, n) in per {
         println!(
             "imported {n} decision(s) for {who} into {}",
-            labels::log_path(&ws.home, corpus, who).display()
+            labels::log_path(&ws.home, corpus, &who).display()
         );
     }
     Ok(if problems.is_empty() {

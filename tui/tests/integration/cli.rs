@@ -581,3 +581,206 @@ fn run_train_records_runs_that_list_compare_and_survive_a_killed_run() {
     let out = ninety(copy.path(), &["runs", "nope"]);
     assert!(!out.status.success());
 }
+
+/// The id of the `n`th message of the mini corpus (its SHA-256, as the
+/// manifest lists it) and its label.
+fn mini_message(n: usize) -> (String, String) {
+    let manifest =
+        std::fs::read_to_string(crate::support::repo_root().join("datasets/mini/manifest.tsv"))
+            .unwrap();
+    let row = manifest.lines().nth(n + 1).unwrap();
+    let f: Vec<&str> = row.split('\t').collect();
+    (f[1].to_owned(), f[5].to_owned())
+}
+
+/// `ninety ARGS` in this repository, with the data directory `home`.
+fn ninety_with_home(home: &Path, args: &[&str]) -> std::process::Output {
+    crate::support::command(&crate::support::repo_root(), args)
+        .env("NINETY_HOME", home)
+        .output()
+        .unwrap()
+}
+
+/// Every file under `dir`, relative to it, sorted.
+fn files_under(dir: &Path) -> Vec<String> {
+    let mut all: Vec<String> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+#[test]
+fn a_corpus_or_annotator_name_cannot_leave_the_data_directory() {
+    // Issue 12, item 10: `labels import --corpus ../../x` wrote outside the
+    // data directory and exited 0.
+    let scratch = tempfile::tempdir().unwrap();
+    let home = scratch.path().join("a/home");
+    let (id, label) = mini_message(0);
+    let file = scratch.path().join("in.jsonl");
+    std::fs::write(
+        &file,
+        format!("{{\"item\":\"{id}\",\"label\":\"{label}\",\"annotator\":\"ana\",\"at\":\"t\"}}\n"),
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let attempts: &[&[&str]] = &[
+        &["labels", "import", file, "--corpus", "../../x"],
+        &["labels", "import", file, "--annotator", "../../y"],
+        &[
+            "labels", "export", "--format", "prodigy", "--corpus", "../x",
+        ],
+        &["labels", "stats", "--corpus", "/tmp"],
+        &["label", "--corpus", "../x"],
+        &["label", "--annotator", "../x"],
+        &["run", "gather", "--corpus", "../x"],
+        &["run", "label-queue", "--annotator", "a/../../b"],
+        &["run", "train", "--corpus", ".."],
+    ];
+    for args in attempts {
+        let out = ninety_with_home(&home, args);
+        let said = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {said}");
+        assert!(
+            said.contains("is not usable") && said.contains("letters, digits"),
+            "{args:?}: {said}"
+        );
+    }
+    assert_eq!(
+        files_under(scratch.path()),
+        ["in.jsonl"],
+        "nothing was written anywhere"
+    );
+
+    // An export cannot be written over a label log (or anything else in
+    // the data directory).
+    let log = home.join("labels/mini/ana.jsonl");
+    std::fs::create_dir_all(log.parent().unwrap()).unwrap();
+    let saved =
+        format!("{{\"item\":\"{id}\",\"label\":\"{label}\",\"annotator\":\"ana\",\"at\":\"t\"}}\n");
+    std::fs::write(&log, &saved).unwrap();
+    let out = ninety_with_home(
+        &home,
+        &[
+            "labels",
+            "export",
+            "--format",
+            "prodigy",
+            "--out",
+            log.to_str().unwrap(),
+        ],
+    );
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(said.contains("inside the data directory"), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        saved,
+        "the log is intact"
+    );
+}
+
+#[test]
+fn unknown_names_are_errors_that_list_the_known_ones() {
+    // Issue 12, item 14: `labels export --corpus nonexistent` exited 0 with nothing.
+    let scratch = tempfile::tempdir().unwrap();
+    let home = scratch.path().join("home");
+    let file = scratch.path().join("in.jsonl");
+    std::fs::write(&file, "{}\n").unwrap();
+    let file = file.to_str().unwrap();
+    let corpus_commands: &[&[&str]] = &[
+        &[
+            "labels", "export", "--format", "prodigy", "--corpus", "nope",
+        ],
+        &["labels", "import", file, "--corpus", "nope"],
+        &["labels", "stats", "--corpus", "nope"],
+        &["label", "--corpus", "nope"],
+        &["run", "frame", "--corpus", "nope"],
+        &["run", "gather", "--corpus", "nope"],
+        &["run", "label-queue", "--corpus", "nope"],
+        &["run", "label", "--corpus", "nope"],
+        &["run", "train", "--corpus", "nope"],
+    ];
+    for args in corpus_commands {
+        let out = ninety_with_home(&home, args);
+        let said = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {said}");
+        assert!(
+            said.contains("no corpus named `nope`") && said.contains("mini, spamassassin"),
+            "{args:?}: {said}"
+        );
+        assert!(
+            !said.contains("building"),
+            "refused before any build: {said}"
+        );
+    }
+    let named: &[(&[&str], &str)] = &[
+        (
+            &["grade", "nope"],
+            "no lab named `nope`; labs: frame, gather",
+        ),
+        (
+            &["lab", "check", "nope"],
+            "no lab named `nope`; labs: frame, gather",
+        ),
+        (&["runs", "nope", "nada"], "no run `nope`"),
+        (&["data", "fetch", "nope"], "possible values: spamassassin"),
+    ];
+    for (args, expected) in named {
+        let out = ninety_with_home(&home, args);
+        let said = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {said}");
+        assert!(said.contains(expected), "{args:?}: {said}");
+    }
+    assert!(!home.join("labels").exists(), "no label folder was made");
+}
+
+#[test]
+fn a_bad_config_file_stops_label_with_the_file_line_and_field() {
+    // Issue 12, item 12: `ninety label` used the defaults and saved
+    // decisions under the login name instead of the configured annotator.
+    let scratch = tempfile::tempdir().unwrap();
+    let home = scratch.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let config = home.join("config.toml");
+    std::fs::write(&config, "[label]\nannotator = \"ana\"\norder = \"best\"\n").unwrap();
+    let (id, label) = mini_message(3);
+    let file = scratch.path().join("in.jsonl");
+    std::fs::write(
+        &file,
+        format!(
+            "{{\"answer\":\"accept\",\"meta\":{{\"id\":\"{id}\"}},\"label\":\"{}\"}}\n",
+            label.to_uppercase()
+        ),
+    )
+    .unwrap();
+    for args in [
+        &["label"][..],
+        &["label", "--annotator", "bob"],
+        &["labels", "import", file.to_str().unwrap()],
+    ] {
+        let out = ninety_with_home(&home, args);
+        let said = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {said}");
+        assert!(
+            said.contains(&format!(
+                "config file `{}` line 3, field `label.order`",
+                config.display()
+            )) && said.contains("expected one of `random`, `stratified`, `uncertain`"),
+            "{args:?}: {said}"
+        );
+    }
+    assert!(
+        !home.join("labels").exists(),
+        "nothing was labeled or imported"
+    );
+}
