@@ -437,7 +437,7 @@ fn labels_stats_gives_the_kappa_of_two_logs_and_export_import_round_trips() {
         "{human}"
     );
 
-    // Export for Prodigy, import into a fresh data folder: same labels.
+    // Export for Prodigy, import into a fresh data folder.
     let exported = copy.path().join("prodigy.jsonl");
     let out = ninety(
         copy.path(),
@@ -452,22 +452,46 @@ fn labels_stats_gives_the_kappa_of_two_logs_and_export_import_round_trips() {
     );
     assert!(out.status.success(), "{}", text(&out));
     std::fs::remove_dir_all(&labels).unwrap();
-    let out = ninety(
-        copy.path(),
-        &["labels", "import", exported.to_str().unwrap()],
-    );
-    assert!(out.status.success(), "{}", text(&out));
+    // The fixture's ids (`m01`...) are not messages of the mini corpus: the
+    // whole file is refused, those lines named, nothing written.
+    let import = |extra: &[&str]| {
+        let mut args = vec!["labels", "import", exported.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        ninety(copy.path(), &args)
+    };
+    let out = import(&[]);
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{said}");
     assert!(
-        text(&out).contains("imported 51 decision(s) for bob"),
-        "{}",
-        text(&out)
+        said.contains("prodigy.jsonl line 1: `meta.id` is `m01`; expected a message id")
+            && said.contains("101 line(s) cannot be imported")
+            && said.contains("nothing was imported")
+            && said.contains("--skip-bad to import the 10 good decision(s)"),
+        "{said}"
+    );
+    assert!(!labels.exists(), "nothing written");
+    // Asked to, it imports carol's ten and leaves the rest out.
+    let out = import(&["--skip-bad"]);
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("imported 10 decision(s) for carol") && said.contains("left out 101 line(s)"),
+        "{said}"
     );
     let out = ninety(copy.path(), &["labels", "stats", "--json"]);
     let Summary::Label(again) = summary(&out) else {
         panic!("not a label summary: {}", text(&out))
     };
-    assert_eq!(again.annotators["ana"].labels, 50);
     assert_eq!(again.annotators["carol"].kappa_vs_gold, Some(1.0));
+    assert!(!again.annotators.contains_key("ana"));
+    // The same file again adds nothing.
+    let out = import(&["--skip-bad"]);
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("10 decision(s) already in the logs") && said.contains("nothing new"),
+        "{said}"
+    );
 
     // Importing what is not labels fails, names the lines, and adds nothing.
     let junk = copy.path().join("junk.jsonl");
@@ -480,7 +504,11 @@ fn labels_stats_gives_the_kappa_of_two_logs_and_export_import_round_trips() {
         "{said}"
     );
     let (decisions, _) = ninety_kit::labels::read_all(&labels).unwrap();
-    assert_eq!(decisions.len(), 111, "nothing added by the failed import");
+    assert_eq!(
+        decisions.len(),
+        10,
+        "nothing added twice or by the failed import"
+    );
 }
 
 #[test]
@@ -782,5 +810,91 @@ fn a_bad_config_file_stops_label_with_the_file_line_and_field() {
     assert!(
         !home.join("labels").exists(),
         "nothing was labeled or imported"
+    );
+}
+
+#[test]
+fn labels_import_is_all_or_nothing_checked_against_the_corpus_and_idempotent() {
+    // Issue 12, item 11: a file with some bad lines appended the good ones;
+    // the same file imported twice doubled the decisions; ids not in the
+    // corpus and a 10 MB id were counted as labels.
+    let scratch = tempfile::tempdir().unwrap();
+    let home = scratch.path().join("home");
+    let log = home.join("labels/mini/ana.jsonl");
+    std::fs::create_dir_all(log.parent().unwrap()).unwrap();
+    let record = |n: usize, who: &str| {
+        let (id, label) = mini_message(n);
+        format!("{{\"item\":\"{id}\",\"label\":\"{label}\",\"annotator\":\"{who}\",\"at\":\"t\"}}")
+    };
+    // What the labeling screen saved before: kept byte for byte.
+    let saved = format!("{}\n", record(0, "ana"));
+    std::fs::write(&log, &saved).unwrap();
+    let mut bytes = [record(0, "ana"), record(1, "ana"), record(2, "bob")]
+        .join("\n")
+        .into_bytes();
+    bytes.extend_from_slice(
+        format!(
+            "\n{{\"item\":\"{}\",\"label\":\"ham\",\"annotator\":\"ana\",\"at\":\"t\"}}\n",
+            "0".repeat(64)
+        )
+        .as_bytes(),
+    );
+    bytes.extend_from_slice(b"{\"item\":\"caf\xe9\",\"label\":\"ham\"}\n");
+    bytes.extend_from_slice(
+        format!(
+            "{{\"answer\":\"accept\",\"meta\":{{\"id\":\"{}\"}}}}\n",
+            "a".repeat(10 << 20)
+        )
+        .as_bytes(),
+    );
+    let file = scratch.path().join("in.jsonl");
+    std::fs::write(&file, &bytes).unwrap();
+    let file = file.to_str().unwrap();
+
+    let out = ninety_with_home(&home, &["labels", "import", file]);
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    for expected in [
+        "in.jsonl line 4: `item` 0000000000000000000000000000000000000000000000000000000000000000 is not a message of the mini corpus",
+        "in.jsonl line 5: not UTF-8 text",
+        "in.jsonl line 6: `meta.id` is `aaaa",
+        "3 line(s) cannot be imported",
+        "nothing was imported",
+    ] {
+        assert!(said.contains(expected), "{expected:?} missing from: {said}");
+    }
+    assert!(said.len() < 10_000, "the 10 MB id is not printed whole");
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        saved,
+        "the log is untouched"
+    );
+    assert_eq!(files_under(&home), ["labels/mini/ana.jsonl"], "no new log");
+
+    let out = ninety_with_home(&home, &["labels", "import", file, "--skip-bad"]);
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("imported 1 decision(s) for ana")
+            && said.contains("imported 1 decision(s) for bob")
+            && said.contains("1 decision(s) already in the logs")
+            && said.contains("left out 3 line(s)"),
+        "{said}"
+    );
+    let after = std::fs::read_to_string(&log).unwrap();
+    assert!(after.starts_with(&saved), "appended, never rewritten");
+    assert_eq!(after.lines().count(), 2);
+
+    let out = ninety_with_home(&home, &["labels", "import", file, "--skip-bad"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("nothing new to import"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        after,
+        "imported twice, added once"
     );
 }
