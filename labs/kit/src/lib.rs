@@ -13,8 +13,9 @@
 //! ([`metrics`]), the records stages write and the workbench reads
 //! ([`records`]), the command line of every stage ([`command`]), and the
 //! checked names of corpora and annotators that paths are built from
-//! ([`names`]), and settings files read so that errors name the line and
-//! the field ([`tomlfile`]). It
+//! ([`names`]), the training settings' allowed ranges ([`settings`]), and
+//! settings files read so that errors name the line and the field
+//! ([`tomlfile`]). It
 //! makes no modelling decisions: those are the learner's, in the lab crates.
 #![warn(missing_docs)]
 
@@ -33,6 +34,7 @@ pub mod metrics;
 pub mod names;
 pub mod records;
 pub mod rng;
+pub mod settings;
 pub mod tomlfile;
 pub mod vocab;
 

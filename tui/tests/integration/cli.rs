@@ -898,3 +898,36 @@ fn labels_import_is_all_or_nothing_checked_against_the_corpus_and_idempotent() {
         "imported twice, added once"
     );
 }
+
+#[test]
+fn a_training_setting_out_of_range_is_refused_before_anything_runs() {
+    // Issue 12, item 13: the flag's range is the config's (the kit's
+    // settings), so `run train` refuses before building or recording.
+    let scratch = tempfile::tempdir().unwrap();
+    let home = scratch.path().join("home");
+    for (flag, value, said) in [
+        (
+            "--epochs",
+            "0",
+            "setting `fit.epochs` = 0: expected a value from 1 to 1000",
+        ),
+        ("--batch-size", "0", "setting `fit.batch_size` = 0"),
+        (
+            "--learning-rate",
+            "-1",
+            "setting `fit.learning_rate` = -1: expected a value above 0 and at most 1",
+        ),
+        ("--learning-rate", "1e308", "setting `fit.learning_rate`"),
+        ("--dim", "0", "setting `model.dim` = 0"),
+        ("--buckets", "0", "setting `model.buckets` = 0"),
+    ] {
+        let out = ninety_with_home(&home, &["run", "train", flag, value]);
+        let text = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}: {text}");
+        assert!(
+            text.contains(said) && text.contains(flag),
+            "{flag} {value}: {text}"
+        );
+    }
+    assert!(!home.exists(), "no run recorded, nothing written");
+}
