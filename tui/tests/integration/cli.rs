@@ -606,8 +606,13 @@ fn run_train_records_runs_that_list_compare_and_survive_a_killed_run() {
         compared.contains("*model") && compared.contains("*split"),
         "{compared}"
     );
-    let out = ninety(copy.path(), &["runs", "nope"]);
-    assert!(!out.status.success());
+    let out = ninety(copy.path(), &["runs", "nope", &run_id]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = text(&out);
+    assert!(
+        said.contains("no run `nope`; the runs are: ") && said.contains(&run_id),
+        "{said}"
+    );
 }
 
 /// The id of the `n`th message of the mini corpus (its SHA-256, as the
@@ -661,6 +666,8 @@ fn a_corpus_or_annotator_name_cannot_leave_the_data_directory() {
     )
     .unwrap();
     let file = file.to_str().unwrap();
+    // A name no `--corpus` would accept afterwards.
+    let long_name = "x".repeat(65);
     let attempts: &[&[&str]] = &[
         &["labels", "import", file, "--corpus", "../../x"],
         &["labels", "import", file, "--annotator", "../../y"],
@@ -673,6 +680,8 @@ fn a_corpus_or_annotator_name_cannot_leave_the_data_directory() {
         &["run", "gather", "--corpus", "../x"],
         &["run", "label-queue", "--annotator", "a/../../b"],
         &["run", "train", "--corpus", ".."],
+        &["data", "import", file, "--name", "../../x"],
+        &["data", "import", file, "--name", &long_name],
     ];
     for args in attempts {
         let out = ninety_with_home(&home, args);
@@ -760,7 +769,10 @@ fn unknown_names_are_errors_that_list_the_known_ones() {
             &["lab", "check", "nope"],
             "no lab named `nope`; labs: frame, gather",
         ),
-        (&["runs", "nope", "nada"], "no run `nope`"),
+        (
+            &["runs", "nope", "nada"],
+            "no run `nope`: there are no runs yet",
+        ),
         (&["data", "fetch", "nope"], "possible values: spamassassin"),
     ];
     for (args, expected) in named {
