@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result, anyhow};
 use ninety_grader::course::{self, Course};
-use ninety_kit::DataHome;
+use ninety_kit::{Corpus, CorpusName, DataHome};
 use std::path::{Path, PathBuf};
 
 /// A Ninety workspace: an instructor repository or a learner workspace.
@@ -54,6 +54,16 @@ impl Workspace {
     /// The book's folder.
     pub fn book_dir(&self) -> PathBuf {
         self.root.join("book")
+    }
+
+    /// The corpus called `name`, opened: an error that lists the corpora
+    /// when there is none of that name, or says how to get it when it is
+    /// known but not here. Every command that takes a corpus asks this
+    /// before it does anything else.
+    pub fn corpus(&self, name: &CorpusName) -> Result<Corpus> {
+        Ok(ninety_kit::corpus::open_known(
+            name, &self.root, &self.home,
+        )?)
     }
 }
 

@@ -5,25 +5,28 @@
 //! values and turns them into arguments with [`StageCommand::to_args`]. Each
 //! stage takes only the flags it uses; a setting left unset takes its default
 //! from the one place that defines it (the train lab's `TrainConfig`, for
-//! training), not from here.
+//! training), not from here; a setting's allowed range comes from the kit's
+//! [`settings`], so a flag refuses what the config would refuse.
 
+use crate::names::{AnnotatorName, CorpusName};
+use crate::settings;
 use crate::vocab::{Backend, Device, ModelKind, QueueOrder, SplitKind, Stage};
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-/// The corpus a stage runs on.
-#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+/// The corpus a stage runs on: a checked name, so that no stage can build
+/// a path from `../../x`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, clap::Args)]
 pub struct CorpusArg {
     /// The corpus to run on (`ninety data list` shows them).
     #[arg(long, default_value = "mini")]
-    pub corpus: String,
+    pub corpus: CorpusName,
 }
 
-impl Default for CorpusArg {
-    fn default() -> Self {
-        CorpusArg {
-            corpus: "mini".into(),
-        }
+impl CorpusArg {
+    /// The argument for corpus `name`.
+    pub fn new(name: CorpusName) -> Self {
+        CorpusArg { corpus: name }
     }
 }
 
@@ -46,7 +49,7 @@ pub struct QueueArgs {
     pub corpus: CorpusArg,
     /// Whose queue.
     #[arg(long, default_value = "me")]
-    pub annotator: String,
+    pub annotator: AnnotatorName,
     /// The order of the queue.
     #[arg(long, value_enum, default_value_t = QueueOrder::Random)]
     pub order: QueueOrder,
@@ -81,20 +84,20 @@ pub struct TrainArgs {
     /// The seed of the split, the weights and the order [default: 7].
     #[arg(long)]
     pub seed: Option<u64>,
-    /// The most epochs.
-    #[arg(long)]
+    /// The most epochs (1 to 1000).
+    #[arg(long, value_parser = settings::EPOCHS.parser())]
     pub epochs: Option<usize>,
-    /// Adam's step size.
-    #[arg(long)]
+    /// Adam's step size (above 0, at most 1).
+    #[arg(long, allow_negative_numbers = true, value_parser = settings::LEARNING_RATE.parser())]
     pub learning_rate: Option<f64>,
-    /// Examples per step.
-    #[arg(long)]
+    /// Examples per step (1 to 65536).
+    #[arg(long, value_parser = settings::BATCH_SIZE.parser())]
     pub batch_size: Option<usize>,
-    /// Hash buckets of the features.
-    #[arg(long)]
+    /// Hash buckets of the features (1 to 16777216).
+    #[arg(long, value_parser = settings::BUCKETS.parser())]
     pub buckets: Option<usize>,
-    /// The size of each token's vector (fasttext only).
-    #[arg(long)]
+    /// The size of each token's vector (fasttext only; 1 to 1024).
+    #[arg(long, value_parser = settings::DIM.parser())]
     pub dim: Option<usize>,
     /// A sweep file (TOML: a grid or a random search over these settings);
     /// every run is tracked.
@@ -140,7 +143,7 @@ impl StageCommand {
     }
 
     /// The corpus it runs on.
-    pub fn corpus(&self) -> &str {
+    pub fn corpus(&self) -> &CorpusName {
         match self {
             StageCommand::Frame(a) => &a.corpus.corpus,
             StageCommand::Gather(a) | StageCommand::Label(a) => &a.corpus,
@@ -241,7 +244,7 @@ mod tests {
         round_trip(StageCommand::Frame(FrameArgs::default()));
         round_trip(StageCommand::Frame(FrameArgs {
             corpus: CorpusArg {
-                corpus: "spamassassin".into(),
+                corpus: "spamassassin".parse().unwrap(),
             },
             spec: Some("/tmp/my spec.toml".into()),
         }));
@@ -249,7 +252,7 @@ mod tests {
         round_trip(StageCommand::Label(CorpusArg::default()));
         round_trip(StageCommand::LabelQueue(QueueArgs {
             corpus: CorpusArg::default(),
-            annotator: "ana".into(),
+            annotator: "ana".parse().unwrap(),
             order: QueueOrder::Uncertain,
             seed: Some(3),
         }));
@@ -284,6 +287,49 @@ mod tests {
     }
 
     #[test]
+    fn a_corpus_or_annotator_that_is_a_path_is_refused_where_it_enters() {
+        // Issue 12, item 10: `--corpus ../../x` wrote outside the data directory.
+        for argv in [
+            &["test", "gather", "--corpus", "../../x"][..],
+            &["test", "label", "--corpus", "a/b"],
+            &["test", "train", "--corpus", ".."],
+            &["test", "label-queue", "--annotator", "../ana"],
+        ] {
+            let err = Cli::try_parse_from(argv).unwrap_err().to_string();
+            assert!(
+                err.contains("is not usable") && err.contains("letters, digits"),
+                "{argv:?}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_setting_out_of_its_range_is_refused_by_its_flag() {
+        // Issue 12, item 13: these became tracked runs, or panicked in burn.
+        for (flag, value, setting) in [
+            ("--epochs", "0", "fit.epochs"),
+            ("--batch-size", "0", "fit.batch_size"),
+            ("--learning-rate", "NaN", "fit.learning_rate"),
+            ("--learning-rate", "-1", "fit.learning_rate"),
+            ("--learning-rate", "1e308", "fit.learning_rate"),
+            ("--dim", "0", "model.dim"),
+            ("--buckets", "0", "model.buckets"),
+        ] {
+            let err = Cli::try_parse_from(["test", "train", flag, value])
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains(&format!("setting `{setting}` = "))
+                    && err.contains("expected a value")
+                    && err.contains(flag),
+                "{flag} {value}: {err}"
+            );
+        }
+        let ok = Cli::try_parse_from(["test", "train", "--learning-rate", "0.05", "--epochs", "3"]);
+        assert!(ok.is_ok(), "{ok:?}");
+    }
+
+    #[test]
     fn only_cuda_training_needs_a_feature() {
         let mut train = TrainArgs::default();
         assert!(StageCommand::Train(train.clone()).features().is_empty());
@@ -292,7 +338,7 @@ mod tests {
         assert_eq!(
             StageCommand::LabelQueue(QueueArgs {
                 corpus: CorpusArg::default(),
-                annotator: "me".into(),
+                annotator: "me".parse().unwrap(),
                 order: QueueOrder::Random,
                 seed: None
             })

@@ -11,14 +11,18 @@
 //!
 //! A line that does not read (a torn last record, a hand edit gone wrong) is
 //! reported with its file and line number and skipped; the rest of the log
-//! stays usable. [`export`] and [`import`] speak the JSON-lines shapes that
-//! Prodigy and Label Studio users know.
+//! stays usable. [`export`] and [`read_import`] speak the JSON-lines shapes
+//! that Prodigy and Label Studio users know. An import is checked line by
+//! line against the corpus before anything is written, and
+//! [`plan_import`] leaves out what the logs already hold, so the same file
+//! imported twice adds its decisions once.
 
 use crate::corpus::Label;
 use crate::home::DataHome;
+use crate::names::{AnnotatorName, CorpusName, NameError};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -159,10 +163,8 @@ pub enum LabelError {
         source: std::io::Error,
     },
     /// An annotator name that cannot name a file.
-    #[error(
-        "annotator name `{0}` is not usable: expected 1 to 40 letters, digits, `-` or `_` (it names the log file)"
-    )]
-    BadAnnotator(String),
+    #[error(transparent)]
+    BadAnnotator(#[from] NameError),
 }
 
 /// A line of a log that could not be used: reported, skipped, the rest kept.
@@ -190,20 +192,16 @@ impl fmt::Display for LineProblem {
 
 /// Checks that `name` can name an annotator (and their log file).
 pub fn check_annotator(name: &str) -> Result<(), LabelError> {
-    if name.len() <= 40 && crate::import::is_plain_name(name) {
-        Ok(())
-    } else {
-        Err(LabelError::BadAnnotator(name.to_owned()))
-    }
+    AnnotatorName::new(name).map(drop).map_err(LabelError::from)
 }
 
 /// The folder of a corpus's label logs.
-pub fn labels_dir(home: &DataHome, corpus: &str) -> PathBuf {
-    home.root().join("labels").join(corpus)
+pub fn labels_dir(home: &DataHome, corpus: &CorpusName) -> PathBuf {
+    home.root().join("labels").join(corpus.as_str())
 }
 
 /// The log of one annotator on one corpus.
-pub fn log_path(home: &DataHome, corpus: &str, annotator: &str) -> PathBuf {
+pub fn log_path(home: &DataHome, corpus: &CorpusName, annotator: &AnnotatorName) -> PathBuf {
     labels_dir(home, corpus).join(format!("{annotator}.jsonl"))
 }
 
@@ -340,6 +338,27 @@ impl LabelLog {
             path: self.path.clone(),
             source,
         })
+    }
+
+    /// Appends several records with one write (an import's, for one
+    /// annotator). A write that fails part-way can leave the last line cut
+    /// short, which [`read_log`] reports and [`LabelLog::open`] mends; the
+    /// import, run again, adds only what is missing.
+    pub fn append_all(&mut self, decisions: &[Decision]) -> Result<(), LabelError> {
+        let mut lines = Vec::new();
+        for d in decisions {
+            serde_json::to_writer(&mut lines, d).map_err(|e| LabelError::Io {
+                path: self.path.clone(),
+                source: std::io::Error::other(e),
+            })?;
+            lines.push(b'\n');
+        }
+        self.file
+            .write_all(&lines)
+            .map_err(|source| LabelError::Io {
+                path: self.path.clone(),
+                source,
+            })
     }
 
     /// Asks the operating system to put the log on disk (for a power cut,
@@ -559,156 +578,358 @@ pub fn export(
     out
 }
 
+/// The most characters a note may have (the labeling screen stops at 500).
+pub const NOTE_MAX: usize = 2000;
+
+/// Whether `id` has the shape of a message id: the 64 lowercase hex digits
+/// of the SHA-256 of the message's raw bytes.
+pub fn is_message_id(id: &str) -> bool {
+    id.len() == 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The messages an import may label: the ids of one corpus.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportTarget<'a> {
+    /// The corpus's name, for messages.
+    pub corpus: &'a str,
+    /// Its message ids (the `sha256` column of its manifest).
+    pub ids: &'a HashSet<String>,
+}
+
+/// A decision read from an import file, with the line it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imported {
+    /// Its 1-based line (its task, in a Label Studio JSON array).
+    pub line: usize,
+    /// The decision.
+    pub decision: Decision,
+}
+
+/// Everything an import file holds: the decisions it makes, and every line
+/// that cannot be used, each with what was expected.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportFile {
+    /// The usable decisions, in file order.
+    pub decisions: Vec<Imported>,
+    /// The lines that cannot be used.
+    pub problems: Vec<LineProblem>,
+}
+
 /// Reads labels exported by Prodigy, Label Studio or Ninety itself (each
-/// line is recognised by its shape) as decisions stamped `at`. Records with
-/// no annotator get `annotator`. Lines that cannot be used are reported.
-pub fn import(
-    text: &str,
+/// line is recognised by its shape) as decisions stamped `at`; records that
+/// name no annotator get `annotator`. Every line is checked in full, so that
+/// an import can refuse a file before writing anything: it is JSON of one
+/// of those shapes, UTF-8, its message id is one of `target`'s, its
+/// annotator can name a log, its note is not huge. Each line that fails is
+/// a [`LineProblem`] naming the line and what was expected.
+pub fn read_import(
+    bytes: &[u8],
     path: &Path,
-    annotator: &str,
+    annotator: &AnnotatorName,
     at: &str,
-) -> (Vec<Decision>, Vec<LineProblem>) {
-    let mut decisions = Vec::new();
-    let mut problems = Vec::new();
-    // Label Studio's own JSON export is one array of tasks: each task then
-    // counts as a "line", numbered from 1.
-    let records: Vec<Result<Value, String>> = if text.trim_start().starts_with('[') {
-        match serde_json::from_str::<Vec<Value>>(text) {
-            Ok(tasks) => tasks.into_iter().map(Ok).collect(),
-            Err(e) => vec![Err(format!("not a JSON array of tasks: {e}"))],
+    target: ImportTarget<'_>,
+) -> ImportFile {
+    let mut out = ImportFile::default();
+    let problem = |line: usize, problem: String| LineProblem {
+        path: path.to_owned(),
+        line,
+        problem,
+    };
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    // Label Studio's own JSON export is one array of tasks: each task is
+    // then found at the line where it starts.
+    let records: Vec<(usize, Result<Value, String>)> = if first == Some(&b'[') {
+        match std::str::from_utf8(bytes) {
+            Err(e) => {
+                let at = e.valid_up_to();
+                vec![(line_at(bytes, at), Err(not_utf8(bytes, at)))]
+            }
+            Ok(text) => match serde_json::from_str::<Vec<&serde_json::value::RawValue>>(text) {
+                Err(e) => vec![(e.line(), Err(format!("not a JSON array of tasks: {e}")))],
+                Ok(tasks) => tasks
+                    .into_iter()
+                    .map(|raw| {
+                        let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
+                        let value = serde_json::from_str(raw.get()).map_err(|e| e.to_string());
+                        (line_at(bytes, offset), value)
+                    })
+                    .collect(),
+            },
         }
     } else {
-        text.lines()
-            .map(|line| {
-                if line.trim().is_empty() {
-                    Ok(Value::Null)
-                } else {
-                    serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))
-                }
+        bytes
+            .split(|&b| b == b'\n')
+            .enumerate()
+            .map(|(i, raw)| {
+                let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+                let value = match std::str::from_utf8(raw) {
+                    Err(e) => Err(not_utf8(raw, e.valid_up_to())),
+                    Ok(line) if line.trim().is_empty() => Ok(Value::Null),
+                    Ok(line) => serde_json::from_str(line)
+                        .map_err(|e| format!("not JSON ({e}); expected one JSON record per line")),
+                };
+                (i + 1, value)
             })
             .collect()
     };
-    for (i, record) in records.into_iter().enumerate() {
-        let mut problem = |p: String| {
-            problems.push(LineProblem {
-                path: path.to_owned(),
-                line: i + 1,
-                problem: p,
-            })
-        };
-        let value: Value = match record {
+    for (line, record) in records {
+        let value = match record {
             Ok(Value::Null) => continue,
             Ok(v) => v,
             Err(e) => {
-                problem(e);
+                out.problems.push(problem(line, e));
                 continue;
             }
         };
-        let decision =
-            |item: &str, choice: Choice, who: Option<&str>, note: Option<&str>| Decision {
-                item: item.to_owned(),
-                label: choice.into(),
-                annotator: who.unwrap_or(annotator).to_owned(),
-                at: at.to_owned(),
-                ms: 0,
-                note: note.map(str::to_owned),
-            };
-        // An annotator: a name, an object with an email, or Label Studio's
-        // numeric user id (`user-7`), so that different people never merge.
-        let who_of = |v: &Value| -> Option<String> {
-            match v {
-                Value::String(s) => Some(s.clone()),
-                Value::Number(n) => Some(format!("user-{n}")),
-                Value::Object(o) => match (o.get("email").and_then(Value::as_str), o.get("id")) {
-                    (Some(email), _) => Some(email.split('@').next().unwrap_or(email).to_owned()),
-                    (None, Some(Value::Number(n))) => Some(format!("user-{n}")),
-                    _ => None,
-                },
+        match decisions_of(&value, annotator, at, target) {
+            Ok(decisions) => out.decisions.extend(
+                decisions
+                    .into_iter()
+                    .map(|decision| Imported { line, decision }),
+            ),
+            Err(e) => out.problems.push(problem(line, e)),
+        }
+    }
+    out
+}
+
+/// The 1-based line of byte `offset`.
+fn line_at(bytes: &[u8], offset: usize) -> usize {
+    bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// The problem of a line that is not UTF-8 from byte `at` on.
+fn not_utf8(line: &[u8], at: usize) -> String {
+    let column = line[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(at, |nl| at - nl - 1)
+        + 1;
+    format!(
+        "not UTF-8 text (byte 0x{:02x} at column {column}); expected UTF-8 JSON, as Prodigy, Label Studio and Ninety write it",
+        line[at]
+    )
+}
+
+/// The decisions of one record, or why it cannot be used.
+fn decisions_of(
+    value: &Value,
+    annotator: &AnnotatorName,
+    at: &str,
+    target: ImportTarget<'_>,
+) -> Result<Vec<Decision>, String> {
+    let item = |field: &str, id: Option<&str>| -> Result<String, String> {
+        let Some(id) = id else {
+            return Err(format!(
+                "no `{field}`; expected the message id Ninety exported there"
+            ));
+        };
+        if !is_message_id(id) {
+            return Err(format!(
+                "`{field}` is `{}`; expected a message id (the 64 hex digits of the message's SHA-256)",
+                crate::names::shown(id)
+            ));
+        }
+        if !target.ids.contains(id) {
+            return Err(format!(
+                "`{field}` {id} is not a message of the {} corpus; expected an id from its manifest (was the file made from another corpus? pass --corpus)",
+                target.corpus
+            ));
+        }
+        Ok(id.to_owned())
+    };
+    let who = |name: Option<String>| -> Result<String, String> {
+        match name {
+            None => Ok(annotator.to_string()),
+            Some(name) => AnnotatorName::new(name)
+                .map(String::from)
+                .map_err(|e| e.to_string()),
+        }
+    };
+    let note = |note: Option<&str>| -> Result<Option<String>, String> {
+        match note {
+            Some(n) if n.chars().count() > NOTE_MAX => Err(format!(
+                "the note has {} characters; expected at most {NOTE_MAX}",
+                n.chars().count()
+            )),
+            n => Ok(n.map(str::to_owned)),
+        }
+    };
+    let decision = |item: String, choice: Choice, who: String, note: Option<String>| Decision {
+        item,
+        label: choice.into(),
+        annotator: who,
+        at: at.to_owned(),
+        ms: 0,
+        note,
+    };
+    // An annotator: a name, an object with an email, or Label Studio's
+    // numeric user id (`user-7`), so that different people never merge.
+    let who_of = |v: &Value| -> Option<String> {
+        match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(format!("user-{n}")),
+            Value::Object(o) => match (o.get("email").and_then(Value::as_str), o.get("id")) {
+                (Some(email), _) => Some(email.split('@').next().unwrap_or(email).to_owned()),
+                (None, Some(Value::Number(n))) => Some(format!("user-{n}")),
                 _ => None,
+            },
+            _ => None,
+        }
+        .map(|s| crate::import::safe_name(&s, '_'))
+    };
+    if let Some(answer) = value.get("answer") {
+        // Prodigy.
+        let id = item("meta.id", value.pointer("/meta/id").and_then(Value::as_str))?;
+        let positive = match value.get("label") {
+            None => Choice::Spam,
+            Some(Value::String(l)) if l.eq_ignore_ascii_case("spam") => Choice::Spam,
+            Some(Value::String(l)) if l.eq_ignore_ascii_case("ham") => Choice::Ham,
+            Some(other) => {
+                return Err(format!(
+                    "Prodigy `label` {}; expected \"SPAM\" (or \"HAM\")",
+                    crate::names::shown(&other.to_string())
+                ));
             }
-            .map(|s| crate::import::safe_name(&s, '_'))
         };
-        if let Some(answer) = value.get("answer").and_then(Value::as_str) {
-            // Prodigy.
-            let Some(item) = value.pointer("/meta/id").and_then(Value::as_str) else {
-                problem("a Prodigy record without `meta.id`; expected the message id Ninety exported there".into());
-                continue;
-            };
-            let positive = value
-                .get("label")
-                .and_then(Value::as_str)
-                .map_or(Choice::Spam, |l| l.parse().unwrap_or(Choice::Spam));
-            let negative = if positive == Choice::Ham {
-                Choice::Spam
-            } else {
-                Choice::Ham
-            };
-            let choice = match answer {
-                "accept" => positive,
-                "reject" => negative,
-                "ignore" => Choice::Unsure,
-                other => {
-                    problem(format!(
-                        "Prodigy answer `{other}`; expected accept, reject or ignore"
-                    ));
-                    continue;
-                }
-            };
-            let who = value.get("_annotator_id").and_then(who_of);
-            let note = value.pointer("/meta/note").and_then(Value::as_str);
-            decisions.push(decision(item, choice, who.as_deref(), note));
-        } else if let Some(annotations) = value.get("annotations").and_then(Value::as_array) {
-            // Label Studio.
-            let Some(item) = value.pointer("/data/item").and_then(Value::as_str) else {
-                problem("a Label Studio task without `data.item`; expected the message id Ninety exported there".into());
-                continue;
-            };
-            for a in annotations {
-                let choice = a
-                    .pointer("/result/0/value/choices/0")
-                    .and_then(Value::as_str)
-                    .map(str::parse::<Choice>);
-                let note = a["result"].as_array().and_then(|results| {
-                    results
-                        .iter()
-                        .find(|r| r["type"] == "textarea")
-                        .and_then(|r| r.pointer("/value/text/0"))
-                        .and_then(Value::as_str)
-                });
-                match choice {
-                    Some(Ok(c)) => {
-                        let who = a.get("completed_by").and_then(who_of);
-                        decisions.push(decision(item, c, who.as_deref(), note));
-                    }
-                    Some(Err(e)) => problem(e),
-                    None => problem(
-                        "a Label Studio annotation without `result[0].value.choices[0]`".into(),
-                    ),
-                }
-            }
+        let negative = if positive == Choice::Ham {
+            Choice::Spam
         } else {
-            match serde_json::from_value::<Decision>(value) {
-                Ok(d) => decisions.push(d),
-                Err(e) => problem(format!(
-                    "{e}; expected a Prodigy record (with `answer`), a Label Studio task (with `annotations`) or a Ninety decision"
-                )),
+            Choice::Ham
+        };
+        let choice = match answer.as_str() {
+            Some("accept") => positive,
+            Some("reject") => negative,
+            Some("ignore") => Choice::Unsure,
+            _ => {
+                return Err(format!(
+                    "Prodigy `answer` {}; expected \"accept\", \"reject\" or \"ignore\"",
+                    crate::names::shown(&answer.to_string())
+                ));
             }
+        };
+        let name = who(value.get("_annotator_id").and_then(who_of))?;
+        let note = note(value.pointer("/meta/note").and_then(Value::as_str))?;
+        Ok(vec![decision(id, choice, name, note)])
+    } else if let Some(annotations) = value.get("annotations") {
+        // Label Studio.
+        let id = item(
+            "data.item",
+            value.pointer("/data/item").and_then(Value::as_str),
+        )?;
+        let Some(annotations) = annotations.as_array() else {
+            return Err(
+                "`annotations` is not an array; expected Label Studio's list of annotations".into(),
+            );
+        };
+        let mut out = Vec::new();
+        for (n, a) in annotations.iter().enumerate() {
+            let results = a["result"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let choices = results
+                .iter()
+                .find_map(|r| r.pointer("/value/choices/0").and_then(Value::as_str));
+            let Some(choice) = choices else {
+                return Err(format!(
+                    "annotation {} has no `result[].value.choices[0]`; expected a choices result (spam, ham or unsure)",
+                    n + 1
+                ));
+            };
+            let choice = choice
+                .parse::<Choice>()
+                .map_err(|e| format!("annotation {}: {e}", n + 1))?;
+            let text = results
+                .iter()
+                .find(|r| r["type"] == "textarea")
+                .and_then(|r| r.pointer("/value/text/0"))
+                .and_then(Value::as_str);
+            let name = who(a.get("completed_by").and_then(who_of))?;
+            out.push(decision(id.clone(), choice, name, note(text)?));
+        }
+        Ok(out)
+    } else {
+        // A line of a Ninety log.
+        let d: Decision = serde_json::from_value(value.clone()).map_err(|e| {
+            format!(
+                "{e}; expected a Prodigy record (with `answer`), a Label Studio task (with `annotations`) or a Ninety decision"
+            )
+        })?;
+        let id = item("item", Some(&d.item))?;
+        AnnotatorName::new(d.annotator.as_str()).map_err(|e| e.to_string())?;
+        let note = note(d.note.as_deref())?;
+        Ok(vec![Decision {
+            item: id,
+            note,
+            ..d
+        }])
+    }
+}
+
+/// What an import adds to the logs, and what it leaves out as already there.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportPlan {
+    /// The decisions to append, in file order.
+    pub new: Vec<Decision>,
+    /// Decisions the logs already hold (the same item, annotator and label).
+    pub already: usize,
+    /// Records of the file that a later one of the file replaces or takes
+    /// back (a relabel, an undo, a skip), so they are not imported.
+    pub superseded: usize,
+}
+
+/// Plans an import that adds nothing twice. From the file, each annotator's
+/// final word on each item is taken (a later line replaces an earlier one,
+/// undo and skip records of a Ninety log apply as they do in [`replay`]);
+/// it is added unless that annotator's surviving decisions in `existing`
+/// already label the item the same way. So importing a file twice adds its
+/// decisions once, and importing an old file again does not undo the
+/// relabels made since.
+pub fn plan_import(file: &[Imported], existing: &[Decision]) -> ImportPlan {
+    let logs = replay(existing);
+    let held: HashSet<(&str, &str, Choice)> = logs
+        .iter()
+        .flat_map(|(who, a)| {
+            a.history
+                .iter()
+                .map(move |(item, choice)| (who.as_str(), item.as_str(), *choice))
+        })
+        .collect();
+    // Per (annotator, item): the indices of the file's surviving records.
+    let mut stacks: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (i, imported) in file.iter().enumerate() {
+        let d = &imported.decision;
+        let stack = stacks.entry((&d.annotator, &d.item)).or_default();
+        if d.label == Mark::Undo {
+            stack.pop();
+        } else {
+            stack.push(i);
         }
     }
-    for d in &decisions {
-        if check_annotator(&d.annotator).is_err() {
-            problems.push(LineProblem {
-                path: path.to_owned(),
-                line: 0,
-                problem: format!(
-                    "annotator `{}` cannot name a log; pass --annotator",
-                    d.annotator
-                ),
-            });
+    let mut finals: Vec<usize> = stacks.values().filter_map(|s| s.last().copied()).collect();
+    finals.sort_unstable();
+    let mut plan = ImportPlan::default();
+    for &i in &finals {
+        let d = &file[i].decision;
+        let Some(choice) = d.label.choice() else {
+            continue;
+        };
+        if held.contains(&(d.annotator.as_str(), d.item.as_str(), choice)) {
+            plan.already += 1;
+        } else {
+            plan.new.push(d.clone());
         }
     }
-    decisions.retain(|d| check_annotator(&d.annotator).is_ok());
-    (decisions, problems)
+    plan.superseded = file.len() - plan.new.len() - plan.already;
+    plan
 }
 
 #[cfg(test)]
@@ -827,25 +1048,53 @@ mod tests {
         assert!(read_all(&dir.path().join("missing")).unwrap().0.is_empty());
     }
 
+    /// A message id made of one repeated hex digit.
+    fn id(c: char) -> String {
+        c.to_string().repeat(64)
+    }
+
+    /// The ids `a…`, `b…`, `c…` and `d…`, as a corpus's.
+    fn ids() -> HashSet<String> {
+        "abcd".chars().map(id).collect()
+    }
+
+    fn read(text: &str, ids: &HashSet<String>) -> ImportFile {
+        read_import(
+            text.as_bytes(),
+            Path::new("in.jsonl"),
+            &"someone".parse().unwrap(),
+            "t",
+            ImportTarget {
+                corpus: "mini",
+                ids,
+            },
+        )
+    }
+
+    fn decisions(file: &ImportFile) -> Vec<Decision> {
+        file.decisions.iter().map(|i| i.decision.clone()).collect()
+    }
+
     #[test]
     fn exports_read_back_as_the_same_labels() {
         let log = [
-            d("a", Mark::Spam, "ana"),
-            d("b", Mark::Ham, "ana"),
-            d("c", Mark::Unsure, "ana"),
-            d("a", Mark::Ham, "bob"),
+            d(&id('a'), Mark::Spam, "ana"),
+            d(&id('b'), Mark::Ham, "ana"),
+            d(&id('c'), Mark::Unsure, "ana"),
+            d(&id('a'), Mark::Ham, "bob"),
         ];
         let all = replay(&log);
         let texts = vec![ExportText {
-            id: "a".into(),
+            id: id('a'),
             subject: "Hi".into(),
             body: "Buy now".into(),
         }];
+        let ids = ids();
         for format in [Format::Prodigy, Format::LabelStudio] {
             let text = export(&all, &texts, format);
-            let (back, problems) = import(&text, Path::new("x.jsonl"), "someone", "t");
-            assert!(problems.is_empty(), "{problems:?}");
-            let again = replay(&back);
+            let back = read(&text, &ids);
+            assert!(back.problems.is_empty(), "{:?}", back.problems);
+            let again = replay(&decisions(&back));
             for who in ["ana", "bob"] {
                 assert_eq!(again[who].labels, all[who].labels, "{format:?} {who}");
             }
@@ -854,44 +1103,183 @@ mod tests {
         let first: Value = serde_json::from_str(prodigy.lines().next().unwrap()).unwrap();
         assert_eq!(first["text"], "Hi\n\nBuy now");
         assert_eq!(first["answer"], "accept");
-        assert_eq!(first["meta"]["id"], "a");
+        assert_eq!(first["meta"]["id"], id('a').as_str());
     }
 
     #[test]
     fn notes_survive_the_round_trip_and_label_studio_arrays_and_user_ids_read() {
-        let mut first = d("a", Mark::Spam, "ana");
+        let mut first = d(&id('a'), Mark::Spam, "ana");
         first.note = Some("a list-borne ad".into());
         let all = replay(&[first]);
+        let ids = ids();
         for format in [Format::Prodigy, Format::LabelStudio] {
             let text = export(&all, &[], format);
-            let (back, problems) = import(&text, Path::new("x"), "x", "t");
-            assert!(problems.is_empty(), "{problems:?}");
+            let back = read(&text, &ids);
+            assert!(back.problems.is_empty(), "{:?}", back.problems);
             assert_eq!(
-                back[0].note.as_deref(),
+                back.decisions[0].decision.note.as_deref(),
                 Some("a list-borne ad"),
                 "{format:?}"
             );
         }
-        // Label Studio's JSON export: an array, users by number.
-        let array = r#"[
-          {"id": 1, "data": {"text": "x", "item": "a"},
-           "annotations": [{"completed_by": 7, "result": [{"type": "choices", "value": {"choices": ["ham"]}}]},
-                           {"completed_by": 9, "result": [{"type": "choices", "value": {"choices": ["spam"]}}]}]}
-        ]"#;
-        let (back, problems) = import(array, Path::new("ls.json"), "x", "t");
-        assert!(problems.is_empty(), "{problems:?}");
-        let who: Vec<&str> = back.iter().map(|d| d.annotator.as_str()).collect();
+        // Label Studio's JSON export: an array, users by number, each task
+        // found at the line where it starts.
+        let array = format!(
+            r#"[
+          {{"id": 1, "data": {{"text": "x", "item": "{a}"}},
+           "annotations": [{{"completed_by": 7, "result": [{{"type": "choices", "value": {{"choices": ["ham"]}}}}]}},
+                           {{"completed_by": 9, "result": [{{"type": "choices", "value": {{"choices": ["spam"]}}}}]}}]}},
+          {{"id": 2, "data": {{"text": "y", "item": "{b}"}},
+           "annotations": [{{"completed_by": 7, "result": [{{"type": "choices", "value": {{"choices": ["spma"]}}}}]}}]}}
+        ]"#,
+            a = id('a'),
+            b = id('b')
+        );
+        let back = read(&array, &ids);
+        let who: Vec<&str> = back
+            .decisions
+            .iter()
+            .map(|d| d.decision.annotator.as_str())
+            .collect();
         assert_eq!(who, ["user-7", "user-9"], "two people stay two people");
+        assert_eq!(back.decisions[0].line, 2);
+        assert_eq!(back.problems.len(), 1, "{:?}", back.problems);
+        assert_eq!(back.problems[0].line, 5, "{}", back.problems[0]);
+        assert!(back.problems[0].problem.contains("unknown label `spma`"));
     }
 
     #[test]
-    fn imports_report_what_they_cannot_use() {
-        let text = "{\"answer\":\"accept\",\"text\":\"x\"}\nnot json\n{\"answer\":\"maybe\",\"meta\":{\"id\":\"a\"}}\n";
-        let (records, problems) = import(text, Path::new("in.jsonl"), "ana", "t");
-        assert!(records.is_empty());
-        let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
-        assert_eq!(lines, [1, 2, 3]);
-        assert!(problems[0].problem.contains("meta.id"));
+    fn every_bad_line_of_an_import_is_named_with_what_was_expected() {
+        // Issue 12, item 11: ids not in the corpus and a 10 MB id were
+        // counted as labels; a Prodigy label that is not SPAM was read as SPAM.
+        let (a, b) = (id('a'), id('b'));
+        let huge = "f".repeat(10 * 1024 * 1024);
+        let lines = [
+            format!(r#"{{"answer":"accept","meta":{{"id":"{a}"}}}}"#),
+            "not json".to_owned(),
+            format!(r#"{{"answer":"accept","meta":{{"id":"{}"}}}}"#, id('e')),
+            format!(r#"{{"answer":"accept","meta":{{"id":"{huge}"}}}}"#),
+            r#"{"answer":"accept","text":"x"}"#.to_owned(),
+            format!(r#"{{"answer":"maybe","meta":{{"id":"{a}"}}}}"#),
+            format!(r#"{{"answer":"accept","label":"FOO","meta":{{"id":"{a}"}}}}"#),
+            format!(r#"{{"item":"{b}","label":"ham","annotator":"no spaces","at":"t"}}"#),
+            format!(r#"{{"item":"{b}","label":"spma","annotator":"ana","at":"t"}}"#),
+            format!(
+                r#"{{"answer":"reject","meta":{{"id":"{b}","note":"{}"}}}}"#,
+                "n".repeat(NOTE_MAX + 1)
+            ),
+            format!(r#"{{"item":"{b}","label":"ham","annotator":"ana","at":"t"}}"#),
+            String::new(),
+        ];
+        let file = read(&lines.join("\n"), &ids());
+        assert_eq!(
+            file.decisions.iter().map(|d| d.line).collect::<Vec<_>>(),
+            [1, 11],
+            "{:?}",
+            file.problems
+        );
+        assert_eq!(file.decisions[0].decision.annotator, "someone");
+        let expected = [
+            (2, "not JSON"),
+            (3, "is not a message of the mini corpus"),
+            (4, "(10485760 characters)`; expected a message id"),
+            (5, "no `meta.id`"),
+            (6, "expected \"accept\", \"reject\" or \"ignore\""),
+            (7, "expected \"SPAM\""),
+            (8, "annotator name `no spaces` is not usable"),
+            (9, "unknown variant `spma`"),
+            (10, "expected at most 2000"),
+        ];
+        assert_eq!(file.problems.len(), expected.len(), "{:?}", file.problems);
+        for (p, (line, text)) in file.problems.iter().zip(expected) {
+            assert_eq!(p.line, line, "{p}");
+            assert!(p.problem.contains(text), "{p}");
+            assert!(
+                p.to_string()
+                    .starts_with(&format!("in.jsonl line {line}: "))
+            );
+            assert!(
+                p.problem.len() < 400,
+                "line {line}: a huge value is shown short"
+            );
+        }
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_is_named() {
+        let a = id('a');
+        let mut bytes = format!(
+            "{{\"item\":\"{a}\",\"label\":\"ham\",\"annotator\":\"ana\",\"at\":\"t\"}}\r\n"
+        )
+        .into_bytes();
+        bytes.extend_from_slice(b"{\"item\":\"\xff\"}\n");
+        let ids = ids();
+        let target = ImportTarget {
+            corpus: "mini",
+            ids: &ids,
+        };
+        let who = "x".parse().unwrap();
+        let file = read_import(&bytes, Path::new("in.jsonl"), &who, "t", target);
+        assert_eq!(file.decisions.len(), 1, "{:?}", file.problems);
+        assert_eq!(file.problems.len(), 1);
+        assert_eq!(file.problems[0].line, 2);
+        assert!(
+            file.problems[0]
+                .problem
+                .contains("not UTF-8 text (byte 0xff at column 10)"),
+            "{}",
+            file.problems[0]
+        );
+        // In a Label Studio array too: the line of the bad byte.
+        let array = b"[\n{\"data\": {\"item\": \"\xfe\"}, \"annotations\": []}\n]".to_vec();
+        let file = read_import(&array, Path::new("ls.json"), &who, "t", target);
+        assert_eq!(file.problems.len(), 1);
+        assert_eq!(file.problems[0].line, 2, "{}", file.problems[0]);
+    }
+
+    #[test]
+    fn the_same_decision_imported_twice_is_one_decision() {
+        // Issue 12, item 11: importing the same file twice doubled the decisions.
+        let (a, b, c) = (id('a'), id('b'), id('c'));
+        let text = [
+            format!(r#"{{"item":"{a}","label":"spam","annotator":"ana","at":"t"}}"#),
+            format!(r#"{{"item":"{b}","label":"spam","annotator":"ana","at":"t"}}"#),
+            // ana changes her mind on b, and takes back c.
+            format!(r#"{{"item":"{b}","label":"ham","annotator":"ana","at":"t"}}"#),
+            format!(r#"{{"item":"{c}","label":"ham","annotator":"ana","at":"t"}}"#),
+            format!(r#"{{"item":"{c}","label":"undo","annotator":"ana","at":"t"}}"#),
+            format!(r#"{{"item":"{a}","label":"ham","annotator":"bob","at":"t"}}"#),
+            format!(r#"{{"item":"{a}","label":"ham","annotator":"bob","at":"t"}}"#),
+        ]
+        .join("\n");
+        let file = read(&text, &ids());
+        assert!(file.problems.is_empty(), "{:?}", file.problems);
+        let first = plan_import(&file.decisions, &[]);
+        let added: Vec<(&str, &str, Mark)> = first
+            .new
+            .iter()
+            .map(|d| (d.annotator.as_str(), &d.item[..1], d.label))
+            .collect();
+        assert_eq!(
+            added,
+            [
+                ("ana", "a", Mark::Spam),
+                ("ana", "b", Mark::Ham),
+                ("bob", "a", Mark::Ham)
+            ],
+            "each annotator's final word per message, in file order"
+        );
+        assert_eq!((first.already, first.superseded), (0, 4));
+        // Imported again onto what the first import wrote: nothing new.
+        let again = plan_import(&file.decisions, &first.new);
+        assert!(again.new.is_empty(), "{:?}", again.new);
+        assert_eq!(again.already, 3);
+        // ana relabels a as ham afterwards; the old file does not undo that.
+        let mut logs = first.new.clone();
+        logs.push(d(&a, Mark::Ham, "ana"));
+        let stale = plan_import(&file.decisions, &logs);
+        assert!(stale.new.is_empty(), "{:?}", stale.new);
+        assert_eq!(replay(&logs)["ana"].labels[&a], Choice::Ham);
     }
 
     #[test]

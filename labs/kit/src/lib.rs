@@ -12,7 +12,11 @@
 //! shown with their causes ([`error`]), its
 //! vocabulary as types ([`vocab`]), the metrics every stage reports
 //! ([`metrics`]), the records stages write and the workbench reads
-//! ([`records`]), and the command line of every stage ([`command`]). It
+//! ([`records`]), the command line of every stage ([`command`]), and the
+//! checked names of corpora and annotators that paths are built from
+//! ([`names`]), the training settings' allowed ranges ([`settings`]), and
+//! settings files read so that errors name the line and the field
+//! ([`tomlfile`]). It
 //! makes no modelling decisions: those are the learner's, in the lab crates.
 #![warn(missing_docs)]
 
@@ -29,11 +33,15 @@ pub mod import;
 pub mod labels;
 pub mod mail;
 pub mod metrics;
+pub mod names;
 pub mod records;
 pub mod rng;
+pub mod settings;
+pub mod tomlfile;
 pub mod vocab;
 
 pub use corpus::{Corpus, Entry, Group, Label, RawMessage};
 pub use events::Event;
 pub use home::DataHome;
+pub use names::{AnnotatorName, CorpusName};
 pub use vocab::{Backend, Device, ModelKind, QueueOrder, SplitKind, Stage};

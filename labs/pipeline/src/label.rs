@@ -76,8 +76,7 @@ pub fn run_queue<W: Write>(
     args: &QueueArgs,
     out: &mut Emitter<W>,
 ) -> Result<Summary> {
-    let (annotator, order) = (args.annotator.as_str(), args.order);
-    labels::check_annotator(annotator)?;
+    let (annotator, order) = (&args.annotator, args.order);
     let messages = clean_messages(ctx, out)?;
     let candidates: Vec<Candidate> = messages
         .iter()
@@ -120,7 +119,7 @@ pub fn run_queue<W: Write>(
     };
     let record = Queue {
         corpus: ctx.corpus.clone(),
-        annotator: annotator.to_owned(),
+        annotator: annotator.clone(),
         order,
         fallback: fallback.clone(),
         seed,
@@ -139,8 +138,8 @@ pub fn run_queue<W: Write>(
         serde_json::json!({ "order": order, "seed": seed, "annotator": annotator }),
     )?;
     Ok(Summary::LabelQueue(QueueSummary {
-        corpus: ctx.corpus.clone(),
-        annotator: annotator.to_owned(),
+        corpus: ctx.corpus.to_string(),
+        annotator: annotator.to_string(),
         order,
         fallback,
         messages: record.ids.len(),
@@ -314,7 +313,7 @@ pub fn run_stats<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<Summar
     let shared_items = by_item.values().filter(|l| l.len() >= 2).count();
 
     Ok(Summary::Label(LabelStats {
-        corpus: ctx.corpus.clone(),
+        corpus: ctx.corpus.to_string(),
         logs: dir,
         annotators: per_annotator,
         pairs,

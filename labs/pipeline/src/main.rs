@@ -14,11 +14,11 @@ mod label;
 mod train;
 
 use clap::Parser;
-use ninety_kit::DataHome;
 use ninety_kit::command::StageCommand;
 use ninety_kit::events::{Emitter, Event};
 use ninety_kit::records::Summary;
 use ninety_kit::vocab::Stage;
+use ninety_kit::{CorpusName, DataHome};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -41,8 +41,8 @@ pub struct Context {
     pub root: PathBuf,
     /// The data directory.
     pub home: DataHome,
-    /// The corpus name.
-    pub corpus: String,
+    /// The corpus name (checked where it entered: it names folders).
+    pub corpus: CorpusName,
     /// When the stage started.
     pub started: Instant,
 }
@@ -64,7 +64,7 @@ fn main() -> ExitCode {
     let ctx = Context {
         home: DataHome::resolve(&cli.root),
         root: cli.root.clone(),
-        corpus: cli.stage.corpus().to_owned(),
+        corpus: cli.stage.corpus().clone(),
         started: start,
     };
     let result: anyhow::Result<Summary> = match &cli.stage {

@@ -363,7 +363,7 @@ fn run_on<B: BurnBackend, W: Write>(
         run_id: run_id.clone(),
         model: config.model.kind(),
         split: config.split.kind,
-        corpus: ctx.corpus.clone(),
+        corpus: ctx.corpus.to_string(),
         device: device_name,
         backend,
         seed: config.seed,

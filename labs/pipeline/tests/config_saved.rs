@@ -63,16 +63,15 @@ fn a_setting_out_of_range_is_refused_by_name_before_training() {
             .env("NINETY_HOME", home.path())
             .output()
             .unwrap();
-        assert!(!out.status.success());
-        let error = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(Event::from_line)
-            .find_map(|e| match e {
-                Event::Error { message, .. } => Some(message),
-                _ => None,
-            })
-            .unwrap_or_default();
-        assert!(error.contains(setting), "{flag} {value}: {error}");
+        // Refused where it enters, by the flag's own range (the kit's
+        // settings): a usage error, before any stage starts.
+        assert_eq!(out.status.code(), Some(2));
+        let error = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            error.contains(&format!("setting `{setting}` = "))
+                && error.contains("expected a value"),
+            "{flag} {value}: {error}"
+        );
     }
     assert!(
         !home.path().join("artifacts/runs").exists(),

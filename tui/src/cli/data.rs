@@ -2,9 +2,9 @@
 
 use crate::workspace::Workspace;
 use anyhow::{Context, Result};
-use ninety_kit::Label;
 use ninety_kit::corpus;
 use ninety_kit::import::LocalOptions;
+use ninety_kit::{CorpusName, Label};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -33,7 +33,7 @@ pub enum DataCommand {
         path: PathBuf,
         /// The corpus to import a folder or mbox into (default: its file name).
         #[arg(long)]
-        name: Option<String>,
+        name: Option<CorpusName>,
         /// The label of messages whose folder does not give one (an mbox, your inbox).
         #[arg(long, value_enum)]
         label: Option<Label>,
@@ -101,10 +101,11 @@ pub fn list(ws: &Workspace, json: bool) -> Result<()> {
 }
 
 /// The options for a folder or mbox import: the corpus name defaults to
-/// the file or folder name, made safe for a folder.
+/// the file or folder name, made safe for a folder and short enough to be
+/// a corpus name that `--corpus` accepts.
 pub fn local_options(
     path: &Path,
-    name: Option<String>,
+    name: Option<CorpusName>,
     label: Option<Label>,
     period: u8,
 ) -> LocalOptions {
@@ -113,15 +114,14 @@ pub fn local_options(
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let safe = ninety_kit::import::safe_name(&stem, '-');
-        if safe.is_empty() {
-            "imported".into()
-        } else {
-            safe
-        }
+        let safe: String = ninety_kit::import::safe_name(&stem, '-')
+            .chars()
+            .take(ninety_kit::names::CORPUS_NAME_MAX)
+            .collect();
+        CorpusName::new(safe).unwrap_or_else(|_| CorpusName::new("imported").expect("a plain name"))
     });
     LocalOptions {
-        name,
+        name: name.to_string(),
         label,
         period,
     }
@@ -214,4 +214,23 @@ pub fn fetch(ws: &Workspace, base_url: &str) -> Result<()> {
         last.root.display()
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_default_corpus_name_is_one_that_corpus_flags_accept() {
+        let long = format!("/mail/{}.mbox", "a".repeat(100));
+        for (path, expected) in [
+            ("/mail/My Inbox.mbox", "My-Inbox".to_owned()),
+            (long.as_str(), "a".repeat(64)),
+            ("/", "imported".to_owned()),
+        ] {
+            let name = local_options(Path::new(path), None, None, 1).name;
+            assert_eq!(name, expected);
+            assert!(name.parse::<CorpusName>().is_ok(), "{name}");
+        }
+    }
 }

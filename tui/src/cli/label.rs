@@ -3,8 +3,8 @@
 use crate::workbench::app::Message;
 use crate::workbench::screens::ScreenId;
 use crate::workspace::Workspace;
-use anyhow::Result;
-use ninety_kit::{QueueOrder, Stage};
+use anyhow::{Result, anyhow};
+use ninety_kit::{AnnotatorName, CorpusName, QueueOrder, Stage};
 use std::process::ExitCode;
 
 /// `ninety label`'s arguments.
@@ -12,7 +12,7 @@ use std::process::ExitCode;
 pub struct LabelArgs {
     /// Your name as an annotator (default: config, then your login).
     #[arg(long)]
-    pub annotator: Option<String>,
+    pub annotator: Option<AnnotatorName>,
     /// The queue order (default: config, then random).
     #[arg(long, value_enum)]
     pub order: Option<QueueOrder>,
@@ -21,20 +21,15 @@ pub struct LabelArgs {
     pub seed: Option<u64>,
     /// The corpus to label.
     #[arg(long, default_value = "mini")]
-    pub corpus: String,
+    pub corpus: CorpusName,
 }
 
-/// Opens the workbench on the labeling screen.
+/// Opens the workbench on the labeling screen, once the corpus is there and
+/// the config file reads: with a bad one, decisions would be saved under
+/// the login name instead of the configured annotator.
 pub fn run(ws: Workspace, args: LabelArgs) -> Result<ExitCode> {
-    if let Some(name) = &args.annotator {
-        ninety_kit::labels::check_annotator(name)?;
-    }
-    if !ninety_kit::corpus::known(&ws.root, &ws.home)
-        .iter()
-        .any(|c| c.name == args.corpus && c.messages.is_some())
-    {
-        ninety_kit::corpus::open_known(&args.corpus, &ws.root, &ws.home)?;
-    }
+    ws.corpus(&args.corpus)?;
+    crate::config::Config::load(&crate::config::path(&ws.home)).map_err(refusal)?;
     crate::workbench::Runtime::new(ws).run_with(move |app| {
         let config = &mut app.ctx.label_config;
         config.annotator = args.annotator.or(config.annotator.take());
@@ -47,4 +42,9 @@ pub fn run(ws: Workspace, args: LabelArgs) -> Result<ExitCode> {
         ]
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A config file that does not read, as the reason to stop.
+pub fn refusal(error: crate::config::ConfigError) -> anyhow::Error {
+    anyhow!("{error}\n  fix the file, or remove it to use the defaults; nothing was started")
 }

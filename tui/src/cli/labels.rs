@@ -8,10 +8,11 @@ use crate::workspace::Workspace;
 use anyhow::{Context, Result, anyhow};
 use ninety_kit::clean::{clean_path, read_gathered};
 use ninety_kit::command::{CorpusArg, StageCommand};
-use ninety_kit::labels::{self, Choice, ExportText, Format, LabelLog};
+use ninety_kit::labels::{self, Choice, ExportText, Format, ImportTarget, LabelLog};
 use ninety_kit::records::Summary;
 use ninety_kit::records::label::LabelStats;
-use std::collections::BTreeMap;
+use ninety_kit::{AnnotatorName, CorpusName};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -39,13 +40,19 @@ pub enum LabelsCommand {
         corpus: CorpusArg,
     },
     /// Add labels exported by Prodigy, Label Studio or Ninety to the logs
-    /// (each annotator's to their own log). Bad lines are reported by number.
+    /// (each annotator's to their own log). Every line is checked against
+    /// the corpus first: one bad line and nothing is imported. A decision
+    /// the logs already hold is not added again.
     Import {
-        /// A JSON-lines file.
+        /// A JSON-lines file (or Label Studio's JSON array).
         path: PathBuf,
-        /// The annotator for records that name none.
+        /// The annotator for records that name none (default: config, then your login).
         #[arg(long)]
-        annotator: Option<String>,
+        annotator: Option<AnnotatorName>,
+        /// Import the good lines even when some cannot be used (they are
+        /// listed); by default one bad line stops the whole import.
+        #[arg(long)]
+        skip_bad: bool,
         #[command(flatten)]
         corpus: CorpusArg,
     },
@@ -63,13 +70,15 @@ pub fn run(ws: &Workspace, command: LabelsCommand) -> Result<ExitCode> {
         LabelsCommand::Import {
             path,
             annotator,
+            skip_bad,
             corpus,
-        } => import(ws, &corpus.corpus, &path, annotator),
+        } => import(ws, &corpus.corpus, &path, annotator, skip_bad),
     }
 }
 
 /// `ninety labels stats`: the `label` stage.
 fn stats(ws: &Workspace, corpus: CorpusArg, json: bool) -> Result<ExitCode> {
+    ws.corpus(&corpus.corpus)?;
     let summary = super::run::run_stage(ws, &StageCommand::Label(corpus), json)?;
     if json {
         println!("{}", serde_json::to_string(&summary)?);
@@ -132,7 +141,7 @@ pub fn print_stats(s: &LabelStats) {
 }
 
 /// The clean texts of a corpus from the gather output (none when it has not run).
-fn texts(ws: &Workspace, corpus: &str) -> Result<Vec<ExportText>> {
+fn texts(ws: &Workspace, corpus: &CorpusName) -> Result<Vec<ExportText>> {
     let path = clean_path(&ws.home, corpus);
     if !path.exists() {
         return Ok(Vec::new());
@@ -147,9 +156,49 @@ fn texts(ws: &Workspace, corpus: &str) -> Result<Vec<ExportText>> {
         .collect())
 }
 
+/// Refuses an export file inside the data directory: written there, an
+/// export could replace a label log (the labels it was made from) or an
+/// artifact, and what is saved there is the pipeline's, not the user's.
+fn outside_the_data_directory(ws: &Workspace, path: &Path) -> Result<()> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| anyhow!("`{}` names no file to write the export to", path.display()))?;
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let folder = std::fs::canonicalize(folder).with_context(|| {
+        format!(
+            "the folder of `{}` (make it first, or choose another file)",
+            path.display()
+        )
+    })?;
+    let target = folder.join(name);
+    // A data directory that does not exist yet holds nothing to lose.
+    if let Ok(home) = std::fs::canonicalize(ws.home.root())
+        && target.starts_with(&home)
+    {
+        return Err(anyhow!(
+            "`{}` is inside the data directory `{}`, where the label logs and the pipeline's outputs live; an export there could replace them. Write it somewhere else",
+            path.display(),
+            home.display()
+        ));
+    }
+    Ok(())
+}
+
 /// `ninety labels export`.
-fn export(ws: &Workspace, corpus: &str, format: &str, out: Option<&Path>) -> Result<ExitCode> {
+fn export(
+    ws: &Workspace,
+    corpus: &CorpusName,
+    format: &str,
+    out: Option<&Path>,
+) -> Result<ExitCode> {
     let format: Format = format.parse().map_err(|e: String| anyhow!(e))?;
+    ws.corpus(corpus)?;
+    if let Some(path) = out {
+        outside_the_data_directory(ws, path)?;
+    }
     let dir = labels::labels_dir(&ws.home, corpus);
     let (decisions, problems) = labels::read_all(&dir)?;
     for p in &problems {
@@ -177,57 +226,111 @@ fn export(ws: &Workspace, corpus: &str, format: &str, out: Option<&Path>) -> Res
     Ok(ExitCode::SUCCESS)
 }
 
-/// `ninety labels import`.
+/// The most problem lines printed; the count says how many more there are.
+const SHOWN_PROBLEMS: usize = 20;
+
+/// `ninety labels import`: all or nothing by default, nothing twice.
 fn import(
     ws: &Workspace,
-    corpus: &str,
+    corpus: &CorpusName,
     path: &Path,
-    annotator: Option<String>,
+    annotator: Option<AnnotatorName>,
+    skip_bad: bool,
 ) -> Result<ExitCode> {
-    let annotator = annotator.unwrap_or_else(crate::config::default_annotator);
-    labels::check_annotator(&annotator)?;
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading `{}`", path.display()))?;
-    let (decisions, problems) = labels::import(
-        &text,
+    let opened = ws.corpus(corpus)?;
+    let annotator = match annotator {
+        Some(name) => name,
+        None => crate::config::Config::load(&crate::config::path(&ws.home))
+            .map_err(super::label::refusal)?
+            .label
+            .annotator
+            .unwrap_or_else(crate::config::default_annotator),
+    };
+    let bytes = std::fs::read(path).with_context(|| format!("reading `{}`", path.display()))?;
+    let ids: HashSet<String> = opened.entries.into_iter().map(|e| e.sha256).collect();
+    let file = labels::read_import(
+        &bytes,
         path,
         &annotator,
         &ninety_kit::artifact::now_rfc3339(),
+        ImportTarget {
+            corpus: corpus.as_str(),
+            ids: &ids,
+        },
     );
-    for p in &problems {
-        eprintln!("skipped: {p}");
+    for p in file.problems.iter().take(SHOWN_PROBLEMS) {
+        eprintln!("{p}");
     }
-    if decisions.is_empty() {
-        return Err(anyhow!(
-            "`{}` holds no usable labels ({} problem line(s) above); expected Prodigy, Label Studio or Ninety JSON lines",
-            path.display(),
-            problems.len()
-        ));
-    }
-    let mut per: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut logs: BTreeMap<String, LabelLog> = BTreeMap::new();
-    for d in &decisions {
-        let log = match logs.entry(d.annotator.clone()) {
-            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::btree_map::Entry::Vacant(e) => e.insert(LabelLog::open(
-                &labels::log_path(&ws.home, corpus, &d.annotator),
-            )?),
-        };
-        log.append(d)?;
-        *per.entry(&d.annotator).or_default() += 1;
-    }
-    for log in logs.values() {
-        log.sync()?;
-    }
-    for (who, n) in per {
-        println!(
-            "imported {n} decision(s) for {who} into {}",
-            labels::log_path(&ws.home, corpus, who).display()
+    if file.problems.len() > SHOWN_PROBLEMS {
+        eprintln!(
+            "... and {} more line(s) that cannot be imported",
+            file.problems.len() - SHOWN_PROBLEMS
         );
     }
-    Ok(if problems.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    if !file.problems.is_empty() && !skip_bad {
+        return Err(anyhow!(
+            "`{}`: {} line(s) cannot be imported (above, with what was expected); nothing was imported. Fix them, or pass --skip-bad to import the {} good decision(s) and leave those lines out",
+            path.display(),
+            file.problems.len(),
+            file.decisions.len()
+        ));
+    }
+    if file.decisions.is_empty() {
+        return Err(anyhow!(
+            "`{}` holds no labels; expected Prodigy, Label Studio or Ninety JSON lines (`ninety labels export` writes them)",
+            path.display()
+        ));
+    }
+    let (existing, unreadable) = labels::read_all(&labels::labels_dir(&ws.home, corpus))?;
+    for p in &unreadable {
+        eprintln!("note: an existing log has a line that does not read, left as it is: {p}");
+    }
+    let plan = labels::plan_import(&file.decisions, &existing);
+    let mut per: BTreeMap<AnnotatorName, Vec<labels::Decision>> = BTreeMap::new();
+    for d in plan.new {
+        per.entry(AnnotatorName::new(d.annotator.as_str())?)
+            .or_default()
+            .push(d);
+    }
+    let mut written: Vec<String> = Vec::new();
+    for (who, decisions) in &per {
+        let log_path = labels::log_path(&ws.home, corpus, who);
+        let append = || -> Result<(), labels::LabelError> {
+            let mut log = LabelLog::open(&log_path)?;
+            log.append_all(decisions)?;
+            log.sync()
+        };
+        append().with_context(|| {
+            if written.is_empty() {
+                "nothing was imported".to_owned()
+            } else {
+                format!(
+                    "the decisions of {} were imported; run the same import again to add the rest (it adds nothing twice)",
+                    written.join(", ")
+                )
+            }
+        })?;
+        written.push(who.to_string());
+        println!(
+            "imported {} decision(s) for {who} into {}",
+            decisions.len(),
+            log_path.display()
+        );
+    }
+    if plan.already > 0 {
+        println!(
+            "{} decision(s) already in the logs, not added again",
+            plan.already
+        );
+    }
+    if per.is_empty() {
+        println!("nothing new to import");
+    }
+    if !file.problems.is_empty() {
+        println!(
+            "left out {} line(s) that cannot be imported (listed on stderr)",
+            file.problems.len()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }

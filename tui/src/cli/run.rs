@@ -53,7 +53,9 @@ pub fn run(ws: &Workspace, args: &RunArgs) -> Result<ExitCode> {
 
 /// Builds the pipeline and runs `command`, drawing progress on stderr
 /// unless `quiet`; returns the summary, or an error saying why it failed.
+/// A corpus that is not there is named before anything is built.
 pub fn run_stage(ws: &Workspace, command: &StageCommand, quiet: bool) -> Result<Summary> {
+    ws.corpus(command.corpus())?;
     let bar = if quiet {
         ProgressBar::hidden()
     } else {

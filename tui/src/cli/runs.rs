@@ -65,7 +65,25 @@ fn find<'a>(runs: &'a [TrainRun], id: &str) -> Result<&'a TrainRun> {
     let matching: Vec<&TrainRun> = runs.iter().filter(|r| r.run_id.starts_with(id)).collect();
     match matching.as_slice() {
         [one] => Ok(one),
-        [] => Err(anyhow!("no run `{id}`; `ninety runs` lists them")),
+        [] if runs.is_empty() => Err(anyhow!(
+            "no run `{id}`: there are no runs yet (`ninety run train` makes one)"
+        )),
+        [] => {
+            const SHOWN: usize = 8;
+            let ids: Vec<&str> = runs.iter().take(SHOWN).map(|r| r.run_id.as_str()).collect();
+            let more = if runs.len() > SHOWN {
+                format!(
+                    " and {} more (`ninety runs` lists them)",
+                    runs.len() - SHOWN
+                )
+            } else {
+                String::new()
+            };
+            Err(anyhow!(
+                "no run `{id}`; the runs are: {}{more}",
+                ids.join(", ")
+            ))
+        }
         _ => Err(anyhow!(
             "`{id}` matches {} runs; give more of the id",
             matching.len()

@@ -82,6 +82,9 @@ pub enum Overlay {
     Help,
     /// "Reset this lab to its starter?"
     ConfirmReset(Stage),
+    /// The config file cannot be used: what is wrong with it, whole, until
+    /// the learner closes it.
+    ConfigError,
 }
 
 /// Everything that can happen to the workbench.
@@ -194,7 +197,7 @@ impl App {
                 selected: map_selected,
             },
             lab: lab::LabScreen { stage: first_lab },
-            explorer: explorer::ExplorerScreen::new("mini"),
+            explorer: explorer::ExplorerScreen::new(ninety_kit::CorpusName::mini()),
             labeling: labeling::LabelingScreen::default(),
             agreement: agreement::AgreementScreen::default(),
             train: train::TrainScreen::default(),
@@ -285,6 +288,15 @@ impl App {
                     _ => None,
                 };
             }
+            Some(Overlay::ConfigError) => {
+                // Only a deliberate key closes it: a stray one would hide
+                // what the learner has to read.
+                use crossterm::event::KeyCode;
+                return match key.code {
+                    KeyCode::Esc | KeyCode::Enter => Some(Message::CloseOverlay),
+                    _ => None,
+                };
+            }
             None => {}
         }
         with_screen!(self, self.screen, |s, ctx, wrap| {
@@ -320,6 +332,13 @@ impl App {
                 }
                 (Overlay::Help, Message::Help | Message::CloseOverlay) => {
                     self.overlay = None;
+                    return vec![];
+                }
+                (Overlay::ConfigError, Message::CloseOverlay) => {
+                    self.overlay = None;
+                    self.ctx.flash(
+                        "The config file still needs fixing: labeling stays closed until then; everything else works.",
+                    );
                     return vec![];
                 }
                 (_, Message::Quit) => {}
@@ -407,9 +426,23 @@ impl App {
         }
     }
 
+    /// Records that the config file cannot be used: the workbench runs on
+    /// the defaults, shows the error whole, and keeps labeling closed.
+    pub fn config_problem(&mut self, error: crate::config::ConfigError) {
+        self.ctx.config_error = Some(error);
+        self.overlay = Some(Overlay::ConfigError);
+    }
+
     /// Opens the screen `id`, and tells it so.
     fn open(&mut self, id: ScreenId) -> Vec<Effect> {
         match id {
+            // Labels saved under the login name instead of the configured
+            // annotator, or with keys the learner did not choose, are worse
+            // than no labels: the error again, instead of the screen.
+            ScreenId::Labeling if self.ctx.config_error.is_some() => {
+                self.overlay = Some(Overlay::ConfigError);
+                return vec![];
+            }
             ScreenId::Lab(stage) if self.ctx.course.lab(stage).is_none() => {
                 self.ctx.flash(format!(
                     "The {stage} lab is not written yet; its chapter says what it will cover."

@@ -4,7 +4,7 @@
 //! ([`StageMsg`]). It knows no screen: screens and the app build on it.
 
 use super::route::ScreenId;
-use crate::config::LabelConfig;
+use crate::config::{ConfigError, LabelConfig};
 use crate::pipeline::{BuildProgress, StageFailure};
 use crate::state::Progress;
 use crate::workspace::Workspace;
@@ -14,7 +14,7 @@ use ninety_grader::course::Course;
 use ninety_kit::command::StageCommand;
 use ninety_kit::labels::Decision;
 use ninety_kit::records::Summary;
-use ninety_kit::{Event, Stage};
+use ninety_kit::{CorpusName, Event, Stage};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -83,11 +83,14 @@ pub struct Ctx {
     /// Whether this is a learner workspace (reset works there).
     pub learner_workspace: bool,
     /// The corpora that are present, by name.
-    pub corpora: Vec<String>,
+    pub corpora: Vec<CorpusName>,
     /// The corpus the label and train stages run on.
-    pub corpus: String,
+    pub corpus: CorpusName,
     /// The labeling settings: config file, then command-line flags.
     pub label_config: LabelConfig,
+    /// Why the config file could not be used, when it could not: the
+    /// labeling screen stays closed until it is fixed.
+    pub config_error: Option<ConfigError>,
     /// Per-lab state.
     pub labs: BTreeMap<Stage, LabState>,
     /// A message for the status line.
@@ -112,9 +115,10 @@ impl Ctx {
             course,
             corpus_line,
             learner_workspace: false,
-            corpora: vec!["mini".to_owned()],
-            corpus: "mini".to_owned(),
+            corpora: vec![CorpusName::mini()],
+            corpus: CorpusName::mini(),
             label_config: LabelConfig::default(),
+            config_error: None,
             labs,
             flash,
             tick: 0,

@@ -1,4 +1,5 @@
-//! Modal windows over the screen: the key help and the reset question.
+//! Modal windows over the screen: the key help, the reset question, and a
+//! config file that cannot be used.
 
 use super::app::{App, Overlay};
 use ratatui::buffer::Buffer;
@@ -59,6 +60,11 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
                 )
                 .render(rect, buf);
         }
+        Overlay::ConfigError => {
+            if let Some(error) = &app.ctx.config_error {
+                render_config_error(error, area, buf);
+            }
+        }
         Overlay::ConfirmReset(lab) => {
             let lines = vec![
                 Line::styled(
@@ -90,4 +96,82 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
                 .render(rect, buf);
         }
     }
+}
+
+/// The config file's error, whole: the file, the line and its text, the
+/// field, what was expected, and what happens until it is fixed. Wrapped to
+/// the screen, so that it reads at 80 columns.
+fn render_config_error(error: &crate::config::ConfigError, area: Rect, buf: &mut Buffer) {
+    let strong = Style::default().add_modifier(Modifier::BOLD);
+    let dim = Style::default().fg(Color::DarkGray);
+    let mut place = format!("{}", error.path.display());
+    if let Some(line) = error.line {
+        place.push_str(&format!(", line {line}"));
+    }
+    let mut lines = vec![Line::from(vec![
+        Span::styled("File   ", dim),
+        Span::raw(place),
+    ])];
+    if let Some(field) = &error.field {
+        lines.push(Line::from(vec![
+            Span::styled("Field  ", dim),
+            Span::styled(field.clone(), strong),
+        ]));
+    }
+    lines.push(Line::default());
+    lines.push(Line::styled(error.problem.clone(), strong));
+    if let (Some(line), Some(text)) = (error.line, &error.line_text) {
+        lines.push(Line::default());
+        lines.push(Line::from(vec![
+            Span::styled(format!("{line:>5} │ "), dim),
+            Span::styled(text.clone(), Style::default().fg(Color::Yellow)),
+        ]));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(
+        "Until it is fixed the workbench uses the default settings and the labeling screen stays closed, so that no decision is saved under another name or with keys you did not choose. Fix the file, or remove it to use the defaults, then open the workbench again.",
+    ));
+    lines.push(Line::default());
+    lines.push(Line::styled("Esc or Enter closes this.", dim));
+    let width = area.width.min(78);
+    let inner = width.saturating_sub(2).max(1) as usize;
+    let rows: usize = lines
+        .iter()
+        .map(|l| {
+            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+            wrapped_rows(&text, inner)
+        })
+        .sum();
+    let rect = centered(area, width, rows as u16 + 2);
+    Clear.render(rect, buf);
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" The config file cannot be used ")
+                .border_style(Style::default().fg(Color::Red)),
+        )
+        .render(rect, buf);
+}
+
+/// The rows `text` takes wrapped at word boundaries to `width` columns.
+fn wrapped_rows(text: &str, width: usize) -> usize {
+    let (mut rows, mut column) = (1, 0);
+    for word in text.split(' ') {
+        let w = word.chars().count();
+        if column == 0 {
+            column = w;
+        } else if column + 1 + w <= width {
+            column += 1 + w;
+        } else {
+            rows += 1;
+            column = w;
+        }
+        while column > width {
+            rows += 1;
+            column -= width;
+        }
+    }
+    rows
 }

@@ -21,7 +21,7 @@ use crate::workspace::Workspace;
 use anyhow::Result;
 use crossterm::event::{self, Event};
 use ninety_grader::GradeReport;
-use ninety_kit::Stage;
+use ninety_kit::{CorpusName, Stage};
 use std::collections::HashMap;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
@@ -59,16 +59,13 @@ pub fn load_app(ws: &Workspace) -> App {
     app.ctx.learner_workspace = ws.is_learner();
     match crate::config::Config::load(&crate::config::path(&ws.home)) {
         Ok(config) => app.ctx.label_config = config.label,
-        Err(e) => {
-            app.ctx.flash(format!(
-                "{e:#}. Using the default settings; the file is left as it is."
-            ));
-        }
+        Err(e) => app.config_problem(e),
     }
     app.ctx.corpora = known
         .into_iter()
         .filter(|c| c.messages.is_some())
-        .map(|c| c.name)
+        // A folder whose name is not a corpus name could not be asked for.
+        .filter_map(|c| CorpusName::new(c.name).ok())
         .collect();
     app
 }

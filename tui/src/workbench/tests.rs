@@ -162,11 +162,36 @@ fn snapshot_reset_question_80x24() {
     insta::assert_snapshot!(screen(&app, 80, 24));
 }
 
+#[test]
+fn snapshot_config_error_80x24() {
+    // Issue 12, item 12: the config file's error, whole, readable at 80
+    // columns, over the screen until it is dismissed.
+    let text = "[label]\nannotator = \"ana\"\norder = \"best\"\n";
+    let error = crate::config::Config::parse(
+        text,
+        std::path::Path::new("/home/ana/ninety/.ninety/config.toml"),
+    )
+    .unwrap_err();
+    let mut app = app();
+    app.config_problem(error);
+    let shown = screen(&app, 80, 24);
+    for part in [
+        "/home/ana/ninety/.ninety/config.toml, line 3",
+        "label.order",
+        "unknown variant `best`, expected one of `random`,",
+        "order = \"best\"",
+        "Esc or Enter closes this.",
+    ] {
+        assert!(shown.contains(part), "{part:?} missing from:\n{shown}");
+    }
+    insta::assert_snapshot!(shown);
+}
+
 fn explorer_app() -> App {
     let mut app = full_app();
     app.update(Message::Go(ScreenId::Explorer));
     app.update(Message::Explorer(explorer::Msg::DatasetLoaded(
-        "mini".into(),
+        "mini".parse().unwrap(),
         Ok(Box::new(explorer::dataset::tests::dataset(6000))),
     )));
     app.update(Message::Explorer(explorer::Msg::RawLoaded(

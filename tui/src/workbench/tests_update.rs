@@ -517,7 +517,7 @@ fn dataset(n: usize) -> Dataset {
 
 fn loaded(n: usize) -> Message {
     Message::Explorer(explorer::Msg::DatasetLoaded(
-        "mini".into(),
+        "mini".parse().unwrap(),
         Ok(Box::new(dataset(n))),
     ))
 }
@@ -559,7 +559,7 @@ fn the_explorer_loads_filters_and_reads_raw_messages_through_tasks() {
         vec![Effect::RunStage(
             ScreenId::Explorer,
             StageCommand::Gather(CorpusArg {
-                corpus: "mini".into()
+                corpus: "mini".parse().unwrap()
             })
         )]
     );
@@ -610,11 +610,43 @@ fn a_missing_dataset_is_explained_not_fatal() {
     let mut app = full_app();
     app.update(Message::Go(ScreenId::Explorer));
     app.update(Message::Explorer(explorer::Msg::DatasetLoaded(
-        "mini".into(),
+        "mini".parse().unwrap(),
         Err(WorkError::msg("cannot read clean.jsonl")),
     )));
     let e = &app.explorer;
     assert!(e.data.is_none() && e.problem.as_deref() == Some("cannot read clean.jsonl"));
+}
+
+#[test]
+fn a_raw_message_path_that_leaves_the_corpus_folder_is_not_read() {
+    // Issue 12, item 10: the explorer joins the gather output's `path` to
+    // the corpus folder; an edited `clean.jsonl` must not make it read
+    // (and show) any file on the machine.
+    let scratch = tempfile::tempdir().unwrap();
+    let corpus = scratch.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    std::fs::write(scratch.path().join("secret.txt"), "the secret").unwrap();
+    std::fs::write(corpus.join("a.eml"), "Subject: hi\n\nhello").unwrap();
+    let ws = crate::workspace::Workspace {
+        root: scratch.path().to_path_buf(),
+        home: ninety_kit::DataHome::at(scratch.path().join("home")),
+        course: course(),
+    };
+    let read = |path: &str| {
+        let task = explorer::raw_task(path.to_owned(), corpus.join(path));
+        match (task.run)(&ws) {
+            explorer::Msg::RawLoaded(_, text) => text,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert!(read("a.eml").contains("hello"));
+    for outside in ["../secret.txt", "/etc/hostname"] {
+        let text = read(outside);
+        assert!(
+            text.starts_with("not shown") && !text.contains("the secret"),
+            "{outside}: {text}"
+        );
+    }
 }
 
 fn session_data(n: usize) -> SessionData {
@@ -639,9 +671,83 @@ fn session_data(n: usize) -> SessionData {
     }
 }
 
+/// The workbench opened, as the runtime opens it, on a data directory
+/// whose `config.toml` holds `config`.
+pub(crate) fn app_with_config(config: &str) -> (tempfile::TempDir, App) {
+    let scratch = tempfile::tempdir().unwrap();
+    let home = ninety_kit::DataHome::at(scratch.path().join("home"));
+    std::fs::create_dir_all(home.root()).unwrap();
+    std::fs::write(crate::config::path(&home), config).unwrap();
+    let ws = crate::workspace::Workspace {
+        root: scratch.path().to_path_buf(),
+        home,
+        course: full_course(),
+    };
+    let app = super::runtime::load_app(&ws);
+    (scratch, app)
+}
+
+#[test]
+fn a_bad_config_is_shown_until_dismissed_and_keeps_labeling_closed() {
+    // Issue 12, item 12: the error flashed for a moment, the defaults were
+    // used, and decisions were saved under the login name instead of the
+    // configured annotator.
+    let (_dir, mut app) = app_with_config("[label]\nannotator = \"ana\"\norder = \"best\"\n");
+    assert_eq!(app.overlay, Some(Overlay::ConfigError));
+    let error = app.ctx.config_error.clone().expect("the error is kept");
+    assert_eq!(
+        (error.line, error.field.as_deref()),
+        (Some(3), Some("label.order"))
+    );
+    // Ticks, stray keys and help do not close it; Esc does.
+    app.update(Message::Tick);
+    assert_eq!(app.message_for(key(KeyCode::Char('x'))), None);
+    assert_eq!(app.message_for(key(KeyCode::Char('?'))), None);
+    assert_eq!(app.overlay, Some(Overlay::ConfigError));
+    let close = app.message_for(key(KeyCode::Esc)).unwrap();
+    app.update(close);
+    assert_eq!(app.overlay, None);
+    assert!(
+        app.ctx
+            .flash
+            .as_deref()
+            .unwrap()
+            .contains("labeling stays closed")
+    );
+    // Labeling does not start under another name: the error comes back.
+    app.update(Message::Go(ScreenId::Lab(Stage::Label)));
+    let effects = app.update(Message::Go(ScreenId::Labeling));
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::RunStage(..))),
+        "{effects:?}"
+    );
+    assert_eq!(app.screen, ScreenId::Lab(Stage::Label));
+    assert_eq!(app.overlay, Some(Overlay::ConfigError));
+    assert_eq!(
+        app.message_for(key(KeyCode::Enter)),
+        Some(Message::CloseOverlay)
+    );
+
+    // A good file: no overlay, and its annotator is the one labeling.
+    let (_dir, mut app) = app_with_config("[label]\nannotator = \"ana\"\n");
+    assert_eq!(
+        (app.overlay.clone(), app.ctx.config_error.clone()),
+        (None, None)
+    );
+    app.update(Message::Go(ScreenId::Lab(Stage::Label)));
+    let effects = app.update(Message::Go(ScreenId::Labeling));
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::RunStage(_, StageCommand::LabelQueue(q)) if q.annotator == "ana"
+        )),
+        "{effects:?}"
+    );
+}
+
 pub(crate) fn labeling_app() -> App {
     let mut app = full_app();
-    app.ctx.label_config.annotator = Some("ana".into());
+    app.ctx.label_config.annotator = Some("ana".parse().unwrap());
     let effects = app.update(Message::Go(ScreenId::Labeling));
     assert_eq!(
         effects,
@@ -649,9 +755,9 @@ pub(crate) fn labeling_app() -> App {
             ScreenId::Labeling,
             StageCommand::LabelQueue(QueueArgs {
                 corpus: CorpusArg {
-                    corpus: "mini".into()
+                    corpus: "mini".parse().unwrap()
                 },
-                annotator: "ana".into(),
+                annotator: "ana".parse().unwrap(),
                 order: QueueOrder::Random,
                 seed: None,
             })
@@ -716,7 +822,7 @@ fn a_decision_is_appended_before_anything_else_and_undo_appends_its_record() {
             Effect::RunStage(
                 ScreenId::Agreement,
                 StageCommand::Label(CorpusArg {
-                    corpus: "mini".into()
+                    corpus: "mini".parse().unwrap()
                 })
             )
         ]

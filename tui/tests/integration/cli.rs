@@ -434,7 +434,7 @@ fn labels_stats_gives_the_kappa_of_two_logs_and_export_import_round_trips() {
         "{human}"
     );
 
-    // Export for Prodigy, import into a fresh data folder: same labels.
+    // Export for Prodigy, import into a fresh data folder.
     let exported = copy.path().join("prodigy.jsonl");
     let out = ninety(
         copy.path(),
@@ -449,22 +449,46 @@ fn labels_stats_gives_the_kappa_of_two_logs_and_export_import_round_trips() {
     );
     assert!(out.status.success(), "{}", text(&out));
     std::fs::remove_dir_all(&labels).unwrap();
-    let out = ninety(
-        copy.path(),
-        &["labels", "import", exported.to_str().unwrap()],
-    );
-    assert!(out.status.success(), "{}", text(&out));
+    // The fixture's ids (`m01`...) are not messages of the mini corpus: the
+    // whole file is refused, those lines named, nothing written.
+    let import = |extra: &[&str]| {
+        let mut args = vec!["labels", "import", exported.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        ninety(copy.path(), &args)
+    };
+    let out = import(&[]);
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{said}");
     assert!(
-        text(&out).contains("imported 51 decision(s) for bob"),
-        "{}",
-        text(&out)
+        said.contains("prodigy.jsonl line 1: `meta.id` is `m01`; expected a message id")
+            && said.contains("101 line(s) cannot be imported")
+            && said.contains("nothing was imported")
+            && said.contains("--skip-bad to import the 10 good decision(s)"),
+        "{said}"
+    );
+    assert!(!labels.exists(), "nothing written");
+    // Asked to, it imports carol's ten and leaves the rest out.
+    let out = import(&["--skip-bad"]);
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("imported 10 decision(s) for carol") && said.contains("left out 101 line(s)"),
+        "{said}"
     );
     let out = ninety(copy.path(), &["labels", "stats", "--json"]);
     let Summary::Label(again) = summary(&out) else {
         panic!("not a label summary: {}", text(&out))
     };
-    assert_eq!(again.annotators["ana"].labels, 50);
     assert_eq!(again.annotators["carol"].kappa_vs_gold, Some(1.0));
+    assert!(!again.annotators.contains_key("ana"));
+    // The same file again adds nothing.
+    let out = import(&["--skip-bad"]);
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("10 decision(s) already in the logs") && said.contains("nothing new"),
+        "{said}"
+    );
 
     // Importing what is not labels fails, names the lines, and adds nothing.
     let junk = copy.path().join("junk.jsonl");
@@ -477,7 +501,11 @@ fn labels_stats_gives_the_kappa_of_two_logs_and_export_import_round_trips() {
         "{said}"
     );
     let (decisions, _) = ninety_kit::labels::read_all(&labels).unwrap();
-    assert_eq!(decisions.len(), 111, "nothing added by the failed import");
+    assert_eq!(
+        decisions.len(),
+        10,
+        "nothing added twice or by the failed import"
+    );
 }
 
 #[test]
@@ -575,6 +603,340 @@ fn run_train_records_runs_that_list_compare_and_survive_a_killed_run() {
         compared.contains("*model") && compared.contains("*split"),
         "{compared}"
     );
-    let out = ninety(copy.path(), &["runs", "nope"]);
-    assert!(!out.status.success());
+    let out = ninety(copy.path(), &["runs", "nope", &run_id]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = text(&out);
+    assert!(
+        said.contains("no run `nope`; the runs are: ") && said.contains(&run_id),
+        "{said}"
+    );
+}
+
+/// The id of the `n`th message of the mini corpus (its SHA-256, as the
+/// manifest lists it) and its label.
+fn mini_message(n: usize) -> (String, String) {
+    let manifest =
+        std::fs::read_to_string(crate::support::repo_root().join("datasets/mini/manifest.tsv"))
+            .unwrap();
+    let row = manifest.lines().nth(n + 1).unwrap();
+    let f: Vec<&str> = row.split('\t').collect();
+    (f[1].to_owned(), f[5].to_owned())
+}
+
+/// `ninety ARGS` in this repository, with the data directory `home`.
+fn ninety_with_home(home: &Path, args: &[&str]) -> std::process::Output {
+    crate::support::command(&crate::support::repo_root(), args)
+        .env("NINETY_HOME", home)
+        .output()
+        .unwrap()
+}
+
+/// Every file under `dir`, relative to it, sorted.
+fn files_under(dir: &Path) -> Vec<String> {
+    let mut all: Vec<String> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+#[test]
+fn a_corpus_or_annotator_name_cannot_leave_the_data_directory() {
+    // Issue 12, item 10: `labels import --corpus ../../x` wrote outside the
+    // data directory and exited 0.
+    let scratch = tempfile::tempdir().unwrap();
+    let home = scratch.path().join("a/home");
+    let (id, label) = mini_message(0);
+    let file = scratch.path().join("in.jsonl");
+    std::fs::write(
+        &file,
+        format!("{{\"item\":\"{id}\",\"label\":\"{label}\",\"annotator\":\"ana\",\"at\":\"t\"}}\n"),
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    // A name no `--corpus` would accept afterwards.
+    let long_name = "x".repeat(65);
+    let attempts: &[&[&str]] = &[
+        &["labels", "import", file, "--corpus", "../../x"],
+        &["labels", "import", file, "--annotator", "../../y"],
+        &[
+            "labels", "export", "--format", "prodigy", "--corpus", "../x",
+        ],
+        &["labels", "stats", "--corpus", "/tmp"],
+        &["label", "--corpus", "../x"],
+        &["label", "--annotator", "../x"],
+        &["run", "gather", "--corpus", "../x"],
+        &["run", "label-queue", "--annotator", "a/../../b"],
+        &["run", "train", "--corpus", ".."],
+        &["data", "import", file, "--name", "../../x"],
+        &["data", "import", file, "--name", &long_name],
+    ];
+    for args in attempts {
+        let out = ninety_with_home(&home, args);
+        let said = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {said}");
+        assert!(
+            said.contains("is not usable") && said.contains("letters, digits"),
+            "{args:?}: {said}"
+        );
+    }
+    assert_eq!(
+        files_under(scratch.path()),
+        ["in.jsonl"],
+        "nothing was written anywhere"
+    );
+
+    // An export cannot be written over a label log (or anything else in
+    // the data directory).
+    let log = home.join("labels/mini/ana.jsonl");
+    std::fs::create_dir_all(log.parent().unwrap()).unwrap();
+    let saved =
+        format!("{{\"item\":\"{id}\",\"label\":\"{label}\",\"annotator\":\"ana\",\"at\":\"t\"}}\n");
+    std::fs::write(&log, &saved).unwrap();
+    let out = ninety_with_home(
+        &home,
+        &[
+            "labels",
+            "export",
+            "--format",
+            "prodigy",
+            "--out",
+            log.to_str().unwrap(),
+        ],
+    );
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(said.contains("inside the data directory"), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        saved,
+        "the log is intact"
+    );
+}
+
+#[test]
+fn unknown_names_are_errors_that_list_the_known_ones() {
+    // Issue 12, item 14: `labels export --corpus nonexistent` exited 0 with nothing.
+    let scratch = tempfile::tempdir().unwrap();
+    let home = scratch.path().join("home");
+    let file = scratch.path().join("in.jsonl");
+    std::fs::write(&file, "{}\n").unwrap();
+    let file = file.to_str().unwrap();
+    let corpus_commands: &[&[&str]] = &[
+        &[
+            "labels", "export", "--format", "prodigy", "--corpus", "nope",
+        ],
+        &["labels", "import", file, "--corpus", "nope"],
+        &["labels", "stats", "--corpus", "nope"],
+        &["label", "--corpus", "nope"],
+        &["run", "frame", "--corpus", "nope"],
+        &["run", "gather", "--corpus", "nope"],
+        &["run", "label-queue", "--corpus", "nope"],
+        &["run", "label", "--corpus", "nope"],
+        &["run", "train", "--corpus", "nope"],
+    ];
+    for args in corpus_commands {
+        let out = ninety_with_home(&home, args);
+        let said = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {said}");
+        assert!(
+            said.contains("no corpus named `nope`") && said.contains("mini, spamassassin"),
+            "{args:?}: {said}"
+        );
+        assert!(
+            !said.contains("building"),
+            "refused before any build: {said}"
+        );
+    }
+    let named: &[(&[&str], &str)] = &[
+        (
+            &["grade", "nope"],
+            "no lab named `nope`; labs: frame, gather",
+        ),
+        (
+            &["lab", "check", "nope"],
+            "no lab named `nope`; labs: frame, gather",
+        ),
+        (
+            &["runs", "nope", "nada"],
+            "no run `nope`: there are no runs yet",
+        ),
+        (&["data", "fetch", "nope"], "possible values: spamassassin"),
+    ];
+    for (args, expected) in named {
+        let out = ninety_with_home(&home, args);
+        let said = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {said}");
+        assert!(said.contains(expected), "{args:?}: {said}");
+    }
+    assert!(!home.join("labels").exists(), "no label folder was made");
+}
+
+#[test]
+fn a_bad_config_file_stops_label_with_the_file_line_and_field() {
+    // Issue 12, item 12: `ninety label` used the defaults and saved
+    // decisions under the login name instead of the configured annotator.
+    let scratch = tempfile::tempdir().unwrap();
+    let home = scratch.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let config = home.join("config.toml");
+    std::fs::write(&config, "[label]\nannotator = \"ana\"\norder = \"best\"\n").unwrap();
+    let (id, label) = mini_message(3);
+    let file = scratch.path().join("in.jsonl");
+    std::fs::write(
+        &file,
+        format!(
+            "{{\"answer\":\"accept\",\"meta\":{{\"id\":\"{id}\"}},\"label\":\"{}\"}}\n",
+            label.to_uppercase()
+        ),
+    )
+    .unwrap();
+    for args in [
+        &["label"][..],
+        &["label", "--annotator", "bob"],
+        &["labels", "import", file.to_str().unwrap()],
+    ] {
+        let out = ninety_with_home(&home, args);
+        let said = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {said}");
+        assert!(
+            said.contains(&format!(
+                "config file `{}` line 3, field `label.order`",
+                config.display()
+            )) && said.contains("expected one of `random`, `stratified`, `uncertain`"),
+            "{args:?}: {said}"
+        );
+    }
+    assert!(
+        !home.join("labels").exists(),
+        "nothing was labeled or imported"
+    );
+}
+
+#[test]
+fn labels_import_is_all_or_nothing_checked_against_the_corpus_and_idempotent() {
+    // Issue 12, item 11: a file with some bad lines appended the good ones;
+    // the same file imported twice doubled the decisions; ids not in the
+    // corpus and a 10 MB id were counted as labels.
+    let scratch = tempfile::tempdir().unwrap();
+    let home = scratch.path().join("home");
+    let log = home.join("labels/mini/ana.jsonl");
+    std::fs::create_dir_all(log.parent().unwrap()).unwrap();
+    let record = |n: usize, who: &str| {
+        let (id, label) = mini_message(n);
+        format!("{{\"item\":\"{id}\",\"label\":\"{label}\",\"annotator\":\"{who}\",\"at\":\"t\"}}")
+    };
+    // What the labeling screen saved before: kept byte for byte.
+    let saved = format!("{}\n", record(0, "ana"));
+    std::fs::write(&log, &saved).unwrap();
+    let mut bytes = [record(0, "ana"), record(1, "ana"), record(2, "bob")]
+        .join("\n")
+        .into_bytes();
+    bytes.extend_from_slice(
+        format!(
+            "\n{{\"item\":\"{}\",\"label\":\"ham\",\"annotator\":\"ana\",\"at\":\"t\"}}\n",
+            "0".repeat(64)
+        )
+        .as_bytes(),
+    );
+    bytes.extend_from_slice(b"{\"item\":\"caf\xe9\",\"label\":\"ham\"}\n");
+    bytes.extend_from_slice(
+        format!(
+            "{{\"answer\":\"accept\",\"meta\":{{\"id\":\"{}\"}}}}\n",
+            "a".repeat(10 << 20)
+        )
+        .as_bytes(),
+    );
+    let file = scratch.path().join("in.jsonl");
+    std::fs::write(&file, &bytes).unwrap();
+    let file = file.to_str().unwrap();
+
+    let out = ninety_with_home(&home, &["labels", "import", file]);
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    for expected in [
+        "in.jsonl line 4: `item` 0000000000000000000000000000000000000000000000000000000000000000 is not a message of the mini corpus",
+        "in.jsonl line 5: not UTF-8 text",
+        "in.jsonl line 6: `meta.id` is `aaaa",
+        "3 line(s) cannot be imported",
+        "nothing was imported",
+    ] {
+        assert!(said.contains(expected), "{expected:?} missing from: {said}");
+    }
+    assert!(said.len() < 10_000, "the 10 MB id is not printed whole");
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        saved,
+        "the log is untouched"
+    );
+    assert_eq!(files_under(&home), ["labels/mini/ana.jsonl"], "no new log");
+
+    let out = ninety_with_home(&home, &["labels", "import", file, "--skip-bad"]);
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("imported 1 decision(s) for ana")
+            && said.contains("imported 1 decision(s) for bob")
+            && said.contains("1 decision(s) already in the logs")
+            && said.contains("left out 3 line(s)"),
+        "{said}"
+    );
+    let after = std::fs::read_to_string(&log).unwrap();
+    assert!(after.starts_with(&saved), "appended, never rewritten");
+    assert_eq!(after.lines().count(), 2);
+
+    let out = ninety_with_home(&home, &["labels", "import", file, "--skip-bad"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("nothing new to import"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        after,
+        "imported twice, added once"
+    );
+}
+
+#[test]
+fn a_training_setting_out_of_range_is_refused_before_anything_runs() {
+    // Issue 12, item 13: the flag's range is the config's (the kit's
+    // settings), so `run train` refuses before building or recording.
+    let scratch = tempfile::tempdir().unwrap();
+    let home = scratch.path().join("home");
+    for (flag, value, said) in [
+        (
+            "--epochs",
+            "0",
+            "setting `fit.epochs` = 0: expected a value from 1 to 1000",
+        ),
+        ("--batch-size", "0", "setting `fit.batch_size` = 0"),
+        (
+            "--learning-rate",
+            "-1",
+            "setting `fit.learning_rate` = -1: expected a value above 0 and at most 1",
+        ),
+        ("--learning-rate", "1e308", "setting `fit.learning_rate`"),
+        ("--dim", "0", "setting `model.dim` = 0"),
+        ("--buckets", "0", "setting `model.buckets` = 0"),
+    ] {
+        let out = ninety_with_home(&home, &["run", "train", flag, value]);
+        let text = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}: {text}");
+        assert!(
+            text.contains(said) && text.contains(flag),
+            "{flag} {value}: {text}"
+        );
+    }
+    assert!(!home.exists(), "no run recorded, nothing written");
 }

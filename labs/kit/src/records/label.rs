@@ -80,10 +80,10 @@ pub struct Suspect {
 /// One annotator's queue (`label/<corpus>-queue-<annotator>/queue.json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Queue {
-    /// The corpus.
-    pub corpus: String,
-    /// Whose queue.
-    pub annotator: String,
+    /// The corpus (checked when read back: it names folders).
+    pub corpus: crate::names::CorpusName,
+    /// Whose queue (checked when read back: it names their log).
+    pub annotator: crate::names::AnnotatorName,
     /// The order asked for.
     pub order: QueueOrder,
     /// Why that order could not be used (the lab's code for it is not

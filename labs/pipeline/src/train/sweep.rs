@@ -19,20 +19,24 @@
 
 use super::train_on;
 use crate::Context;
-use anyhow::{Context as _, Result, anyhow, bail};
-use lab_train::config::{ModelConfig, TrainConfig};
+use anyhow::{Context as _, Result, bail};
+use lab_train::config::{ModelConfig, SettingError, TrainConfig};
 use ninety_kit::events::Emitter;
 use ninety_kit::records::Summary;
 use ninety_kit::records::train::{Search, SweepRow, SweepSummary};
+use ninety_kit::settings::{self, MOST_RUNS};
+use ninety_kit::tomlfile::{self, TomlError};
 use ninety_kit::{Backend, ModelKind, SplitKind};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::Path;
+use toml::Spanned;
 
-/// The most runs one sweep may ask for.
-const MOST_RUNS: usize = 50;
+/// What a sweep file is called in errors.
+const WHAT: &str = "sweep file";
 
-/// A sweep file.
+/// A sweep file. Each value keeps where it was written, so that a value out
+/// of its range is refused with its line.
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SweepFile {
@@ -40,7 +44,7 @@ struct SweepFile {
     split: Option<SplitKind>,
     #[serde(default)]
     search: Search,
-    trials: Option<usize>,
+    trials: Option<Spanned<usize>>,
     values: SweepValues,
 }
 
@@ -49,15 +53,15 @@ struct SweepFile {
 #[serde(deny_unknown_fields)]
 struct SweepValues {
     #[serde(default)]
-    learning_rate: Vec<f64>,
+    learning_rate: Vec<Spanned<f64>>,
     #[serde(default)]
-    dim: Vec<usize>,
+    dim: Vec<Spanned<usize>>,
     #[serde(default)]
-    epochs: Vec<usize>,
+    epochs: Vec<Spanned<usize>>,
     #[serde(default)]
-    batch_size: Vec<usize>,
+    batch_size: Vec<Spanned<usize>>,
     #[serde(default)]
-    buckets: Vec<usize>,
+    buckets: Vec<Spanned<usize>>,
 }
 
 /// One point of a sweep: a value for each setting the file varies.
@@ -71,11 +75,11 @@ struct Point {
 }
 
 fn points(values: &SweepValues) -> Vec<Point> {
-    fn axis<T: Copy>(v: &[T]) -> Vec<Option<T>> {
+    fn axis<T: Copy>(v: &[Spanned<T>]) -> Vec<Option<T>> {
         if v.is_empty() {
             vec![None]
         } else {
-            v.iter().copied().map(Some).collect()
+            v.iter().map(|s| Some(*s.get_ref())).collect()
         }
     }
     let mut all = Vec::new();
@@ -99,8 +103,67 @@ fn points(values: &SweepValues) -> Vec<Point> {
     all
 }
 
+/// Every value of the file within its setting's range (the kit's, as the
+/// command line's), and every setting one the model has; the first that is
+/// not, with its line.
+fn check_values(
+    sweep: &SweepFile,
+    model: ModelKind,
+    path: &Path,
+    text: &str,
+) -> Result<(), TomlError> {
+    fn each<T: Copy + PartialOrd + std::fmt::Display>(
+        values: &[Spanned<T>],
+        setting: settings::Setting<T>,
+        at: &dyn Fn(&Spanned<T>, String) -> TomlError,
+    ) -> Result<(), TomlError> {
+        for v in values {
+            setting
+                .check(*v.get_ref())
+                .map_err(|e| at(v, e.to_string()))?;
+        }
+        Ok(())
+    }
+    let at_usize = |v: &Spanned<usize>, problem: String| {
+        TomlError::at(WHAT, path, text, Some(v.span()), problem)
+    };
+    let at_f64 = |v: &Spanned<f64>, problem: String| {
+        TomlError::at(WHAT, path, text, Some(v.span()), problem)
+    };
+    let v = &sweep.values;
+    each(&v.learning_rate, settings::LEARNING_RATE, &at_f64)?;
+    each(&v.epochs, settings::EPOCHS, &at_usize)?;
+    each(&v.batch_size, settings::BATCH_SIZE, &at_usize)?;
+    each(&v.buckets, settings::BUCKETS, &at_usize)?;
+    each(&v.dim, settings::DIM, &at_usize)?;
+    if let (ModelKind::LogReg, Some(first)) = (model, v.dim.first()) {
+        return Err(at_usize(
+            first,
+            "the logistic regression has no vectors; dim is for model = \"fasttext\"".into(),
+        ));
+    }
+    match (sweep.search, &sweep.trials) {
+        (Search::Random, None) => Err(TomlError::field(
+            WHAT,
+            path,
+            text,
+            "search",
+            "`trials` is needed for a random search: how many points to draw",
+        )),
+        (Search::Random, Some(trials)) => settings::TRIALS
+            .check(*trials.get_ref())
+            .map(drop)
+            .map_err(|e| at_usize(trials, e.to_string())),
+        (Search::Grid, Some(trials)) => Err(at_usize(
+            trials,
+            "`trials` is for search = \"random\"; a grid runs every point".into(),
+        )),
+        (Search::Grid, None) => Ok(()),
+    }
+}
+
 /// `base` with the point's values.
-fn apply(base: &TrainConfig, p: &Point) -> Result<TrainConfig, lab_train::config::SettingError> {
+fn apply(base: &TrainConfig, p: &Point) -> Result<TrainConfig, SettingError> {
     let mut c = base.clone();
     if let Some(v) = p.learning_rate {
         c.fit.learning_rate = v;
@@ -122,12 +185,12 @@ fn apply(base: &TrainConfig, p: &Point) -> Result<TrainConfig, lab_train::config
 }
 
 /// The configs of the sweep file at `path` over `base`: a grid, or a
-/// seeded draw of `trials` of its points.
+/// seeded draw of `trials` of its points. Every value is checked, with its
+/// line, before the first run starts.
 fn configs(base: &TrainConfig, path: &Path) -> Result<(Search, Vec<TrainConfig>)> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("reading the sweep file `{}`", path.display()))?;
-    let sweep: SweepFile = toml::from_str(&text)
-        .map_err(|e| anyhow!("sweep file `{}`: {}", path.display(), e.to_string().trim()))?;
+    let sweep: SweepFile = tomlfile::read(WHAT, path, &text)?;
     let mut base = base.clone();
     if let Some(kind) = sweep.model {
         base.model = ModelConfig::default_for(kind);
@@ -135,22 +198,14 @@ fn configs(base: &TrainConfig, path: &Path) -> Result<(Search, Vec<TrainConfig>)
     if let Some(kind) = sweep.split {
         base.split.kind = kind;
     }
+    check_values(&sweep, base.model.kind(), path, &text)?;
     let mut chosen = points(&sweep.values);
-    match sweep.search {
-        Search::Grid => {}
-        Search::Random => {
-            let trials = sweep.trials.ok_or_else(|| {
-                anyhow!(
-                    "sweep file `{}`: `trials` is needed for a random search",
-                    path.display()
-                )
-            })?;
-            let mut rng = ninety_kit::rng::Rng::new(base.seed);
-            for i in (1..chosen.len()).rev() {
-                chosen.swap(i, rng.below(i + 1));
-            }
-            chosen.truncate(trials);
+    if let (Search::Random, Some(trials)) = (sweep.search, &sweep.trials) {
+        let mut rng = ninety_kit::rng::Rng::new(base.seed);
+        for i in (1..chosen.len()).rev() {
+            chosen.swap(i, rng.below(i + 1));
         }
+        chosen.truncate(*trials.get_ref());
     }
     if chosen.len() > MOST_RUNS {
         bail!(
@@ -239,9 +294,15 @@ mod tests {
 
     #[test]
     fn a_grid_is_every_combination_and_unset_settings_stay_default() {
+        fn spanned<T>(values: &[T]) -> Vec<Spanned<T>>
+        where
+            T: Copy,
+        {
+            values.iter().map(|&v| Spanned::new(0..0, v)).collect()
+        }
         let values = SweepValues {
-            learning_rate: vec![0.01, 0.02],
-            dim: vec![8, 16, 32],
+            learning_rate: spanned(&[0.01, 0.02]),
+            dim: spanned(&[8, 16, 32]),
             ..SweepValues::default()
         };
         let all = points(&values);
@@ -301,6 +362,70 @@ mod tests {
             let err = format!("{:#}", configs(&TrainConfig::new(), &path).unwrap_err());
             assert!(
                 err.contains("sweep.toml") && err.contains(expected),
+                "{text:?}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_value_out_of_its_range_is_refused_with_its_line_before_any_run() {
+        // Issue 12, item 13: `dim = 0` or `buckets = 0` panicked in burn,
+        // and a zero batch, a learning rate of NaN, -1 or 1e308 and zero
+        // epochs became tracked runs; a sweep file names where it came from.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sweep.toml");
+        for (text, line, expected) in [
+            (
+                "model = \"fasttext\"\n[values]\ndim = [16, 0]\n",
+                3,
+                "field `values.dim`: setting `model.dim` = 0: expected a value from 1 to 1024",
+            ),
+            (
+                "[values]\nbuckets = [0]\n",
+                2,
+                "setting `model.buckets` = 0",
+            ),
+            (
+                "[values]\n\nbatch_size = [0]\n",
+                3,
+                "setting `fit.batch_size` = 0",
+            ),
+            (
+                "[values]\nlearning_rate = [nan]\n",
+                2,
+                "setting `fit.learning_rate` = NaN: expected a value above 0 and at most 1",
+            ),
+            (
+                "[values]\nlearning_rate = [-1.0]\n",
+                2,
+                "`fit.learning_rate` = -1",
+            ),
+            (
+                "[values]\nlearning_rate = [1e308]\n",
+                2,
+                "`fit.learning_rate` = 1000000",
+            ),
+            (
+                "[values]\nepochs = [3,\n  0]\n",
+                3,
+                "setting `fit.epochs` = 0",
+            ),
+            (
+                "search = \"random\"\ntrials = 0\n[values]\ndim = [8]\n",
+                2,
+                "setting `trials` = 0: expected a value from 1 to 50",
+            ),
+            (
+                "model = \"logreg\"\n[values]\ndim = [8]\n",
+                3,
+                "the logistic regression has no vectors",
+            ),
+        ] {
+            std::fs::write(&path, text).unwrap();
+            let err = format!("{:#}", configs(&TrainConfig::new(), &path).unwrap_err());
+            let place = format!("sweep file `{}` line {line}", path.display());
+            assert!(
+                err.contains(&place) && err.contains(expected),
                 "{text:?}: {err}"
             );
         }

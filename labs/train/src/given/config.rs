@@ -5,12 +5,15 @@
 //! written once, on its field. A run saves the whole tree as `config.json`
 //! beside its weights, so the same model can be trained again from it; a
 //! sweep is a list of these trees. [`TrainConfig::validate`] refuses a
-//! setting outside its range before any tensor is made, naming the setting.
+//! setting outside its range before any tensor is made, naming the setting;
+//! the ranges are the kit's (`ninety_kit::settings`), which the command line
+//! and the sweep files check with too.
 
 use crate::fit::FitConfig;
 use crate::model::{FastTextConfig, LogRegConfig};
 use burn::config::Config;
 use ninety_kit::command::TrainArgs;
+use ninety_kit::settings;
 use ninety_kit::{ModelKind, SplitKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -65,17 +68,9 @@ pub struct TrainConfig {
 }
 // ANCHOR_END: trainconfig
 
-/// A setting outside its range, or one the chosen model does not have.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("setting `{setting}` = {value}: {expected}")]
-pub struct SettingError {
-    /// The setting's path in the tree (`fit.learning_rate`).
-    pub setting: String,
-    /// The value given.
-    pub value: String,
-    /// What would do.
-    pub expected: String,
-}
+/// A setting outside its range, or one the chosen model does not have
+/// (the kit's, shared with the command line and the sweep files).
+pub use ninety_kit::settings::SettingError;
 
 impl ModelConfig {
     /// Which model this is.
@@ -125,25 +120,6 @@ impl ModelConfig {
     }
 }
 
-/// Checks that `value` lies in `range`, naming `setting` if not.
-fn within<T: PartialOrd + std::fmt::Display>(
-    setting: &str,
-    value: T,
-    low: T,
-    high: T,
-) -> Result<(), SettingError> {
-    // `!(a <= b)` rather than `a > b`: a NaN is in no range.
-    #[allow(clippy::neg_cmp_op_on_partial_ord)]
-    if !(low <= value && value <= high) {
-        return Err(SettingError {
-            setting: setting.to_owned(),
-            value: value.to_string(),
-            expected: format!("expected a value from {low} to {high}"),
-        });
-    }
-    Ok(())
-}
-
 impl TrainConfig {
     /// The defaults with what the command line sets: the model, the split,
     /// the seed and the loop's settings. A setting the chosen model does not
@@ -178,28 +154,27 @@ impl TrainConfig {
         Ok(config)
     }
 
-    /// Every setting within its range; the first that is not, named.
+    /// Every setting within its range (the kit's [`settings`], the ranges
+    /// the command line and the sweep files use too); the first that is
+    /// not, named.
     pub fn validate(&self) -> Result<(), SettingError> {
         match &self.model {
             ModelConfig::FastText(c) => {
-                within("model.buckets", c.buckets, 1, 1 << 24)?;
-                within("model.dim", c.dim, 1, 1024)?;
-                within("model.max_tokens", c.max_tokens, 1, 100_000)?;
+                settings::BUCKETS.check(c.buckets)?;
+                settings::DIM.check(c.dim)?;
+                settings::MAX_TOKENS.check(c.max_tokens)?;
             }
-            ModelConfig::LogReg(c) => within("model.buckets", c.buckets, 1, 1 << 24)?,
+            ModelConfig::LogReg(c) => {
+                settings::BUCKETS.check(c.buckets)?;
+            }
         }
         let fit = &self.fit;
-        within("fit.epochs", fit.epochs, 1, 1000)?;
-        within("fit.batch_size", fit.batch_size, 1, 65_536)?;
-        within(
-            "fit.learning_rate",
-            fit.learning_rate,
-            f64::MIN_POSITIVE,
-            1.0,
-        )?;
-        within("fit.patience", fit.patience, 1, 1000)?;
-        within("split.valid", self.split.valid, 0.0, 0.5)?;
-        within("split.test", self.split.test, 0.0, 0.5)?;
+        settings::EPOCHS.check(fit.epochs)?;
+        settings::BATCH_SIZE.check(fit.batch_size)?;
+        settings::LEARNING_RATE.check(fit.learning_rate)?;
+        settings::PATIENCE.check(fit.patience)?;
+        settings::VALID_SHARE.check(self.split.valid)?;
+        settings::TEST_SHARE.check(self.split.test)?;
         if self.split.kind == SplitKind::Random && self.split.test == 0.0 {
             return Err(SettingError {
                 setting: "split.test".into(),

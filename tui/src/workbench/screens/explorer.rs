@@ -10,9 +10,9 @@ use super::{Screen, ScreenId, building_line};
 use crate::workbench::ctx::{Ctx, Effect, StageMsg, Task, WorkError};
 use crate::workbench::keys::{Act, Binding, KeyTable, book_row, help_row, pages, up_down};
 use crossterm::event::{KeyCode, KeyEvent};
-use ninety_kit::Event;
 use ninety_kit::command::{CorpusArg, StageCommand};
 use ninety_kit::records::gather::Status;
+use ninety_kit::{CorpusName, Event};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -48,7 +48,7 @@ pub enum Msg {
     /// Run the gather stage on the explorer's corpus.
     RunGather,
     /// The dataset of a corpus was read (or could not be).
-    DatasetLoaded(String, Result<Box<Dataset>, WorkError>),
+    DatasetLoaded(CorpusName, Result<Box<Dataset>, WorkError>),
     /// A raw message was read: its corpus path and its text.
     RawLoaded(String, String),
 }
@@ -61,8 +61,8 @@ impl Msg {
 }
 
 /// The task that reads the gather output of `corpus`.
-pub fn load_task(corpus: &str) -> Task<Msg> {
-    let corpus = corpus.to_owned();
+pub fn load_task(corpus: &CorpusName) -> Task<Msg> {
+    let corpus = corpus.clone();
     Task::new(format!("read the gather output of {corpus}"), move |ws| {
         let known = ninety_kit::corpus::known(&ws.root, &ws.home);
         let result = match known.iter().find(|c| c.name == corpus) {
@@ -80,8 +80,19 @@ pub fn load_task(corpus: &str) -> Task<Msg> {
 }
 
 /// The task that reads one raw message (shown as text, the first 256 KiB).
+/// `path` is the message's file inside the corpus folder as the gather
+/// output names it; one that would leave that folder is not read.
 pub fn raw_task(path: String, full: PathBuf) -> Task<Msg> {
     Task::new(format!("read the raw message {path}"), move |_| {
+        let inside = std::path::Path::new(&path)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !inside {
+            let text = format!(
+                "not shown: the gather output names `{path}` as this message's file, which is not a path inside the corpus folder; run the gather stage again (r)"
+            );
+            return Msg::RawLoaded(path, text);
+        }
         let text = match std::fs::read(&full) {
             Ok(bytes) => {
                 let shown = &bytes[..bytes.len().min(256 * 1024)];
@@ -151,7 +162,7 @@ impl Screen for ExplorerScreen {
                     .iter()
                     .position(|c| c == &self.corpus)
                     .map_or(0, |i| (i + 1) % ctx.corpora.len());
-                *self = ExplorerScreen::new(&ctx.corpora[at]);
+                *self = ExplorerScreen::new(ctx.corpora[at].clone());
                 vec![Effect::Task(load_task(&self.corpus))]
             }
             Msg::StartSearch => {
@@ -433,7 +444,7 @@ fn render_filters(e: &ExplorerScreen, area: Rect, buf: &mut Buffer) {
     let strong = Style::default().fg(Color::Cyan);
     Line::from(vec![
         Span::styled(" corpus ", dim),
-        Span::styled(e.corpus.clone(), strong),
+        Span::styled(e.corpus.to_string(), strong),
         Span::styled("  status ", dim),
         Span::styled(value(e.status.value()), strong),
         Span::styled("  group ", dim),

@@ -6,6 +6,7 @@
 //! indices, so scrolling through all 6,000 messages of the real corpus only
 //! ever draws the rows on screen.
 
+use ninety_kit::CorpusName;
 use ninety_kit::clean::{
     CLEAN_FILE, CleanError, DUPLICATES_FILE, Gathered, QUARANTINE_FILE, read_gathered, read_report,
 };
@@ -81,7 +82,7 @@ pub enum Pane {
 #[derive(Debug, Clone)]
 pub struct ExplorerScreen {
     /// The corpus being explored.
-    pub corpus: String,
+    pub corpus: CorpusName,
     /// The dataset, once loaded.
     pub data: Option<Dataset>,
     /// Why there is no dataset, when there is none.
@@ -114,9 +115,9 @@ pub struct ExplorerScreen {
 
 impl ExplorerScreen {
     /// An explorer for `corpus`, with nothing loaded yet.
-    pub fn new(corpus: &str) -> Self {
+    pub fn new(corpus: CorpusName) -> Self {
         Self {
-            corpus: corpus.to_owned(),
+            corpus,
             data: None,
             problem: None,
             visible: Vec::new(),
@@ -286,7 +287,7 @@ pub(crate) mod tests {
 
     #[test]
     fn filters_combine_and_search_matches_subject_sender_and_path() {
-        let mut e = ExplorerScreen::new("test");
+        let mut e = ExplorerScreen::new("test".parse().unwrap());
         e.set_data(dataset(60));
         assert_eq!(e.visible.len(), 60);
         e.status.next(); // clean
@@ -309,7 +310,7 @@ pub(crate) mod tests {
 
     #[test]
     fn selection_stays_in_range_and_the_window_follows_it() {
-        let mut e = ExplorerScreen::new("test");
+        let mut e = ExplorerScreen::new("test".parse().unwrap());
         e.set_data(dataset(6000));
         assert!(!e.move_by(-1));
         assert!(e.move_by(5999));
@@ -328,7 +329,7 @@ pub(crate) mod tests {
 
     #[test]
     fn the_raw_message_is_asked_for_once_per_selection() {
-        let mut e = ExplorerScreen::new("test");
+        let mut e = ExplorerScreen::new("test".parse().unwrap());
         e.set_data(dataset(3));
         let wanted = e.raw_wanted().unwrap();
         assert_eq!(wanted, PathBuf::from("/nonexistent/g/00000"));

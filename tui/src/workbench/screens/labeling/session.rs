@@ -260,11 +260,11 @@ pub fn load(
     let log = labels::log_path(home, &queue.corpus, &queue.annotator);
     let (decisions, problems) = labels::read_log(&log)?;
     let mine = labels::replay(&decisions)
-        .remove(&queue.annotator)
+        .remove(queue.annotator.as_str())
         .unwrap_or_default();
     Ok(SessionData {
-        corpus: queue.corpus,
-        annotator: queue.annotator,
+        corpus: queue.corpus.to_string(),
+        annotator: queue.annotator.to_string(),
         order: queue.order,
         fallback: queue.fallback,
         items,
@@ -349,6 +349,34 @@ mod tests {
         let mut d = data(3);
         d.skipped.insert("m0".into());
         assert_eq!(Session::new(d, t).pending, vec![1, 2, 0]);
+    }
+
+    #[test]
+    fn a_queue_file_naming_a_path_is_refused_before_any_log_is_opened() {
+        // Issue 12, item 10: the log's path is built from the queue file's
+        // corpus and annotator, so a queue edited to say `../../x` must not
+        // lead the labeling screen outside the data directory.
+        let dir = tempfile::tempdir().unwrap();
+        let home = ninety_kit::DataHome::at(dir.path().join("home"));
+        for (corpus, annotator, what) in [
+            ("../../x", "ana", "corpus name"),
+            ("mini", "../../../y", "annotator name"),
+        ] {
+            let queue = dir.path().join("queue.json");
+            std::fs::write(
+                &queue,
+                format!(
+                    r#"{{"corpus":"{corpus}","annotator":"{annotator}","order":"random","seed":1,"ids":[]}}"#
+                ),
+            )
+            .unwrap();
+            let err = format!(
+                "{:#}",
+                load(&home, &queue, Path::new("none.md")).unwrap_err()
+            );
+            assert!(err.contains(what) && err.contains("not usable"), "{err}");
+        }
+        assert!(!dir.path().join("x").exists() && !dir.path().join("home").exists());
     }
 
     #[test]
