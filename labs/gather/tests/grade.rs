@@ -8,7 +8,7 @@ use lab_gather::normalise::{clean, dedup_key};
 use lab_gather::period::{DateSource, YearMonth, mbox_line_month, month_of};
 use lab_gather::quarantine::{Reason, quarantine};
 use lab_gather::report::{Record, Status, build};
-use ninety_grader::{Check, Lab};
+use ninety_grader::{Check, Lab, check_eq, ensure};
 use ninety_kit::mail::parse;
 use std::process::ExitCode;
 
@@ -114,65 +114,143 @@ const BLANK_PLAIN: &[u8] = b"From: a@example.com\nSubject: s\n\
 Content-Type: multipart/alternative; boundary=\"q\"\n\n\
 --q\nContent-Type: text/plain\n\n   \n\n--q\nContent-Type: text/html\n\n<div>Only the HTML says anything</div>\n--q--\n";
 
-fn prefers_plain() {
-    let mail = parse(ALTERNATIVE).expect("the fixture parses");
-    let body = choose_body(&mail).expect("a body is chosen");
-    assert_eq!(body.source, BodySource::Plain);
-    assert_eq!(body.text.trim(), "The plain minutes.");
+type Outcome = Result<(), String>;
+
+fn prefers_plain() -> Outcome {
+    let mail = parse(ALTERNATIVE).ok_or("the fixture parses")?;
+    let body = choose_body(&mail)
+        .ok_or("for an HTML part then a plain part: expected a body, got None")?;
+    check_eq!(
+        "an HTML part then a plain part",
+        BodySource::Plain,
+        body.source
+    );
+    check_eq!(
+        "an HTML part then a plain part",
+        "The plain minutes.",
+        body.text.trim()
+    );
+    check_eq!(
+        "a plain part declared us-ascii",
+        Some("us-ascii"),
+        body.charset.as_deref()
+    );
+    Ok(())
 }
 
-fn falls_back_to_html() {
-    let body = choose_body(&parse(HTML_ONLY).unwrap()).expect("an HTML-only message has a body");
-    assert_eq!(body.source, BodySource::Html);
-    assert!(body.text.contains("Fish & chips"), "{:?}", body.text);
-    let body =
-        choose_body(&parse(BLANK_PLAIN).unwrap()).expect("a blank plain part falls back to HTML");
-    assert_eq!(body.source, BodySource::Html);
-    assert_eq!(body.text, "Only the HTML says anything");
-    let nothing =
-        parse(b"From: a@example.com\nSubject: s\nContent-Type: text/plain\n\n   \n").unwrap();
-    assert_eq!(choose_body(&nothing), None);
+fn falls_back_to_html() -> Outcome {
+    let body = choose_body(&parse(HTML_ONLY).ok_or("the fixture parses")?)
+        .ok_or("for an HTML-only message: expected a body, got None")?;
+    check_eq!("an HTML-only message", BodySource::Html, body.source);
+    ensure!(
+        body.text.contains("Fish & chips"),
+        "for an HTML-only message: expected its text with `Fish & chips`, got {:?}",
+        body.text
+    );
+    let body = choose_body(&parse(BLANK_PLAIN).ok_or("the fixture parses")?)
+        .ok_or("for a blank plain part then an HTML part: expected a body, got None")?;
+    check_eq!(
+        "a blank plain part then an HTML part",
+        BodySource::Html,
+        body.source
+    );
+    check_eq!(
+        "a blank plain part then an HTML part",
+        "Only the HTML says anything",
+        body.text
+    );
+    let nothing = parse(b"From: a@example.com\nSubject: s\nContent-Type: text/plain\n\n   \n")
+        .ok_or("the fixture parses")?;
+    check_eq!(
+        "a message whose only part is blank",
+        None,
+        choose_body(&nothing)
+    );
+    Ok(())
 }
 
-fn html_text() {
-    let text = html_to_text(
-        "<html><head><style>p {color:red}</style><script>alert('x')</script></head><body><!-- hidden -->\
+fn html_text() -> Outcome {
+    let page = "<html><head><style>p {color:red}</style><script>alert('x')</script></head><body><!-- hidden -->\
          <h1>Save&nbsp;50%</h1><p>Fish &amp; chips</p><br>Tel: &lt;none&gt;<table><tr><td>a</td><td>b</td></tr></table>\
-         <p>   </p><p></p><p>end</p></body></html>",
+         <p>   </p><p></p><p>end</p></body></html>";
+    check_eq!(
+        format!("html_to_text({page:?})"),
+        "Save 50%\n\nFish & chips\n\nTel: <none>\n\nab\n\nend",
+        html_to_text(page)
     );
-    assert_eq!(text, "Save 50%\n\nFish & chips\n\nTel: <none>\n\nab\n\nend");
+    // Entities are decoded after the tags are gone: `&lt;b&gt;` is text.
+    let escaped = "<p>write &lt;b&gt; for bold</p>";
+    check_eq!(
+        format!("html_to_text({escaped:?})"),
+        "write <b> for bold",
+        html_to_text(escaped)
+    );
+    // Only the tags the doc comment names break a line.
+    let inline = "<div>a <span>b</span> <em>c</em></div><DIV>d</DIV>";
+    check_eq!(
+        format!("html_to_text({inline:?})"),
+        "a b c\n\nd",
+        html_to_text(inline)
+    );
+    Ok(())
 }
 
-fn entities() {
-    assert_eq!(
-        decode_entities("a&nbsp;b &amp; c &lt;d&gt; &quot;e&quot; &apos;f&apos;"),
-        "a b & c <d> \"e\" 'f'"
-    );
-    assert_eq!(decode_entities("&#65;&#x42;&#X43; &#8364;"), "ABC €");
-    assert_eq!(
-        decode_entities("AT&T &bogus; & &#xZZ; &"),
-        "AT&T &bogus; & &#xZZ; &"
-    );
+fn entities() -> Outcome {
+    for (input, expected) in [
+        (
+            "a&nbsp;b &amp; c &lt;d&gt; &quot;e&quot; &apos;f&apos;",
+            "a b & c <d> \"e\" 'f'",
+        ),
+        ("&#65;&#x42;&#X43; &#8364;", "ABC €"),
+        ("AT&T &bogus; & &#xZZ; &", "AT&T &bogus; & &#xZZ; &"),
+        ("&amp;lt; stays &lt;", "&lt; stays <"),
+        ("&#1114112; &#55296; &#;", "&#1114112; &#55296; &#;"),
+    ] {
+        check_eq!(
+            format!("decode_entities({input:?})"),
+            expected,
+            decode_entities(input)
+        );
+    }
+    Ok(())
 }
 
-fn clean_text() {
-    assert_eq!(
-        clean("  Hello  \r\nworld\t\r\n\r\n\r\n\r\nbye \r  "),
-        "Hello\nworld\n\nbye"
-    );
-    assert_eq!(clean("\n\n  \n"), "");
-    assert_eq!(
-        clean("Keep   inner  spacing and CASE"),
-        "Keep   inner  spacing and CASE"
-    );
+fn clean_text() -> Outcome {
+    for (input, expected) in [
+        (
+            "  Hello  \r\nworld\t\r\n\r\n\r\n\r\nbye \r  ",
+            "Hello\nworld\n\nbye",
+        ),
+        ("\n\n  \n", ""),
+        (
+            "Keep   inner  spacing and CASE",
+            "Keep   inner  spacing and CASE",
+        ),
+        // Only the ends of lines are trimmed: indentation stays.
+        (
+            "Dear friend,\n    > quoted\n\tindented",
+            "Dear friend,\n    > quoted\n\tindented",
+        ),
+        ("a\r\rb\n \nc", "a\n\nb\n\nc"),
+    ] {
+        check_eq!(format!("clean({input:?})"), expected, clean(input));
+    }
+    Ok(())
 }
 
-fn key() {
-    assert_eq!(dedup_key("  Hello\n\tWORLD  again "), "hello world again");
-    assert_eq!(dedup_key("Straße"), "straße");
+fn key() -> Outcome {
+    for (input, expected) in [
+        ("  Hello\n\tWORLD  again ", "hello world again"),
+        ("Straße ÀÉ", "straße àé"),
+        ("a\u{a0}\u{2003}b", "a b"),
+        ("one", "one"),
+    ] {
+        check_eq!(format!("dedup_key({input:?})"), expected, dedup_key(input));
+    }
+    Ok(())
 }
 
-fn duplicates() {
+fn duplicates() -> Outcome {
     // The keys are given, so this check does not lean on dedup_key.
     let bodies = [
         ("Buy now", "buy now"),
@@ -183,100 +261,170 @@ fn duplicates() {
         ("buy NOW", "buy now"),
     ]
     .map(|(body, key)| Keyed { body, key });
-    let found = find_duplicates(&bodies);
-    let got: Vec<(usize, usize, DuplicateKind)> = found
+    let got: Vec<(usize, usize, DuplicateKind)> = find_duplicates(&bodies)
         .iter()
         .map(|d| (d.index, d.original, d.kind))
         .collect();
-    assert_eq!(
-        got,
+    check_eq!(
+        "six bodies whose keys repeat (index, original, kind)",
         vec![
             (2, 0, DuplicateKind::Exact),
             (3, 1, DuplicateKind::Near),
             (5, 0, DuplicateKind::Near)
         ],
-        "duplicates point at the first body with their key"
+        got
     );
-    assert!(find_duplicates(&[]).is_empty());
+    check_eq!("no bodies", 0, find_duplicates(&[]).len());
+    Ok(())
 }
 
-fn reasons() {
+fn reasons() -> Outcome {
     // The clean bodies are given, so this check does not lean on clean.
     // Not a message: the shell commands file that sits in the upstream spam folder.
     let cmds =
         b"mv 00001.317e78fa8ee2f54cd4890fdc09ba8176 00001.317e78fa8ee2f54cd4890fdc09ba8176\n";
-    let parsed = parse(cmds);
-    let text = std::str::from_utf8(cmds).unwrap().trim();
-    assert_eq!(
-        quarantine(parsed.as_ref(), Some(text)),
-        Some(Reason::NotAMessage)
+    let text = std::str::from_utf8(cmds).map_err(|e| e.to_string())?.trim();
+    check_eq!(
+        "the spam folder's shell commands file",
+        Some(Reason::NotAMessage),
+        quarantine(parse(cmds).as_ref(), Some(text))
     );
-    assert_eq!(quarantine(None, None), Some(Reason::NotAMessage));
+    check_eq!(
+        "nothing parsed",
+        Some(Reason::NotAMessage),
+        quarantine(None, None)
+    );
+    // Any one of From, Subject and Date makes it a message.
+    for header in [
+        "From: a@example.com",
+        "Subject: hi",
+        "Date: Mon, 6 Jan 2003 10:00:00 +0000",
+    ] {
+        let raw = format!("{header}\n\nHello there\n");
+        check_eq!(
+            format!("a message with only `{header}` and a body"),
+            None,
+            quarantine(parse(raw.as_bytes()).as_ref(), Some("Hello there"))
+        );
+    }
     // Empty after cleaning: no body at all, or one with no letter or digit
     // (an HTML body that was only markup and `&nbsp;`).
     let mail =
         parse(b"From: a@example.com\nSubject: hi\nContent-Type: text/html\n\n<p>&nbsp;</p>\n")
-            .unwrap();
+            .ok_or("the fixture parses")?;
     for body in [
         None,
         Some(""),
         Some("-- * --\n\n..."),
         Some("\u{FFFD}\u{FFFD}"),
     ] {
-        assert_eq!(
-            quarantine(Some(&mail), body),
+        check_eq!(
+            format!("a message whose clean body is {body:?}"),
             Some(Reason::EmptyAfterCleaning),
-            "body {body:?}"
+            quarantine(Some(&mail), body)
         );
     }
+    check_eq!(
+        "a body of one digit",
+        None,
+        quarantine(Some(&mail), Some("7"))
+    );
     // Undecodable: more than one character in twenty is U+FFFD, counted in
     // characters, not bytes (each U+FFFD is three bytes).
-    let mostly_bad = format!("ok {}", "\u{FFFD}".repeat(40));
-    assert_eq!(
-        quarantine(Some(&mail), Some(&mostly_bad)),
-        Some(Reason::Undecodable)
-    );
-    let one_in_twenty = format!("{}\u{FFFD}", "a".repeat(19));
-    assert_eq!(quarantine(Some(&mail), Some(&one_in_twenty)), None);
-    let over = format!("{}\u{FFFD}\u{FFFD}", "é".repeat(37));
-    assert_eq!(
-        quarantine(Some(&mail), Some(&over)),
-        Some(Reason::Undecodable),
-        "2 in 39 characters is over 1 in 20"
-    );
+    for (body, expected, what) in [
+        (
+            format!("ok {}", "\u{FFFD}".repeat(40)),
+            Some(Reason::Undecodable),
+            "40 U+FFFD in 43",
+        ),
+        (
+            format!("{}\u{FFFD}", "a".repeat(19)),
+            None,
+            "1 U+FFFD in 20 (not over 1 in 20)",
+        ),
+        (
+            format!("{}\u{FFFD}\u{FFFD}", "é".repeat(37)),
+            Some(Reason::Undecodable),
+            "2 U+FFFD in 39 characters (over 1 in 20)",
+        ),
+        (
+            format!("{}\u{FFFD}", "é".repeat(20)),
+            None,
+            "1 U+FFFD in 21 two-byte characters",
+        ),
+    ] {
+        check_eq!(
+            format!("a body of {what}"),
+            expected,
+            quarantine(Some(&mail), Some(&body))
+        );
+    }
     // A good message stays.
-    let good = parse(ALTERNATIVE).unwrap();
-    assert_eq!(quarantine(Some(&good), Some("Hello there")), None);
+    let good = parse(ALTERNATIVE).ok_or("the fixture parses")?;
+    check_eq!(
+        "a good message",
+        None,
+        quarantine(Some(&good), Some("Hello there"))
+    );
+    Ok(())
 }
 
-fn periods() {
+fn periods() -> Outcome {
     let ym = |year, month| Some(YearMonth { year, month });
-    let good = parse(ALTERNATIVE).unwrap();
-    assert_eq!(
-        month_of(Some(&good), ALTERNATIVE),
-        (ym(2002, 8), DateSource::Header)
+    let good = parse(ALTERNATIVE).ok_or("the fixture parses")?;
+    check_eq!(
+        "a Date header of August 2002",
+        (ym(2002, 8), DateSource::Header),
+        month_of(Some(&good), ALTERNATIVE)
     );
     let lying = b"From bob@example.com  Sat Nov  9 04:12:00 2002\nFrom: b@example.com\nSubject: s\nDate: Tue, 1 Jan 1980 00:00:00 +0000\n\nhi\n";
-    let mail = parse(lying).unwrap();
-    assert_eq!(
-        month_of(Some(&mail), lying),
-        (ym(2002, 11), DateSource::MboxLine)
+    check_eq!(
+        "a Date header of 1980 under an mbox line of November 2002",
+        (ym(2002, 11), DateSource::MboxLine),
+        month_of(parse(lying).as_ref(), lying)
     );
     let future = b"From bob@example.com  Sat Mar  1 04:12:00 2003\nFrom: b@example.com\nSubject: s\nDate: Thu, 1 Jan 2028 00:00:00 +0000\n\nhi\n";
-    assert_eq!(
-        month_of(parse(future).as_ref(), future),
-        (ym(2003, 3), DateSource::MboxLine)
+    check_eq!(
+        "a Date header of 2028 under an mbox line of March 2003",
+        (ym(2003, 3), DateSource::MboxLine),
+        month_of(parse(future).as_ref(), future)
+    );
+    let edges = b"From bob@example.com  Sat Mar  1 04:12:00 2003\nFrom: b@example.com\nDate: Sun, 31 Dec 1995 23:00:00 +0000\n\nhi\n";
+    check_eq!(
+        "a Date header in 1995, the first plausible year",
+        (ym(1995, 12), DateSource::Header),
+        month_of(parse(edges).as_ref(), edges)
+    );
+    let old_line = b"From bob@example.com  Sat Mar  1 04:12:00 1994\nFrom: b@example.com\nDate: someday\n\nhi\n";
+    check_eq!(
+        "a Date header that does not parse under an mbox line of 1994",
+        (None, DateSource::Unknown),
+        month_of(parse(old_line).as_ref(), old_line)
     );
     let nothing = b"From: b@example.com\nSubject: s\nDate: sometime last week\n\nhi\n";
-    assert_eq!(
-        month_of(parse(nothing).as_ref(), nothing),
-        (None, DateSource::Unknown)
+    check_eq!(
+        "a Date header that does not parse and no mbox line",
+        (None, DateSource::Unknown),
+        month_of(parse(nothing).as_ref(), nothing)
     );
-    assert_eq!(
-        mbox_line_month(b"From x  Wed Dec 31 23:59:59 1997\n"),
-        ym(1997, 12)
-    );
-    assert_eq!(mbox_line_month(b"Subject: no mbox line\n"), None);
+    for (line, expected) in [
+        ("From x  Wed Dec 31 23:59:59 1997\n", ym(1997, 12)),
+        ("From x  Mon Jan  6 10:00:00 2003\n", ym(2003, 1)),
+        // The sender's address is not a month, even when it has one in it.
+        (
+            "From Mary.Maystone@example.com  Thu Aug 22 12:36:23 2002\n",
+            ym(2002, 8),
+        ),
+        ("Subject: no mbox line\n", None),
+        ("Fromage: no mbox line either\n", None),
+    ] {
+        check_eq!(
+            format!("mbox_line_month({line:?})"),
+            expected,
+            mbox_line_month(line.as_bytes())
+        );
+    }
+    Ok(())
 }
 
 fn record(group: &str, status: Status, chars: Option<usize>, charset: Option<&str>) -> Record {
@@ -290,7 +438,7 @@ fn record(group: &str, status: Status, chars: Option<usize>, charset: Option<&st
     }
 }
 
-fn report() {
+fn report() -> Outcome {
     let records = vec![
         record("easy-ham", Status::Clean, Some(100), Some("us-ascii")),
         record("easy-ham", Status::Clean, Some(10), None),
@@ -321,30 +469,95 @@ fn report() {
         ),
         record("spam", Status::Quarantined(Reason::NotAMessage), None, None),
     ];
+    let what = "eight records: 3 clean, 2 duplicates, 3 quarantined";
     let r = build(&records);
-    assert_eq!((r.imported, r.clean, r.duplicates), (8, 3, 2));
-    assert_eq!((r.exact_duplicates, r.near_duplicates), (1, 1));
-    assert_eq!(r.quarantined.get("not_a_message"), Some(&2));
-    assert_eq!(r.quarantined.get("undecodable"), Some(&1));
-    assert_eq!(
-        r.quarantined.get("empty_after_cleaning"),
-        None,
-        "only reasons that occurred"
+    check_eq!(
+        format!("{what} (imported, clean, duplicates)"),
+        (8, 3, 2),
+        (r.imported, r.clean, r.duplicates)
     );
-    assert_eq!(
-        r.imported,
-        r.clean + r.duplicates + r.quarantined.values().sum::<usize>()
+    check_eq!(
+        format!("{what} (exact, near duplicates)"),
+        (1, 1),
+        (r.exact_duplicates, r.near_duplicates)
     );
-    assert_eq!(r.by_group.get("spam"), Some(&4));
-    assert_eq!(r.by_period.get("2"), Some(&4));
-    assert_eq!(r.by_charset.get("none"), Some(&6));
-    assert_eq!(r.by_content_type.get("text/plain"), Some(&8));
+    let quarantined: Vec<(&str, usize)> = r
+        .quarantined
+        .iter()
+        .map(|(k, v)| (k.as_str(), *v))
+        .collect();
+    check_eq!(
+        format!("{what} (quarantined, only reasons that occur)"),
+        vec![("not_a_message", 2), ("undecodable", 1)],
+        quarantined
+    );
+    check_eq!(
+        format!("{what} (by_group spam)"),
+        Some(&4),
+        r.by_group.get("spam")
+    );
+    check_eq!(
+        format!("{what} (by_group hard-ham)"),
+        Some(&2),
+        r.by_group.get("hard-ham")
+    );
+    check_eq!(
+        format!("{what} (by_period \"2\")"),
+        Some(&4),
+        r.by_period.get("2")
+    );
+    check_eq!(
+        format!("{what} (by_charset \"none\")"),
+        Some(&6),
+        r.by_charset.get("none")
+    );
+    check_eq!(
+        format!("{what} (by_charset \"big5\")"),
+        Some(&1),
+        r.by_charset.get("big5")
+    );
+    check_eq!(
+        format!("{what} (by_content_type \"text/plain\")"),
+        Some(&8),
+        r.by_content_type.get("text/plain")
+    );
     let l = r.length;
-    assert_eq!(
-        (l.count, l.min, l.median, l.p90, l.max),
-        (3, 10, 40, 100, 100)
+    check_eq!(
+        format!("{what}, clean lengths 100, 10, 40 (count, min, median, p90, max)"),
+        (3, 10, 40, 100, 100),
+        (l.count, l.min, l.median, l.p90, l.max)
     );
-    assert_eq!(build(&[]).length.count, 0);
+    // An even count: the nearest-rank median is the lower middle value,
+    // and p90 of ten values is the ninth.
+    let lengths = [70, 20, 100, 40, 10, 60, 30, 90, 50, 80];
+    let records: Vec<Record> = lengths
+        .iter()
+        .map(|&n| record("easy-ham", Status::Clean, Some(n), None))
+        .collect();
+    let l = build(&records).length;
+    check_eq!(
+        format!("clean lengths {lengths:?} (count, min, median, p90, max)"),
+        (10, 10, 50, 90, 100),
+        (l.count, l.min, l.median, l.p90, l.max)
+    );
+    let l = build(&records[..4]).length;
+    check_eq!(
+        format!("clean lengths {:?} (median, p90)", &lengths[..4]),
+        (40, 100),
+        (l.median, l.p90)
+    );
+    let empty = build(&[]);
+    check_eq!(
+        "no records (imported, length count, min, max)",
+        (0, 0, 0, 0),
+        (
+            empty.imported,
+            empty.length.count,
+            empty.length.min,
+            empty.length.max
+        )
+    );
+    Ok(())
 }
 
 fn mini_corpus() -> Result<(), String> {
@@ -383,18 +596,30 @@ fn mini_corpus() -> Result<(), String> {
 }
 
 // BEGIN HIDDEN TESTS
-fn hidden_html() {
-    assert_eq!(
-        html_to_text("<P>One</P><BR/>Two<!-- never closed"),
-        "One\n\nTwo"
-    );
-    assert_eq!(html_to_text("a&amp;b&amp;c"), "a&b&c");
-    assert_eq!(html_to_text("<li>x</li><li>y</li>"), "x\n\ny");
+fn hidden_html() -> Outcome {
+    for (html, expected) in [
+        ("<P>One</P><BR/>Two<!-- never closed", "One\n\nTwo"),
+        ("a&amp;b&amp;c", "a&b&c"),
+        ("<li>x</li><li>y</li>", "x\n\ny"),
+        ("<SCRIPT>var a = '<p>';</SCRIPT>kept", "kept"),
+    ] {
+        check_eq!(
+            format!("html_to_text({html:?})"),
+            expected,
+            html_to_text(html)
+        );
+    }
+    Ok(())
 }
 
-fn hidden_dates() {
-    assert_eq!(mbox_line_month(b"From x  Wed Dec 31 23:59:59\n"), None);
-    assert_eq!(dedup_key(" \n\t "), "");
-    assert_eq!(clean("\r\r"), "");
+fn hidden_dates() -> Outcome {
+    check_eq!(
+        "mbox_line_month(\"From x  Wed Dec 31 23:59:59\\n\") (no year)",
+        None,
+        mbox_line_month(b"From x  Wed Dec 31 23:59:59\n")
+    );
+    check_eq!("dedup_key(\" \\n\\t \")", "", dedup_key(" \n\t "));
+    check_eq!("clean(\"\\r\\r\")", "", clean("\r\r"));
+    Ok(())
 }
 // END HIDDEN TESTS
