@@ -58,8 +58,7 @@ pub fn html_to_text(html: &str) -> String {
     let lower = html.to_ascii_lowercase();
     let mut out = String::with_capacity(html.len() / 2);
     let mut i = 0;
-    while i < html.len() {
-        let rest = &lower[i..];
+    while let Some(rest) = lower.get(i..).filter(|rest| !rest.is_empty()) {
         if rest.starts_with("<!--") {
             i += rest.find("-->").map_or(rest.len(), |end| end + 3);
         } else if rest.starts_with("<script") || rest.starts_with("<style") {
@@ -68,10 +67,11 @@ pub fn html_to_text(html: &str) -> String {
             } else {
                 "</style"
             };
-            i += match rest.find(close) {
-                Some(end) => end + rest[end..].find('>').map_or(rest.len() - end, |g| g + 1),
-                None => rest.len(),
-            };
+            // Past the closing tag's `>`, or to the end when there is none.
+            i += rest
+                .find(close)
+                .and_then(|end| rest[end..].find('>').map(|g| end + g + 1))
+                .unwrap_or(rest.len());
         } else if rest.starts_with('<') {
             let end = rest.find('>').map_or(rest.len(), |g| g + 1);
             let name: String = rest[1..end]

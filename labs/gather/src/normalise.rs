@@ -108,7 +108,8 @@ pub fn dedup_key(text: &str) -> String {
         }
         rest = chars.as_str();
     }
-    if after_space && out.last() == Some(&b' ') {
+    // A space at the end can only be whitespace that ended the text.
+    if out.last() == Some(&b' ') {
         out.pop();
     }
     // Whole characters went in, so this cannot fail.

@@ -243,6 +243,8 @@ fn key() -> Outcome {
         ("  Hello\n\tWORLD  again ", "hello world again"),
         ("Straße ÀÉ", "straße àé"),
         ("a\u{a0}\u{2003}b", "a b"),
+        ("a\u{a0}b\u{2003}", "a b"),
+        ("\u{2003}x", "x"),
         ("one", "one"),
     ] {
         check_eq!(format!("dedup_key({input:?})"), expected, dedup_key(input));
@@ -602,6 +604,8 @@ fn hidden_html() -> Outcome {
         ("a&amp;b&amp;c", "a&b&c"),
         ("<li>x</li><li>y</li>", "x\n\ny"),
         ("<SCRIPT>var a = '<p>';</SCRIPT>kept", "kept"),
+        ("<p>kept</p><script>x</script", "kept"),
+        ("<style>p {}</style", ""),
     ] {
         check_eq!(
             format!("html_to_text({html:?})"),
