@@ -40,11 +40,9 @@ pub fn agreement(pairs: &[(Choice, Choice)]) -> Agreement {
             (row as f64 / n) * (column as f64 / n)
         })
         .sum::<f64>();
-    let kappa = if (1.0 - expected).abs() < 1e-12 {
-        None
-    } else {
-        Some((observed - expected) / (1.0 - expected))
-    };
+    // Chance agreement is exactly 1 only when both raters gave every item
+    // one and the same label (each share is then n / n, exactly 1).
+    let kappa = (expected < 1.0).then(|| (observed - expected) / (1.0 - expected));
     Agreement {
         items,
         observed,

@@ -434,8 +434,9 @@ fn model_and_annotators() -> Result<(), String> {
         item("g", Spam, None, &[Ham, Spam]),           // a tie is no majority
         item("h", Ham, None, &[Spam, Unsure, Unsure]), // unsure others do not count
         item("i", Ham, Some(0.9), &[]),                // exactly at the line counts
+        item("j", Spam, Some(0.15), &[]),              // not confident enough
     ];
-    let input = "suspects(.., 0.9) of the nine items a to i in the check";
+    let input = "suspects(.., 0.9) of the ten items a to j in the check";
     let found = suspects(&items, 0.9);
     let mut ids: Vec<&str> = found.iter().map(|s| s.id.as_str()).collect();
     ids.sort();
