@@ -80,8 +80,10 @@ pub fn stratified(strata: &[String], rng: &mut Rng) -> Vec<usize> {
     for k in 1..=n {
         // Due soonest: compare (taken_a + 1)·n/m_a with (taken_b + 1)·n/m_b
         // in whole numbers, by cross-multiplying.
+        // A stratum may give its next item at step k while it has given
+        // fewer than its share, k·m/n (so never more than its m items).
         let Some(g) = (0..groups.len())
-            .filter(|&g| taken[g] < groups[g].len() && k * groups[g].len() > taken[g] * n)
+            .filter(|&g| k * groups[g].len() > taken[g] * n)
             .min_by(|&a, &b| {
                 ((taken[a] + 1) * groups[b].len())
                     .cmp(&((taken[b] + 1) * groups[a].len()))
