@@ -69,8 +69,8 @@ pub fn dedupe(examples: &[Example]) -> Vec<usize> {
 /// the rest for training, within each label separately so that every part
 /// has the pool's share of spam: for each label, shuffle its indices with
 /// `rng` (visiting labels spam first, then ham), then take
-/// `round(n · valid)` for valid, `round(n · test)` for test, the rest for
-/// train. Each part comes back sorted.
+/// `round(n · valid)` for valid, `round(n · test)` for test (or what valid
+/// left, when that is fewer), the rest for train. Each part comes back sorted.
 pub fn stratified(
     examples: &[Example],
     pool: &[usize],

@@ -162,6 +162,29 @@ fn stratified_shares() -> Result<(), String> {
         s.test != (0..40).map(|i| i * 5).collect::<Vec<_>>(),
         "for {input}: expected a shuffled test part, got every fifth index in order"
     );
+    // A fair shuffle can leave an item where it was: of two spam examples
+    // split in half, either one is the valid one, depending on the seed.
+    let two: Vec<Example> = (0..2)
+        .map(|i| example(i, true, 1, &format!("k{i}")))
+        .collect();
+    let valid: HashSet<Vec<usize>> = (1..=20)
+        .map(|seed| stratified(&two, &[0, 1], 0.5, 0.0, &mut Rng::new(seed)).valid)
+        .collect();
+    check_eq!(
+        "the valid parts of stratified() of two spam examples with valid 0.5, seeds 1 to 20 (each example valid for some seed)",
+        2,
+        valid.len()
+    );
+    // Rounding can ask for more than there is: valid takes its share first.
+    let three: Vec<Example> = (0..3)
+        .map(|i| example(i, true, 1, &format!("k{i}")))
+        .collect();
+    let s = stratified(&three, &[0, 1, 2], 0.5, 0.5, &mut Rng::new(1));
+    check_eq!(
+        "the sizes (train, valid, test) of stratified() of three spam examples with valid 0.5 and test 0.5",
+        (0, 2, 1),
+        (s.train.len(), s.valid.len(), s.test.len())
+    );
     Ok(())
 }
 
