@@ -453,6 +453,16 @@ fn constraint() -> Result<(), String> {
             },
             "meets",
         ),
+        // 5 in 5000 is exactly 1 in 1000: at most the max is accepted.
+        (
+            Confusion {
+                spam_caught: 400,
+                spam_missed: 100,
+                ham_flagged: 5,
+                ham_passed: 4995,
+            },
+            "meets",
+        ),
         // No ham at all.
         (
             Confusion {
