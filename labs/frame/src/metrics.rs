@@ -83,13 +83,12 @@ impl Confusion {
     /// either is undefined, `Some(0.0)` when both are zero.
     pub fn spam_f1(&self) -> Option<f64> {
         // BEGIN SOLUTION: combine precision and spam recall into their harmonic mean, the F1 score
-        let p = self.precision()?;
-        let r = self.spam_recall()?;
-        if p + r == 0.0 {
-            Some(0.0)
-        } else {
-            Some(2.0 * p * r / (p + r))
-        }
+        // With both defined, 2pr / (p + r) is 2·caught / (2·caught + flagged
+        // + missed), whose denominator is never 0: no case for p = r = 0.
+        self.precision()?;
+        self.spam_recall()?;
+        let caught = 2.0 * self.spam_caught as f64;
+        Some(caught / (caught + self.ham_flagged as f64 + self.spam_missed as f64))
         // END SOLUTION
     }
 

@@ -174,11 +174,34 @@ fn spec_constraint() -> Result<(), String> {
 
 fn validate_accepts() -> Result<(), String> {
     let problems = sound_spec().validate();
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("a sound spec got problems: {problems:?}"))
+    ensure!(
+        problems.is_empty(),
+        "for a sound spec: expected no problems, got {problems:?}"
+    );
+    // Each rule's edge is inside it: "at least five", "at most the number
+    // of keywords", "at most 0.01".
+    type Edge = fn(&mut ProblemSpec);
+    let edges: [(&str, Edge); 3] = [
+        ("labels.spam of exactly five words", |s| {
+            s.labels.spam = "Bulk mail nobody asked for.".into()
+        }),
+        ("baseline.min_hits equal to the number of keywords", |s| {
+            s.baseline.min_hits = 3
+        }),
+        ("metric.max_ham_flagged_rate of exactly 0.01", |s| {
+            s.metric.max_ham_flagged_rate = 0.01
+        }),
+    ];
+    for (edge, set) in edges {
+        let mut spec = sound_spec();
+        set(&mut spec);
+        check_eq!(
+            format!("a sound spec with {edge}"),
+            Vec::<&str>::new(),
+            fields(&spec.validate())
+        );
     }
+    Ok(())
 }
 
 fn fields(problems: &[Problem]) -> Vec<&str> {
