@@ -492,6 +492,69 @@ impl Layout {
     }
 }
 
+/// The first line of a part of a Markdown page only instructors read.
+pub const INSTRUCTORS_BEGIN: &str = "<!-- BEGIN INSTRUCTORS -->";
+/// The line that ends it.
+pub const INSTRUCTORS_END: &str = "<!-- END INSTRUCTORS -->";
+/// The first line of a part only learners read: an HTML comment, so the
+/// instructor's copy does not show it.
+pub const LEARNERS_BEGIN: &str = "<!-- BEGIN LEARNERS";
+/// The line that ends it (and the comment).
+pub const LEARNERS_END: &str = "END LEARNERS -->";
+
+/// A Markdown page as learners get it: the parts between
+/// [`INSTRUCTORS_BEGIN`] and [`INSTRUCTORS_END`] removed, the parts between
+/// [`LEARNERS_BEGIN`] and [`LEARNERS_END`] shown (their marker lines
+/// removed), everything else as it is. A marker out of place is an error
+/// naming its line; `path` is only for the message.
+pub fn for_learners(path: &Path, text: &str) -> Result<String, Vec<MarkerError>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Part {
+        Both,
+        Instructors,
+        Learners,
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut errors = Vec::new();
+    let mut part = (Part::Both, 0);
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let line_no = n + 1;
+        let marker = match line.trim_end() {
+            INSTRUCTORS_BEGIN => Some((Part::Both, Part::Instructors)),
+            INSTRUCTORS_END => Some((Part::Instructors, Part::Both)),
+            LEARNERS_BEGIN => Some((Part::Both, Part::Learners)),
+            LEARNERS_END => Some((Part::Learners, Part::Both)),
+            _ => None,
+        };
+        match marker {
+            Some((from, to)) if part.0 == from => part = (to, line_no),
+            Some(_) => errors.push(MarkerError {
+                path: path.to_owned(),
+                line: line_no,
+                problem: format!(
+                    "`{}` is out of place: the part opened on line {} is not closed, or none is open",
+                    line.trim_end(),
+                    part.1
+                ),
+            }),
+            None if part.0 != Part::Instructors => out.push_str(line),
+            None => {}
+        }
+    }
+    if part.0 != Part::Both {
+        errors.push(MarkerError {
+            path: path.to_owned(),
+            line: part.1,
+            problem: "this part is never closed".into(),
+        });
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -832,5 +895,30 @@ fn f() -> u32 {
              #       max_ham_flagged_rate to the largest share of real mail you accept losing\n"
         );
         assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
+    }
+
+    #[test]
+    fn a_page_for_learners_drops_the_instructors_parts_and_shows_theirs() {
+        let page = "# Title\n\n<!-- BEGIN INSTRUCTORS -->\nRun `init` to release.\n<!-- END INSTRUCTORS -->\n<!-- BEGIN LEARNERS\nThis is your workspace.\nEND LEARNERS -->\n\nFor everyone.\n";
+        let learners = for_learners(Path::new("README.md"), page).unwrap();
+        assert_eq!(
+            learners,
+            "# Title\n\nThis is your workspace.\n\nFor everyone.\n"
+        );
+    }
+
+    #[test]
+    fn a_page_marker_out_of_place_is_named_by_line() {
+        let unclosed = "a\n<!-- BEGIN INSTRUCTORS -->\nb\n";
+        let errors = for_learners(Path::new("README.md"), unclosed).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].line, 2);
+        assert!(errors[0].problem.contains("never closed"), "{errors:?}");
+        let stray = "a\nEND LEARNERS -->\n";
+        let errors = for_learners(Path::new("README.md"), stray).unwrap_err();
+        assert_eq!(errors[0].line, 2);
+        assert!(errors[0].problem.contains("out of place"), "{errors:?}");
+        let nested = "<!-- BEGIN LEARNERS\n<!-- BEGIN INSTRUCTORS -->\nEND LEARNERS -->\n";
+        assert!(for_learners(Path::new("README.md"), nested).is_err());
     }
 }

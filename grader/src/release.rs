@@ -21,6 +21,10 @@ pub const RELEASE_FILE: &str = "ninety-release.toml";
 pub const STARTER_TAG: &str = "starter";
 
 /// Top-level paths never released: build output, data, instructor tooling.
+/// The workspace's front page, released with its instructor-only parts
+/// taken out.
+const README: &str = "README.md";
+
 const NOT_RELEASED: &[&str] = &["target", ".ninety", ".git", ".ci", "book/build"];
 
 /// What can go wrong releasing.
@@ -204,6 +208,16 @@ fn scan_file(rel: &Path, text: &str, layout: &Layout) -> Option<Result<Plan, Vec
     Some(markers::scan(rel, text, layout.role_of(rel), syntax).map(|regions| (regions, syntax)))
 }
 
+/// The workspace's README as learners get it (see
+/// [`markers::for_learners`]); `None` for every other file.
+fn learners_page(rel: &Path, bytes: &[u8]) -> Option<Result<String, Vec<MarkerError>>> {
+    if rel != Path::new(README) {
+        return None;
+    }
+    let text = String::from_utf8_lossy(bytes);
+    Some(markers::for_learners(rel, &text))
+}
+
 /// Checks every lab's `files` and every lab file's markers, returning the
 /// number of marked regions or all the problems found.
 pub fn check_markers(root: &Path) -> Result<usize, ReleaseError> {
@@ -212,6 +226,16 @@ pub fn check_markers(root: &Path) -> Result<usize, ReleaseError> {
     let mut errors = check_lab_files(&course);
     let mut regions = 0;
     for rel in source_files(root)? {
+        if rel == Path::new(README) {
+            let bytes = std::fs::read(root.join(&rel)).map_err(|source| ReleaseError::Io {
+                path: root.join(&rel),
+                source,
+            })?;
+            if let Some(Err(mut e)) = learners_page(&rel, &bytes) {
+                errors.append(&mut e);
+            }
+            continue;
+        }
         if Syntax::for_path(&rel).is_none() || !rel.starts_with("labs") {
             continue;
         }
@@ -273,6 +297,14 @@ pub fn release(
                 None
             }
             None => None,
+        };
+        let bytes = match learners_page(&rel, &bytes) {
+            Some(Ok(page)) => page.into_bytes(),
+            Some(Err(mut e)) => {
+                errors.append(&mut e);
+                bytes
+            }
+            None => bytes,
         };
         plans.push((rel, bytes, plan));
     }
@@ -483,6 +515,11 @@ mod tests {
             "labs/frame/spec.toml",
             "# BEGIN SOLUTION: fill me\nx = 1\n# END SOLUTION\n",
         );
+        write(
+            dir.path(),
+            "README.md",
+            "# Course\n<!-- BEGIN INSTRUCTORS -->\nrun init\n<!-- END INSTRUCTORS -->\n<!-- BEGIN LEARNERS\nyour workspace\nEND LEARNERS -->\n",
+        );
         write(dir.path(), "target/debug/junk", "x");
         write(dir.path(), ".ci/run", "x");
         dir
@@ -507,6 +544,11 @@ mod tests {
             "# TODO: fill me\n"
         );
         assert!(!dest.join("target").exists() && !dest.join(".ci").exists());
+        assert_eq!(
+            std::fs::read_to_string(dest.join("README.md")).unwrap(),
+            "# Course\nyour workspace\n",
+            "the front page has the learners' parts, not the instructors'"
+        );
         let manifest = std::fs::read_to_string(dest.join(RELEASE_FILE)).unwrap();
         let sha = hex::encode(Sha256::digest(b"visible\n"));
         assert!(
@@ -516,6 +558,23 @@ mod tests {
         // A learner workspace cannot be released again.
         let again = release(&dest, &out.path().join("x"), &ReleaseOptions { git: false });
         assert!(matches!(again, Err(ReleaseError::AlreadyReleased(_))));
+    }
+
+    #[test]
+    fn a_front_page_marker_out_of_place_stops_the_release_and_the_check() {
+        let src = fixture();
+        write(
+            src.path(),
+            "README.md",
+            "# Course\n<!-- BEGIN INSTRUCTORS -->\n",
+        );
+        let out = tempfile::tempdir().unwrap();
+        let dest = out.path().join("learner");
+        let err = release(src.path(), &dest, &ReleaseOptions { git: false }).unwrap_err();
+        assert!(err.to_string().contains("README.md:2"), "{err}");
+        assert!(!dest.exists(), "nothing is written");
+        let err = check_markers(src.path()).unwrap_err();
+        assert!(err.to_string().contains("README.md:2"), "{err}");
     }
 
     #[test]

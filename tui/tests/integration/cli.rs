@@ -128,6 +128,11 @@ fn init_writes_a_learner_workspace_that_fails_with_hints() {
         "{manifest}"
     );
     assert!(!learner.join(".ci").exists());
+    let readme = std::fs::read_to_string(learner.join("README.md")).unwrap();
+    assert!(
+        !readme.contains("instructor's copy") && !readme.contains("-- init"),
+        "the learner's README is written for learners: {readme}"
+    );
     let tag = std::process::Command::new("git")
         .args(["tag", "--list"])
         .current_dir(&learner)
