@@ -374,6 +374,42 @@ mod tests {
         server.abort();
     }
 
+    #[tokio::test]
+    async fn a_built_book_has_a_search_index_that_is_served() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "book.toml",
+            "[book]\ntitle = \"t\"\nsrc = \"src\"\n[output.html.search]\nenable = true\n",
+        );
+        write(
+            dir.path(),
+            "src/SUMMARY.md",
+            "# Summary\n\n- [Labeling](label.md)\n",
+        );
+        write(
+            dir.path(),
+            "src/label.md",
+            "# Labeling\n\nCohen's kappa corrects agreement for chance.\n",
+        );
+        let out = build(dir.path()).unwrap();
+        let index = std::fs::read_dir(&out)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .find(|name| name.starts_with("searchindex") && name.ends_with(".js"))
+            .expect("the build writes a search index (mdbook-driver's `search` feature)");
+        let text = std::fs::read_to_string(out.join(&index)).unwrap();
+        assert!(
+            text.contains("kappa"),
+            "the index holds the chapter's words"
+        );
+        let (status, _) = get(router(&out), &format!("/{index}")).await;
+        assert_eq!(status, axum::http::StatusCode::OK);
+        let page = std::fs::read_to_string(out.join("label.html")).unwrap();
+        assert!(page.contains("searchbar"), "pages carry the search bar");
+    }
+
     #[test]
     fn heading_ids_follow_mdbook() {
         assert_eq!(heading_id("The cost of errors"), "the-cost-of-errors");
