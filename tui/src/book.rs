@@ -7,11 +7,27 @@ use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+/// Where a page served by `ninety book serve` listens for "reload": a
+/// WebSocket the server answers, named in the page by mdbook's own
+/// live-reload script.
+pub const RELOAD_ENDPOINT: &str = "__ninety/reload";
+
 /// Builds the book in `book_dir` and returns the HTML output folder.
 pub fn build(book_dir: &Path) -> Result<PathBuf> {
-    let book = mdbook_driver::MDBook::load(book_dir)
+    build_with(book_dir, None)
+}
+
+/// [`build`], with pages that reload themselves when told to on
+/// `live_reload` (a path on the server that serves them).
+pub fn build_with(book_dir: &Path, live_reload: Option<&str>) -> Result<PathBuf> {
+    let mut book = mdbook_driver::MDBook::load(book_dir)
         .map_err(|e| anyhow!("{e:#}"))
         .with_context(|| format!("loading the book in `{}`", book_dir.display()))?;
+    if let Some(endpoint) = live_reload {
+        book.config
+            .set("output.html.live-reload-endpoint", endpoint)
+            .map_err(|e| anyhow!("{e:#}"))?;
+    }
     book.build()
         .map_err(|e| anyhow!("{e:#}"))
         .with_context(|| format!("building the book in `{}`", book_dir.display()))?;
@@ -42,9 +58,11 @@ pub fn open_chapter(book_dir: &Path, chapter: &str) -> Result<String> {
 }
 
 /// Builds the book, serves it on `127.0.0.1:port`, rebuilds when a source
-/// file changes, and stops on Ctrl-C or SIGTERM.
+/// file changes and tells every open page to reload, and stops on Ctrl-C
+/// or SIGTERM.
 pub fn serve(book_dir: &Path, port: u16, open: bool) -> Result<()> {
-    let out = build(book_dir)?;
+    let out = build_with(book_dir, Some(RELOAD_ENDPOINT))?;
+    let (reload, _) = tokio::sync::broadcast::channel(4);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -58,10 +76,10 @@ pub fn serve(book_dir: &Path, port: u16, open: bool) -> Result<()> {
             )
         })?;
         let local = listener.local_addr()?;
-        let app = router(&out);
+        let app = router(&out).merge(reload_route(reload.clone()));
         let url = format!("http://{local}/");
-        println!("Serving the book at {url} (Ctrl-C to stop)");
-        let _watch = rebuild_on_change(book_dir);
+        println!("Serving the book at {url} (Ctrl-C to stop; pages reload when the book changes)");
+        let _watch = rebuild_on_change(book_dir, reload);
         if open && webbrowser::open(&url).is_err() {
             println!("No browser found here; open {url} yourself.");
         }
@@ -83,7 +101,34 @@ pub fn router(out: &Path) -> axum::Router {
     axum::Router::new().fallback_service(files)
 }
 
-fn rebuild_on_change(book_dir: &Path) -> Option<notify::RecommendedWatcher> {
+/// The route at [`RELOAD_ENDPOINT`]: each page opens a WebSocket there and
+/// is sent "reload" after every rebuild.
+pub fn reload_route(reload: tokio::sync::broadcast::Sender<()>) -> axum::Router {
+    use axum::extract::ws::{Message, WebSocketUpgrade};
+    axum::Router::new().route(
+        &format!("/{RELOAD_ENDPOINT}"),
+        axum::routing::get(move |upgrade: WebSocketUpgrade| {
+            let mut rebuilt = reload.subscribe();
+            async move {
+                upgrade.on_upgrade(|mut socket| async move {
+                    // A missed message still means "the book changed".
+                    while let Ok(()) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) =
+                        rebuilt.recv().await
+                    {
+                        if socket.send(Message::text("reload")).await.is_err() {
+                            break;
+                        }
+                    }
+                })
+            }
+        }),
+    )
+}
+
+fn rebuild_on_change(
+    book_dir: &Path,
+    reload: tokio::sync::broadcast::Sender<()>,
+) -> Option<notify::RecommendedWatcher> {
     use notify::Watcher;
     let (tx, rx) = std::sync::mpsc::channel::<()>();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
@@ -102,8 +147,12 @@ fn rebuild_on_change(book_dir: &Path) -> Option<notify::RecommendedWatcher> {
                 .recv_timeout(std::time::Duration::from_millis(300))
                 .is_ok()
             {}
-            match build(&dir) {
-                Ok(_) => println!("Rebuilt the book."),
+            match build_with(&dir, Some(RELOAD_ENDPOINT)) {
+                Ok(_) => {
+                    println!("Rebuilt the book.");
+                    // No page open is not an error.
+                    let _ = reload.send(());
+                }
                 Err(e) => eprintln!("Rebuild failed: {e:#}"),
             }
         }
@@ -408,6 +457,59 @@ mod tests {
         assert_eq!(status, axum::http::StatusCode::OK);
         let page = std::fs::read_to_string(out.join("label.html")).unwrap();
         assert!(page.contains("searchbar"), "pages carry the search bar");
+    }
+
+    #[tokio::test]
+    async fn a_served_page_reloads_when_the_book_is_rebuilt() {
+        use futures_util::StreamExt;
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "book.toml",
+            "[book]\ntitle = \"t\"\nsrc = \"src\"\n",
+        );
+        write(
+            dir.path(),
+            "src/SUMMARY.md",
+            "# Summary\n\n- [One](one.md)\n",
+        );
+        write(dir.path(), "src/one.md", "# One\n");
+        let out = build_with(dir.path(), Some(RELOAD_ENDPOINT)).unwrap();
+        let page = std::fs::read_to_string(out.join("one.html")).unwrap();
+        assert!(
+            page.contains(RELOAD_ENDPOINT),
+            "the page listens for reloads"
+        );
+        let plain = build(dir.path()).unwrap();
+        let page = std::fs::read_to_string(plain.join("one.html")).unwrap();
+        assert!(!page.contains(RELOAD_ENDPOINT), "a plain build does not");
+
+        let (reload, _) = tokio::sync::broadcast::channel(4);
+        let app = router(&out).merge(reload_route(reload.clone()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = tokio::spawn(axum::serve(listener, app).into_future());
+        let (mut socket, _) =
+            tokio_tungstenite::connect_async(format!("ws://{addr}/{RELOAD_ENDPOINT}"))
+                .await
+                .unwrap();
+        // The socket subscribes as it is upgraded: send until it hears.
+        let heard = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+            loop {
+                let _ = reload.send(());
+                tokio::select! {
+                    message = socket.next() => break message,
+                    () = tokio::time::sleep(std::time::Duration::from_millis(50)) => {}
+                }
+            }
+        })
+        .await
+        .expect("the page is told to reload within 5 s");
+        assert_eq!(
+            heard.unwrap().unwrap().into_text().unwrap().as_str(),
+            "reload"
+        );
+        server.abort();
     }
 
     #[test]
