@@ -96,12 +96,48 @@ pub fn raw_task(path: String, full: PathBuf) -> Task<Msg> {
         let text = match std::fs::read(&full) {
             Ok(bytes) => {
                 let shown = &bytes[..bytes.len().min(256 * 1024)];
-                String::from_utf8_lossy(shown).into_owned()
+                as_shown(&String::from_utf8_lossy(shown))
             }
             Err(e) => format!("cannot read {}: {e}", full.display()),
         };
         Msg::RawLoaded(path, text)
     })
+}
+
+/// Raw text as a terminal can show it. A terminal cell cannot hold a tab or
+/// another control character, and the renderer drops them, which would hide
+/// the very thing the gather chapter teaches: a header line folded with a
+/// leading tab. Tabs become spaces to the next multiple of 8 columns, a
+/// carriage return before a line feed is dropped, and any other control
+/// character is shown in caret notation (`^L` for a form feed).
+pub fn as_shown(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut column = 0;
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => {
+                out.push('\n');
+                column = 0;
+            }
+            '\t' => {
+                let to = (column / 8 + 1) * 8;
+                out.extend(std::iter::repeat_n(' ', to - column));
+                column = to;
+            }
+            '\r' if chars.peek() == Some(&'\n') => {}
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push('^');
+                out.push(if c == '\u{7f}' { '?' } else { char::from(c as u8 + 0x40) });
+                column += 2;
+            }
+            c => {
+                out.push(c);
+                column += 1;
+            }
+        }
+    }
+    out
 }
 
 impl ExplorerScreen {
@@ -662,6 +698,16 @@ mod tests {
     use ninety_kit::Group;
     use ninety_kit::mail::Repair;
     use ninety_kit::records::gather::BodySource;
+
+    #[test]
+    fn raw_text_keeps_a_folded_header_s_tab_and_shows_control_characters() {
+        assert_eq!(
+            as_shown("Received: from a\r\n\tby b\r\nX:\tc\n"),
+            "Received: from a\n        by b\nX:      c\n"
+        );
+        assert_eq!(as_shown("form\x0cfeed\x7f\r"), "form^Lfeed^?^M");
+        assert_eq!(as_shown("Caf\u{e9}\tx"), "Caf\u{e9}    x");
+    }
 
     #[test]
     fn a_pane_title_says_what_the_record_says_about_its_body() {
