@@ -128,7 +128,11 @@ pub fn as_shown(raw: &str) -> String {
             '\r' if chars.peek() == Some(&'\n') => {}
             c if (c as u32) < 0x20 || c == '\u{7f}' => {
                 out.push('^');
-                out.push(if c == '\u{7f}' { '?' } else { char::from(c as u8 + 0x40) });
+                out.push(if c == '\u{7f}' {
+                    '?'
+                } else {
+                    char::from(c as u8 + 0x40)
+                });
                 column += 2;
             }
             c => {
@@ -607,15 +611,29 @@ fn render_messages(e: &ExplorerScreen, area: Rect, buf: &mut Buffer) {
         .render(clean_area, buf);
 }
 
+/// A horizontal bar chart of counts. Each count is part of its row's label,
+/// right-aligned in a column of its own, so it never runs into the bar.
 fn chart<'a>(title: &'a str, rows: &'a [(String, usize)], limit: usize) -> BarChart<'a> {
-    let bars: Vec<Bar<'a>> = rows
+    let shown = &rows[..rows.len().min(limit)];
+    let name_width = shown
         .iter()
-        .take(limit)
+        .map(|(name, _)| name.chars().count())
+        .max()
+        .unwrap_or(0);
+    let count_width = shown
+        .iter()
+        .map(|(_, n)| n.to_string().len())
+        .max()
+        .unwrap_or(0);
+    let bars: Vec<Bar<'a>> = shown
+        .iter()
         .map(|(name, n)| {
             Bar::default()
-                .label(Line::from(name.as_str()))
+                .label(Line::from(format!(
+                    "{name:<name_width$} {n:>count_width$} "
+                )))
                 .value(*n as u64)
-                .text_value(n.to_string())
+                .text_value(String::new())
         })
         .collect();
     BarChart::default()
