@@ -314,8 +314,8 @@ impl Plot {
 
 fn render_chart(t: &TrainScreen, chart: Plot, area: Rect, buf: &mut Buffer) {
     // Each model's curves (the logistic regression's is a baseline when the
-    // model is fastText), then flat lines for the test F1 of the baselines
-    // once the run has finished.
+    // model is fastText). Only validation figures: the test split's are in
+    // the status panel once the run has finished, never on these axes.
     let mut lines: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
     for (model, epochs) in &t.epochs {
         for (name, value) in chart.curves() {
@@ -327,15 +327,6 @@ fn render_chart(t: &TrainScreen, chart: Plot, area: Rect, buf: &mut Buffer) {
         .iter()
         .flat_map(|(_, p)| p.iter().map(|(x, _)| *x))
         .fold(1.0_f64, f64::max);
-    if chart == Plot::ValidF1
-        && let Some(summary) = &t.summary
-    {
-        for (name, m) in summary.baselines.iter() {
-            if let Some(f1) = m.spam_f1 {
-                lines.push((format!("{name} (test)"), vec![(1.0, f1), (max_x, f1)]));
-            }
-        }
-    }
     let max_y = match chart {
         Plot::Loss => lines
             .iter()
@@ -347,16 +338,11 @@ fn render_chart(t: &TrainScreen, chart: Plot, area: Rect, buf: &mut Buffer) {
         .iter()
         .enumerate()
         .map(|(i, (name, points))| {
-            let flat = name.ends_with("(test)");
             Dataset::default()
                 .name(name.clone())
-                .marker(if flat { Marker::Dot } else { Marker::Braille })
+                .marker(Marker::Braille)
                 .graph_type(GraphType::Line)
-                .style(Style::default().fg(if flat {
-                    Color::DarkGray
-                } else {
-                    COLORS[i % COLORS.len()]
-                }))
+                .style(Style::default().fg(COLORS[i % COLORS.len()]))
                 .data(points)
         })
         .collect();
@@ -426,8 +412,23 @@ fn render_runs(t: &TrainScreen, area: Rect, buf: &mut Buffer) {
         .render(area, buf);
 }
 
+/// One model's figures on the test split: F1, precision, recall, and the
+/// share of ham sent to spam, the frame spec's constraint.
+fn test_row(name: &str, m: &Metrics) -> Line<'static> {
+    let rate = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |x| format!("{x:.3}"));
+    let flagged = m
+        .ham_flagged_rate
+        .map_or_else(|| "-".to_owned(), |x| format!("{:.2}%", x * 100.0));
+    Line::from(format!(
+        "{name:<10}{:>6}{:>6}{:>6}{flagged:>10}",
+        rate(m.spam_f1).trim_start_matches('0'),
+        rate(m.precision).trim_start_matches('0'),
+        rate(m.spam_recall).trim_start_matches('0'),
+    ))
+}
+
 fn render_status(t: &TrainScreen, area: Rect, buf: &mut Buffer) {
-    let title = format!(" Next: {} on the {} split (m, s) ", t.model, t.split);
+    let title = format!(" Next: {}, {} split (m, s) ", t.model, t.split);
     let block = Block::default().borders(Borders::ALL).title(title);
     if let Some(problem) = &t.problem {
         Paragraph::new(format!(
@@ -441,18 +442,16 @@ fn render_status(t: &TrainScreen, area: Rect, buf: &mut Buffer) {
     }
     let lines: Vec<Line<'_>> = match &t.summary {
         Some(s) if !t.running => {
-            let rate = |v: Option<f64>| v.map_or_else(|| "  -  ".to_owned(), |x| format!("{x:.3}"));
-            let row = |name: &str, m: &Metrics| {
-                Line::from(format!(
-                    "{name:<10} F1 {}  P {}  R {}",
-                    rate(m.spam_f1),
-                    rate(m.precision),
-                    rate(m.spam_recall)
-                ))
-            };
-            let mut l = vec![row(s.model.as_str(), &s.metrics)];
+            let mut l = vec![Line::styled(
+                format!(
+                    "{:<10}{:>6}{:>6}{:>6}{:>10}",
+                    "test", "F1", "P", "R", "ham→spam"
+                ),
+                Style::default().fg(Color::DarkGray),
+            )];
+            l.push(test_row(s.model.as_str(), &s.metrics));
             for (name, m) in s.baselines.iter() {
-                l.push(row(name, m));
+                l.push(test_row(name, m));
             }
             l
         }
