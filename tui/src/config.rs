@@ -108,11 +108,11 @@ impl LabelKeys {
         let field = |name: &str| format!("label.keys.{name}");
         let set = |name: &str| tomlfile::line_of_field(text, &["label", "keys", name]).is_some();
         for (i, (name, key)) in named.iter().enumerate() {
-            if key.is_control() || key.is_whitespace() || *key == '?' {
+            if key.is_control() || key.is_whitespace() || ['?', '[', ']'].contains(key) {
                 return Err((
                     field(name),
                     format!(
-                        "`{}` cannot be a key; expected a letter, digit or punctuation other than `?` (help)",
+                        "`{}` cannot be a key; expected a letter, digit or punctuation other than `?` (help) and `[` `]` (scroll the guidelines)",
                         key.escape_default()
                     ),
                 ));
@@ -234,6 +234,12 @@ mod tests {
                 3,
                 "label.keys.note",
                 "`x` is also the key for undo",
+            ),
+            (
+                "[label.keys]\n\nskip = \"]\"\n",
+                3,
+                "label.keys.skip",
+                "`]` cannot be a key",
             ),
             (
                 "[label]\norder = \"best\"\n",

@@ -250,6 +250,37 @@ fn snapshot_labeling_screen_100x24() {
     insta::assert_snapshot!(text);
 }
 
+#[test]
+fn the_guidelines_scroll_to_their_last_line() {
+    let mut app = labeling_app();
+    let long: String = (1..=60).map(|n| format!("- rule {n}\n")).collect();
+    let lines = crate::workbench::markdown::render(&long);
+    if let Some(session) = app.labeling.session.as_mut() {
+        session.guidelines = lines;
+    }
+    assert!(!screen(&app, 100, 24).contains("rule 60"));
+    let right = |c| {
+        app.message_for(crate::workbench::tests_update::key(
+            crossterm::event::KeyCode::Char(c),
+        ))
+    };
+    assert_eq!(
+        right(']'),
+        Some(Message::Labeling(labeling::Msg::ScrollGuidelines(5)))
+    );
+    for _ in 0..12 {
+        app.update(Message::Labeling(labeling::Msg::ScrollGuidelines(5)));
+    }
+    let text = screen(&app, 100, 24);
+    assert!(text.contains("rule 60"), "{text}");
+    assert!(!text.contains("rule 1\n"), "{text}");
+    // Scrolling stops at the last line; going back up finds the first.
+    for _ in 0..20 {
+        app.update(Message::Labeling(labeling::Msg::ScrollGuidelines(-5)));
+    }
+    assert!(screen(&app, 100, 24).contains("rule 1 "));
+}
+
 fn annotator(
     decisions: usize,
     labels: usize,

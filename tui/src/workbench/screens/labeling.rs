@@ -53,6 +53,8 @@ pub enum Msg {
     EndNote(bool),
     /// Scroll the message body.
     Scroll(i32),
+    /// Scroll the guidelines.
+    ScrollGuidelines(i32),
     /// Stop labeling: the agreement view when decisions were made.
     Leave,
     /// The session's data was read (or could not be).
@@ -202,6 +204,14 @@ impl Screen for LabelingScreen {
                 }
                 vec![]
             }
+            Msg::ScrollGuidelines(delta) => {
+                if let Some(s) = self.session.as_mut() {
+                    // No further than the last line at the top.
+                    let last = s.guidelines.len().saturating_sub(1) as i32;
+                    s.guide_scroll = (i32::from(s.guide_scroll) + delta).clamp(0, last) as u16;
+                }
+                vec![]
+            }
             Msg::Leave => {
                 // After a session, the agreement view: how the labels compare.
                 let made = self.session.as_ref().is_some_and(|s| s.undoable() > 0);
@@ -310,6 +320,18 @@ impl Screen for LabelingScreen {
                 "",
                 "",
                 m(Msg::Scroll(10)),
+            ))
+            .with(Binding::new(
+                &[KeyCode::Char(']')],
+                "[ ]",
+                "scroll the guidelines",
+                m(Msg::ScrollGuidelines(5)),
+            ))
+            .with(Binding::new(
+                &[KeyCode::Char('[')],
+                "",
+                "",
+                m(Msg::ScrollGuidelines(-5)),
             ))
             .with(help_row())
             .with(Binding::new(
@@ -422,10 +444,11 @@ impl Screen for LabelingScreen {
         if guidelines_width > 0 {
             Paragraph::new(session.guidelines.clone())
                 .wrap(Wrap { trim: false })
+                .scroll((session.guide_scroll, 0))
                 .block(
                     Block::default()
                         .borders(Borders::ALL)
-                        .title(" Guidelines · labs/label/guidelines.md "),
+                        .title(" Guidelines ([ ] scroll) "),
                 )
                 .render(side, buf);
         }

@@ -80,6 +80,8 @@ pub struct Session {
     pub typing_note: bool,
     /// Scroll of the body.
     pub scroll: u16,
+    /// Scroll of the guidelines.
+    pub guide_scroll: u16,
     /// The guidelines, rendered once.
     pub guidelines: Vec<ratatui::text::Line<'static>>,
     made: Vec<Made>,
@@ -106,6 +108,7 @@ impl Session {
             note: String::new(),
             typing_note: false,
             scroll: 0,
+            guide_scroll: 0,
             made: Vec::new(),
             labels_this_session: 0,
             started: now,
