@@ -16,6 +16,21 @@ pub const QUARANTINE_FILE: &str = "quarantine.jsonl";
 /// The data-quality report.
 pub const REPORT_FILE: &str = "report.json";
 
+/// A file in a gather artifact's folder marking it as the reference output:
+/// the course's own solution run on the bundled corpus when `ninety init`
+/// made the workspace, so that every later stage can be used before the
+/// gather lab is written. The learner's first gather run replaces it.
+pub const REFERENCE_FILE: &str = "REFERENCE";
+
+/// What a reader says when the gather output it reads is the reference.
+pub const REFERENCE_NOTE: &str =
+    "using the reference gather output; yours replaces it once your gather lab runs";
+
+/// Whether the gather artifact folder `dir` holds the reference output.
+pub fn is_reference(dir: &Path) -> bool {
+    dir.join(REFERENCE_FILE).is_file()
+}
+
 /// The folder of the current generation of `corpus`'s gather artifact,
 /// where its files are: the one place readers find it
 /// ([`ArtifactStore::current_dir`]). Resolve it once and read every file

@@ -25,6 +25,13 @@ pub fn clean_messages<W: Write>(ctx: &Context, out: &mut Emitter<W>) -> Result<V
         // The stage committed a new generation: find it again.
         path = clean_file(ctx);
     }
+    if path.parent().is_some_and(ninety_kit::clean::is_reference) {
+        out.log(format!(
+            "{}: {}",
+            ctx.corpus,
+            ninety_kit::clean::REFERENCE_NOTE
+        ));
+    }
     read_gathered(&path).with_context(|| {
         format!(
             "the gather output is unreadable; run `ninety run gather --corpus {}` again",

@@ -1,8 +1,13 @@
 //! `ninety init DIR`: a learner workspace made from this instructor repository.
 
+use crate::pipeline::{StageHandle, StageUpdate};
+use crate::workspace::Workspace;
 use anyhow::{Context, Result};
 use ninety_grader::release::{self, ReleaseOptions};
-use std::path::PathBuf;
+use ninety_kit::command::{CorpusArg, StageCommand};
+use ninety_kit::home::DataHome;
+use ninety_kit::names::CorpusName;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// `ninety init`'s arguments.
@@ -13,6 +18,10 @@ pub struct InitArgs {
     /// Do not run `git init` and the first commit.
     #[arg(long)]
     pub no_git: bool,
+    /// Do not write the reference gather output of the mini corpus (made
+    /// by running this repository's gather stage, with its solution).
+    #[arg(long)]
+    pub no_reference: bool,
 }
 
 /// Releases the learner workspace.
@@ -28,9 +37,53 @@ pub fn run(root: Option<&PathBuf>, args: &InitArgs) -> Result<ExitCode> {
         summary.solutions,
         summary.hidden
     );
+    if !args.no_reference {
+        match reference_gather(&ws, dir) {
+            Ok(out) => println!(
+                "Wrote the reference gather output of the mini corpus to {}: the explorer, labeling and training work before the gather lab does; the learner's first gather run replaces it.",
+                out.display()
+            ),
+            Err(e) => println!(
+                "No reference gather output ({e:#}); the later stages will wait for the learner's gather lab."
+            ),
+        }
+    }
     println!(
         "\nNext:\n  cd {}\n  cargo run                 # the workbench\n  cargo test -p lab-frame   # the first lab's checks",
         dir.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs this repository's gather stage (its solution) on the mini corpus
+/// into the new workspace's data directory and marks the output as the
+/// reference ([`ninety_kit::clean::REFERENCE_FILE`]). Returns its folder.
+fn reference_gather(ws: &Workspace, dest: &Path) -> Result<PathBuf> {
+    let corpus: CorpusName = "mini".parse()?;
+    let home = DataHome::at(dest.join(".ninety"));
+    let instructor = Workspace {
+        home: home.clone(),
+        ..ws.clone()
+    };
+    let command = StageCommand::Gather(CorpusArg::new(corpus.clone()));
+    let mut building = false;
+    StageHandle::new()
+        .run(&instructor, &command, &mut |update| {
+            if let StageUpdate::Building(p) = update
+                && !std::mem::replace(&mut building, true)
+            {
+                println!(
+                    "Building the pipeline to make the reference gather output ({} crates)...",
+                    p.total
+                );
+            }
+        })
+        .map_err(|e| anyhow::anyhow!("the gather stage failed: {e}"))?;
+    let dir = ninety_kit::clean::gather_dir(&home, corpus.as_str());
+    std::fs::write(
+        dir.join(ninety_kit::clean::REFERENCE_FILE),
+        "Made by `ninety init` with the course's solution. Your first gather run replaces it.\n",
+    )
+    .with_context(|| format!("marking `{}` as the reference", dir.display()))?;
+    Ok(dir)
 }

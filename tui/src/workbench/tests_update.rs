@@ -655,6 +655,7 @@ fn session_data(n: usize) -> SessionData {
         annotator: "ana".into(),
         order: QueueOrder::Stratified,
         fallback: None,
+        reference: false,
         items: (0..n)
             .map(|i| Item {
                 id: format!("id{i}"),

@@ -128,6 +128,21 @@ fn init_writes_a_learner_workspace_that_fails_with_hints() {
         "{manifest}"
     );
     assert!(!learner.join(".ci").exists());
+    // The reference gather output: the course's solution run on the mini
+    // corpus, so the later stages work before the gather lab is written.
+    let store = ninety_kit::artifact::ArtifactStore::new(learner.join(".ninety/artifacts"));
+    let gathered = store
+        .current("gather", "mini")
+        .unwrap()
+        .expect("init writes the reference gather output");
+    assert!(ninety_kit::clean::is_reference(&gathered));
+    let clean = ninety_kit::clean::read_gathered(&gathered.join("clean.jsonl")).unwrap();
+    assert!(clean.len() > 200, "{} clean messages", clean.len());
+    assert!(
+        text(&out).contains("reference gather output"),
+        "{}",
+        text(&out)
+    );
     let readme = std::fs::read_to_string(learner.join("README.md")).unwrap();
     assert!(
         !readme.contains("instructor's copy") && !readme.contains("-- init"),

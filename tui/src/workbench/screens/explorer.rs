@@ -169,6 +169,12 @@ impl Screen for ExplorerScreen {
                 }
                 match result {
                     Ok(data) => {
+                        if data.reference {
+                            ctx.flash(format!(
+                                "Explorer: {}. Press r to run yours.",
+                                ninety_kit::clean::REFERENCE_NOTE
+                            ));
+                        }
                         self.set_data(*data);
                         self.raw = None;
                     }

@@ -119,6 +119,9 @@ impl Screen for LabelingScreen {
                             data.items.len(),
                             data.labels.len()
                         );
+                        if data.reference {
+                            flash = format!("{flash} ({})", ninety_kit::clean::REFERENCE_NOTE);
+                        }
                         if let Some(why) = &data.fallback {
                             flash = format!(
                                 "{why}. The queue is in id order (as good as shuffled) until then."

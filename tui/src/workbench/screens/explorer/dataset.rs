@@ -24,6 +24,9 @@ pub struct Dataset {
     pub items: Vec<Gathered>,
     /// The quality report.
     pub report: QualityReport,
+    /// Whether it is the reference gather output `ninety init` wrote, not
+    /// the learner's own.
+    pub reference: bool,
 }
 
 /// Reads the gather artifact of `corpus` from `artifact_dir`.
@@ -38,6 +41,7 @@ pub fn load(artifact_dir: &Path, corpus: &str, corpus_root: &Path) -> Result<Dat
         corpus_root: corpus_root.to_owned(),
         items,
         report: read_report(artifact_dir)?,
+        reference: ninety_kit::clean::is_reference(artifact_dir),
     })
 }
 
@@ -282,6 +286,7 @@ pub(crate) mod tests {
                 })
                 .collect(),
             report,
+            reference: false,
         }
     }
 
@@ -365,6 +370,9 @@ pub(crate) mod tests {
         )
         .unwrap();
         let data = load(dir.path(), "t", Path::new("/c")).unwrap();
+        assert!(!data.reference, "the learner's own output");
+        std::fs::write(dir.path().join(ninety_kit::clean::REFERENCE_FILE), "").unwrap();
+        assert!(load(dir.path(), "t", Path::new("/c")).unwrap().reference);
         assert_eq!(
             data.items
                 .iter()

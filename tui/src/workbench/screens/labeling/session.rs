@@ -41,6 +41,8 @@ pub struct SessionData {
     /// Why the asked order was not used, if it was not (the queue is then
     /// in id order).
     pub fallback: Option<String>,
+    /// Whether the messages come from the reference gather output.
+    pub reference: bool,
     /// The messages, in queue order.
     pub items: Vec<Item>,
     /// The annotator's current labels, from their log.
@@ -246,7 +248,11 @@ pub fn load(
         .with_context(|| format!("cannot read the queue `{}`", queue_path.display()))?;
     let queue: Queue = serde_json::from_slice(&bytes)
         .with_context(|| format!("the queue `{}` does not read", queue_path.display()))?;
-    let clean = read_gathered(&clean_path(home, &queue.corpus))?;
+    let clean_file = clean_path(home, &queue.corpus);
+    let reference = clean_file
+        .parent()
+        .is_some_and(ninety_kit::clean::is_reference);
+    let clean = read_gathered(&clean_file)?;
     let mut by_id: HashMap<String, ninety_kit::clean::Gathered> =
         clean.into_iter().map(|g| (g.id.clone(), g)).collect();
     let items: Vec<Item> = queue
@@ -270,6 +276,7 @@ pub fn load(
         annotator: queue.annotator.to_string(),
         order: queue.order,
         fallback: queue.fallback,
+        reference,
         items,
         labels: mine.labels.into_iter().collect(),
         skipped: mine.skipped,
@@ -289,6 +296,7 @@ mod tests {
             annotator: "ana".into(),
             order: QueueOrder::Random,
             fallback: None,
+            reference: false,
             items: (0..n)
                 .map(|i| Item {
                     id: format!("m{i}"),
