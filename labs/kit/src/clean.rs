@@ -23,8 +23,7 @@ pub const REPORT_FILE: &str = "report.json";
 pub const REFERENCE_FILE: &str = "REFERENCE";
 
 /// What a reader says when the gather output it reads is the reference.
-pub const REFERENCE_NOTE: &str =
-    "using the reference gather output; yours replaces it once your gather lab runs";
+pub const REFERENCE_NOTE: &str = "reading the reference gather output until your gather lab runs";
 
 /// Whether the gather artifact folder `dir` holds the reference output.
 pub fn is_reference(dir: &Path) -> bool {

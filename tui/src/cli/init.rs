@@ -40,7 +40,7 @@ pub fn run(root: Option<&PathBuf>, args: &InitArgs) -> Result<ExitCode> {
     if !args.no_reference {
         match reference_gather(&ws, dir) {
             Ok(out) => println!(
-                "Wrote the reference gather output of the mini corpus to {}: the explorer, labeling and training work before the gather lab does; the learner's first gather run replaces it.",
+                "Wrote the reference gather output of the mini corpus to {}: the explorer, labeling and the later stages read it before the gather lab works; the learner's first gather run replaces it.",
                 out.display()
             ),
             Err(e) => println!(

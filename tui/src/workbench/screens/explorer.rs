@@ -170,10 +170,7 @@ impl Screen for ExplorerScreen {
                 match result {
                     Ok(data) => {
                         if data.reference {
-                            ctx.flash(format!(
-                                "Explorer: {}. Press r to run yours.",
-                                ninety_kit::clean::REFERENCE_NOTE
-                            ));
+                            ctx.flash(format!("Explorer: {}.", ninety_kit::clean::REFERENCE_NOTE));
                         }
                         self.set_data(*data);
                         self.raw = None;
