@@ -335,7 +335,9 @@ impl ProblemSpec {
         }
         problems
         // END SOLUTION
+        // ANCHOR: validate_end
     }
+    // ANCHOR_END: validate_end
 }
 
 #[cfg(test)]

@@ -122,8 +122,10 @@ pub fn random_split(examples: &[Example], valid: f64, test: f64, seed: u64) -> S
 
 /// The time split: duplicates removed, then every later (period 2)
 /// example is test, and the earlier ones are split into train and valid by
-/// [`stratified`] with no test share. The model is judged on mail from
-/// after everything it learned from, as it will be in use.
+/// [`stratified`] with no test share. The model is judged on mail it was
+/// not drawn from, as it will be in use. (In the mini corpus period 2 was
+/// sent later; in the SpamAssassin corpus it is a batch added later and
+/// collected separately, so there the split is by collection.)
 pub fn time_split(examples: &[Example], valid: f64, seed: u64) -> Split {
     // BEGIN SOLUTION: split the examples by time: the later period
     //   is the test set, the earlier one trains and validates

@@ -15,6 +15,9 @@ use burn::tensor::backend::AutodiffBackend;
 /// Trains `model` on one `batch`: binary cross-entropy on the logits (with
 /// the labels as targets), gradients by backpropagation, one optimizer step
 /// at `learning_rate`. Returns the updated model and the batch's loss.
+///
+/// There is no device argument: the loss module is made on the device the
+/// logits are on, `logits.device()`.
 pub fn train_step<B, M, O>(
     model: M,
     optimizer: &mut O,

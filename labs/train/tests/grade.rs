@@ -56,10 +56,12 @@ fn main() -> ExitCode {
              on, the bucket of \"previous current\"; every weight is 1 / the number of ids",
         ))
         .check(Check::new("step.loss_goes_down", 4, loss_goes_down).time_limit(std::time::Duration::from_secs(60)).hint(
-            "train_step: take the model's logits for the batch; build a binary \
-             cross-entropy loss with logits on and apply it against batch.labels; read \
-             its value as an f32 before backward() consumes it; turn loss.backward() into \
-             GradientsParams for the model; then one optimizer.step at the learning rate",
+            "train_step: take the model's logits for the batch; build a \
+             BinaryCrossEntropyLossConfig with logits on, init it on the logits' own \
+             device (logits.device(): the step has no device argument), and apply it \
+             against batch.labels; read its value as an f32 before backward() consumes it; \
+             turn loss.backward() into GradientsParams for the model; then one \
+             optimizer.step at the learning rate",
         ))
         .check(Check::new("stage.learns_the_toy_corpus", 3, learns_toy).time_limit(std::time::Duration::from_secs(120)).hint(
             "with your split, features and step, the fastText-style model must separate an easy toy corpus: check each of them first",
