@@ -85,6 +85,8 @@ pub enum Overlay {
     /// The config file cannot be used: what is wrong with it, whole, until
     /// the learner closes it.
     ConfigError,
+    /// The status line's message, whole.
+    Message,
 }
 
 /// Everything that can happen to the workbench.
@@ -94,6 +96,8 @@ pub enum Message {
     Quit,
     /// Show or hide the key help.
     Help,
+    /// Show the status line's message whole.
+    ShowMessage,
     /// Close the overlay.
     CloseOverlay,
     /// The answer to the overlay's question.
@@ -279,7 +283,7 @@ impl App {
             return Some(Message::Quit);
         }
         match &self.overlay {
-            Some(Overlay::Help) => return Some(Message::CloseOverlay),
+            Some(Overlay::Help | Overlay::Message) => return Some(Message::CloseOverlay),
             Some(Overlay::ConfirmReset(_)) => {
                 use crossterm::event::KeyCode;
                 return match key.code {
@@ -330,7 +334,8 @@ impl App {
                     self.ctx.flash("Reset cancelled; nothing changed.");
                     return vec![];
                 }
-                (Overlay::Help, Message::Help | Message::CloseOverlay) => {
+                (Overlay::Help, Message::Help | Message::CloseOverlay)
+                | (Overlay::Message, Message::CloseOverlay) => {
                     self.overlay = None;
                     return vec![];
                 }
@@ -361,6 +366,14 @@ impl App {
             }
             Message::Help => {
                 self.overlay = Some(Overlay::Help);
+                vec![]
+            }
+            Message::ShowMessage => {
+                if self.ctx.flash.as_deref().is_some_and(|f| !f.is_empty()) {
+                    self.overlay = Some(Overlay::Message);
+                } else {
+                    self.ctx.flash("No message to read.");
+                }
                 vec![]
             }
             Message::CloseOverlay | Message::Confirm(_) => vec![],
@@ -492,6 +505,7 @@ fn act<M>(act: Act<M>, wrap: fn(M) -> Message) -> Message {
         Act::Back => Message::Back,
         Act::Help => Message::Help,
         Act::Book => Message::Book,
+        Act::Message => Message::ShowMessage,
     }
 }
 

@@ -82,7 +82,10 @@ fn render_flash(app: &App, area: Rect, buf: &mut Buffer) {
     } else {
         ""
     };
-    let text = app.ctx.flash.clone().unwrap_or_default();
+    let text = fit_flash(
+        app.ctx.flash.as_deref().unwrap_or_default(),
+        (area.width as usize).saturating_sub(if spinner.is_empty() { 1 } else { 3 }),
+    );
     let line = if spinner.is_empty() {
         Line::from(Span::styled(
             format!(" {text}"),
@@ -95,6 +98,25 @@ fn render_flash(app: &App, area: Rect, buf: &mut Buffer) {
         ])
     };
     line.render(area, buf);
+}
+
+/// What of a status message fits in `room` columns: all of it when it fits,
+/// else its start, cut at a word where it can, and a note that `!` shows it
+/// whole, so the cause of an error is never silently cut off.
+pub fn fit_flash(text: &str, room: usize) -> String {
+    // One line: a message with line breaks is read whole through `!`.
+    let first = text.lines().next().unwrap_or_default();
+    if text.chars().count() <= room && first.len() == text.len() {
+        return text.to_owned();
+    }
+    const MORE: &str = "… (! reads all)";
+    let keep = room.saturating_sub(MORE.chars().count());
+    let cut: String = first.chars().take(keep).collect();
+    let cut = match cut.rfind(' ') {
+        Some(space) if space > keep / 2 && first.chars().count() > keep => &cut[..space],
+        _ => cut.as_str(),
+    };
+    format!("{}{MORE}", cut.trim_end())
 }
 
 fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
@@ -124,4 +146,23 @@ pub fn buffer_text(buf: &Buffer) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit_flash;
+
+    #[test]
+    fn a_message_that_fits_is_left_alone_and_a_long_one_says_how_to_read_it() {
+        assert_eq!(fit_flash("Graded: 32/32.", 40), "Graded: 32/32.");
+        let long = "The run failed: labs/frame/spec.toml line 14, field metric.max_ham_flagged_rate: is 0.05";
+        let cut = fit_flash(long, 50);
+        assert!(cut.ends_with("… (! reads all)"), "{cut}");
+        assert!(cut.chars().count() <= 50, "{cut}");
+        assert!(cut.starts_with("The run failed: labs/frame/spec"), "{cut}");
+        // A message of several lines shows its first, and the note.
+        assert_eq!(fit_flash("first\nsecond", 40), "first… (! reads all)");
+        // No room at all still gives the note rather than nothing.
+        assert!(fit_flash(long, 5).contains("!"));
+    }
 }

@@ -24,6 +24,8 @@ pub enum Act<M> {
     Help,
     /// Open the screen's chapter in a browser.
     Book,
+    /// Show the status line's message whole.
+    Message,
 }
 
 /// One row of a key table.
@@ -216,6 +218,12 @@ pub fn pages<M>(help: &str, up: M, down: M) -> [Binding<M>; 2] {
 /// The `?` row.
 pub fn help_row<M>() -> Binding<M> {
     Binding::char('?', "show or hide this help", Act::Help).footer("help")
+}
+
+/// The `!` row: the status line's message, whole, when it is too long for
+/// the line.
+pub fn message_row<M>() -> Binding<M> {
+    Binding::char('!', "read the status line's message whole", Act::Message)
 }
 
 /// The `b` row.

@@ -60,6 +60,36 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
                 )
                 .render(rect, buf);
         }
+        Overlay::Message => {
+            let text = app.ctx.flash.clone().unwrap_or_default();
+            let width =
+                (text.chars().count() as u16 + 4).clamp(30, area.width.saturating_sub(4).max(30));
+            let inner = width.saturating_sub(2).max(1) as usize;
+            // Lines the wrapped text needs (an estimate by characters), the
+            // blank line and the closing note.
+            let rows: u16 = text
+                .lines()
+                .map(|l| (l.chars().count().max(1)).div_ceil(inner) as u16)
+                .sum::<u16>()
+                + 2;
+            let rect = centered(area, width, rows + 2);
+            Clear.render(rect, buf);
+            let mut lines: Vec<Line<'_>> = text.lines().map(|l| Line::from(l.to_owned())).collect();
+            lines.push(Line::default());
+            lines.push(Line::styled(
+                "Any key closes this.",
+                Style::default().fg(Color::DarkGray),
+            ));
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(
+                    Block::default()
+                        .borders(Borders::ALL)
+                        .title(" Message ")
+                        .border_style(Style::default().fg(Color::Yellow)),
+                )
+                .render(rect, buf);
+        }
         Overlay::ConfigError => {
             if let Some(error) = &app.ctx.config_error {
                 render_config_error(error, area, buf);

@@ -154,6 +154,43 @@ fn snapshot_help_overlay_80x24() {
     insta::assert_snapshot!(screen(&app, 80, 24));
 }
 
+/// A failed stage's cause, as long as the ones learners met.
+const LONG_FLASH: &str = "The train stage failed: labs/frame/spec.toml line 14, field metric.max_ham_flagged_rate: is 0.05; expected above 0 (0 cannot be shown by any test) and at most 0.01";
+
+#[test]
+fn a_long_status_message_is_cut_with_a_note_and_read_whole_with_a_key() {
+    let mut app = graded_app();
+    app.ctx.flash(LONG_FLASH);
+    let text = screen(&app, 80, 24);
+    let status = text.lines().nth(22).unwrap();
+    assert!(status.contains("… (! reads all)"), "{status}");
+    assert!(status.chars().count() <= 80, "{status}");
+    let bang = crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('!'),
+        crossterm::event::KeyModifiers::NONE,
+    );
+    assert_eq!(app.message_for(bang), Some(Message::ShowMessage));
+    app.update(Message::ShowMessage);
+    let whole: String = screen(&app, 80, 24)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(whole.contains("at most 0.01"), "{whole}");
+    assert!(whole.contains("metric.max_ham_flagged_rate"), "{whole}");
+    // Any key closes it.
+    assert_eq!(app.message_for(bang), Some(Message::CloseOverlay));
+    app.update(Message::CloseOverlay);
+    assert!(!screen(&app, 80, 24).contains(" Message "));
+}
+
+#[test]
+fn snapshot_message_overlay_80x24() {
+    let mut app = graded_app();
+    app.ctx.flash(LONG_FLASH);
+    app.update(Message::ShowMessage);
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
 #[test]
 fn snapshot_reset_question_80x24() {
     let mut app = graded_app();

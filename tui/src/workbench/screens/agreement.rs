@@ -3,7 +3,9 @@
 
 use super::{Screen, ScreenId};
 use crate::workbench::ctx::{Ctx, Effect, StageMsg};
-use crate::workbench::keys::{Act, Binding, KeyTable, book_row, help_row, pages, up_down};
+use crate::workbench::keys::{
+    Act, Binding, KeyTable, book_row, help_row, message_row, pages, up_down,
+};
 use crossterm::event::KeyCode;
 use ninety_kit::command::{CorpusArg, StageCommand};
 use ninety_kit::labels::Choice;
@@ -262,6 +264,7 @@ impl Screen for AgreementScreen {
             )
             .with(book_row("open the label chapter in a browser").no_footer())
             .with(help_row())
+            .with(message_row())
             .with(
                 Binding::new(
                     &[KeyCode::Esc, KeyCode::Char('q')],

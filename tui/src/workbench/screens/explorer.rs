@@ -8,7 +8,9 @@ pub use dataset::{Dataset, ExplorerScreen, Pane, window_start};
 
 use super::{Screen, ScreenId, building_line};
 use crate::workbench::ctx::{Ctx, Effect, StageMsg, Task, WorkError};
-use crate::workbench::keys::{Act, Binding, KeyTable, book_row, help_row, pages, up_down};
+use crate::workbench::keys::{
+    Act, Binding, KeyTable, book_row, help_row, message_row, pages, up_down,
+};
 use crossterm::event::{KeyCode, KeyEvent};
 use ninety_kit::command::{CorpusArg, StageCommand};
 use ninety_kit::records::gather::Status;
@@ -344,6 +346,7 @@ impl Screen for ExplorerScreen {
             // The footer keeps to 80 columns: these two are in the help.
             .with(book_row("open the gather chapter in a browser").no_footer())
             .with(help_row().no_footer())
+            .with(message_row())
             .with(
                 Binding::new(
                     &[KeyCode::Esc, KeyCode::Char('q'), KeyCode::Left],

@@ -3,7 +3,9 @@
 
 use super::{Screen, ScreenId, tools_of};
 use crate::workbench::ctx::{Ctx, Effect, Focus, LabState, WorkError};
-use crate::workbench::keys::{Act, Binding, KeyTable, book_row, help_row, pages, up_down};
+use crate::workbench::keys::{
+    Act, Binding, KeyTable, book_row, help_row, message_row, pages, up_down,
+};
 use crossterm::event::KeyCode;
 use ninety_grader::cargo::GradeOutcome;
 use ninety_kit::Stage;
@@ -255,6 +257,7 @@ impl Screen for LabScreen {
                 .footer("reset"),
             )
             .with(help_row())
+            .with(message_row())
             .with(
                 Binding::new(
                     &[KeyCode::Esc, KeyCode::Left, KeyCode::Char('q')],

@@ -12,7 +12,7 @@ pub use session::{Item, Session, SessionData};
 use super::{Screen, ScreenId, building_line};
 use crate::pipeline::BuildProgress;
 use crate::workbench::ctx::{Ctx, Effect, StageMsg, Task, WorkError};
-use crate::workbench::keys::{Act, Binding, KeyTable, help_row};
+use crate::workbench::keys::{Act, Binding, KeyTable, help_row, message_row};
 use crossterm::event::{KeyCode, KeyEvent};
 use ninety_kit::command::{CorpusArg, QueueArgs, StageCommand};
 use ninety_kit::labels::Mark;
@@ -337,6 +337,7 @@ impl Screen for LabelingScreen {
                 m(Msg::ScrollGuidelines(-5)),
             ))
             .with(help_row())
+            .with(message_row())
             .with(Binding::new(
                 &[],
                 " ",

@@ -3,7 +3,9 @@
 use super::{Screen, ScreenId};
 use crate::state::Progress;
 use crate::workbench::ctx::{Ctx, Effect};
-use crate::workbench::keys::{Act, Binding, KeyTable, book_row, help_row, pages, up_down};
+use crate::workbench::keys::{
+    Act, Binding, KeyTable, book_row, help_row, message_row, pages, up_down,
+};
 use crossterm::event::KeyCode;
 use ninety_kit::Stage;
 use ratatui::buffer::Buffer;
@@ -89,6 +91,7 @@ impl Screen for MapScreen {
             .with(Binding::char('g', "grade the selected lab", m(Msg::Grade)).footer("grade"))
             .with(book_row("open the stage's chapter in a browser"))
             .with(help_row())
+            .with(message_row())
             .with(
                 Binding::new(
                     &[KeyCode::Char('q'), KeyCode::Esc],

@@ -5,7 +5,7 @@
 use super::{Screen, ScreenId, building_line};
 use crate::pipeline::BuildProgress;
 use crate::workbench::ctx::{Ctx, Effect, StageMsg, Task};
-use crate::workbench::keys::{Act, Binding, KeyTable, book_row, help_row};
+use crate::workbench::keys::{Act, Binding, KeyTable, book_row, help_row, message_row};
 use crossterm::event::KeyCode;
 use ninety_kit::command::{CorpusArg, StageCommand, TrainArgs};
 use ninety_kit::metrics::Metrics;
@@ -184,6 +184,7 @@ impl Screen for TrainScreen {
             )
             .with(book_row("open the chapter"))
             .with(help_row())
+            .with(message_row())
             .with(
                 Binding::new(
                     &[KeyCode::Esc, KeyCode::Char('q')],
