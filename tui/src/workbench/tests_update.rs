@@ -964,3 +964,47 @@ fn the_background_build_shows_in_the_app_until_it_ends() {
     app.update(Message::Build(1, Ok(None)));
     assert!(!app.busy());
 }
+
+#[test]
+fn keys_mean_one_thing_across_screens() {
+    // ← goes back wherever it is bound; `r` runs a stage (or its report
+    // again), never resets a lab: reset is `R`, and it asks first.
+    let screens = [
+        ScreenId::Lab(Stage::Gather),
+        ScreenId::Explorer,
+        ScreenId::Agreement,
+        ScreenId::Train,
+    ];
+    for id in screens {
+        let mut app = full_app();
+        app.ctx.go(id);
+        app.screen = id;
+        assert_eq!(
+            app.message_for(key(KeyCode::Left)),
+            Some(Message::Back),
+            "← on {id:?}"
+        );
+        let r = app.message_for(key(KeyCode::Char('r')));
+        assert_ne!(
+            r,
+            Some(Message::Lab(lab::Msg::AskReset)),
+            "r on {id:?} resets"
+        );
+    }
+    let mut app = full_app();
+    app.screen = ScreenId::Lab(Stage::Frame);
+    assert_eq!(
+        app.message_for(key(KeyCode::Char('R'))),
+        Some(Message::Lab(lab::Msg::AskReset))
+    );
+    // On the course map, `h` opens the lab with its hint shown, as the
+    // status line after a grade asks.
+    let mut app = full_app();
+    assert_eq!(app.screen, ScreenId::Map);
+    let h = app
+        .message_for(key(KeyCode::Char('h')))
+        .expect("h is bound on the map");
+    app.update(h);
+    assert_eq!(app.screen, ScreenId::Lab(Stage::Frame));
+    assert!(app.ctx.lab_mut(Stage::Frame).is_some_and(|v| v.show_hint));
+}

@@ -229,15 +229,15 @@ impl Screen for AgreementScreen {
             .extend(pages("ten rows at a time", Msg::Move(-10), Msg::Move(10)))
             .with(
                 Binding::new(
-                    &[KeyCode::Left],
-                    "← →",
+                    &[KeyCode::Char('<')],
+                    "< >",
                     "the previous or next annotator's confusion and curve",
                     m(Msg::CycleAnnotator(-1)),
                 )
-                .footer_as("←→", "annotator"),
+                .footer_as("<>", "annotator"),
             )
             .with(Binding::new(
-                &[KeyCode::Right],
+                &[KeyCode::Char('>')],
                 "",
                 "",
                 m(Msg::CycleAnnotator(1)),
@@ -267,8 +267,8 @@ impl Screen for AgreementScreen {
             .with(message_row())
             .with(
                 Binding::new(
-                    &[KeyCode::Esc, KeyCode::Char('q')],
-                    "Esc / q",
+                    &[KeyCode::Esc, KeyCode::Left, KeyCode::Char('q')],
+                    "Esc / ← / q",
                     "back to the label lab",
                     Act::Back,
                 )

@@ -250,7 +250,7 @@ impl Screen for LabScreen {
             .with(book_row("open the lab's chapter in a browser"))
             .with(
                 Binding::char(
-                    'r',
+                    'R',
                     "reset the lab to its starter (asks first)",
                     m(Msg::AskReset),
                 )

@@ -32,6 +32,9 @@ pub enum Msg {
     Open,
     /// Grade the selected stage's lab.
     Grade,
+    /// Open the selected stage's lab with the hint of its selected check
+    /// shown (after a grade, the first failing one).
+    Hint,
 }
 
 impl MapScreen {
@@ -55,6 +58,15 @@ impl Screen for MapScreen {
             }
             Msg::Open => {
                 if let Some(stage) = self.selected_stage(ctx) {
+                    ctx.go(ScreenId::Lab(stage));
+                }
+                vec![]
+            }
+            Msg::Hint => {
+                if let Some(stage) = self.selected_stage(ctx) {
+                    if let Some(view) = ctx.lab_mut(stage) {
+                        view.show_hint = true;
+                    }
                     ctx.go(ScreenId::Lab(stage));
                 }
                 vec![]
@@ -89,6 +101,11 @@ impl Screen for MapScreen {
                 .footer("open"),
             )
             .with(Binding::char('g', "grade the selected lab", m(Msg::Grade)).footer("grade"))
+            .with(Binding::char(
+                'h',
+                "open the lab with the hint of its first failing check",
+                m(Msg::Hint),
+            ))
             .with(book_row("open the stage's chapter in a browser"))
             .with(help_row())
             .with(message_row())

@@ -187,8 +187,8 @@ impl Screen for TrainScreen {
             .with(message_row())
             .with(
                 Binding::new(
-                    &[KeyCode::Esc, KeyCode::Char('q')],
-                    "Esc / q",
+                    &[KeyCode::Esc, KeyCode::Left, KeyCode::Char('q')],
+                    "Esc / ← / q",
                     "back to the train lab (a run going on stops)",
                     Act::Back,
                 )
