@@ -339,6 +339,10 @@ pub enum Effect<M> {
     AppendDecision(PathBuf, Decision),
     /// Ask the system to put the label log on disk (end of a session).
     SyncLog,
+    /// Open a file of the workspace (relative to its root) at a line in the
+    /// learner's editor (`$VISUAL` or `$EDITOR`), the workbench paused
+    /// until the editor exits.
+    Edit(PathBuf, u32),
 }
 
 impl<M: 'static> Effect<M> {
@@ -354,6 +358,7 @@ impl<M: 'static> Effect<M> {
             Effect::Task(t) => Effect::Task(t.map(wrap)),
             Effect::AppendDecision(p, d) => Effect::AppendDecision(p, d),
             Effect::SyncLog => Effect::SyncLog,
+            Effect::Edit(p, l) => Effect::Edit(p, l),
         }
     }
 }

@@ -42,6 +42,9 @@ pub struct Runtime {
     log: Option<ninety_kit::labels::LabelLog>,
     /// The workbench is open (tests drive a runtime without building).
     started: bool,
+    /// A file to open in the learner's editor once the frame is drawn: the
+    /// terminal is handed to the editor and taken back after.
+    edit: Option<(std::path::PathBuf, u32)>,
 }
 
 /// Builds the app for a workspace: saved progress, last reports, corpus line.
@@ -84,6 +87,7 @@ impl Runtime {
             prebuild_number: 0,
             log: None,
             started: false,
+            edit: None,
         }
     }
 
@@ -175,6 +179,10 @@ impl Runtime {
             while let Ok(message) = self.rx.try_recv() {
                 self.apply(app, message);
             }
+            if let Some((path, line)) = self.edit.take() {
+                let note = edit_in_terminal(terminal, &path, line)?;
+                app.ctx.flash(note);
+            }
             if last_tick.elapsed() >= tick {
                 last_tick = Instant::now();
                 if app.busy() {
@@ -256,6 +264,9 @@ impl Runtime {
                         ninety_kit::error::chain(&e)
                     ));
                 }
+            }
+            Effect::Edit(path, line) => {
+                self.edit = Some((self.ws.root.join(path), line));
             }
             Effect::SyncLog => {
                 if let Some(log) = &self.log
@@ -343,4 +354,52 @@ impl Runtime {
             }
         }
     }
+}
+
+/// The learner's editor: `$VISUAL`, else `$EDITOR`, with its arguments.
+fn editor() -> Option<Vec<String>> {
+    ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(|var| std::env::var(var).ok())
+        .map(|value| {
+            value
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .find(|words| !words.is_empty())
+}
+
+/// Hands the terminal to the learner's editor on `path` at `line` and
+/// takes it back when the editor exits. Returns what to say about it.
+fn edit_in_terminal(
+    terminal: &mut ratatui::DefaultTerminal,
+    path: &std::path::Path,
+    line: u32,
+) -> Result<String> {
+    let place = format!("{}:{line}", path.display());
+    let Some(words) = editor() else {
+        return Ok(format!(
+            "Set $EDITOR (for example `export EDITOR=nano`) to open files from here; the place is {place}"
+        ));
+    };
+    ratatui::restore();
+    // `+LINE FILE` is how vi, vim, nano, emacs, micro and kak take a line.
+    let status = std::process::Command::new(&words[0])
+        .args(&words[1..])
+        .arg(format!("+{line}"))
+        .arg(path)
+        .status();
+    *terminal = ratatui::init();
+    terminal.clear()?;
+    Ok(match status {
+        Ok(s) if s.success() => {
+            format!("Back from the editor ({place}). Save and g grades again, or w watches.")
+        }
+        Ok(s) => format!("The editor `{}` ended with {s} on {place}.", words[0]),
+        Err(e) => format!(
+            "Could not start the editor `{}` ({e}); the place is {place}",
+            words[0]
+        ),
+    })
 }

@@ -1008,3 +1008,43 @@ fn keys_mean_one_thing_across_screens() {
     assert_eq!(app.screen, ScreenId::Lab(Stage::Frame));
     assert!(app.ctx.lab_mut(Stage::Frame).is_some_and(|v| v.show_hint));
 }
+
+#[test]
+fn a_failing_check_s_place_is_named_and_o_opens_it_in_the_editor() {
+    use lab::failure_place;
+    assert_eq!(
+        failure_place(
+            "reached a `todo!()` at labs/frame/src/metrics.rs:42:9: this step is not written yet"
+        ),
+        Some(("labs/frame/src/metrics.rs".to_owned(), 42))
+    );
+    assert_eq!(
+        failure_place("panicked at labs/gather/src/body.rs:7:1: index out of bounds"),
+        Some(("labs/gather/src/body.rs".to_owned(), 7))
+    );
+    // The checks themselves, a library and a made-up path are not places.
+    for message in [
+        "panicked at labs/frame/tests/grade.rs:88:5: boom",
+        "panicked at /rustc/abc/library/core/src/option.rs:1:1: unwrap",
+        "panicked at labs/../etc/passwd.rs:1:1: x",
+        "for spam_f1(): expected Some(0.8), got None",
+    ] {
+        assert_eq!(failure_place(message), None, "{message}");
+    }
+
+    let mut app = app();
+    app.update(Message::Go(ScreenId::Lab(Stage::Frame)));
+    let mut failing = check("metrics.rates", false, 3);
+    failing.message = Some(
+        "reached a `todo!()` at labs/frame/src/metrics.rs:42:9: this step is not written yet"
+            .into(),
+    );
+    app.update(graded(report(vec![failing])));
+    let o = app
+        .message_for(key(KeyCode::Char('o')))
+        .expect("o is bound");
+    assert_eq!(
+        app.update(o),
+        vec![Effect::Edit("labs/frame/src/metrics.rs".into(), 42)]
+    );
+}

@@ -45,6 +45,8 @@ pub enum Msg {
     FocusNext,
     /// Ask to reset the lab to its starter (the app asks).
     AskReset,
+    /// Open the place the selected check failed at in the learner's editor.
+    OpenPlace,
     /// A grade of a lab ended.
     GradeFinished(Stage, GradeOutcome),
     /// A grade could not even start.
@@ -122,6 +124,22 @@ impl Screen for LabScreen {
                     "Watch mode off.".into()
                 });
                 vec![Effect::Watch(stage, on)]
+            }
+            Msg::OpenPlace => {
+                let place = ctx.lab_mut(stage).and_then(|view| {
+                    let check = view.report.as_ref()?.checks.get(view.selected)?;
+                    if check.passed {
+                        return None;
+                    }
+                    failure_place(check.message.as_deref()?)
+                });
+                match place {
+                    Some((path, line)) => vec![Effect::Edit(path.into(), line)],
+                    None => {
+                        ctx.flash("The selected check names no place in the code: its message and hint say what to change.");
+                        vec![]
+                    }
+                }
             }
             Msg::ToggleHint => {
                 if let Some(view) = ctx.lab_mut(stage) {
@@ -248,6 +266,11 @@ impl Screen for LabScreen {
             ))
             .extend(pages("scroll a page", mv(-1, true), mv(1, true)))
             .with(book_row("open the lab's chapter in a browser"))
+            .with(Binding::char(
+                'o',
+                "open where the check failed, in $EDITOR",
+                m(Msg::OpenPlace),
+            ))
             .with(
                 Binding::char(
                     'R',
@@ -452,6 +475,14 @@ fn render_details(stage: Stage, view: &LabState, area: Rect, buf: &mut Buffer, f
             lines.push(Line::styled(l.to_owned(), Style::default().fg(Color::Red)));
         }
         lines.push(Line::default());
+        if let Some((path, line)) = check.message.as_deref().and_then(failure_place) {
+            lines.push(Line::from(vec![
+                Span::styled("Next: ", Style::default().add_modifier(Modifier::BOLD)),
+                Span::raw(format!("{path}:{line}")),
+                Span::styled(" (o opens it)", Style::default().fg(Color::DarkGray)),
+            ]));
+            lines.push(Line::default());
+        }
         if view.show_hint {
             lines.push(Line::from(vec![
                 Span::styled(
@@ -474,4 +505,24 @@ fn render_details(stage: Stage, view: &LabState, area: Rect, buf: &mut Buffer, f
         .scroll((view.output_scroll, 0))
         .block(block(" Details ".into(), focused))
         .render(area, buf);
+}
+
+/// The place in the lab's code a check failed at, from its message: the
+/// `at labs/<lab>/src/<file>.rs:<line>` the harness writes for a panic or a
+/// `todo!()` (the column, if any, left out). Only a relative path inside
+/// `labs/` counts: the place is the learner's code, not the checks' or a
+/// library's.
+pub fn failure_place(message: &str) -> Option<(String, u32)> {
+    message.split(" at ").skip(1).find_map(|rest| {
+        let spot = rest.split(|c: char| c.is_whitespace() || c == ',').next()?;
+        let spot = spot.trim_end_matches([':', '.', ')']);
+        let mut parts = spot.split(':');
+        let path = parts.next()?;
+        let line: u32 = parts.next()?.parse().ok()?;
+        let inside = path.starts_with("labs/")
+            && path.ends_with(".rs")
+            && !path.contains("/tests/")
+            && !path.split('/').any(|c| c == "..");
+        inside.then(|| (path.to_owned(), line))
+    })
 }
