@@ -394,7 +394,7 @@ fn edit_in_terminal(
     terminal.clear()?;
     Ok(match status {
         Ok(s) if s.success() => {
-            format!("Back from the editor ({place}). Save and g grades again, or w watches.")
+            "Back from the editor: g grades again, w grades on every save.".to_owned()
         }
         Ok(s) => format!("The editor `{}` ended with {s} on {place}.", words[0]),
         Err(e) => format!(
