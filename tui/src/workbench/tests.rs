@@ -271,20 +271,21 @@ fn snapshot_labeling_screen_100x24() {
     app.update(Message::Labeling(labeling::Msg::Decide(
         ninety_kit::labels::Mark::Ham,
     )));
-    let text = screen(&app, 100, 24);
     // The time on screen and the rate move; the rest is fixed.
-    let text: String = text
-        .lines()
-        .map(|l| {
-            if l.contains("per minute") {
-                " labeled 1  queue 4  per minute …".to_owned()
-            } else {
-                l.to_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    insta::assert_snapshot!(text);
+    let steady = |text: String| -> String {
+        text.lines()
+            .map(|l| {
+                if l.contains("per minute") {
+                    " labeled 1  queue 4  per minute …".to_owned()
+                } else {
+                    l.to_owned()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    insta::assert_snapshot!(steady(screen(&app, 100, 24)));
+    insta::assert_snapshot!("labeling_screen_80x24", steady(screen(&app, 80, 24)));
 }
 
 #[test]
@@ -408,6 +409,7 @@ fn snapshot_agreement_view_100x30() {
         StageMsg::done(Ok(Summary::Label(stats))),
     ));
     insta::assert_snapshot!(screen(&app, 100, 30));
+    insta::assert_snapshot!("agreement_view_80x24", screen(&app, 80, 24));
 }
 
 /// How long a key press takes to answer on the labeling screen with a queue
@@ -531,4 +533,5 @@ fn snapshot_train_view_100x30() {
     ));
     app.update(Message::Train(train::Msg::RunsLoaded(vec![run])));
     insta::assert_snapshot!(screen(&app, 100, 30));
+    insta::assert_snapshot!("train_view_80x24", screen(&app, 80, 24));
 }

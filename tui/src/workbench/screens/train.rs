@@ -384,20 +384,28 @@ fn render_chart(t: &TrainScreen, chart: Plot, area: Rect, buf: &mut Buffer) {
 
 fn render_runs(t: &TrainScreen, area: Rect, buf: &mut Buffer) {
     let dim = Style::default().fg(Color::DarkGray);
+    // A run's id names its time, model and split; it gets what the figures
+    // leave, cut with "…" on a narrow screen.
+    let inner = area.width.saturating_sub(2) as usize;
+    let id_width = inner.saturating_sub(25).clamp(8, 33);
     let mut lines = vec![Line::styled(
         format!(
-            "{:<33}{:<9}{:<7}{:>7}{:>8}",
-            "run", "model", "split", "F1", "secs"
+            "{:<id_width$}{:>7}{:>10}{:>8}",
+            "run", "F1", "ham→spam", "secs"
         ),
         dim,
     )];
     for r in t.runs.iter().take(area.height.saturating_sub(3) as usize) {
+        let id = if r.run_id.chars().count() > id_width {
+            let cut: String = r.run_id.chars().take(id_width - 2).collect();
+            format!("{cut}…")
+        } else {
+            r.run_id.clone()
+        };
         lines.push(Line::from(format!(
-            "{:<33}{:<9}{:<7}{:>7}{:>8.1}",
-            r.run_id,
-            r.model.as_str(),
-            r.split.as_str(),
+            "{id:<id_width$}{:>7}{:>10}{:>8.1}",
             f1(&r.metrics),
+            flagged(&r.metrics),
             r.seconds,
         )));
     }
@@ -415,17 +423,32 @@ fn render_runs(t: &TrainScreen, area: Rect, buf: &mut Buffer) {
 
 /// One model's figures on the test split: F1, precision, recall, and the
 /// share of ham sent to spam, the frame spec's constraint.
-fn test_row(name: &str, m: &Metrics) -> Line<'static> {
-    let rate = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |x| format!("{x:.3}"));
-    let flagged = m
-        .ham_flagged_rate
-        .map_or_else(|| "-".to_owned(), |x| format!("{:.2}%", x * 100.0));
-    Line::from(format!(
-        "{name:<10}{:>6}{:>6}{:>6}{flagged:>10}",
-        rate(m.spam_f1).trim_start_matches('0'),
-        rate(m.precision).trim_start_matches('0'),
-        rate(m.spam_recall).trim_start_matches('0'),
-    ))
+/// The share of ham sent to spam, as a percentage.
+fn flagged(m: &Metrics) -> String {
+    m.ham_flagged_rate
+        .map_or_else(|| "-".to_owned(), |x| format!("{:.2}%", x * 100.0))
+}
+
+/// One model's figures on the test split: F1, precision and recall when
+/// there is room (`wide`), and the share of ham sent to spam, the frame
+/// spec's constraint, always.
+fn test_row(name: &str, m: &Metrics, wide: bool) -> Line<'static> {
+    let rate = |v: Option<f64>| {
+        v.map_or_else(|| "-".to_owned(), |x| format!("{x:.3}"))
+            .trim_start_matches('0')
+            .to_owned()
+    };
+    Line::from(if wide {
+        format!(
+            "{name:<10}{:>6}{:>6}{:>6}{:>10}",
+            rate(m.spam_f1),
+            rate(m.precision),
+            rate(m.spam_recall),
+            flagged(m)
+        )
+    } else {
+        format!("{name:<10}{:>6}{:>10}", rate(m.spam_f1), flagged(m))
+    })
 }
 
 fn render_status(t: &TrainScreen, area: Rect, buf: &mut Buffer) {
@@ -443,16 +466,19 @@ fn render_status(t: &TrainScreen, area: Rect, buf: &mut Buffer) {
     }
     let lines: Vec<Line<'_>> = match &t.summary {
         Some(s) if !t.running => {
-            let mut l = vec![Line::styled(
+            let wide = area.width >= 40;
+            let header = if wide {
                 format!(
                     "{:<10}{:>6}{:>6}{:>6}{:>10}",
                     "test", "F1", "P", "R", "ham→spam"
-                ),
-                Style::default().fg(Color::DarkGray),
-            )];
-            l.push(test_row(s.model.as_str(), &s.metrics));
+                )
+            } else {
+                format!("{:<10}{:>6}{:>10}", "test", "F1", "ham→spam")
+            };
+            let mut l = vec![Line::styled(header, Style::default().fg(Color::DarkGray))];
+            l.push(test_row(s.model.as_str(), &s.metrics, wide));
             for (name, m) in s.baselines.iter() {
-                l.push(test_row(name, m));
+                l.push(test_row(name, m, wide));
             }
             l
         }
