@@ -55,7 +55,10 @@ pub fn grade_command(root: &Path, lab: &str, grades_dir: &Path) -> Command {
         .args(["--test", "grade", "--", "--color", "never"])
         .env(GRADES_DIR_ENV, grades_dir)
         .env("CARGO_TERM_COLOR", "never")
-        .env("CARGO_TERM_PROGRESS_WHEN", "never")
+        // The progress bar (`Building [=> ] 12/270: serde`) is how a caller
+        // shows a long first build; it is dropped from the output kept.
+        .env("CARGO_TERM_PROGRESS_WHEN", "always")
+        .env("CARGO_TERM_PROGRESS_WIDTH", "200")
         .stdin(Stdio::null());
     cmd
 }
@@ -66,12 +69,33 @@ pub fn grade(root: &Path, lab: &str, grades_dir: &Path) -> std::io::Result<Grade
     grade_in(root, lab, grades_dir, None)
 }
 
+/// [`grade`], telling `on_progress` each of cargo's progress lines
+/// (`Building [=> ] 12/270: serde, syn`) while the lab and its checks build.
+pub fn grade_with_progress(
+    root: &Path,
+    lab: &str,
+    grades_dir: &Path,
+    on_progress: &mut dyn FnMut(&str),
+) -> std::io::Result<GradeOutcome> {
+    run_grade(root, lab, grades_dir, None, on_progress)
+}
+
 /// [`grade`], building in `target_dir` when given (whatever `CARGO_TARGET_DIR` says).
 pub fn grade_in(
     root: &Path,
     lab: &str,
     grades_dir: &Path,
     target_dir: Option<&Path>,
+) -> std::io::Result<GradeOutcome> {
+    run_grade(root, lab, grades_dir, target_dir, &mut |_| {})
+}
+
+fn run_grade(
+    root: &Path,
+    lab: &str,
+    grades_dir: &Path,
+    target_dir: Option<&Path>,
+    on_progress: &mut dyn FnMut(&str),
 ) -> std::io::Result<GradeOutcome> {
     std::fs::create_dir_all(grades_dir)?;
     let report_path = GradeReport::json_path(grades_dir, lab);
@@ -89,11 +113,72 @@ pub fn grade_in(
     let stdout = child.stdout.take().expect("stdout is piped");
     let stderr = child.stderr.take().expect("stderr is piped");
     let out = std::thread::spawn(move || read_capped(stdout, KEPT_OUTPUT));
-    let err = read_capped(stderr, KEPT_OUTPUT);
+    let err = read_stderr(stderr, KEPT_OUTPUT, on_progress);
     child.wait()?;
     let mut output = err;
     output.push_str(&out.join().unwrap_or_default());
     Ok(outcome_from(grades_dir, lab, output))
+}
+
+/// Reads cargo's stderr to its end: each progress line (they end in `\r`
+/// and start with `Building`) goes to `on_progress` and is not kept; of the
+/// rest, the first `cap` bytes are kept, as [`read_capped`] keeps them.
+pub fn read_stderr(from: impl Read, cap: usize, on_progress: &mut dyn FnMut(&str)) -> String {
+    let mut reader = std::io::BufReader::new(from);
+    let mut kept = Vec::new();
+    let mut dropped = 0u64;
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        // A progress line ends in `\r`, every other line in `\n`: read to
+        // whichever comes first.
+        let mut byte = [0u8; 1];
+        let mut ended = false;
+        loop {
+            match reader.read(&mut byte) {
+                Ok(0) => {
+                    ended = true;
+                    break;
+                }
+                Ok(_) => {
+                    line.push(byte[0]);
+                    if byte[0] == b'\n' || byte[0] == b'\r' {
+                        break;
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => {
+                    ended = true;
+                    break;
+                }
+            }
+        }
+        let text = String::from_utf8_lossy(&line);
+        let trimmed = text.trim();
+        if trimmed.starts_with("Building") && trimmed.contains(']') {
+            on_progress(trimmed);
+        } else if !trimmed.is_empty() || line.ends_with(b"\n") {
+            // The bar is cleared with spaces and a `\r` before real output.
+            let keep = if line.ends_with(b"\r") {
+                &line[..0]
+            } else {
+                &line[..]
+            };
+            let room = cap.saturating_sub(kept.len()).min(keep.len());
+            kept.extend_from_slice(&keep[..room]);
+            dropped += (keep.len() - room) as u64;
+        }
+        if ended {
+            break;
+        }
+    }
+    let mut text = String::from_utf8_lossy(&kept).into_owned();
+    if dropped > 0 {
+        text.push_str(&format!(
+            "\n[... {dropped} more bytes of output not kept]\n"
+        ));
+    }
+    text
 }
 
 /// Reads all of `from`, keeping its first `cap` bytes and saying how much
@@ -233,6 +318,26 @@ mod tests {
             build_errors(out),
             "error[E0425]: cannot find value `y`\n --> src/b.rs:2:2\n  |\n\nerror: could not compile `lab-x`"
         );
+    }
+
+    #[test]
+    fn progress_lines_are_told_and_not_kept() {
+        let stderr = "   Compiling serde v1.0\n    Building [=>  ] 1/3: serde\r                    \r    Building [==> ] 2/3: lab-frame\r\nerror[E0308]: mismatched types\n";
+        let mut seen = Vec::new();
+        let kept = read_stderr(stderr.as_bytes(), 1 << 20, &mut |l| seen.push(l.to_owned()));
+        assert_eq!(
+            seen,
+            [
+                "Building [=>  ] 1/3: serde",
+                "Building [==> ] 2/3: lab-frame"
+            ]
+        );
+        assert_eq!(
+            kept,
+            "   Compiling serde v1.0\n\nerror[E0308]: mismatched types\n"
+        );
+        let capped = read_stderr("abcdef\n".as_bytes(), 3, &mut |_| {});
+        assert!(capped.starts_with("abc\n[... 4 more bytes"), "{capped}");
     }
 
     #[test]

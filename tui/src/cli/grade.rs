@@ -45,8 +45,30 @@ pub fn run(ws: &Workspace, args: &GradeArgs) -> Result<ExitCode> {
         if !json {
             eprintln!("Grading {stage} (cargo test -p lab-{stage})...");
         }
-        let outcome = ninety_grader::cargo::grade(&ws.root, stage.as_str(), &ws.home.grades())
-            .context("running cargo")?;
+        // The first build of a lab's checks takes minutes: say how far it is.
+        let bar = if json {
+            indicatif::ProgressBar::hidden()
+        } else {
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr())
+        };
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("  building [{bar:30}] {pos}/{len} {msg}")?
+                .progress_chars("=> "),
+        );
+        let outcome = ninety_grader::cargo::grade_with_progress(
+            &ws.root,
+            stage.as_str(),
+            &ws.home.grades(),
+            &mut |line| {
+                if let Some(p) = crate::pipeline::parse_progress(line) {
+                    bar.set_length(u64::from(p.total));
+                    bar.set_position(u64::from(p.done));
+                    bar.set_message(p.compiling.chars().take(40).collect::<String>());
+                }
+            },
+        )
+        .context("running cargo")?;
+        bar.finish_and_clear();
         match outcome {
             GradeOutcome::Graded { report, .. } => {
                 state.labs.insert(stage, Progress::from_report(&report));

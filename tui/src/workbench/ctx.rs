@@ -41,6 +41,8 @@ pub struct LabState {
     pub build_error: Option<String>,
     /// A grade is running.
     pub grading: bool,
+    /// How far the running grade's build is, while cargo builds.
+    pub grade_build: Option<crate::pipeline::BuildProgress>,
     /// A file changed while grading: grade again when this one ends.
     pub regrade_pending: bool,
     /// Re-grade when a file of the lab is saved.
@@ -159,6 +161,7 @@ impl Ctx {
             return vec![];
         }
         view.grading = true;
+        view.grade_build = None;
         self.flash(format!("Grading {stage}: cargo test -p lab-{stage} ..."));
         vec![Effect::Grade(stage)]
     }
@@ -169,6 +172,7 @@ impl Ctx {
             return vec![];
         };
         view.grading = false;
+        view.grade_build = None;
         let flash = match outcome {
             GradeOutcome::Graded { report, .. } => {
                 view.progress = Progress::from_report(&report);

@@ -291,9 +291,24 @@ impl Runtime {
                 let tx = self.tx.clone();
                 let root = self.ws.root.clone();
                 let grades = self.ws.home.grades();
+                let progress = self.tx.clone();
                 std::thread::spawn(move || {
-                    let message = match ninety_grader::cargo::grade(&root, stage.as_str(), &grades)
-                    {
+                    // Each step of cargo's progress bar, told once.
+                    let mut last = None;
+                    let mut on_progress = |line: &str| {
+                        if let Some(p) = crate::pipeline::parse_progress(line)
+                            && last.replace((p.done, p.total)) != Some((p.done, p.total))
+                        {
+                            let _ = progress.send(Message::Lab(lab::Msg::GradeBuilding(stage, p)));
+                        }
+                    };
+                    let graded = ninety_grader::cargo::grade_with_progress(
+                        &root,
+                        stage.as_str(),
+                        &grades,
+                        &mut on_progress,
+                    );
+                    let message = match graded {
                         Ok(outcome) => lab::Msg::GradeFinished(stage, outcome),
                         Err(e) => lab::Msg::GradeFailedToStart(
                             stage,

@@ -535,3 +535,24 @@ fn snapshot_train_view_100x30() {
     insta::assert_snapshot!(screen(&app, 100, 30));
     insta::assert_snapshot!("train_view_80x24", screen(&app, 80, 24));
 }
+
+#[test]
+fn a_first_grade_shows_how_far_the_build_is() {
+    let mut app = full_app();
+    app.update(Message::Go(ScreenId::Lab(Stage::Frame)));
+    app.update(Message::Lab(lab::Msg::Grade));
+    app.update(Message::Lab(lab::Msg::GradeBuilding(
+        Stage::Frame,
+        crate::pipeline::BuildProgress {
+            done: 12,
+            total: 270,
+            compiling: "serde".into(),
+        },
+    )));
+    let text = screen(&app, 100, 30);
+    assert!(text.contains("building 12/270"), "{text}");
+    assert!(
+        text.contains("12/270 crates,") && text.contains("compiling serde"),
+        "{text}"
+    );
+}

@@ -47,6 +47,8 @@ pub enum Msg {
     AskReset,
     /// Open the place the selected check failed at in the learner's editor.
     OpenPlace,
+    /// How far the build of a lab's checks is, while it grades.
+    GradeBuilding(Stage, crate::pipeline::BuildProgress),
     /// A grade of a lab ended.
     GradeFinished(Stage, GradeOutcome),
     /// A grade could not even start.
@@ -64,6 +66,7 @@ impl Msg {
         matches!(
             self,
             Msg::GradeFinished(..)
+                | Msg::GradeBuilding(..)
                 | Msg::GradeFailedToStart(..)
                 | Msg::FilesChanged(_)
                 | Msg::ResetDone(..)
@@ -159,6 +162,14 @@ impl Screen for LabScreen {
             }
             // The app asks the question (it owns the overlays).
             Msg::AskReset => vec![],
+            Msg::GradeBuilding(lab, progress) => {
+                if let Some(view) = ctx.lab_mut(lab)
+                    && view.grading
+                {
+                    view.grade_build = Some(progress);
+                }
+                vec![]
+            }
             Msg::GradeFinished(lab, outcome) => ctx.finish_grade(lab, outcome),
             Msg::GradeFailedToStart(lab, why) => {
                 if let Some(view) = ctx.lab_mut(lab) {
@@ -370,6 +381,9 @@ fn render_checks(ctx: &Ctx, view: &LabState, area: Rect, buf: &mut Buffer, focus
             " · grading {}",
             ["⠋", "⠙", "⠸", "⠴"][(ctx.tick % 4) as usize]
         ));
+        if let Some(p) = view.grade_build.as_ref().filter(|p| p.total > 0) {
+            title.push_str(&format!(" building {}/{}", p.done, p.total));
+        }
     }
     if view.watching {
         title.push_str(" · watching");
@@ -378,10 +392,19 @@ fn render_checks(ctx: &Ctx, view: &LabState, area: Rect, buf: &mut Buffer, focus
     let outer = block(title, focused);
     match &view.report {
         None => {
-            let text = if view.grading {
-                "Grading: the first build can take a minute..."
-            } else {
-                "Not graded yet. Press g to grade."
+            let text = match (&view.grading, &view.grade_build) {
+                (true, Some(p)) if p.total > 0 => format!(
+                    "Building the lab and its checks: {}/{} crates{}. The first build takes minutes; the next ones seconds.",
+                    p.done,
+                    p.total,
+                    if p.compiling.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", compiling {}", p.compiling)
+                    }
+                ),
+                (true, _) => "Grading: the first build can take a minute...".to_owned(),
+                _ => "Not graded yet. Press g to grade.".to_owned(),
             };
             Paragraph::new(text)
                 .wrap(Wrap { trim: true })
