@@ -15,6 +15,7 @@
 pub mod book;
 pub mod cli;
 pub mod config;
+pub mod declared;
 pub mod fetch;
 pub mod pipeline;
 pub mod state;

@@ -173,6 +173,10 @@ impl App {
             let mut view = LabState {
                 progress: state.labs.get(&lab.stage).copied().unwrap_or_default(),
                 instructions: super::markdown::render(&lab.instructions_text()),
+                declared: std::fs::read_to_string(lab.dir.join("tests/grade.rs"))
+                    .ok()
+                    .and_then(|source| crate::declared::declared(&source))
+                    .unwrap_or_default(),
                 ..LabState::default()
             };
             if let Some(report) = reports.iter().find(|r| r.lab == lab.stage.as_str()) {

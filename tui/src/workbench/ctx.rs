@@ -59,6 +59,8 @@ pub struct LabState {
     pub focus: Option<Focus>,
     /// The instructions, rendered from the lab's markdown.
     pub instructions: Vec<ratatui::text::Line<'static>>,
+    /// The checks its `tests/grade.rs` declares, listed before a grade.
+    pub declared: Vec<crate::declared::Declared>,
 }
 
 /// Where the background build of the pipeline stands.

@@ -556,3 +556,36 @@ fn a_first_grade_shows_how_far_the_build_is() {
         "{text}"
     );
 }
+
+#[test]
+fn a_lab_s_checks_and_their_hints_are_listed_before_the_first_grade() {
+    use crate::declared::Declared;
+    let mut app = full_app();
+    app.ctx.lab_mut(Stage::Frame).unwrap().declared = vec![
+        Declared {
+            id: "spec.parses".into(),
+            points: 2,
+            hint: Some("fill in every TODO of spec.toml".into()),
+        },
+        Declared {
+            id: "metrics.rates".into(),
+            points: 3,
+            hint: Some("divide the ham sent to spam by all the ham".into()),
+        },
+    ];
+    app.update(Message::Go(ScreenId::Lab(Stage::Frame)));
+    let text = screen(&app, 100, 30);
+    assert!(
+        text.contains("○ spec.parses") && text.contains("–/2"),
+        "{text}"
+    );
+    assert!(text.contains("not graded yet"), "{text}");
+    app.update(Message::Lab(lab::Msg::Move {
+        delta: 1,
+        page: false,
+    }));
+    app.update(Message::Lab(lab::Msg::ToggleHint));
+    let text = screen(&app, 100, 30);
+    assert!(text.contains("metrics.rates · 3 points"), "{text}");
+    assert!(text.contains("divide the ham sent to spam"), "{text}");
+}

@@ -92,7 +92,11 @@ fn scroll(view: &mut LabState, delta: i32, page: bool) {
         }
         Focus::Output => view.output_scroll = apply(view.output_scroll),
         Focus::Checks => {
-            let n = view.report.as_ref().map_or(0, |r| r.checks.len());
+            // Before a grade, the checks the lab declares.
+            let n = view
+                .report
+                .as_ref()
+                .map_or(view.declared.len(), |r| r.checks.len());
             if n > 0 {
                 let next = view.selected as i32 + delta * if page { 5 } else { 1 };
                 view.selected = next.clamp(0, n as i32 - 1) as usize;
@@ -404,6 +408,9 @@ fn render_checks(ctx: &Ctx, view: &LabState, area: Rect, buf: &mut Buffer, focus
                     }
                 ),
                 (true, _) => "Grading: the first build can take a minute...".to_owned(),
+                _ if !view.declared.is_empty() => {
+                    return render_declared(view, outer, area, buf);
+                }
                 _ => "Not graded yet. Press g to grade.".to_owned(),
             };
             Paragraph::new(text)
@@ -443,6 +450,34 @@ fn render_checks(ctx: &Ctx, view: &LabState, area: Rect, buf: &mut Buffer, focus
     }
 }
 
+/// The checks the lab declares, before its first grade: each with its
+/// points, none passed or failed yet.
+fn render_declared(view: &LabState, outer: Block<'_>, area: Rect, buf: &mut Buffer) {
+    let width = area.width.saturating_sub(4) as usize;
+    let dim = Style::default().fg(Color::DarkGray);
+    let items: Vec<ListItem<'_>> = view
+        .declared
+        .iter()
+        .map(|c| {
+            let pts = format!("–/{}", c.points);
+            let room = width.saturating_sub(pts.chars().count() + 3);
+            let id: String = c.id.chars().take(room).collect();
+            let pad = width.saturating_sub(id.chars().count() + pts.chars().count() + 2);
+            ListItem::new(Line::from(vec![
+                Span::styled("○ ", dim),
+                Span::raw(id),
+                Span::raw(" ".repeat(pad)),
+                Span::styled(pts, dim),
+            ]))
+        })
+        .collect();
+    let list = List::new(items)
+        .block(outer.title_bottom(" not graded yet: g grades "))
+        .highlight_style(Style::default().add_modifier(Modifier::REVERSED));
+    let mut state = ListState::default().with_selected(Some(view.selected));
+    StatefulWidget::render(list, area, buf, &mut state);
+}
+
 fn render_details(stage: Stage, view: &LabState, area: Rect, buf: &mut Buffer, focused: bool) {
     if let Some(errors) = &view.build_error {
         let mut lines = vec![
@@ -468,6 +503,44 @@ fn render_details(stage: Stage, view: &LabState, area: Rect, buf: &mut Buffer, f
             .wrap(Wrap { trim: false })
             .scroll((view.output_scroll, 0))
             .block(block(" Build failed ".into(), focused))
+            .render(area, buf);
+        return;
+    }
+    if view.report.is_none()
+        && let Some(declared) = view.declared.get(view.selected)
+    {
+        let mut lines = vec![
+            Line::from(vec![
+                Span::styled(
+                    declared.id.clone(),
+                    Style::default().add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(format!(" · {} points · not graded yet", declared.points)),
+            ]),
+            Line::default(),
+        ];
+        match (&declared.hint, view.show_hint) {
+            (Some(hint), true) => lines.push(Line::from(vec![
+                Span::styled(
+                    "Hint: ",
+                    Style::default()
+                        .fg(Color::Yellow)
+                        .add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(hint.clone()),
+            ])),
+            (Some(_), false) => lines.push(Line::styled(
+                "Press h for its hint, g to grade.",
+                Style::default().fg(Color::DarkGray),
+            )),
+            (None, _) => lines.push(Line::styled(
+                "Press g to grade.",
+                Style::default().fg(Color::DarkGray),
+            )),
+        }
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block(" Details ".into(), focused))
             .render(area, buf);
         return;
     }
