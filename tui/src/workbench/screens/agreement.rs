@@ -470,7 +470,7 @@ fn render_curve(stats: &LabelStats, name: &str, area: Rect, buf: &mut Buffer) {
     let points = stats.annotators[name].curve.clone().unwrap_or_default();
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(" % agreeing with gold, per 25 labels ");
+        .title(" Learning curve: % agreeing with gold ");
     if points.is_empty() {
         Paragraph::new("Label 25 messages or more for the first point of the curve.")
             .wrap(Wrap { trim: true })
