@@ -142,6 +142,13 @@ fn run() -> Result<()> {
         .get(1)
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("manifest.tsv"));
+    // Absolute paths: the learner's side links the corpus's folders into a
+    // scratch data directory, where a relative link would point nowhere.
+    let absolute = |path: &Path| {
+        path.canonicalize()
+            .map_err(|e| anyhow::anyhow!("cannot read `{}`: {e}", path.display()))
+    };
+    let (root, manifest) = (absolute(&root)?, absolute(&manifest)?);
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("ingest_peer.py");
     let (root_s, manifest_s) = (
         root.to_string_lossy().into_owned(),
