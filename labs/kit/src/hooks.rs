@@ -44,3 +44,34 @@ pub fn pause_at(point: &str, count: usize) {
         }
     }
 }
+
+/// For tests: starts `command` with [`PAUSE_ENV`] set to `point` and its
+/// stderr read here, and kills it with SIGKILL (no destructor, no cleanup
+/// runs) as soon as it says it paused there. Returns what it wrote to
+/// stderr before it paused; `Err` with that, and how it ended, when it
+/// ended without pausing.
+pub fn kill_where_paused(
+    command: &mut std::process::Command,
+    point: &str,
+) -> Result<Vec<String>, String> {
+    use std::io::BufRead;
+    let mut child = command
+        .env(PAUSE_ENV, point)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start it: {e}"))?;
+    let stderr = std::io::BufReader::new(child.stderr.take().expect("stderr is piped"));
+    let mut said = Vec::new();
+    for line in stderr.lines().map_while(Result::ok) {
+        if line.starts_with(PAUSED) {
+            // `Child::kill` is SIGKILL on Unix.
+            let _ = child.kill();
+            let _ = child.wait();
+            return Ok(said);
+        }
+        said.push(line);
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    Err(format!("it never paused at {point} ({status}): {said:?}"))
+}

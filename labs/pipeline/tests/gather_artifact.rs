@@ -7,13 +7,12 @@ use ninety_kit::artifact::ArtifactStore;
 use ninety_kit::clean::{Gathered, clean_path, gather_dir, read_gathered, read_report};
 use ninety_kit::corpus::{Entry, Group, MANIFEST_FILE, write_manifest};
 use ninety_kit::hash::sha256_hex;
-use ninety_kit::hooks::{PAUSE_ENV, PAUSED};
+use ninety_kit::hooks::{PAUSE_ENV, kill_where_paused};
 use ninety_kit::mail::Repair;
 use ninety_kit::records::gather::{Reason, Status};
 use std::collections::BTreeMap;
-use std::io::BufRead;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 fn repo_root() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -294,29 +293,14 @@ fn the_mini_corpus_s_damage_is_mended_and_counted() {
 /// Runs the gather stage on `corpus` until it pauses at `point`, then kills
 /// it with SIGKILL.
 fn gather_killed_at(home: &Path, corpus: &str, point: &str) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ninety-pipeline"))
+    let mut gather = Command::new(env!("CARGO_BIN_EXE_ninety-pipeline"));
+    gather
         .args(["gather", "--corpus", corpus, "--root"])
         .arg(repo_root())
-        .env("NINETY_HOME", home)
-        .env(PAUSE_ENV, point)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-    let mut said = Vec::new();
-    for line in stderr.lines() {
-        let line = line.unwrap();
-        if line.starts_with(PAUSED) {
-            // `Child::kill` is SIGKILL on Unix: no destructor, no cleanup runs.
-            child.kill().unwrap();
-            child.wait().unwrap();
-            return;
-        }
-        said.push(line);
+        .env("NINETY_HOME", home);
+    if let Err(why) = kill_where_paused(&mut gather, point) {
+        panic!("the gather stage: {why}");
     }
-    let status = child.wait().unwrap();
-    panic!("the stage never paused at {point} ({status}): {said:?}");
 }
 
 /// The names in a folder that are temporary files or folders.

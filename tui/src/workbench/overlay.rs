@@ -49,46 +49,23 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
                 Style::default().fg(Color::DarkGray),
             ));
             let rect = centered(area, width + 14, lines.len() as u16 + 2);
-            Clear.render(rect, buf);
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .block(
-                    Block::default()
-                        .borders(Borders::ALL)
-                        .title(" Keys ")
-                        .border_style(Style::default().fg(Color::Cyan)),
-                )
-                .render(rect, buf);
+            window(lines, " Keys ", Color::Cyan, rect, buf);
         }
         Overlay::Message => {
             let text = app.ctx.flash.clone().unwrap_or_default();
             let width =
                 (text.chars().count() as u16 + 4).clamp(30, area.width.saturating_sub(4).max(30));
             let inner = width.saturating_sub(2).max(1) as usize;
-            // Lines the wrapped text needs (an estimate by characters), the
-            // blank line and the closing note.
-            let rows: u16 = text
-                .lines()
-                .map(|l| (l.chars().count().max(1)).div_ceil(inner) as u16)
-                .sum::<u16>()
-                + 2;
-            let rect = centered(area, width, rows + 2);
-            Clear.render(rect, buf);
+            // The wrapped text, the blank line and the closing note.
+            let rows = text.lines().map(|l| wrapped_rows(l, inner)).sum::<usize>() + 2;
+            let rect = centered(area, width, rows as u16 + 2);
             let mut lines: Vec<Line<'_>> = text.lines().map(|l| Line::from(l.to_owned())).collect();
             lines.push(Line::default());
             lines.push(Line::styled(
                 "Any key closes this.",
                 Style::default().fg(Color::DarkGray),
             ));
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .block(
-                    Block::default()
-                        .borders(Borders::ALL)
-                        .title(" Message ")
-                        .border_style(Style::default().fg(Color::Yellow)),
-                )
-                .render(rect, buf);
+            window(lines, " Message ", Color::Yellow, rect, buf);
         }
         Overlay::ConfigError => {
             if let Some(error) = &app.ctx.config_error {
@@ -173,14 +150,26 @@ fn render_config_error(error: &crate::config::ConfigError, area: Rect, buf: &mut
         })
         .sum();
     let rect = centered(area, width, rows as u16 + 2);
+    window(
+        lines,
+        " The config file cannot be used ",
+        Color::Red,
+        rect,
+        buf,
+    );
+}
+
+/// A window over the screen at `rect`: cleared, bordered in `color`, with
+/// `title`, holding `lines` wrapped to its width.
+fn window(lines: Vec<Line<'_>>, title: &str, color: Color, rect: Rect, buf: &mut Buffer) {
     Clear.render(rect, buf);
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(" The config file cannot be used ")
-                .border_style(Style::default().fg(Color::Red)),
+                .title(title)
+                .border_style(Style::default().fg(color)),
         )
         .render(rect, buf);
 }

@@ -4,11 +4,10 @@
 
 use crate::support::{copy_repo, exclusive, ninety, repo_root, summary, text};
 use ninety_kit::Corpus;
-use ninety_kit::hooks::{PAUSE_ENV, PAUSED};
+use ninety_kit::hooks::{PAUSE_ENV, kill_where_paused};
 use ninety_kit::records::Summary;
-use std::io::BufRead;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 fn message(subject: &str) -> Vec<u8> {
     format!(
@@ -97,28 +96,13 @@ fn a_name_with_a_tab_or_a_newline_is_left_out_and_later_commands_work() {
 
 /// Starts `ninety data import` and kills it (SIGKILL) where it pauses.
 fn import_killed_at(home: &Path, src: &Path, point: &str) {
-    let mut child = ninety_in(
+    let mut import = ninety_in(
         home,
         &["data", "import", src.to_str().unwrap(), "--name", "mine"],
-    )
-    .env(PAUSE_ENV, point)
-    .stdout(Stdio::null())
-    .stderr(Stdio::piped())
-    .spawn()
-    .unwrap();
-    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-    let mut said = Vec::new();
-    for line in stderr.lines() {
-        let line = line.unwrap();
-        if line.starts_with(PAUSED) {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            return;
-        }
-        said.push(line);
+    );
+    if let Err(why) = kill_where_paused(&mut import, point) {
+        panic!("the import: {why}");
     }
-    let status = child.wait().unwrap();
-    panic!("the import never paused at {point} ({status}): {said:?}");
 }
 
 #[test]
