@@ -9,7 +9,9 @@
 //! fn main() -> std::process::ExitCode {
 //!     Lab::new("frame")
 //!         .check(Check::new("cost.totals", 3, || assert_eq!(1 + 1, 2))
-//!             .hint("multiply each count by its cost"))
+//!             .idea("the total is what every kind of mistake costs, together")
+//!             .approach("weigh each count by what one such mistake costs")
+//!             .hint("multiply each count by its cost and add them up"))
 //!         .run()
 //! }
 //! ```
@@ -211,12 +213,31 @@ impl<E: Display> Outcome for Result<(), E> {
 
 type Body = Box<dyn FnOnce() -> Result<(), String> + Send + 'static>;
 
-/// One graded check: an id, points, a hint, a time and a memory limit, and
-/// a body.
+/// A check's hints, gentlest first: the idea, the approach, the code-level
+/// hint. A learner sees one tier at a time and asks for the next, so being
+/// stuck does not hand over the answer on the first press.
+#[derive(Default)]
+struct Tiers {
+    idea: Option<String>,
+    approach: Option<String>,
+    code: Option<String>,
+}
+
+impl Tiers {
+    fn into_vec(self) -> Vec<String> {
+        [self.idea, self.approach, self.code]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+}
+
+/// One graded check: an id, points, tiered hints, a time and a memory limit,
+/// and a body.
 pub struct Check {
     id: String,
     points: u32,
-    hint: String,
+    hints: Tiers,
     limit: Duration,
     memory: u64,
     body: Body,
@@ -232,16 +253,30 @@ impl Check {
         Self {
             id: id.to_owned(),
             points,
-            hint: String::new(),
+            hints: Tiers::default(),
             limit: DEFAULT_TIME_LIMIT,
             memory: DEFAULT_MEMORY_LIMIT,
             body: Box::new(move || body().into_outcome()),
         }
     }
 
-    /// The hint shown when the check fails: what to look at, not the answer.
+    /// The first hint tier: the idea the check is about, in the chapter's
+    /// words, with no code in it.
+    pub fn idea(mut self, idea: &str) -> Self {
+        self.hints.idea = Some(idea.to_owned());
+        self
+    }
+
+    /// The second hint tier: the approach, the steps in plain words.
+    pub fn approach(mut self, approach: &str) -> Self {
+        self.hints.approach = Some(approach.to_owned());
+        self
+    }
+
+    /// The last hint tier: the code-level hint (which function, which call),
+    /// shown only when the learner asks past the idea and the approach.
     pub fn hint(mut self, hint: &str) -> Self {
-        self.hint = hint.to_owned();
+        self.hints.code = Some(hint.to_owned());
         self
     }
 
@@ -339,12 +374,14 @@ impl Lab {
         let results: Arc<Mutex<Vec<(usize, CheckResult)>>> = Arc::default();
         let total = self.checks.len();
         let isolation = self.isolation;
+        let lab_name = lab.clone();
         let trials: Vec<Trial> = self
             .checks
             .into_iter()
             .enumerate()
             .map(|(index, check)| {
                 let results = Arc::clone(&results);
+                let lab = lab_name.clone();
                 let name = check.id.clone();
                 let kind = format!(
                     "{} pt{}",
@@ -360,9 +397,9 @@ impl Lab {
                         Ok(())
                     } else {
                         Err(Failed::from(format!(
-                            "{}\nhint: {}",
+                            "{}{}",
                             result.message.as_deref().unwrap_or("failed"),
-                            result.hint
+                            first_hint(&lab, &result)
                         )))
                     };
                     results
@@ -514,11 +551,12 @@ fn run_in_process_of_its_own(check: Check) -> CheckResult {
     let Check {
         id,
         points,
-        hint,
+        hints,
         limit,
         memory,
         body: _,
     } = check;
+    let hints = hints.into_vec();
     let start = Instant::now();
     let finish = |outcome: Result<(), String>, timed_out: bool| {
         let passed = outcome.is_ok();
@@ -527,7 +565,7 @@ fn run_in_process_of_its_own(check: Check) -> CheckResult {
             points: if passed { points } else { 0 },
             max_points: points,
             passed,
-            hint: hint.clone(),
+            hints: hints.clone(),
             message: outcome.err(),
             timed_out,
             millis: start.elapsed().as_millis() as u64,
@@ -677,12 +715,31 @@ fn explain_crash(status: std::process::ExitStatus, stderr: &str, memory: u64) ->
     }
 }
 
+/// The first hint tier, as a line after a failure message (nothing when the
+/// check has no hint).
+fn first_hint(lab: &str, result: &CheckResult) -> String {
+    match result.hints.first() {
+        Some(hint) if result.hints.len() > 1 => format!(
+            "\nhint: {hint}\n(the next hint: `ninety hint {lab} {}`, or h again in the workbench)",
+            result.id
+        ),
+        Some(hint) => format!("\nhint: {hint}"),
+        None => String::new(),
+    }
+}
+
 fn print_summary(report: &GradeReport) {
     let failing: Vec<&CheckResult> = report.checks.iter().filter(|c| !c.passed).collect();
     if !failing.is_empty() {
-        println!("hints:");
+        println!(
+            "hints (the first of each; `ninety hint {} <check>` gives the next):",
+            report.lab
+        );
         for check in failing {
-            println!("  {} ({} pts): {}", check.id, check.max_points, check.hint);
+            match check.hints.first() {
+                Some(hint) => println!("  {} ({} pts): {hint}", check.id, check.max_points),
+                None => println!("  {} ({} pts)", check.id, check.max_points),
+            }
         }
         println!();
     }
@@ -760,7 +817,7 @@ fn run_check(check: Check) -> CheckResult {
     let Check {
         id,
         points,
-        hint,
+        hints,
         limit,
         memory: _,
         body,
@@ -804,7 +861,7 @@ fn run_check(check: Check) -> CheckResult {
         points: if passed { points } else { 0 },
         max_points: points,
         passed,
-        hint,
+        hints: hints.into_vec(),
         message: outcome.err(),
         timed_out,
         millis: start.elapsed().as_millis() as u64,

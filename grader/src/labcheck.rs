@@ -242,7 +242,7 @@ mod tests {
             points: if passed { 2 } else { 0 },
             max_points: 2,
             passed,
-            hint: String::new(),
+            hints: Vec::new(),
             message: (!passed).then(|| "nope".into()),
             timed_out: false,
             millis: 0,

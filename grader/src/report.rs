@@ -22,8 +22,10 @@ pub struct CheckResult {
     pub max_points: u32,
     /// Whether it passed.
     pub passed: bool,
-    /// The hint shown to the learner when it fails.
-    pub hint: String,
+    /// Its hints, gentlest first (the idea, the approach, the code-level
+    /// hint): shown one tier at a time when it fails.
+    #[serde(default)]
+    pub hints: Vec<String>,
     /// Why it failed, when it did.
     pub message: Option<String>,
     /// Whether it failed by running past its time limit.
@@ -148,7 +150,7 @@ impl GradeReport {
                     "\n      <failure message=\"{}\">{}\nhint: {}</failure>\n    ",
                     xml_escape(first_line(message)),
                     xml_escape(message),
-                    xml_escape(&check.hint)
+                    xml_escape(&check.hints.join("\nhint: "))
                 ));
             }
             xml.push_str("</testcase>\n");
@@ -193,7 +195,7 @@ mod tests {
                     points: 2,
                     max_points: 2,
                     passed: true,
-                    hint: "h1".into(),
+                    hints: vec!["h1".into()],
                     message: None,
                     timed_out: false,
                     millis: 3,
@@ -203,7 +205,7 @@ mod tests {
                     points: 0,
                     max_points: 3,
                     passed: false,
-                    hint: "use \"costs\"".into(),
+                    hints: vec!["look at the costs".into(), "use \"costs\"".into()],
                     message: Some("left & right differ\nsecond line".into()),
                     timed_out: false,
                     millis: 1,

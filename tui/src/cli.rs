@@ -5,6 +5,7 @@
 pub mod book;
 pub mod data;
 pub mod grade;
+pub mod hint;
 pub mod init;
 pub mod lab;
 pub mod label;
@@ -44,6 +45,10 @@ pub enum Command {
     /// each check with its points, the hints of failing checks, and saves
     /// your progress for the workbench. Exits non-zero unless all pass.
     Grade(grade::GradeArgs),
+    /// A check's hints, one tier at a time: the idea, then the approach
+    /// (--tier 2), then the code-level hint (--tier 3). Without a check, the
+    /// first failing check of the last grade.
+    Hint(hint::HintArgs),
     /// Labs: list them, or check that they are gradeable.
     Lab {
         #[command(subcommand)]
@@ -120,6 +125,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Init(args)) => init::run(root, &args),
         Some(Command::Grade(args)) => grade::run(&workspace(root)?, &args),
+        Some(Command::Hint(args)) => hint::run(&workspace(root)?, &args),
         Some(Command::Lab { command }) => lab::run(&workspace(root)?, command),
         Some(Command::Book { command }) => book::run(&workspace(root)?, command),
         Some(Command::Run(args)) => run::run(&workspace(root)?, &args),

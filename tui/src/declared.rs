@@ -1,6 +1,6 @@
 //! The checks a lab's `tests/grade.rs` declares, read from its source
-//! without building it: each `Check::new("id", points, f)` with the
-//! `.hint("...")` chained to it. The workbench lists them before the first
+//! without building it: each `Check::new("id", points, f)` with the hint
+//! tiers chained to it (`.idea`, `.approach`, `.hint`). The workbench lists them before the first
 //! grade, whose build can take minutes.
 
 use syn::visit::Visit;
@@ -13,8 +13,26 @@ pub struct Declared {
     pub id: String,
     /// The points it is worth.
     pub points: u32,
-    /// Its hint, when one is chained to it.
-    pub hint: Option<String>,
+    /// Its hint tiers as chained to it: the idea, the approach, the
+    /// code-level hint.
+    pub tiers: [Option<String>; 3],
+}
+
+impl Declared {
+    /// Its hints, gentlest first, as the grade report will list them.
+    pub fn hints(&self) -> Vec<String> {
+        self.tiers.iter().flatten().cloned().collect()
+    }
+}
+
+/// The tier a chained method sets, if it sets one.
+fn tier(method: &str) -> Option<usize> {
+    match method {
+        "idea" => Some(0),
+        "approach" => Some(1),
+        "hint" => Some(2),
+        _ => None,
+    }
 }
 
 /// The checks `source` declares, in order; `None` when it is not Rust that
@@ -66,9 +84,9 @@ impl<'ast> Visit<'ast> for Finder {
         // `Check::new(..).hint("...")`: the hint belongs to that check. The
         // receiver is visited first, so the check is already recorded.
         syn::visit::visit_expr_method_call(self, call);
-        if call.method != "hint" {
+        let Some(tier) = tier(&call.method.to_string()) else {
             return;
-        }
+        };
         // The check whose chain this is: `Check::new(..)`, perhaps with
         // other settings (`.time_limit(..)`) before the hint.
         let mut receiver = &*call.receiver;
@@ -89,7 +107,7 @@ impl<'ast> Visit<'ast> for Finder {
             return;
         };
         if let Some(check) = self.checks.iter_mut().rev().find(|c| c.id == id) {
-            check.hint = Some(hint.value());
+            check.tiers[tier] = Some(hint.value());
         }
     }
 
@@ -98,7 +116,7 @@ impl<'ast> Visit<'ast> for Finder {
             self.checks.push(Declared {
                 id,
                 points,
-                hint: None,
+                tiers: Default::default(),
             });
         }
         syn::visit::visit_expr_call(self, call);
@@ -115,12 +133,12 @@ mod tests {
             use ninety_grader::{Check, Lab};
             fn main() -> std::process::ExitCode {
                 Lab::new("x")
-                    .check(Check::new("a.first", 2, first).hint(
+                    .check(Check::new("a.first", 2, first).idea("why").approach("how").hint(
                         "do the first thing, \
                          then the rest",
                     ))
                     .check(ninety_grader::Check::new("b.second", 3, second))
-                    .check(Check::new("c.third", 1, first).time_limit(d).hint("late"))
+                    .check(Check::new("c.third", 1, first).time_limit(d).hint("late").idea("first"))
                     .run()
             }
             fn first() {}
@@ -132,25 +150,35 @@ mod tests {
                 Declared {
                     id: "a.first".into(),
                     points: 2,
-                    hint: Some("do the first thing, then the rest".into()),
+                    tiers: [
+                        Some("why".into()),
+                        Some("how".into()),
+                        Some("do the first thing, then the rest".into()),
+                    ],
                 },
                 Declared {
                     id: "b.second".into(),
                     points: 3,
-                    hint: None,
+                    tiers: [None, None, None],
                 },
                 Declared {
                     id: "c.third".into(),
                     points: 1,
-                    hint: Some("late".into()),
+                    tiers: [Some("first".into()), None, Some("late".into())],
                 },
             ]
+        );
+        let third = &declared(source).unwrap()[2];
+        assert_eq!(
+            third.hints(),
+            ["first", "late"],
+            "gentlest first, whatever the chain's order"
         );
         assert_eq!(declared("fn main( {"), None, "a file mid-edit");
     }
 
     #[test]
-    fn every_lab_s_checks_are_found_with_their_hints() {
+    fn every_lab_s_checks_have_three_hint_tiers() {
         let labs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../labs");
         for lab in ["frame", "gather", "label", "train"] {
             let source = std::fs::read_to_string(labs.join(lab).join("tests/grade.rs")).unwrap();
@@ -158,9 +186,20 @@ mod tests {
             assert!(checks.len() >= 8, "{lab}: {checks:?}");
             for c in &checks {
                 assert!(c.points > 0, "{lab}: {c:?}");
+                // The idea, the approach and the code-level hint, each
+                // saying something.
                 assert!(
-                    c.hint.as_deref().is_some_and(|h| h.len() > 20),
-                    "{lab}: {c:?}"
+                    c.tiers
+                        .iter()
+                        .all(|t| t.as_deref().is_some_and(|h| h.len() > 20)),
+                    "{lab}: {} needs an idea, an approach and a hint: {c:?}",
+                    c.id
+                );
+                let hints = c.hints();
+                assert!(
+                    hints[0] != hints[1] && hints[1] != hints[2],
+                    "{lab}: {}: each tier says something new",
+                    c.id
                 );
             }
         }

@@ -142,7 +142,15 @@ fn print_report(report: &ninety_grader::GradeReport) {
                     println!("      {line}");
                 }
             }
-            println!("      hint: {}", c.hint);
+            if let Some(hint) = c.hints.first() {
+                println!("      hint: {hint}");
+            }
+            if c.hints.len() > 1 {
+                println!(
+                    "      (the next hint: ninety hint {} {} --tier 2)",
+                    report.lab, c.id
+                );
+            }
         }
     }
     println!(

@@ -49,8 +49,10 @@ pub struct LabState {
     pub watching: bool,
     /// The selected check.
     pub selected: usize,
-    /// Show the selected check's hint.
-    pub show_hint: bool,
+    /// How many hint tiers each check shows (by check id): 0 hides them,
+    /// and each `h` shows one more (the idea, the approach, the code-level
+    /// hint) until they are all shown, and the next hides them.
+    pub hints_shown: std::collections::BTreeMap<String, usize>,
     /// Scroll of the instructions pane.
     pub instructions_scroll: u16,
     /// Scroll of the output pane.
@@ -61,6 +63,39 @@ pub struct LabState {
     pub instructions: Vec<ratatui::text::Line<'static>>,
     /// The checks its `tests/grade.rs` declares, listed before a grade.
     pub declared: Vec<crate::declared::Declared>,
+}
+
+impl LabState {
+    /// The selected check's id and hints: from the last report, or from
+    /// the checks the lab declares before its first grade.
+    pub fn selected_hints(&self) -> Option<(String, Vec<String>)> {
+        match &self.report {
+            Some(report) => report
+                .checks
+                .get(self.selected)
+                .map(|c| (c.id.clone(), c.hints.clone())),
+            None => self
+                .declared
+                .get(self.selected)
+                .map(|d| (d.id.clone(), d.hints())),
+        }
+    }
+
+    /// How many of the selected check's hint tiers are shown.
+    pub fn shown_tiers(&self) -> usize {
+        self.selected_hints()
+            .and_then(|(id, _)| self.hints_shown.get(&id).copied())
+            .unwrap_or(0)
+    }
+
+    /// Shows the selected check's next hint tier, or hides them all after
+    /// the last. Returns how many are now shown, of how many.
+    pub fn next_hint(&mut self) -> Option<(usize, usize)> {
+        let (id, hints) = self.selected_hints()?;
+        let shown = self.hints_shown.entry(id).or_default();
+        *shown = if *shown >= hints.len() { 0 } else { *shown + 1 };
+        Some((*shown, hints.len()))
+    }
 }
 
 /// Where the background build of the pipeline stands.

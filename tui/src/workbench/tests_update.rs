@@ -79,7 +79,11 @@ pub(crate) fn check(id: &str, passed: bool, points: u32) -> CheckResult {
         points: if passed { points } else { 0 },
         max_points: points,
         passed,
-        hint: format!("hint for {id}"),
+        hints: vec![
+            format!("the idea behind {id}"),
+            format!("the approach to {id}"),
+            format!("the code for {id}"),
+        ],
         message: (!passed).then(|| format!("{id} failed: expected 3, got 4")),
         timed_out: false,
         millis: 1,
@@ -266,12 +270,39 @@ fn watch_mode_regrades_on_save_only_when_on() {
 }
 
 #[test]
-fn hints_toggle() {
+fn hints_come_one_tier_at_a_time_and_then_hide() {
     let mut app = app();
     open_frame(&mut app);
-    assert!(!app.ctx.labs[&Stage::Frame].show_hint);
-    app.update(Message::Lab(lab::Msg::ToggleHint));
-    assert!(app.ctx.labs[&Stage::Frame].show_hint);
+    app.update(Message::Lab(lab::Msg::Grade));
+    app.update(Message::Lab(lab::Msg::GradeFinished(
+        Stage::Frame,
+        GradeOutcome::Graded {
+            report: report(vec![check("cost.totals", false, 3)]),
+            output: String::new(),
+        },
+    )));
+    let view = &app.ctx.labs[&Stage::Frame];
+    let (id, hints) = view.selected_hints().expect("a check is selected");
+    assert_eq!(hints.len(), 3, "{id}: the idea, the approach, the code");
+    assert_eq!(view.shown_tiers(), 0, "no hint before one is asked for");
+    for shown in [1, 2, 3, 0] {
+        app.update(Message::Lab(lab::Msg::NextHint));
+        assert_eq!(app.ctx.labs[&Stage::Frame].shown_tiers(), shown);
+    }
+    // The details pane shows the tiers asked for and says what comes next.
+    app.update(Message::Lab(lab::Msg::NextHint));
+    let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, 120, 40));
+    app.render(buf.area, &mut buf);
+    let screen = super::chrome::buffer_text(&buf);
+    assert!(
+        screen.contains("Idea: the idea behind cost.totals"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("Code:"),
+        "not the code on the first press: {screen}"
+    );
+    assert!(screen.contains("h again for the approach"), "{screen}");
 }
 
 #[test]
@@ -1006,7 +1037,11 @@ fn keys_mean_one_thing_across_screens() {
         .expect("h is bound on the map");
     app.update(h);
     assert_eq!(app.screen, ScreenId::Lab(Stage::Frame));
-    assert!(app.ctx.lab_mut(Stage::Frame).is_some_and(|v| v.show_hint));
+    assert!(
+        app.ctx
+            .lab_mut(Stage::Frame)
+            .is_some_and(|v| v.shown_tiers() == 1)
+    );
 }
 
 #[test]

@@ -39,8 +39,8 @@ pub enum Msg {
     Grade,
     /// Turn watch mode on or off.
     ToggleWatch,
-    /// Show or hide the hint of the selected check.
-    ToggleHint,
+    /// Show the selected check's next hint tier (after the last, hide them).
+    NextHint,
     /// Move focus to the next pane.
     FocusNext,
     /// Ask to reset the lab to its starter (the app asks).
@@ -148,9 +148,14 @@ impl Screen for LabScreen {
                     }
                 }
             }
-            Msg::ToggleHint => {
-                if let Some(view) = ctx.lab_mut(stage) {
-                    view.show_hint = !view.show_hint;
+            Msg::NextHint => {
+                let shown = ctx.lab_mut(stage).and_then(|view| view.next_hint());
+                match shown {
+                    Some((_, 0)) => {
+                        ctx.flash("This check has no hint: its message says what is wrong.")
+                    }
+                    None => ctx.flash("No check selected: grade the lab or pick a check with ↑ ↓."),
+                    Some(_) => {}
                 }
                 vec![]
             }
@@ -252,8 +257,8 @@ impl Screen for LabScreen {
             .with(
                 Binding::char(
                     'h',
-                    "show or hide the hint of the selected check",
-                    m(Msg::ToggleHint),
+                    "the selected check's next hint: idea, approach, code; then hide",
+                    m(Msg::NextHint),
                 )
                 .footer("hint"),
             );
@@ -519,25 +524,11 @@ fn render_details(stage: Stage, view: &LabState, area: Rect, buf: &mut Buffer, f
             ]),
             Line::default(),
         ];
-        match (&declared.hint, view.show_hint) {
-            (Some(hint), true) => lines.push(Line::from(vec![
-                Span::styled(
-                    "Hint: ",
-                    Style::default()
-                        .fg(Color::Yellow)
-                        .add_modifier(Modifier::BOLD),
-                ),
-                Span::raw(hint.clone()),
-            ])),
-            (Some(_), false) => lines.push(Line::styled(
-                "Press h for its hint, g to grade.",
-                Style::default().fg(Color::DarkGray),
-            )),
-            (None, _) => lines.push(Line::styled(
-                "Press g to grade.",
-                Style::default().fg(Color::DarkGray),
-            )),
-        }
+        lines.extend(hint_lines(&declared.hints(), view.shown_tiers()));
+        lines.push(Line::styled(
+            "Press g to grade.",
+            Style::default().fg(Color::DarkGray),
+        ));
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
             .block(block(" Details ".into(), focused))
@@ -579,28 +570,54 @@ fn render_details(stage: Stage, view: &LabState, area: Rect, buf: &mut Buffer, f
             ]));
             lines.push(Line::default());
         }
-        if view.show_hint {
-            lines.push(Line::from(vec![
-                Span::styled(
-                    "Hint: ",
-                    Style::default()
-                        .fg(Color::Yellow)
-                        .add_modifier(Modifier::BOLD),
-                ),
-                Span::raw(check.hint.clone()),
-            ]));
-        } else {
-            lines.push(Line::styled(
-                "Press h for a hint.",
-                Style::default().fg(Color::DarkGray),
-            ));
-        }
+        lines.extend(hint_lines(&check.hints, view.shown_tiers()));
     }
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .scroll((view.output_scroll, 0))
         .block(block(" Details ".into(), focused))
         .render(area, buf);
+}
+
+/// The names of the hint tiers, gentlest first.
+const TIERS: [&str; 3] = ["Idea", "Approach", "Code"];
+
+/// The first `shown` of a check's hint tiers, each under its name, and a
+/// line saying what the next `h` shows.
+fn hint_lines(hints: &[String], shown: usize) -> Vec<Line<'static>> {
+    let names: &[&str] = if hints.len() == TIERS.len() {
+        &TIERS
+    } else {
+        &["Hint"; 3]
+    };
+    let mut lines = Vec::new();
+    for (hint, name) in hints.iter().zip(names).take(shown) {
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{name}: "),
+                Style::default()
+                    .fg(Color::Yellow)
+                    .add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(hint.clone()),
+        ]));
+        lines.push(Line::default());
+    }
+    let next = match (shown, hints.len()) {
+        (_, 0) => return lines,
+        (0, n) if n == TIERS.len() => {
+            "Press h for a hint: the idea first, then the approach, then code.".to_owned()
+        }
+        (0, _) => "Press h for a hint.".to_owned(),
+        (s, n) if s < n => format!(
+            "Press h again for the {} ({} of {n}).",
+            names[s].to_lowercase(),
+            s + 1
+        ),
+        _ => "Press h to hide the hints.".to_owned(),
+    };
+    lines.push(Line::styled(next, Style::default().fg(Color::DarkGray)));
+    lines
 }
 
 /// The place in the lab's code a check failed at, from its message: the

@@ -64,8 +64,10 @@ impl Screen for MapScreen {
             }
             Msg::Hint => {
                 if let Some(stage) = self.selected_stage(ctx) {
-                    if let Some(view) = ctx.lab_mut(stage) {
-                        view.show_hint = true;
+                    if let Some(view) = ctx.lab_mut(stage)
+                        && view.shown_tiers() == 0
+                    {
+                        view.next_hint();
                     }
                     ctx.go(ScreenId::Lab(stage));
                 }
