@@ -251,7 +251,7 @@ mod tests {
             points: if passed { 2 } else { 0 },
             max_points: 2,
             passed,
-            hint: String::new(),
+            hints: Vec::new(),
             message: None,
             timed_out: false,
             millis: 0,

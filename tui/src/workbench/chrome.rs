@@ -119,6 +119,27 @@ pub fn fit_flash(text: &str, room: usize) -> String {
     format!("{}{MORE}", cut.trim_end())
 }
 
+/// A pane's title that fits a pane `width` columns wide (its two corners
+/// left free): all of it when it fits, else its start and "…", so a cut
+/// title says that it was cut.
+pub fn fit_title(title: &str, width: u16) -> String {
+    let room = usize::from(width.saturating_sub(2));
+    if title.chars().count() <= room {
+        return title.to_owned();
+    }
+    // Keep the closing space that separates the title from the border.
+    let keep = room.saturating_sub(2);
+    let cut: String = title.chars().take(keep).collect();
+    format!("{}… ", cut.trim_end())
+}
+
+/// A bordered pane whose title fits its area's width.
+pub fn pane(title: impl AsRef<str>, area: Rect) -> ratatui::widgets::Block<'static> {
+    ratatui::widgets::Block::default()
+        .borders(ratatui::widgets::Borders::ALL)
+        .title(fit_title(title.as_ref(), area.width))
+}
+
 fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
     let keys = app.footer();
     let mut spans = vec![Span::raw(" ")];
@@ -150,7 +171,16 @@ pub fn buffer_text(buf: &Buffer) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::fit_flash;
+    use super::{fit_flash, fit_title};
+
+    #[test]
+    fn a_title_too_long_for_its_pane_ends_with_an_ellipsis() {
+        assert_eq!(fit_title(" Runs ", 20), " Runs ");
+        let cut = fit_title(" Raw · spam/00123.4f8a9e0c1d2b3a4f5e6d7c8b9a0f1e2d ", 24);
+        assert_eq!(cut, " Raw · spam/00123.4f… ");
+        assert_eq!(cut.chars().count(), 22, "the two corners stay free");
+        assert_eq!(fit_title(" Anything ", 2), "… ");
+    }
 
     #[test]
     fn a_message_that_fits_is_left_alone_and_a_long_one_says_how_to_read_it() {

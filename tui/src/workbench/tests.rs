@@ -94,15 +94,15 @@ fn the_lab_view_shows_checks_points_and_the_hint_on_demand() {
         text.contains("✓ spec.loads") && text.contains("✗ cost.totals"),
         "{text}"
     );
-    assert!(text.contains("Press h for a hint."), "{text}");
+    assert!(text.contains("Press h for a hint"), "{text}");
     assert!(
-        !text.contains("hint for validate.names_the_field"),
+        !text.contains("idea behind validate.names_the_field"),
         "{text}"
     );
-    app.update(Message::Lab(lab::Msg::ToggleHint));
+    app.update(Message::Lab(lab::Msg::NextHint));
     let text = render(&app, 100, 30);
     assert!(
-        text.contains("Hint: hint for validate.names_the_field"),
+        text.contains("Idea: the idea behind validate.names_the_field"),
         "{text}"
     );
 }
@@ -143,7 +143,7 @@ fn snapshot_lab_view_80x24() {
 #[test]
 fn snapshot_lab_view_with_hint_120x30() {
     let mut app = graded_app();
-    app.update(Message::Lab(lab::Msg::ToggleHint));
+    app.update(Message::Lab(lab::Msg::NextHint));
     insta::assert_snapshot!(screen(&app, 120, 30));
 }
 
@@ -565,12 +565,16 @@ fn a_lab_s_checks_and_their_hints_are_listed_before_the_first_grade() {
         Declared {
             id: "spec.parses".into(),
             points: 2,
-            hint: Some("fill in every TODO of spec.toml".into()),
+            tiers: [None, None, Some("fill in every TODO of spec.toml".into())],
         },
         Declared {
             id: "metrics.rates".into(),
             points: 3,
-            hint: Some("divide the ham sent to spam by all the ham".into()),
+            tiers: [
+                Some("a rate is a share of a whole".into()),
+                Some("count, then divide".into()),
+                Some("divide the ham sent to spam by all the ham".into()),
+            ],
         },
     ];
     app.update(Message::Go(ScreenId::Lab(Stage::Frame)));
@@ -584,8 +588,13 @@ fn a_lab_s_checks_and_their_hints_are_listed_before_the_first_grade() {
         delta: 1,
         page: false,
     }));
-    app.update(Message::Lab(lab::Msg::ToggleHint));
+    app.update(Message::Lab(lab::Msg::NextHint));
     let text = screen(&app, 100, 30);
     assert!(text.contains("metrics.rates · 3 points"), "{text}");
-    assert!(text.contains("divide the ham sent to spam"), "{text}");
+    assert!(text.contains("Idea: a rate is a share of a whole"), "{text}");
+    assert!(!text.contains("divide the ham sent to spam"), "{text}");
+    app.update(Message::Lab(lab::Msg::NextHint));
+    app.update(Message::Lab(lab::Msg::NextHint));
+    let text = screen(&app, 100, 30);
+    assert!(text.contains("Code: divide the ham sent to spam"), "{text}");
 }

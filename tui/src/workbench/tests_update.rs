@@ -292,7 +292,7 @@ fn hints_come_one_tier_at_a_time_and_then_hide() {
     // The details pane shows the tiers asked for and says what comes next.
     app.update(Message::Lab(lab::Msg::NextHint));
     let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, 120, 40));
-    app.render(buf.area, &mut buf);
+    ratatui::widgets::Widget::render(&app, buf.area, &mut buf);
     let screen = super::chrome::buffer_text(&buf);
     assert!(
         screen.contains("Idea: the idea behind cost.totals"),
@@ -1032,6 +1032,11 @@ fn keys_mean_one_thing_across_screens() {
     // status line after a grade asks.
     let mut app = full_app();
     assert_eq!(app.screen, ScreenId::Map);
+    app.ctx.lab_mut(Stage::Frame).unwrap().declared = vec![crate::declared::Declared {
+        id: "spec.parses".into(),
+        points: 2,
+        tiers: [Some("idea".into()), Some("approach".into()), Some("code".into())],
+    }];
     let h = app
         .message_for(key(KeyCode::Char('h')))
         .expect("h is bound on the map");

@@ -458,11 +458,7 @@ fn render_confusion(stats: &LabelStats, name: &str, area: Rect, buf: &mut Buffer
         dim,
     ));
     Paragraph::new(lines)
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(format!(" {name} vs gold ")),
-        )
+        .block(crate::workbench::chrome::pane(format!(" {name} vs gold "), area))
         .render(area, buf);
 }
 
@@ -520,7 +516,7 @@ fn render_items(stats: &LabelStats, view: &AgreementScreen, area: Rect, buf: &mu
             "No label looks wrong: no confident model disagrees, and no majority of others.".to_owned(),
         ),
     };
-    let block = Block::default().borders(Borders::ALL).title(title);
+    let block = crate::workbench::chrome::pane(title, area);
     let inner = block.inner(area);
     block.render(area, buf);
     if items.is_empty() {

@@ -574,11 +574,10 @@ fn render_messages(e: &ExplorerScreen, area: Rect, buf: &mut Buffer) {
     Paragraph::new(raw)
         .wrap(Wrap { trim: false })
         .scroll((e.scroll, 0))
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(format!(" Raw · {} ", item.path)),
-        )
+        .block(crate::workbench::chrome::pane(
+            format!(" Raw · {} ", item.path),
+            raw_area,
+        ))
         .render(raw_area, buf);
     let detail = item.status.detail().unwrap_or("?");
     let facts = body_facts(item);
@@ -608,12 +607,7 @@ fn render_messages(e: &ExplorerScreen, area: Rect, buf: &mut Buffer) {
     Paragraph::new(text)
         .wrap(Wrap { trim: false })
         .scroll((e.scroll, 0))
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(title)
-                .border_style(style),
-        )
+        .block(crate::workbench::chrome::pane(title, clean_area).border_style(style))
         .render(clean_area, buf);
 }
 

@@ -257,7 +257,7 @@ impl Screen for LabScreen {
             .with(
                 Binding::char(
                     'h',
-                    "the selected check's next hint: idea, approach, code; then hide",
+                    "next hint for the check: idea, approach, code",
                     m(Msg::NextHint),
                 )
                 .footer("hint"),
@@ -398,7 +398,7 @@ fn render_checks(ctx: &Ctx, view: &LabState, area: Rect, buf: &mut Buffer, focus
         title.push_str(" · watching");
     }
     title.push(' ');
-    let outer = block(title, focused);
+    let outer = block(crate::workbench::chrome::fit_title(&title, area.width), focused);
     match &view.report {
         None => {
             let text = match (&view.grading, &view.grade_build) {
@@ -606,7 +606,7 @@ fn hint_lines(hints: &[String], shown: usize) -> Vec<Line<'static>> {
     let next = match (shown, hints.len()) {
         (_, 0) => return lines,
         (0, n) if n == TIERS.len() => {
-            "Press h for a hint: the idea first, then the approach, then code.".to_owned()
+            "Press h for a hint (the idea first).".to_owned()
         }
         (0, _) => "Press h for a hint.".to_owned(),
         (s, n) if s < n => format!(

@@ -537,7 +537,7 @@ fn render_message(ctx: &Ctx, session: &Session, area: Rect, buf: &mut Buffer) {
         return;
     };
     let title = format!(" Message · {} left ", session.left());
-    let block = Block::default().borders(Borders::ALL).title(title);
+    let block = crate::workbench::chrome::pane(title, area);
     let inner = block.inner(area);
     block.render(area, buf);
     let note_rows = if session.typing_note || !session.note.is_empty() {

@@ -453,7 +453,7 @@ fn test_row(name: &str, m: &Metrics, wide: bool) -> Line<'static> {
 
 fn render_status(t: &TrainScreen, area: Rect, buf: &mut Buffer) {
     let title = format!(" Next: {}, {} split (m, s) ", t.model, t.split);
-    let block = Block::default().borders(Borders::ALL).title(title);
+    let block = crate::workbench::chrome::pane(title, area);
     if let Some(problem) = &t.problem {
         Paragraph::new(format!(
             "The run failed (the workbench did not):\n\n{problem}"
