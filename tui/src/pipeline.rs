@@ -39,6 +39,9 @@ pub struct BuildProgress {
 pub enum StageUpdate {
     /// The pipeline is being built.
     Building(BuildProgress),
+    /// The labs' checks are being built (after the pipeline, in the
+    /// workbench's background build), so a first grade does not wait.
+    BuildingChecks(BuildProgress),
     /// The stage said something.
     Event(Event),
 }
@@ -248,6 +251,26 @@ pub fn build_command(ws: &Workspace, features: &[&str]) -> Command {
     cmd
 }
 
+/// The command that builds every lab's checks (`cargo test --no-run -p
+/// lab-<name> ...`), reporting as [`build_command`] does. It compiles what
+/// a first grade would, with the same dependency features (the
+/// `workspace-hack` crate), so that grade starts at once.
+pub fn checks_build_command(ws: &Workspace) -> Command {
+    let mut cmd = Command::new(cargo_bin());
+    cmd.current_dir(&ws.root)
+        .args(["test", "--no-run", "--message-format", "json"]);
+    for lab in ws.course.labs() {
+        cmd.arg("-p").arg(format!("lab-{}", lab.stage));
+    }
+    cmd.env("CARGO_TERM_PROGRESS_WHEN", "always")
+        .env("CARGO_TERM_PROGRESS_WIDTH", "200")
+        .env("CARGO_TERM_COLOR", "never")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
 /// Builds the pipeline with `features` and returns the path of its binary.
 fn build(
     ws: &Workspace,
@@ -255,8 +278,21 @@ fn build(
     shared: &Shared,
     on_update: &mut dyn FnMut(StageUpdate),
 ) -> Result<PathBuf, StageFailure> {
+    let exe = run_build(&mut build_command(ws, features), shared, &mut |p| {
+        on_update(StageUpdate::Building(p))
+    })?;
+    exe.ok_or_else(|| StageFailure::BuildFailed("cargo built no pipeline binary".into()))
+}
+
+/// Runs a cargo build that reports in JSON, telling `on_progress` how far
+/// it is; returns the pipeline's binary when the build made it.
+fn run_build(
+    command: &mut Command,
+    shared: &Shared,
+    on_progress: &mut dyn FnMut(BuildProgress),
+) -> Result<Option<PathBuf>, StageFailure> {
     let mut child = shared
-        .spawn(&mut build_command(ws, features))
+        .spawn(command)
         .map_err(|e| StageFailure::NoCargo(e.to_string()))?;
     let stdout = child.stdout.take().expect("stdout is piped");
     let stderr = child.stderr.take().expect("stderr is piped");
@@ -288,7 +324,7 @@ fn build(
     let mut success = None;
     for line in BufReader::new(stdout).lines().map_while(Result::ok) {
         while let Ok(p) = rx.try_recv() {
-            on_update(StageUpdate::Building(p));
+            on_progress(p);
         }
         let Ok(message) = serde_json::from_str::<CargoMessage>(&line) else {
             continue;
@@ -311,14 +347,14 @@ fn build(
     }
     let cargo_errors = progress.join().unwrap_or_default();
     while let Ok(p) = rx.try_recv() {
-        on_update(StageUpdate::Building(p));
+        on_progress(p);
     }
     let status = shared.release().map(|mut c| c.wait());
     if shared.is_cancelled() {
         return Err(StageFailure::Cancelled);
     }
-    match (success, executable) {
-        (Some(true), Some(exe)) => Ok(exe),
+    match success {
+        Some(true) => Ok(executable),
         _ => {
             if errors.is_empty() {
                 errors.push(cargo_errors.trim_end().to_owned());
@@ -461,8 +497,19 @@ impl StageHandle {
         let ws = ws.clone();
         std::thread::spawn(move || {
             let result = build(&ws, &[], &shared, &mut on_update);
+            // Then what every lab's first grade needs. A lab that does not
+            // compile yet (a learner mid-edit) says so when it is graded.
+            if result.is_ok() && ws.course.labs().next().is_some() && !shared.is_cancelled() {
+                let _ = run_build(&mut checks_build_command(&ws), &shared, &mut |p| {
+                    on_update(StageUpdate::BuildingChecks(p))
+                });
+            }
             shared.finished.store(true, Ordering::SeqCst);
-            on_done(result);
+            if !shared.is_cancelled() {
+                on_done(result);
+            } else {
+                on_done(Err(StageFailure::Cancelled));
+            }
         });
         handle
     }

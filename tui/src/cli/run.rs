@@ -68,7 +68,7 @@ pub fn run_stage(ws: &Workspace, command: &StageCommand, quiet: bool) -> Result<
     let mut building = false;
     let handle = StageHandle::new();
     let result = handle.run(ws, command, &mut |update| match update {
-        StageUpdate::Building(p) => {
+        StageUpdate::Building(p) | StageUpdate::BuildingChecks(p) => {
             if !building {
                 building = true;
                 bar.set_prefix("building");

@@ -17,7 +17,6 @@
 use super::ctx::{BuildStatus, Ctx, LabState, StageMsg};
 use super::keys::Act;
 use super::screens::{Screen, ScreenId, agreement, explorer, lab, labeling, map, train};
-use crate::pipeline::{BuildProgress, StageFailure};
 use crate::state::{LoadNote, State};
 use crossterm::event::KeyEvent;
 use ninety_grader::GradeReport;
@@ -128,9 +127,9 @@ pub enum Message {
     Train(train::Msg),
     /// From the stage a screen started.
     Stage(ScreenId, StageMsg),
-    /// From the background build of the pipeline (the number of the build,
-    /// then how far it is, or that it ended).
-    Build(u64, Result<Option<BuildProgress>, StageFailure>),
+    /// From the background build of the pipeline and the labs' checks (the
+    /// number of the build, then where it stands).
+    Build(u64, BuildStatus),
 }
 
 /// The workbench's whole state.
@@ -273,7 +272,10 @@ impl App {
     /// Whether anything is running (the spinner turns).
     pub fn busy(&self) -> bool {
         self.ctx.labs.values().any(|l| l.grading)
-            || matches!(self.ctx.build, BuildStatus::Building(_))
+            || matches!(
+                self.ctx.build,
+                BuildStatus::Building(_) | BuildStatus::BuildingChecks(_)
+            )
             || with_screen!(self, self.screen, |s, _ctx, _w| s.busy())
     }
 
@@ -424,12 +426,8 @@ impl App {
                     wrap
                 ))
             }
-            Message::Build(_, result) => {
-                self.ctx.build = match result {
-                    Ok(Some(progress)) => BuildStatus::Building(progress),
-                    Ok(None) => BuildStatus::Ready,
-                    Err(_) => BuildStatus::Failed,
-                };
+            Message::Build(_, status) => {
+                self.ctx.build = status;
                 vec![]
             }
         };

@@ -61,6 +61,10 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
             format!("building the pipeline {}/{} ", p.done, p.total)
         }
         BuildStatus::Building(_) => "building the pipeline ".to_owned(),
+        BuildStatus::BuildingChecks(p) if p.total > 0 => {
+            format!("building the labs' checks {}/{} ", p.done, p.total)
+        }
+        BuildStatus::BuildingChecks(_) => "building the labs' checks ".to_owned(),
         _ => format!("{} ", app.header_right()),
     };
     let width = area.width as usize;

@@ -104,8 +104,10 @@ pub enum BuildStatus {
     /// Not started (tests, or a workspace without cargo).
     #[default]
     Idle,
-    /// Building: how far.
+    /// Building the pipeline: how far.
     Building(BuildProgress),
+    /// The pipeline is built; building the labs' checks: how far.
+    BuildingChecks(BuildProgress),
     /// Built: the first stage starts at once.
     Ready,
     /// It did not build; the stage screens say why when a stage runs.

@@ -131,14 +131,21 @@ impl Runtime {
         self.prebuild = Some(StageHandle::spawn_build(
             &self.ws,
             move |update| {
-                if let StageUpdate::Building(p) = update {
-                    let _ = tx.send(Message::Build(number, Ok(Some(p))));
-                }
+                let status = match update {
+                    StageUpdate::Building(p) => BuildStatus::Building(p),
+                    StageUpdate::BuildingChecks(p) => BuildStatus::BuildingChecks(p),
+                    StageUpdate::Event(_) => return,
+                };
+                let _ = tx.send(Message::Build(number, status));
             },
             move |result| {
                 // A build that gave way to foreground work says nothing.
                 if result != Err(crate::pipeline::StageFailure::Cancelled) {
-                    let _ = done.send(Message::Build(number, result.map(|_| None)));
+                    let status = match result {
+                        Ok(_) => BuildStatus::Ready,
+                        Err(_) => BuildStatus::Failed,
+                    };
+                    let _ = done.send(Message::Build(number, status));
                 }
             },
         ));
@@ -222,7 +229,9 @@ impl Runtime {
                     command,
                     move |update| {
                         let message = match update {
-                            StageUpdate::Building(p) => StageMsg::Building(p),
+                            StageUpdate::Building(p) | StageUpdate::BuildingChecks(p) => {
+                                StageMsg::Building(p)
+                            }
                             StageUpdate::Event(e) => StageMsg::Event(e),
                         };
                         let _ = tx.send(Message::Stage(screen, message));

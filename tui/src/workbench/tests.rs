@@ -591,7 +591,10 @@ fn a_lab_s_checks_and_their_hints_are_listed_before_the_first_grade() {
     app.update(Message::Lab(lab::Msg::NextHint));
     let text = screen(&app, 100, 30);
     assert!(text.contains("metrics.rates · 3 points"), "{text}");
-    assert!(text.contains("Idea: a rate is a share of a whole"), "{text}");
+    assert!(
+        text.contains("Idea: a rate is a share of a whole"),
+        "{text}"
+    );
     assert!(!text.contains("divide the ham sent to spam"), "{text}");
     app.update(Message::Lab(lab::Msg::NextHint));
     app.update(Message::Lab(lab::Msg::NextHint));

@@ -2,7 +2,7 @@
 //! expects, with no terminal.
 
 use super::app::{App, Effect, Message, Overlay};
-use super::ctx::{Focus, StageMsg, WorkError};
+use super::ctx::{BuildStatus, Focus, StageMsg, WorkError};
 use super::screens::explorer::{self, Dataset};
 use super::screens::labeling::{Item, SessionData};
 use super::screens::{ScreenId, agreement, lab, labeling, map, train};
@@ -983,16 +983,21 @@ fn the_train_view_draws_what_the_run_reports_and_survives_a_failed_run() {
 #[test]
 fn the_background_build_shows_in_the_app_until_it_ends() {
     let mut app = app();
-    app.update(Message::Build(
-        1,
-        Ok(Some(BuildProgress {
-            done: 10,
-            total: 400,
-            compiling: "burn".into(),
-        })),
-    ));
+    let progress = BuildProgress {
+        done: 10,
+        total: 400,
+        compiling: "burn".into(),
+    };
+    app.update(Message::Build(1, BuildStatus::Building(progress.clone())));
     assert!(app.busy());
-    app.update(Message::Build(1, Ok(None)));
+    assert!(render_header(&app).contains("building the pipeline 10/400"));
+    app.update(Message::Build(1, BuildStatus::BuildingChecks(progress)));
+    assert!(app.busy());
+    assert!(
+        render_header(&app).contains("building the labs' checks 10/400"),
+        "then what the first grade of each lab needs"
+    );
+    app.update(Message::Build(1, BuildStatus::Ready));
     assert!(!app.busy());
 }
 
@@ -1035,7 +1040,11 @@ fn keys_mean_one_thing_across_screens() {
     app.ctx.lab_mut(Stage::Frame).unwrap().declared = vec![crate::declared::Declared {
         id: "spec.parses".into(),
         points: 2,
-        tiers: [Some("idea".into()), Some("approach".into()), Some("code".into())],
+        tiers: [
+            Some("idea".into()),
+            Some("approach".into()),
+            Some("code".into()),
+        ],
     }];
     let h = app
         .message_for(key(KeyCode::Char('h')))
@@ -1087,4 +1096,15 @@ fn a_failing_check_s_place_is_named_and_o_opens_it_in_the_editor() {
         app.update(o),
         vec![Effect::Edit("labs/frame/src/metrics.rs".into(), 42)]
     );
+}
+
+/// The header row of the app drawn 100 columns wide.
+fn render_header(app: &App) -> String {
+    let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, 100, 24));
+    ratatui::widgets::Widget::render(app, buf.area, &mut buf);
+    super::chrome::buffer_text(&buf)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }

@@ -83,3 +83,43 @@ fn every_command_builds_the_dependencies_with_the_features_of_the_whole_workspac
         problems.join("\n")
     );
 }
+
+#[test]
+fn the_workbench_s_background_build_compiles_what_every_lab_s_first_grade_needs() {
+    let root = crate::support::repo_root();
+    let ws =
+        ninety::workspace::Workspace::discover(None, &root).expect("the repository is a workspace");
+    let command = ninety::pipeline::checks_build_command(&ws);
+    let args: Vec<String> = command
+        .get_args()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(args[..2], ["test", "--no-run"], "{args:?}");
+    // Every lab of the course, by the package a grade tests.
+    let packages: Vec<&str> = args
+        .windows(2)
+        .filter(|w| w[0] == "-p")
+        .map(|w| w[1].as_str())
+        .collect();
+    let labs: Vec<String> = ws
+        .course
+        .labs()
+        .map(|l| format!("lab-{}", l.stage))
+        .collect();
+    assert_eq!(packages, labs);
+    assert!(labs.len() >= 4, "{labs:?}");
+    // Built together, they get the features each grade on its own gets, so
+    // the build serves each first grade.
+    let selection: Vec<&str> = packages.iter().flat_map(|p| ["-p", p]).collect();
+    let together = features(&selection, true);
+    for lab in &labs {
+        let alone = features(&["-p", lab], true);
+        for (package, sets) in &alone {
+            assert_eq!(
+                Some(sets),
+                together.get(package),
+                "{lab} alone builds {package} with other features than the background build"
+            );
+        }
+    }
+}

@@ -458,7 +458,10 @@ fn render_confusion(stats: &LabelStats, name: &str, area: Rect, buf: &mut Buffer
         dim,
     ));
     Paragraph::new(lines)
-        .block(crate::workbench::chrome::pane(format!(" {name} vs gold "), area))
+        .block(crate::workbench::chrome::pane(
+            format!(" {name} vs gold "),
+            area,
+        ))
         .render(area, buf);
 }
 

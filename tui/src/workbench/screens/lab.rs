@@ -398,7 +398,10 @@ fn render_checks(ctx: &Ctx, view: &LabState, area: Rect, buf: &mut Buffer, focus
         title.push_str(" · watching");
     }
     title.push(' ');
-    let outer = block(crate::workbench::chrome::fit_title(&title, area.width), focused);
+    let outer = block(
+        crate::workbench::chrome::fit_title(&title, area.width),
+        focused,
+    );
     match &view.report {
         None => {
             let text = match (&view.grading, &view.grade_build) {
@@ -605,9 +608,7 @@ fn hint_lines(hints: &[String], shown: usize) -> Vec<Line<'static>> {
     }
     let next = match (shown, hints.len()) {
         (_, 0) => return lines,
-        (0, n) if n == TIERS.len() => {
-            "Press h for a hint (the idea first).".to_owned()
-        }
+        (0, n) if n == TIERS.len() => "Press h for a hint (the idea first).".to_owned(),
         (0, _) => "Press h for a hint.".to_owned(),
         (s, n) if s < n => format!(
             "Press h again for the {} ({} of {n}).",
