@@ -15,85 +15,286 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     Lab::new("gather")
         .check(
-            Check::new("body.prefers_plain_text", 2, prefers_plain).hint(
-                "choose_body: look through mail.plain_parts() for the first part \
-                 whose text is not blank once trimmed, even when an HTML part comes \
-                 first; keep its text as it is, with its charset and decode_problem",
-            ),
+            Check::new("body.prefers_plain_text", 2, prefers_plain)
+                .idea(
+                    "A message can carry several text parts, and the dataset needs one. The \
+                     chapter's section 'Choosing a body' prefers plain text, the words the \
+                     sender's software wrote with no layout to remove, even when the HTML version \
+                     comes first in the message.",
+                )
+                .approach(
+                    "Look through the plain-text parts in document order and take the first whose \
+                     text is not blank; only when there is none do you look any further. Keep its \
+                     text exactly as decoded, since cleaning comes in the next step, and carry \
+                     over the charset it declared and whether decoding it went wrong.",
+                )
+                .hint(
+                    "choose_body: look through mail.plain_parts() for the first part whose text \
+                     is not blank once trimmed, even when an HTML part comes first; keep its text \
+                     as it is, with its charset and decode_problem",
+                ),
         )
         .check(
-            Check::new("body.falls_back_to_html", 2, falls_back_to_html).hint(
-                "choose_body: only when no plain part has text: run each of \
-                 mail.html_parts() through html_to_text and keep the first \
-                 result that is not blank; with neither, there is no body (None)",
-            ),
-        )
-        .check(Check::new("html.to_readable_text", 3, html_text).hint(
-            "html_to_text: walk the text once, matching tags on a lowercased copy: skip \
-             <!-- to -->, and a <script> or <style> up to its closing tag; a block tag from \
-             the doc comment, opening or closing, writes a line break, any other tag is \
-             dropped; decode entities only once the tags are gone (&lt;b&gt; is text), then \
-             trim each line and keep at most one blank line in a row, none at the ends",
-        ))
-        .check(Check::new("html.entities", 2, entities).hint(
-            "decode_entities: find each '&' and the ';' after it; map \
-             &nbsp; (a space), &amp;, &lt;, &gt;, &quot;, &apos;, decimal \
-             &#NN; and hex &#xHH; (through char::from_u32); an unknown or \
-             malformed entity, or a lone '&', is copied through as written",
-        ))
-        .check(Check::new("normalise.clean_text", 2, clean_text).hint(
-            "clean: cut the text into lines at \\r\\n, a lone \\r or \\n; trim the end \
-             of each line; write a blank line only between two lines with text, \
-             never two in a row; trim the whole; case and inner spacing stay",
-        ))
-        .check(Check::new("normalise.dedup_key", 2, key).hint(
-            "dedup_key: lowercase the text, then split_whitespace and \
-             join the pieces with single spaces: every run of spaces, \
-             tabs and line breaks becomes one space, none at the ends",
-        ))
-        .check(Check::new("dedupe.exact_and_near", 3, duplicates).hint(
-            "find_duplicates: one pass with a HashMap from each key to the \
-             index of its first body: a key already there makes a Duplicate \
-             pointing at that index, Exact when the two clean bodies are \
-             equal and Near otherwise; there is no need to compare every pair",
-        ))
-        .check(Check::new("quarantine.reasons", 3, reasons).hint(
-            "quarantine: test in order: NotAMessage when nothing parsed or none of From, \
-             Subject and Date is there; EmptyAfterCleaning when there is no body or no \
-             letter or digit in it; Undecodable when more than 1 in 20 of its characters \
-             (chars, not bytes) is U+FFFD, compared in whole numbers: bad * 20 > total",
-        ))
-        .check(Check::new("period.header_then_mbox_line", 3, periods).hint(
-            "mbox_line_month: take the first line and require \"From \"; the \
-             month is the 1-based position in MONTHS of the first token found \
-             there, the year the last token parsed as a number; month_of: the \
-             Date header when its year is in PLAUSIBLE_YEARS, else \
-             mbox_line_month(raw) when its year is, else (None, Unknown)",
-        ))
-        .check(
-            Check::new("report.counts_every_message_once", 3, report).hint(
-                "build: one pass over the records fills imported, clean, duplicates \
-                 (exact and near), quarantined by reason (only reasons that occur) and the \
-                 breakdowns over all records (charset \"none\" when undeclared); then sort \
-                 the clean bodies' lengths and take min, the nearest-rank median and p90 \
-                 (the value at rank ceil(p / 100 * n)) and max, all 0 without clean bodies",
-            ),
+            Check::new("body.falls_back_to_html", 2, falls_back_to_html)
+                .idea(
+                    "Messages with only HTML are not a random sample: they are much of the spam \
+                     and nearly half of the hard ham. So 'Choosing a body' falls back to the \
+                     HTML, turned into text, instead of dropping them, and keeps no body only \
+                     when neither kind of part has any text.",
+                )
+                .approach(
+                    "Only when no plain part has text, turn the HTML parts into text one by one, \
+                     in document order, and keep the first whose converted text is not blank, \
+                     noting that it came from HTML and carrying its charset and decoding flag. A \
+                     plain part that is only whitespace does not count as text. When no part of \
+                     either kind has text, there is no body.",
+                )
+                .hint(
+                    "choose_body: only when no plain part has text: run each of mail.html_parts() \
+                     through html_to_text and keep the first result that is not blank; with \
+                     neither, there is no body (None)",
+                ),
         )
         .check(
-            Check::new("stage.mini_corpus_accounted_for", 3, mini_corpus).hint(
-                "this runs the given stage, with all your functions, on the mini corpus: \
-                 fix the other failing checks first; every message must end up clean, \
-                 duplicate or quarantined, exactly once, and spam/cmds is not a message",
-            ),
+            Check::new("html.to_readable_text", 3, html_text)
+                .idea(
+                    "Turning HTML into text means dropping what a reader never sees, keeping the \
+                     shape of the text and decoding entities, as the list in the chapter's \
+                     'Choosing a body' sets out. The order of those steps decides whether escaped \
+                     text such as '&lt;b&gt;' survives as text.",
+                )
+                .approach(
+                    "Plan the work in this order. First remove what is never shown: comments, and \
+                     the whole contents of script and style elements. Then turn each block tag \
+                     the doc comment names, opening or closing, into a line break, and remove \
+                     every other tag, whatever the case of its name. Only then decode entities. \
+                     Last, tidy the lines: trim each one, collapse runs of blank lines to one, \
+                     and leave none at the start or end.",
+                )
+                .hint(
+                    "html_to_text: walk the text once, matching tags on a lowercased copy: skip \
+                     <!-- to -->, and a <script> or <style> up to its closing tag; a block tag \
+                     from the doc comment, opening or closing, writes a line break, any other tag \
+                     is dropped; decode entities only once the tags are gone (&lt;b&gt; is text), \
+                     then trim each line and keep at most one blank line in a row, none at the \
+                     ends",
+                ),
+        )
+        .check(
+            Check::new("html.entities", 2, entities)
+                .idea(
+                    "Entities stand for characters, and an entity the converter does not know is \
+                     safer left as written than guessed at: the chapter's 'Choosing a body' wants \
+                     'AT&T' to come through untouched.",
+                )
+                .approach(
+                    "Look for each ampersand and the semicolon that ends it. If what lies between \
+                     is one of the six named entities, or a decimal or hexadecimal number that is \
+                     a real character (not a surrogate, not beyond the last code point), write \
+                     that character and continue after the semicolon. Otherwise copy the \
+                     ampersand as it is and continue from the next character. Never reread what \
+                     you have just written, so an escaped ampersand is decoded only once.",
+                )
+                .hint(
+                    "decode_entities: find each '&' and the ';' after it; map &nbsp; (a space), \
+                     &amp;, &lt;, &gt;, &quot;, &apos;, decimal &#NN; and hex &#xHH; (through \
+                     char::from_u32); an unknown or malformed entity, or a lone '&', is copied \
+                     through as written",
+                ),
+        )
+        .check(
+            Check::new("normalise.clean_text", 2, clean_text)
+                .idea(
+                    "The clean text is what people read and the model learns from, so the \
+                     chapter's section 'Normalisation' lets it differ from what the sender wrote \
+                     only in ways nobody could care about: line endings, trailing spaces, runs of \
+                     blank lines and the two ends.",
+                )
+                .approach(
+                    "Treat a Windows line ending, a lone carriage return and a newline each as \
+                     one line break. Go line by line: remove spaces and tabs from the end of each \
+                     line only, so indentation stays; write at most one blank line between two \
+                     lines with text; and trim the whole result. Leave letter case and the \
+                     spacing inside lines exactly as they were.",
+                )
+                .hint(
+                    "clean: cut the text into lines at \\r\\n, a lone \\r or \\n; trim the end of \
+                     each line; write a blank line only between two lines with text, never two in \
+                     a row; trim the whole; case and inner spacing stay",
+                ),
+        )
+        .check(
+            Check::new("normalise.dedup_key", 2, key)
+                .idea(
+                    "The dedup key is used only to compare bodies, so, as the chapter's \
+                     'Normalisation' explains, it may throw away what two copies of one message \
+                     can differ in after passing through different mail software: letter case and \
+                     how whitespace is spread.",
+                )
+                .approach(
+                    "Lowercase the whole text, for every Unicode letter and not only ASCII. Then \
+                     treat any run of whitespace, line breaks and Unicode spaces such as the \
+                     no-break space included, as a single space, and leave no whitespace at the \
+                     start or the end.",
+                )
+                .hint(
+                    "dedup_key: lowercase the text, then split_whitespace and join the pieces \
+                     with single spaces: every run of spaces, tabs and line breaks becomes one \
+                     space, none at the ends",
+                ),
+        )
+        .check(
+            Check::new("dedupe.exact_and_near", 3, duplicates)
+                .idea(
+                    "Copies that land on both sides of a split inflate every score, as the \
+                     chapter's 'Duplicates, and why they matter for evaluation' works out; the \
+                     lab keeps the first body with each key and records every later one as a copy \
+                     of that first, exact or near.",
+                )
+                .approach(
+                    "Go through the bodies once, in order, remembering for each key where its \
+                     first body was. When a key has been seen before, report the current body as \
+                     a duplicate of that first one: exact when the two clean texts are identical, \
+                     near when only their keys match. The first body of each key is never \
+                     reported, and the result stays in input order.",
+                )
+                .hint(
+                    "find_duplicates: one pass with a HashMap from each key to the index of its \
+                     first body: a key already there makes a Duplicate pointing at that index, \
+                     Exact when the two clean bodies are equal and Near otherwise; there is no \
+                     need to compare every pair",
+                ),
+        )
+        .check(
+            Check::new("quarantine.reasons", 3, reasons)
+                .idea(
+                    "A message that cannot go into the dataset is set aside with a reason, never \
+                     silently dropped, and it gets the most basic reason that applies: the order \
+                     in the chapter's section 'Quarantine instead of silent drops'.",
+                )
+                .approach(
+                    "Take the reasons in the order the enum lists them and stop at the first that \
+                     applies. First ask whether this is an email at all: did anything parse, and \
+                     does it carry any of the headers every email has? Then whether the clean \
+                     body has anything in it to read. Then whether too much of it is replacement \
+                     characters: count characters, not bytes, and decide which side of the line a \
+                     body at exactly one in twenty falls on.",
+                )
+                .hint(
+                    "quarantine: test in order: NotAMessage when nothing parsed or none of From, \
+                     Subject and Date is there; EmptyAfterCleaning when there is no body or no \
+                     letter or digit in it; Undecodable when more than 1 in 20 of its characters \
+                     (chars, not bytes) is U+FFFD, compared in whole numbers: bad * 20 > total",
+                ),
+        )
+        .check(
+            Check::new("period.header_then_mbox_line", 3, periods)
+                .idea(
+                    "A Date header comes from the sender's clock and can be impossible, while the \
+                     mbox From line was written by the receiving machine. The chapter's 'Dates \
+                     and periods' trusts the header when its year is plausible, falls back to the \
+                     From line, and otherwise admits the month is unknown, saying which it used \
+                     and repairing nothing.",
+                )
+                .approach(
+                    "For the From line, look only at the first line, which must begin with the \
+                     word From and a space; take the month from the first token that is exactly a \
+                     month abbreviation (an address can contain one without being one) and the \
+                     year from the last token, and give no month if either is missing. For a \
+                     message, use the parsed header date when its year is plausible, else the \
+                     From line's month when its year is, else unknown, and record which source \
+                     won.",
+                )
+                .hint(
+                    "mbox_line_month: take the first line and require \"From \"; the month is the \
+                     1-based position in MONTHS of the first token found there, the year the last \
+                     token parsed as a number; month_of: the Date header when its year is in \
+                     PLAUSIBLE_YEARS, else mbox_line_month(raw) when its year is, else (None, \
+                     Unknown)",
+                ),
+        )
+        .check(
+            Check::new("report.counts_every_message_once", 3, report)
+                .idea(
+                    "A data-quality report accounts for every message, imported = clean + \
+                     duplicates + quarantined, and describes the input; the chapter's section \
+                     'Data-quality reports and data cards' says what surprise each figure is \
+                     there to catch.",
+                )
+                .approach(
+                    "Go through the records once. Count each as imported and under exactly one \
+                     status, duplicates split by kind and quarantined messages by reason, listing \
+                     only the reasons that occur. Count the breakdowns over every record, the \
+                     shape of the input. Keep the body lengths of clean records only, and \
+                     summarise them with the nearest-rank method of the frame lab, with zeros \
+                     when there are none.",
+                )
+                .hint(
+                    "build: one pass over the records fills imported, clean, duplicates (exact \
+                     and near), quarantined by reason (only reasons that occur) and the \
+                     breakdowns over all records (charset \"none\" when undeclared); then sort \
+                     the clean bodies' lengths and take min, the nearest-rank median and p90 (the \
+                     value at rank ceil(p / 100 * n)) and max, all 0 without clean bodies",
+                ),
+        )
+        .check(
+            Check::new("stage.mini_corpus_accounted_for", 3, mini_corpus)
+                .idea(
+                    "This is the whole gather stage on real mess: the chapter's identity, \
+                     imported = clean + duplicates + quarantined, must hold on the mini corpus, \
+                     and the stray file of shell commands in its spam folder must be recognised \
+                     as not a message ('The whole stage').",
+                )
+                .approach(
+                    "Leave this check until the others pass, since it calls all your functions \
+                     together through the given stage. If it still fails, read its message to see \
+                     which part of the accounting breaks, then reread the given stage file to see \
+                     where each of your functions is called, and try the one involved by hand on \
+                     the kind of message the failure points at.",
+                )
+                .hint(
+                    "this runs the given stage, with all your functions, on the mini corpus: fix \
+                     the other failing checks first; every message must end up clean, duplicate \
+                     or quarantined, exactly once, and spam/cmds is not a message",
+                ),
         )
         // BEGIN HIDDEN TESTS
         .check(
             Check::new("hidden.html_edge_cases", 2, hidden_html)
-                .hint("look again at uppercase tags, unclosed comments and long lines of entities"),
+                .idea(
+                    "Real mail's HTML is rarely tidy, as the chapter's 'Choosing a body' warns: \
+                     the converter must keep every promise of its doc comment on markup a careful \
+                     author would never write, not only on the tidy page of the visible check.",
+                )
+                .approach(
+                    "Reread the doc comment promise by promise and, for each, write the untidiest \
+                     input that still falls under it: think of how real mail differs from \
+                     hand-written HTML in letter case, in things left unfinished when the text \
+                     ends, and in entities crowded together. Decide what each should give before \
+                     you run it.",
+                )
+                .hint(
+                    "look again at uppercase tags, at comments, scripts and styles that are never \
+                     closed (or whose closing tag lacks its '>'), at list items, and at entities \
+                     back to back",
+                ),
         )
         .check(
             Check::new("hidden.dates_and_keys", 2, hidden_dates)
-                .hint("look again at mbox lines without a year and keys of whitespace-only text"),
+                .idea(
+                    "The rules of 'Dates and periods' and 'Normalisation' hold on the thinnest \
+                     inputs too: a From line that lacks a part gives no month rather than a \
+                     guess, and text with nothing in it normalises to nothing.",
+                )
+                .approach(
+                    "Try the period and normalisation functions by hand on inputs that are almost \
+                     empty or missing a piece, and check that each gives no month, or an empty \
+                     text with no stray space or line break left over.",
+                )
+                .hint(
+                    "look again at mbox lines without a year, at keys of whitespace-only text, \
+                     and at clean text made of nothing but carriage returns",
+                ),
         )
         // END HIDDEN TESTS
         .run()

@@ -15,74 +15,244 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     Lab::new("label")
         .check(
-            Check::new("agreement.table_and_observed", 2, table_and_observed).hint(
-                "agreement: count each (first, second) pair in \
-                 table[first.index()][second.index()], rows for the first rater; \
-                 observed is the sum of the diagonal over the number of pairs",
-            ),
-        )
-        .check(Check::new("agreement.kappa", 3, kappa_values).hint(
-            "agreement: expected is the sum over the three labels of the first rater's \
-             share of it times the second rater's share (row total / n × column total \
-             / n); kappa = (observed - expected) / (1 - expected)",
-        ))
-        .check(
-            Check::new("agreement.undefined_kappa", 2, undefined_kappa).hint(
-                "agreement: with no pairs, return zeros and kappa None before \
-                 dividing by n; when expected is 1 (both raters gave one and the \
-                 same label to everything), kappa is None too, never NaN or infinity",
-            ),
-        )
-        .check(Check::new("agreement.paired_items", 2, paired_items).hint(
-            "paired: walk the first map, a BTreeMap already in id order, and keep each \
-             id the second map also has, with the first map's label then the second's",
-        ))
-        .check(Check::new("agreement.two_logs", 3, two_logs).hint(
-            "replay both fixture logs with the kit, line up their current \
-             labels with paired and compare them with agreement: the kappa \
-             worked out by hand is 0.4, so fix the agreement checks above first",
-        ))
-        .check(Check::new("queue.fair_shuffle", 3, fair_shuffle).hint(
-            "shuffled: start from 0..n, then Fisher–Yates: for i from n-1 \
-             down to 1, swap positions i and rng.below(i + 1); draw nothing \
-             else from rng, so that the same seed gives the same order",
-        ))
-        .check(
-            Check::new("queue.stratified_shares", 3, stratified_shares).hint(
-                "stratified: group the indices by stratum in a BTreeMap (a fixed order) and \
-                 shuffle each group with your shuffled(); then at pick k, among the strata with \
-                 k·m > taken·n, take the one whose next message is due soonest, the smallest \
-                 (taken + 1)·n/m (compare by cross-multiplying; ties go to the first stratum)",
-            ),
+            Check::new("agreement.table_and_observed", 2, table_and_observed)
+                .idea(
+                    "Agreement starts from a table of counts, a row for each label the first \
+                     annotator gave and a column for each the second gave, as in the chapter's \
+                     section 'Observed agreement'. The diagonal holds the agreements, and unsure \
+                     is a third label with its own row and column.",
+                )
+                .approach(
+                    "Make a three-by-three table of counts, rows for the first rater and columns \
+                     for the second, in the order spam, ham, unsure. For each item, find the cell \
+                     where the first rater's label meets the second's and add one. Then add up \
+                     the cells where the two labels are the same and divide by the number of \
+                     items.",
+                )
+                .hint(
+                    "agreement: count each (first, second) pair in \
+                     table[first.index()][second.index()], rows for the first rater; observed is \
+                     the sum of the diagonal over the number of pairs",
+                ),
         )
         .check(
-            Check::new("queue.least_certain_first", 2, least_certain_first).hint(
-                "by_uncertainty: sort the indices by |score - 0.5| with a \
-                 stable sort (sort_by with f64::total_cmp), so that ties \
-                 keep their input order; count a NaN score as infinitely far",
-            ),
+            Check::new("agreement.kappa", 3, kappa_values)
+                .idea(
+                    "Raw agreement includes what chance alone would give. Cohen's kappa, worked \
+                     by hand in the chapter's section 'Cohen's kappa, by hand', measures how far \
+                     observed agreement rises above chance, as a share of the distance from \
+                     chance to perfect.",
+                )
+                .approach(
+                    "Work from the table. For each of the three labels, find the share of items \
+                     each rater gave it (one rater's from the rows, the other's from the \
+                     columns), and combine those shares into the agreement two raters labeling \
+                     independently would reach by chance. Then express how far observed agreement \
+                     rises above that level as a share of the room left between chance and \
+                     perfect. The chapter's fifty-item example should come out at 0.4.",
+                )
+                .hint(
+                    "agreement: expected is the sum over the three labels of the first rater's \
+                     share of it times the second rater's share (row total / n × column total / \
+                     n); kappa = (observed - expected) / (1 - expected)",
+                ),
         )
         .check(
-            Check::new("errors.model_and_annotators", 3, model_and_annotators).hint(
-                "suspects: skip unsure labels; a ham label with score >= confidence, or a spam \
-                 label with score <= 1 - confidence, is a Model reason; a strict majority of \
-                 at least two other spam or ham labels against it (unsure ones do not count) \
-                 is an Annotators reason; the model's reason comes first",
-            ),
+            Check::new("agreement.undefined_kappa", 2, undefined_kappa)
+                .idea(
+                    "Some kappas have no value: with no items, or when both raters gave every \
+                     item one and the same label, the formula is zero over zero, and the \
+                     chapter's 'What kappa does not tell you' asks for 'undefined' rather than a \
+                     number that looks like a finding.",
+                )
+                .approach(
+                    "Deal with the case of no items before anything divides by their number: the \
+                     table is empty, both agreements are zero, and there is no kappa. Once chance \
+                     agreement is known, check whether it is exactly one, which happens only when \
+                     both raters used the same single label throughout, and give no kappa then \
+                     either instead of dividing by zero.",
+                )
+                .hint(
+                    "agreement: with no pairs, return zeros and kappa None before dividing by n; \
+                     when expected is 1 (both raters gave one and the same label to everything), \
+                     kappa is None too, never NaN or infinity",
+                ),
         )
         .check(
-            Check::new("errors.strongest_first", 2, strongest_first).hint(
-                "suspects: sort the suspects by number of reasons (more first), then the \
-                 model's distance from 0.5 (larger first, 0 without a model reason), then id",
-            ),
+            Check::new("agreement.paired_items", 2, paired_items)
+                .idea(
+                    "Agreement can only be computed on messages both annotators labeled, as the \
+                     chapter's section 'Choosing an order' points out: pairing lines up two \
+                     raters' current labels on exactly those messages.",
+                )
+                .approach(
+                    "Keep only the ids that both raters labeled, in id order, each with the first \
+                     rater's label followed by the second's. An id that only one of them labeled \
+                     drops out, whichever of the two it belongs to.",
+                )
+                .hint(
+                    "paired: walk the first map, a BTreeMap already in id order, and keep each id \
+                     the second map also has, with the first map's label then the second's",
+                ),
+        )
+        .check(
+            Check::new("agreement.two_logs", 3, two_logs)
+                .idea(
+                    "This is the chapter's worked example of Ana and Bob run end to end from \
+                     their label logs: replayed decisions, the items both labeled, and the kappa \
+                     of 0.4 from 'Cohen's kappa, by hand'. It passes once pairing and agreement \
+                     are right.",
+                )
+                .approach(
+                    "Get the other agreement checks passing first: this one feeds the fixture \
+                     logs through your pairing and your agreement, and the given learning curve \
+                     calls your agreement again on windows of the same pairs. If it still fails, \
+                     check that pairing keeps only the items both annotators labeled (a skipped \
+                     message has no label), and compare your table with the one in the chapter.",
+                )
+                .hint(
+                    "this check replays both fixture logs with the kit, lines up their current \
+                     labels with your paired and compares them with your agreement: the kappa \
+                     worked out by hand is 0.4, so fix the agreement checks above first",
+                ),
+        )
+        .check(
+            Check::new("queue.fair_shuffle", 3, fair_shuffle)
+                .idea(
+                    "A random queue gives a random sample only if the shuffle is fair, every \
+                     order equally likely, and reproducible from its seed, so that two annotators \
+                     get the same first messages to compare; the chapter's section 'Random order' \
+                     describes the method.",
+                )
+                .approach(
+                    "Start from the indices in order. Walk from the last position down to the \
+                     second, and at each position swap it with a position drawn uniformly from \
+                     the start up to and including itself. Draw from the generator you are given, \
+                     once per step and for nothing else, so the same seed always gives the same \
+                     order. Drawing from the whole range at every step is the classic unfair \
+                     variant.",
+                )
+                .hint(
+                    "shuffled: start from 0..n, then Fisher–Yates: for i from n-1 down to 1, swap \
+                     positions i and rng.below(i + 1); draw nothing else from rng, so that the \
+                     same seed gives the same order",
+                ),
+        )
+        .check(
+            Check::new("queue.stratified_shares", 3, stratified_shares)
+                .idea(
+                    "A stratified queue is a miniature of the pool at every prefix: wherever an \
+                     annotator stops, each stratum has appeared in its share, within less than \
+                     one message ('Stratified order'). Always taking the stratum furthest behind \
+                     its share is not quite enough.",
+                )
+                .approach(
+                    "Group the candidates by stratum in a fixed order, by name, and shuffle each \
+                     group with your fair shuffle. Then build the queue one pick at a time. Think \
+                     of each stratum's next member as a job that may not start before the \
+                     stratum's share reaches what it has already given, and must be done by the \
+                     pick where its share reaches one more. At each pick, among the strata \
+                     allowed to give, take the one due soonest, comparing whole numbers rather \
+                     than fractions and breaking ties by stratum order.",
+                )
+                .hint(
+                    "stratified: group the indices by stratum in a BTreeMap (a fixed order) and \
+                     shuffle each group with your shuffled(); then at pick k, among the strata \
+                     with k·m > taken·n, take the one whose next message is due soonest, the \
+                     smallest (taken + 1)·n/m (compare by cross-multiplying; ties go to the first \
+                     stratum)",
+                ),
+        )
+        .check(
+            Check::new("queue.least_certain_first", 2, least_certain_first)
+                .idea(
+                    "Uncertainty sampling, in the chapter's section 'Least certain first', puts \
+                     first the messages the scorer is least sure of, those scored closest to 0.5, \
+                     where one label settles what the model cannot.",
+                )
+                .approach(
+                    "Order the indices by how far each score lies from one half, smallest \
+                     distance first. Use a sort that keeps equal distances in their input order, \
+                     and treat a score that is not a number as further away than any real score, \
+                     so that it goes last.",
+                )
+                .hint(
+                    "by_uncertainty: sort the indices by |score - 0.5| with a stable sort \
+                     (sort_by with f64::total_cmp), so that ties keep their input order; count a \
+                     NaN score as infinitely far",
+                ),
+        )
+        .check(
+            Check::new("errors.model_and_annotators", 3, model_and_annotators)
+                .idea(
+                    "Two kinds of evidence point at a label worth a second look, as the chapter's \
+                     'Finding label errors' explains: a confident model that disagrees, or a \
+                     majority of other annotators who do. An unsure label claims nothing, so it \
+                     is never suspect.",
+                )
+                .approach(
+                    "Leave unsure labels out. For a spam or ham label, the model is evidence when \
+                     its score points to the other class at least as confidently as the \
+                     threshold, a score exactly on the line included. Other annotators are \
+                     evidence when at least two of them gave spam or ham and more than half of \
+                     those gave the other label; their unsure labels count for no one, and a tie \
+                     is no majority. Record how many disagreed out of how many counted, and put \
+                     the model's reason first.",
+                )
+                .hint(
+                    "suspects: skip unsure labels; a ham label with score >= confidence, or a \
+                     spam label with score <= 1 - confidence, is a Model reason; a strict \
+                     majority of at least two other spam or ham labels against it (unsure ones do \
+                     not count) is an Annotators reason; the model's reason comes first",
+                ),
+        )
+        .check(
+            Check::new("errors.strongest_first", 2, strongest_first)
+                .idea(
+                    "A suspect list is a list for people to review, so it comes strongest first \
+                     and in a stable order: the chapter's 'Finding label errors' ranks two kinds \
+                     of evidence above one, and then the more confident model above the less.",
+                )
+                .approach(
+                    "Decide the order in three steps, each settling the ties of the one before: \
+                     how much evidence there is, then how far from undecided the model was (a \
+                     suspect flagged only by annotators adds nothing here), then something unique \
+                     to each suspect, so the order never depends on the order of the input.",
+                )
+                .hint(
+                    "suspects: sort the suspects by number of reasons (more first), then the \
+                     model's distance from 0.5 (larger first, 0 without a model reason), then id",
+                ),
         )
         // BEGIN HIDDEN TESTS
         .check(
             Check::new("hidden.kappa_with_unsure", 2, hidden_unsure)
+                .idea(
+                    "Unsure is a third label with its own row and column, as the chapter's \
+                     section 'Ambiguity and the unsure label' says: it takes part in the table, \
+                     in each rater's shares and in chance agreement like any other label.",
+                )
+                .approach(
+                    "Go through each step of your agreement, the table, each rater's shares and \
+                     chance agreement, and make sure it covers all three labels rather than the \
+                     two that carry a verdict, whichever labels each rater happened to use; then \
+                     check a small mixed example against a hand calculation.",
+                )
                 .hint("look again at tables where one rater uses unsure and the other never does"),
         )
         .check(
             Check::new("hidden.queue_edges", 2, hidden_queue_edges)
+                .idea(
+                    "The queue orders must hold for any pool they are given: the promises of the \
+                     chapter's 'Stratified order' and 'Least certain first' apply to the smallest \
+                     and plainest pools as much as to the corpus.",
+                )
+                .approach(
+                    "Run your stratified and least-certain orders by hand on the smallest and \
+                     most uniform inputs you can think of, and on scores that tie, and check that \
+                     each still returns every index exactly once, in the order the doc comments \
+                     promise, without dividing by zero or panicking.",
+                )
                 .hint("look again at empty inputs, one stratum, and scores of exactly 0.5"),
         )
         // END HIDDEN TESTS
