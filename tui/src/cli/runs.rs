@@ -29,8 +29,24 @@ fn pct(v: Option<f64>) -> String {
 
 /// One line per run.
 pub fn table(runs: &[TrainRun]) -> String {
+    let names: Vec<String> = runs
+        .iter()
+        .map(|r| {
+            if r.is_reference() {
+                format!("{} (reference)", r.run_id)
+            } else {
+                r.run_id.clone()
+            }
+        })
+        .collect();
+    let w = names
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(34);
     let mut out = format!(
-        "{:<34} {:<9} {:<7} {:<12} {:>6} {:>7} {:>7} {:>7} {:>8} {:>7}\n",
+        "{:<w$} {:<9} {:<7} {:<12} {:>6} {:>7} {:>7} {:>7} {:>8} {:>7}\n",
         "RUN",
         "MODEL",
         "SPLIT",
@@ -42,11 +58,10 @@ pub fn table(runs: &[TrainRun]) -> String {
         "HAM FL %",
         "SECONDS"
     );
-    for r in runs {
+    for (r, name) in runs.iter().zip(names) {
         let m = &r.metrics;
         out.push_str(&format!(
-            "{:<34} {:<9} {:<7} {:<12} {:>6} {:>7} {:>7} {:>7} {:>8} {:>7.1}\n",
-            r.run_id,
+            "{name:<w$} {:<9} {:<7} {:<12} {:>6} {:>7} {:>7} {:>7} {:>8} {:>7.1}\n",
             r.model.as_str(),
             r.split.as_str(),
             format!("{}/{}", r.device, r.backend),

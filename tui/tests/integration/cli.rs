@@ -14,6 +14,7 @@ fn help_fits_on_one_screen_for_every_command() {
         &["--help"],
         &["init", "--help"],
         &["grade", "--help"],
+        &["hint", "--help"],
         &["lab", "--help"],
         &["lab", "list", "--help"],
         &["lab", "check", "--help"],
@@ -143,6 +144,22 @@ fn init_writes_a_learner_workspace_that_fails_with_hints() {
         "{}",
         text(&out)
     );
+    // And a reference training run on it, marked as such.
+    let (runs, problems) = ninety_kit::records::train::load_runs(&ninety_kit::home::DataHome::at(
+        learner.join(".ninety"),
+    ));
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(runs.len(), 1, "one reference run");
+    assert!(
+        runs[0].is_reference() && runs[0].corpus == "mini",
+        "{:?}",
+        runs[0].artifact
+    );
+    assert!(
+        runs[0].metrics.spam_f1.is_some_and(|f1| f1 > 0.8),
+        "{:?}",
+        runs[0].metrics
+    );
     let readme = std::fs::read_to_string(learner.join("README.md")).unwrap();
     assert!(
         !readme.contains("instructor's copy") && !readme.contains("-- init"),
@@ -160,11 +177,31 @@ fn init_writes_a_learner_workspace_that_fails_with_hints() {
     let report = text(&out);
     assert_eq!(out.status.code(), Some(1), "{report}");
     assert!(report.contains("frame: 0/"), "{report}");
+    // The first hint tier only: the idea, and the way to the next.
+    assert!(report.contains("hint: The spec is the framing"), "{report}");
     assert!(
-        report.contains("hint: fill in every TODO in labs/frame/spec.toml"),
+        !report.contains("fill in every TODO in labs/frame/spec.toml"),
+        "{report}"
+    );
+    assert!(
+        report.contains("ninety hint frame spec.parses --tier 2"),
         "{report}"
     );
     assert!(report.contains("todo!()"), "{report}");
+    let out = ninety(&learner, &["hint", "frame", "spec.parses", "--tier", "3"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("code: fill in every TODO in labs/frame/spec.toml"),
+        "{}",
+        text(&out)
+    );
+    let out = ninety(&learner, &["hint", "frame", "no.such.check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains("its checks are: spec.parses"),
+        "{}",
+        text(&out)
+    );
 
     // `lab check` refuses to run in a learner workspace.
     let out = ninety(&learner, &["lab", "check"]);

@@ -378,3 +378,91 @@ fn leaving_a_stage_or_quitting_leaves_no_process_behind() {
     );
     assert_eq!(finished_runs(&home), 0, "the second run was stopped too");
 }
+
+#[test]
+fn a_fresh_learner_workspace_explores_labels_and_shows_a_trained_run_with_no_code_written() {
+    if tmux_missing() {
+        return;
+    }
+    let _serial = exclusive();
+    let copy = copy_repo();
+    let learner = copy.path().join("learner");
+    let out = crate::support::ninety(
+        copy.path(),
+        &["init", "--no-git", learner.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", crate::support::text(&out));
+    let home = learner.join(".ninety");
+    let keys = |session: &Session, ks: &[&str]| {
+        for k in ks {
+            tmux(&["send-keys", "-t", &session.0, k]);
+            std::thread::sleep(Duration::from_millis(400));
+        }
+    };
+    let session = Session(format!("ninety-fresh-{}", std::process::id()));
+    start(&session, &learner, &home, "", (100, 30));
+    wait_for(&session.0, "Course map", Duration::from_secs(20));
+
+    // The explorer: raw mail and its clean text, from the reference gather
+    // output, with the gather lab all todo!()s.
+    keys(&session, &["j", "Enter", "e"]);
+    let screen = wait_for(&session.0, "Raw ·", Duration::from_secs(30));
+    assert!(screen.contains("Clean text"), "{screen}");
+    assert!(
+        screen.contains("301/301"),
+        "every message of the mini corpus: {screen}"
+    );
+    assert!(
+        screen.contains("reading the reference gather output"),
+        "it says whose output it shows: {screen}"
+    );
+
+    // Labeling: a queue comes up (the label lab's order is not written, so
+    // the pipeline falls back and says so), and a decision is saved.
+    // (← for back: tmux holds an Escape a moment to see whether a key
+    // sequence follows.)
+    keys(&session, &["Left", "Left", "j", "Enter", "l"]);
+    let screen = wait_for(&session.0, "labeled 0", Duration::from_secs(900));
+    assert!(screen.contains("left"), "{screen}");
+    keys(&session, &["s"]);
+    wait_for(&session.0, "labeled 1", Duration::from_secs(10));
+    let logs: Vec<_> = std::fs::read_dir(home.join("labels/mini"))
+        .expect("a label log folder")
+        .filter_map(Result::ok)
+        .collect();
+    assert_eq!(logs.len(), 1, "one annotator's log");
+    assert_eq!(
+        log_lines(&logs[0].path()).len(),
+        1,
+        "the decision is on disk"
+    );
+
+    // The train view: the reference run, its curves and its test figures.
+    // Leaving the labeling screen shows how the labels agree (the label
+    // lab's agreement is not written, and the view says so).
+    keys(&session, &["q"]);
+    wait_for(&session.0, "label › agreement", Duration::from_secs(10));
+    wait_for(&session.0, "not written yet", Duration::from_secs(120));
+    keys(&session, &["Left"]);
+    wait_for(&session.0, "Ninety › label ·", Duration::from_secs(10));
+    keys(&session, &["Left"]);
+    let map = wait_for(&session.0, "Course map", Duration::from_secs(10));
+    assert!(line_with(&map, "▸").contains("label"), "{map}");
+    keys(&session, &["j", "Enter"]);
+    wait_for(&session.0, "Ninety › train ·", Duration::from_secs(10));
+    keys(&session, &["t"]);
+    let screen = wait_for(
+        &session.0,
+        "the reference run (ninety init)",
+        Duration::from_secs(30),
+    );
+    assert!(
+        screen.contains("ref 2"),
+        "the runs table marks it: {screen}"
+    );
+    assert!(
+        screen.contains("fasttext.valid_f1"),
+        "its curves are drawn: {screen}"
+    );
+    assert!(line_with(&screen, "keyword").contains('.'), "{screen}");
+}

@@ -129,6 +129,16 @@ pub struct TrainRun {
 }
 
 impl TrainRun {
+    /// Whether this is the reference run `ninety init` trains into a learner
+    /// workspace with the course's solution (its folder holds the
+    /// [`crate::clean::REFERENCE_FILE`] marker), so that the train view and
+    /// the later stages have a model before the train lab is written.
+    pub fn is_reference(&self) -> bool {
+        self.artifact
+            .as_deref()
+            .is_some_and(crate::clean::is_reference)
+    }
+
     /// The best validation F1 over the epochs: what a sweep ranks by.
     pub fn best_valid_f1(&self) -> f64 {
         self.epochs

@@ -85,6 +85,9 @@ impl Msg {
     }
 }
 
+/// What the train view says when it shows the reference run.
+pub const REFERENCE_RUN_NOTE: &str = "Showing the reference run, trained by `ninety init` with the course's solution; r trains with your lab's code, and your runs list above it.";
+
 /// The task that reads the recorded runs.
 pub fn runs_task() -> Task<Msg> {
     Task::new("read the recorded runs", |ws| {
@@ -141,6 +144,20 @@ impl Screen for TrainScreen {
                 vec![]
             }
             Msg::RunsLoaded(runs) => {
+                // Before anything runs, the newest run's test figures show;
+                // in a fresh workspace that is the reference run.
+                if self.summary.is_none()
+                    && !self.running
+                    && let Some(newest) = runs.first()
+                {
+                    if newest.is_reference() {
+                        ctx.flash(REFERENCE_RUN_NOTE);
+                    }
+                    if self.epochs.is_empty() {
+                        self.epochs.insert(newest.model, newest.epochs.clone());
+                    }
+                    self.summary = Some(newest.clone());
+                }
                 self.runs = runs;
                 vec![]
             }
@@ -396,11 +413,16 @@ fn render_runs(t: &TrainScreen, area: Rect, buf: &mut Buffer) {
         dim,
     )];
     for r in t.runs.iter().take(area.height.saturating_sub(3) as usize) {
-        let id = if r.run_id.chars().count() > id_width {
-            let cut: String = r.run_id.chars().take(id_width - 2).collect();
-            format!("{cut}…")
+        let name = if r.is_reference() {
+            format!("ref {}", r.run_id)
         } else {
             r.run_id.clone()
+        };
+        let id = if name.chars().count() > id_width {
+            let cut: String = name.chars().take(id_width - 2).collect();
+            format!("{cut}…")
+        } else {
+            name
         };
         lines.push(Line::from(format!(
             "{id:<id_width$}{:>7}{:>10}{:>8.1}",
@@ -477,6 +499,15 @@ fn render_status(t: &TrainScreen, area: Rect, buf: &mut Buffer) {
             };
             let mut l = vec![Line::styled(header, Style::default().fg(Color::DarkGray))];
             l.push(test_row(s.model.as_str(), &s.metrics, wide));
+            if s.is_reference() {
+                l.insert(
+                    0,
+                    Line::styled(
+                        "the reference run (ninety init)",
+                        Style::default().fg(Color::Yellow),
+                    ),
+                );
+            }
             for (name, m) in s.baselines.iter() {
                 l.push(test_row(name, m, wide));
             }
