@@ -8,7 +8,7 @@ use crate::plot::{Plot, Scale, decades};
 use crate::svg::{Font, Paint, Svg, colour, count};
 
 const WIDTH: f64 = 720.0;
-const HEIGHT: f64 = 430.0;
+const HEIGHT: f64 = 400.0;
 /// The framing chapter's example constraint: one real email in a thousand.
 const LIMIT: f64 = 0.001;
 /// The chapter's example of a test that is too small.
