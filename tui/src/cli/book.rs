@@ -22,9 +22,10 @@ pub enum BookCommand {
     /// Check that every internal link, heading anchor and code include in
     /// the book resolves, and that no include shows solution code.
     Check,
-    /// Draw the book's figures (book/src/figures) from their data
-    /// (book/figures/data); `cargo run -p ninety-figures -- capture` makes
-    /// the data from real outputs.
+    /// Draw the book's figures into book/src/figures from their data.
+    ///
+    /// The data, in book/figures/data, come from real outputs: `cargo run -p
+    /// ninety-figures -- capture` reads them from a data home.
     Figures {
         /// Write nothing: fail if a committed figure differs from what its
         /// data gives.
