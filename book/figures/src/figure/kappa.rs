@@ -8,7 +8,7 @@ use crate::plot::{Plot, Scale, ticks};
 use crate::svg::{Font, Paint, Svg, colour};
 
 const WIDTH: f64 = 720.0;
-const HEIGHT: f64 = 420.0;
+const HEIGHT: f64 = 394.0;
 /// The chapter's annotators: each wrong on this share of messages.
 const ERROR: f64 = 0.05;
 /// A second, less careful pair, for the shape.

@@ -7,7 +7,7 @@ use crate::plot::{Plot, Scale, decades, ticks};
 use crate::svg::{Font, Paint, Svg, colour};
 
 const WIDTH: f64 = 720.0;
-const HEIGHT: f64 = 540.0;
+const HEIGHT: f64 = 528.0;
 const TRAIN: &str = colour::PURPLE;
 const VALID: &str = colour::GREEN;
 const F1: &str = colour::INK;

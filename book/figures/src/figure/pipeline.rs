@@ -7,7 +7,7 @@ use crate::svg::{Font, Paint, Svg, colour};
 use ninety_kit::Stage;
 
 const WIDTH: f64 = 720.0;
-const HEIGHT: f64 = 372.0;
+const HEIGHT: f64 = 354.0;
 const BOX_W: f64 = 158.0;
 const BOX_H: f64 = 124.0;
 const GAP_X: f64 = 18.0;
