@@ -249,7 +249,7 @@ pub fn check_links(book_dir: &Path) -> Result<Vec<String>> {
             .to_string();
         let dir = file.parent().unwrap_or(&src);
         for event in Parser::new(&text) {
-            if let Event::Start(Tag::Link { dest_url, .. }) = event
+            if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event
                 && let Some(problem) = check_link(file, dir, &dest_url)
             {
                 problems.push(format!("{rel}: {problem}"));
@@ -457,6 +457,55 @@ mod tests {
         assert_eq!(status, axum::http::StatusCode::OK);
         let page = std::fs::read_to_string(out.join("label.html")).unwrap();
         assert!(page.contains("searchbar"), "pages carry the search bar");
+    }
+
+    /// Issue 13: the course book shows figures. Built from the real
+    /// sources (into a temporary folder, leaving `book/build` alone), at
+    /// least four chapters hold an image whose SVG the build copied, each
+    /// with alt text, and no chapter shows an image the build lacks.
+    #[test]
+    fn the_course_book_shows_figures_in_at_least_four_chapters() {
+        let book_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../book");
+        let out = tempfile::tempdir().unwrap();
+        let mut book = mdbook_driver::MDBook::load(&book_dir).unwrap();
+        book.config
+            .set("build.build-dir", out.path().to_string_lossy().as_ref())
+            .unwrap();
+        book.build().unwrap();
+        let html = book.build_dir_for("html");
+        let mut with_figures = BTreeSet::new();
+        for entry in std::fs::read_dir(&html).unwrap().filter_map(|e| e.ok()) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            // `index.html` repeats the first chapter, `print.html` all of them.
+            if !name.ends_with(".html") || name == "index.html" || name == "print.html" {
+                continue;
+            }
+            let page = std::fs::read_to_string(entry.path()).unwrap();
+            for img in page.split("<img ").skip(1) {
+                let tag = &img[..img.find('>').unwrap_or(img.len())];
+                let attr = |key: &str| {
+                    let start = tag.find(&format!("{key}=\""))? + key.len() + 2;
+                    let len = tag[start..].find('"')?;
+                    Some(tag[start..start + len].to_owned())
+                };
+                let src = attr("src").unwrap_or_default();
+                assert!(
+                    html.join(&src).is_file(),
+                    "{name} shows `{src}`, which the built book does not have"
+                );
+                if src.ends_with(".svg") {
+                    assert!(
+                        attr("alt").is_some_and(|a| a.len() > 20),
+                        "{name}: the figure `{src}` needs alt text"
+                    );
+                    with_figures.insert(name.clone());
+                }
+            }
+        }
+        assert!(
+            with_figures.len() >= 4,
+            "only these chapters show a figure: {with_figures:?}"
+        );
     }
 
     #[tokio::test]

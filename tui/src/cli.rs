@@ -54,7 +54,7 @@ pub enum Command {
         #[command(subcommand)]
         command: lab::LabCommand,
     },
-    /// The course book (mdBook): build it, serve it, check its links.
+    /// The course book (mdBook): build it, serve it, check it, draw its figures.
     Book {
         #[command(subcommand)]
         command: book::BookCommand,

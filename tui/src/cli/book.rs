@@ -1,4 +1,5 @@
-//! `ninety book`: build the course book, serve it, check its links.
+//! `ninety book`: build the course book, serve it, check its links, draw
+//! its figures.
 
 use crate::workspace::Workspace;
 use anyhow::Result;
@@ -21,6 +22,16 @@ pub enum BookCommand {
     /// Check that every internal link, heading anchor and code include in
     /// the book resolves, and that no include shows solution code.
     Check,
+    /// Draw the book's figures into book/src/figures from their data.
+    ///
+    /// The data, in book/figures/data, come from real outputs: `cargo run -p
+    /// ninety-figures -- capture` reads them from a data home.
+    Figures {
+        /// Write nothing: fail if a committed figure differs from what its
+        /// data gives.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 /// Runs `ninety book ...`.
@@ -35,6 +46,27 @@ pub fn run(ws: &Workspace, command: BookCommand) -> Result<ExitCode> {
         BookCommand::Serve { port, no_open } => {
             crate::book::serve(&dir, port, !no_open)?;
             Ok(ExitCode::SUCCESS)
+        }
+        BookCommand::Figures { check: false } => {
+            let written = ninety_figures::draw(&ws.root)?;
+            println!(
+                "Drew {} figures into {}.",
+                written.len(),
+                ninety_figures::out_dir(&ws.root).display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        BookCommand::Figures { check: true } => {
+            let problems = ninety_figures::check(&ws.root)?;
+            for p in &problems {
+                println!("{p}");
+            }
+            if problems.is_empty() {
+                println!("Every figure is what its data gives.");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                Ok(ExitCode::FAILURE)
+            }
         }
         BookCommand::Check => {
             let problems = crate::book::check_links(&dir)?;

@@ -21,6 +21,7 @@ fn help_fits_on_one_screen_for_every_command() {
         &["book", "--help"],
         &["book", "build", "--help"],
         &["book", "serve", "--help"],
+        &["book", "figures", "--help"],
         &["run", "--help"],
         &["run", "frame", "--help"],
         &["run", "gather", "--help"],

@@ -1,0 +1,180 @@
+//! `capture --compare`: do the committed data files still say what the
+//! code produces?
+//!
+//! CI trains on the real corpus in every run, then captures that run's
+//! outputs and compares them with the committed files. What is decided by
+//! the data and a seed alone must match exactly: the MIME tree, the split's
+//! counts, the run's settings. Training is reproducible to the last digit on
+//! one machine, but floating-point sums can come out in another order on
+//! another processor, and a few bits can grow into a message or two, so the
+//! trained figures are allowed the tolerances below. A difference beyond
+//! them means the code now trains a different model than the figures show:
+//! capture again and look at the figures before committing them.
+
+use crate::data::{Data, MimeData, TrainData};
+
+/// How many messages each cell of a test confusion matrix may move.
+pub const CELL_TOLERANCE: u64 = 3;
+/// How many epochs the run's length and its kept epoch may move.
+pub const EPOCH_TOLERANCE: usize = 2;
+/// How far an epoch's loss may move: this much, plus
+/// [`LOSS_RELATIVE_TOLERANCE`] of the committed value.
+pub const LOSS_TOLERANCE: f64 = 0.01;
+/// The part of an epoch's loss it may move by on top of
+/// [`LOSS_TOLERANCE`].
+pub const LOSS_RELATIVE_TOLERANCE: f64 = 0.25;
+/// How far an epoch's validation F1 may move (an undefined F1 counts as
+/// 0): about two validation spam of the smaller validation set.
+pub const F1_TOLERANCE: f64 = 0.05;
+
+/// Every difference between `committed` and `fresh` beyond the tolerances,
+/// in words, naming the file and the field. Empty when they agree.
+pub fn compare(committed: &Data, fresh: &Data) -> Vec<String> {
+    let mut out = Vec::new();
+    compare_mime(&committed.mime, &fresh.mime, &mut out);
+    compare_train(
+        "train-random.json",
+        &committed.random,
+        &fresh.random,
+        &mut out,
+    );
+    compare_train("train-time.json", &committed.time, &fresh.time, &mut out);
+    out
+}
+
+fn compare_mime(a: &MimeData, b: &MimeData, out: &mut Vec<String>) {
+    let same = a.corpus == b.corpus
+        && a.path == b.path
+        && a.sha256 == b.sha256
+        && a.bytes == b.bytes
+        && a.label == b.label
+        && a.subject == b.subject
+        && a.root == b.root;
+    if !same {
+        out.push(format!(
+            "mime-tree.json: message `{}` parses differently now (or another message was captured); it must match exactly",
+            b.path
+        ));
+    }
+}
+
+fn compare_train(file: &str, a: &TrainData, b: &TrainData, out: &mut Vec<String>) {
+    let mut say = |what: String| out.push(format!("{file}: {what}"));
+    if (
+        &a.corpus,
+        a.model,
+        a.split,
+        a.seed,
+        a.max_epochs,
+        a.patience,
+    ) != (
+        &b.corpus,
+        b.model,
+        b.split,
+        b.seed,
+        b.max_epochs,
+        b.patience,
+    ) {
+        say(format!(
+            "the run's settings differ: committed {} {} split seed {} ({} epochs, patience {}), fresh {} {} split seed {} ({} epochs, patience {})",
+            a.corpus,
+            a.split,
+            a.seed,
+            a.max_epochs,
+            a.patience,
+            b.corpus,
+            b.split,
+            b.seed,
+            b.max_epochs,
+            b.patience
+        ));
+    }
+    if a.parts != b.parts {
+        say(format!(
+            "the split's counts differ; they must match exactly: committed {:?}, fresh {:?}",
+            a.parts, b.parts
+        ));
+    }
+    let cells = [
+        ("spam_caught", a.test.spam_caught, b.test.spam_caught),
+        ("spam_missed", a.test.spam_missed, b.test.spam_missed),
+        ("ham_flagged", a.test.ham_flagged, b.test.ham_flagged),
+        ("ham_passed", a.test.ham_passed, b.test.ham_passed),
+    ];
+    for (name, x, y) in cells {
+        if x.abs_diff(y) > CELL_TOLERANCE {
+            say(format!(
+                "test {name} is {y}, committed {x}: more than {CELL_TOLERANCE} messages apart"
+            ));
+        }
+    }
+    if a.epochs.len().abs_diff(b.epochs.len()) > EPOCH_TOLERANCE {
+        say(format!(
+            "the run has {} epochs, committed {}: more than {EPOCH_TOLERANCE} apart",
+            b.epochs.len(),
+            a.epochs.len()
+        ));
+    }
+    if a.best_epoch.abs_diff(b.best_epoch) > EPOCH_TOLERANCE {
+        say(format!(
+            "the kept epoch is {}, committed {}: more than {EPOCH_TOLERANCE} apart",
+            b.best_epoch, a.best_epoch
+        ));
+    }
+    for (x, y) in a.epochs.iter().zip(&b.epochs) {
+        let loss_ok =
+            |p: f64, q: f64| (p - q).abs() <= LOSS_TOLERANCE + LOSS_RELATIVE_TOLERANCE * p;
+        if !loss_ok(x.train_loss, y.train_loss) || !loss_ok(x.valid_loss, y.valid_loss) {
+            say(format!(
+                "epoch {}: losses train {:.4} valid {:.4}, committed {:.4} and {:.4}: beyond the tolerance",
+                x.epoch, y.train_loss, y.valid_loss, x.train_loss, x.valid_loss
+            ));
+        }
+        let f1 = |v: Option<f64>| v.unwrap_or(0.0);
+        if (f1(x.valid_f1) - f1(y.valid_f1)).abs() > F1_TOLERANCE {
+            say(format!(
+                "epoch {}: validation F1 {:.4}, committed {:.4}: more than {F1_TOLERANCE} apart",
+                x.epoch,
+                f1(y.valid_f1),
+                f1(x.valid_f1)
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_data;
+
+    #[test]
+    fn identical_data_agree() {
+        let d = test_data();
+        assert!(compare(&d, &d).is_empty());
+    }
+
+    #[test]
+    fn training_may_move_a_little_and_not_more() {
+        let committed = test_data();
+        let mut fresh = committed.clone();
+        fresh.random.test.spam_caught += CELL_TOLERANCE;
+        fresh.random.epochs[0].valid_loss *= 1.1;
+        assert!(compare(&committed, &fresh).is_empty());
+        fresh.time.test.ham_flagged += CELL_TOLERANCE + 1;
+        let problems = compare(&committed, &fresh);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("train-time.json: test ham_flagged"));
+    }
+
+    #[test]
+    fn the_split_and_the_message_must_match_exactly() {
+        let committed = test_data();
+        let mut fresh = committed.clone();
+        fresh.random.parts[0].spam += 1;
+        fresh.mime.root.parts[0].sent_bytes += 1;
+        let problems = compare(&committed, &fresh);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].starts_with("mime-tree.json"));
+        assert!(problems[1].contains("split's counts"));
+    }
+}

@@ -1,0 +1,261 @@
+//! The figures' data files: what `capture` takes from the real outputs and
+//! `draw` turns into pictures.
+//!
+//! They live in `book/figures/data/`, are committed, and are meant to be
+//! read by people: small, pretty-printed JSON, every figure's numbers in one
+//! place, each file saying where it came from. Nothing else is read by
+//! `draw`, so a figure can always be traced to the file, and the file to
+//! the run or the message it was captured from.
+
+use ninety_kit::metrics::Counts;
+use ninety_kit::{Label, ModelKind, SplitKind};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The MIME tree of one real message.
+pub const MIME_FILE: &str = "mime-tree.json";
+/// The random split's run.
+pub const TRAIN_RANDOM_FILE: &str = "train-random.json";
+/// The time split's run.
+pub const TRAIN_TIME_FILE: &str = "train-time.json";
+
+/// Every data file, in the order `capture` writes them.
+pub const FILES: [&str; 3] = [MIME_FILE, TRAIN_RANDOM_FILE, TRAIN_TIME_FILE];
+
+/// Why a data file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum DataError {
+    /// It could not be read or written.
+    #[error("`{path}`: {source}; run `cargo run -p ninety-figures -- capture` to make it")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// It is not what that file holds.
+    #[error("`{path}` is not a figure data file of its kind: {source}; capture it again")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// What serde found.
+        source: serde_json::Error,
+    },
+}
+
+/// One part of a message's MIME tree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MimeNode {
+    /// Its content type, lowercase (`multipart/alternative`, `text/plain`).
+    pub content_type: String,
+    /// The charset it declares, lowercase, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charset: Option<String>,
+    /// Its `Content-Transfer-Encoding`, lowercase, if it gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_encoding: Option<String>,
+    /// The file name an attachment gives, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    /// How many bytes its body takes in the message file, encoded.
+    pub sent_bytes: u64,
+    /// For a text part: how many characters it decodes to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_chars: Option<u64>,
+    /// For any other leaf: how many bytes it decodes to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decoded_bytes: Option<u64>,
+    /// Whether this is the part the gather stage kept as the body.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub kept: bool,
+    /// Its parts, for a multipart.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<MimeNode>,
+}
+
+impl MimeNode {
+    /// How many leaves are under it (itself, for a leaf).
+    pub fn leaves(&self) -> usize {
+        if self.parts.is_empty() {
+            1
+        } else {
+            self.parts.iter().map(MimeNode::leaves).sum()
+        }
+    }
+
+    /// How many levels it spans.
+    pub fn depth(&self) -> usize {
+        1 + self.parts.iter().map(MimeNode::depth).max().unwrap_or(0)
+    }
+}
+
+/// One real message, part by part.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MimeData {
+    /// Where it came from and how to make it again, in words.
+    pub about: String,
+    /// The corpus.
+    pub corpus: String,
+    /// The message's path in the corpus.
+    pub path: String,
+    /// The SHA-256 of the file: the message's id everywhere downstream.
+    pub sha256: String,
+    /// The file's size.
+    pub bytes: u64,
+    /// Its gold label.
+    pub label: Label,
+    /// Its decoded subject.
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// The whole message.
+    pub root: MimeNode,
+}
+
+/// How many messages of each kind one part of a split holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartCounts {
+    /// `train`, `valid` or `test`.
+    pub part: String,
+    /// Its spam.
+    pub spam: u64,
+    /// Its ham.
+    pub ham: u64,
+    /// Its messages from the earlier collection.
+    pub period_1: u64,
+    /// Its messages from the later collection.
+    pub period_2: u64,
+}
+
+impl PartCounts {
+    /// All its messages.
+    pub fn total(&self) -> u64 {
+        self.spam + self.ham
+    }
+}
+
+/// One epoch of a run, as the figures need it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EpochPoint {
+    /// 1-based.
+    pub epoch: usize,
+    /// Mean loss over the training batches.
+    pub train_loss: f64,
+    /// Mean loss over the validation examples.
+    pub valid_loss: f64,
+    /// Validation spam F1 at a 0.5 threshold; `null` when it is undefined
+    /// (nothing flagged).
+    pub valid_f1: Option<f64>,
+}
+
+/// One real training run: its split, its test counts, its epochs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainData {
+    /// Where it came from and how to make it again, in words.
+    pub about: String,
+    /// The run's id.
+    pub run_id: String,
+    /// The corpus.
+    pub corpus: String,
+    /// The model.
+    pub model: ModelKind,
+    /// The split.
+    pub split: SplitKind,
+    /// The seed.
+    pub seed: u64,
+    /// The most epochs the loop allows.
+    pub max_epochs: usize,
+    /// How many epochs without improvement end the run.
+    pub patience: usize,
+    /// The split's parts, train, valid, test.
+    pub parts: Vec<PartCounts>,
+    /// What the kept model did on the test part.
+    pub test: Counts,
+    /// The epoch whose model was kept: the lowest validation loss, by the
+    /// loop's own rule.
+    pub best_epoch: usize,
+    /// Every epoch run.
+    pub epochs: Vec<EpochPoint>,
+}
+
+impl TrainData {
+    /// The part called `name`.
+    pub fn part(&self, name: &str) -> Option<&PartCounts> {
+        self.parts.iter().find(|p| p.part == name)
+    }
+
+    /// All its messages.
+    pub fn total(&self) -> u64 {
+        self.parts.iter().map(PartCounts::total).sum()
+    }
+
+    /// All its spam.
+    pub fn spam(&self) -> u64 {
+        self.parts.iter().map(|p| p.spam).sum()
+    }
+}
+
+/// Everything the figures are drawn from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Data {
+    /// The MIME tree.
+    pub mime: MimeData,
+    /// The random split's run.
+    pub random: TrainData,
+    /// The time split's run.
+    pub time: TrainData,
+}
+
+impl Data {
+    /// Reads the data files in `dir`.
+    pub fn load(dir: &Path) -> Result<Self, DataError> {
+        Ok(Data {
+            mime: read(&dir.join(MIME_FILE))?,
+            random: read(&dir.join(TRAIN_RANDOM_FILE))?,
+            time: read(&dir.join(TRAIN_TIME_FILE))?,
+        })
+    }
+
+    /// Each file's name and its contents as written.
+    pub fn files(&self) -> Vec<(&'static str, String)> {
+        vec![
+            (MIME_FILE, pretty(&self.mime)),
+            (TRAIN_RANDOM_FILE, pretty(&self.random)),
+            (TRAIN_TIME_FILE, pretty(&self.time)),
+        ]
+    }
+
+    /// Writes the data files into `dir`.
+    pub fn save(&self, dir: &Path) -> Result<(), DataError> {
+        std::fs::create_dir_all(dir).map_err(|source| DataError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        for (name, text) in self.files() {
+            let path = dir.join(name);
+            std::fs::write(&path, text).map_err(|source| DataError::Io { path, source })?;
+        }
+        Ok(())
+    }
+}
+
+fn read<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, DataError> {
+    let text = std::fs::read_to_string(path).map_err(|source| DataError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|source| DataError::Parse {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn pretty<T: Serialize>(value: &T) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("figure data always serialises");
+    text.push('\n');
+    text
+}
+
+/// `v` rounded to six decimals: enough for a figure, short enough to read.
+pub fn round6(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}
