@@ -99,6 +99,10 @@ pub struct TrainArgs {
     /// The size of each token's vector (fasttext only; 1 to 1024).
     #[arg(long, value_parser = settings::DIM.parser())]
     pub dim: Option<usize>,
+    /// Leave duplicates in the split: the leakage experiment (the run's test
+    /// figures, beside a default run's, show what the leak does).
+    #[arg(long)]
+    pub keep_duplicates: bool,
     /// A sweep file (TOML: a grid or a random search over these settings);
     /// every run is tracked.
     #[arg(long, value_name = "FILE")]
@@ -189,6 +193,9 @@ impl StageCommand {
                 args.opt("batch-size", a.batch_size);
                 args.opt("buckets", a.buckets);
                 args.opt("dim", a.dim);
+                if a.keep_duplicates {
+                    args.0.push("--keep-duplicates".into());
+                }
                 args.path("sweep", a.sweep.as_ref());
             }
         }
@@ -270,6 +277,7 @@ mod tests {
             batch_size: Some(32),
             buckets: Some(1024),
             dim: Some(8),
+            keep_duplicates: true,
             sweep: Some("sweeps/small.toml".into()),
         }));
     }

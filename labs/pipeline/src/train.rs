@@ -24,15 +24,18 @@ use lab_frame::baseline::KeywordBaseline;
 use lab_train::config::{ModelConfig, TrainConfig};
 use lab_train::features::{Hashed, bag, sequence, tokenize};
 use lab_train::fit::{Encoded, EpochReport, fit, predict};
+use lab_train::judge::{Paired, Verdict, bootstrap_gap, mcnemar, twins_across, verdict};
 use lab_train::model::{Classifier, LogRegConfig};
-use lab_train::split::{Example, Split, random_split, time_split};
+use lab_train::split::{Example, Split, random_split, stratified, time_split};
 use ninety_kit::artifact::{now_rfc3339, write_atomic};
 use ninety_kit::command::TrainArgs;
 use ninety_kit::events::Emitter;
 use ninety_kit::hash::{sha256_file, sha256_hex};
 use ninety_kit::metrics::Metrics;
 use ninety_kit::records::Summary;
+use ninety_kit::records::train::Comparison;
 use ninety_kit::records::train::{Baselines, CodeVersion, HashedInput, RunInputs, Sizes, TrainRun};
+use ninety_kit::rng::Rng;
 use ninety_kit::{Backend, Device, Label, ModelKind, SplitKind};
 use std::io::Write;
 use std::path::Path;
@@ -100,15 +103,52 @@ struct Data {
 }
 
 fn data<W: Write>(ctx: &Context, config: &TrainConfig, out: &mut Emitter<W>) -> Result<Data> {
-    let messages = clean_messages(ctx, out)?;
+    let mut messages = clean_messages(ctx, out)?;
+    if config.split.keep_duplicates {
+        // The leakage experiment: the copies the gather stage set aside
+        // come back, and the split keeps them too.
+        let path = clean_file(ctx).with_file_name("duplicates.jsonl");
+        let copies = ninety_kit::clean::read_gathered(&path).with_context(|| {
+            format!(
+                "reading the duplicates for --keep-duplicates from `{}`",
+                path.display()
+            )
+        })?;
+        out.log(format!(
+            "--keep-duplicates: {} copies the gather stage set aside are back in, and the split keeps every copy",
+            copies.len()
+        ));
+        messages.extend(copies);
+    }
     let examples: Vec<Example> = messages
         .iter()
         .map(|m| Example::from_clean(m, lab_gather::normalise::dedup_key))
         .collect();
     let s = &config.split;
-    let split = match s.kind {
-        SplitKind::Random => random_split(&examples, s.valid, s.test, config.seed),
-        SplitKind::Time => time_split(&examples, s.valid, config.seed),
+    let split = match (s.kind, s.keep_duplicates) {
+        (SplitKind::Random, false) => random_split(&examples, s.valid, s.test, config.seed),
+        (SplitKind::Time, false) => time_split(&examples, s.valid, config.seed),
+        // The leakage experiment: the same splits with the duplicates left in.
+        (SplitKind::Random, true) => {
+            let all: Vec<usize> = (0..examples.len()).collect();
+            stratified(&examples, &all, s.valid, s.test, &mut Rng::new(config.seed))
+        }
+        (SplitKind::Time, true) => {
+            let earlier: Vec<usize> = (0..examples.len())
+                .filter(|&i| examples[i].period == 1)
+                .collect();
+            let mut split = stratified(
+                &examples,
+                &earlier,
+                s.valid,
+                0.0,
+                &mut Rng::new(config.seed),
+            );
+            split.test = (0..examples.len())
+                .filter(|&i| examples[i].period != 1)
+                .collect();
+            split
+        }
     };
     if split.train.is_empty() || split.test.is_empty() {
         bail!(
@@ -166,8 +206,52 @@ fn code_version(root: &Path) -> CodeVersion {
 /// One trained model's results.
 struct Trained {
     test: Metrics,
+    /// The probability of spam for each test example, in split order.
+    probabilities: Vec<f32>,
     epochs: Vec<EpochReport>,
     seconds: f64,
+}
+
+/// How many resamples the comparison's interval is from.
+const DRAWS: usize = 1000;
+
+/// The model against the baseline on the same test examples, with the
+/// learner's judge: the gap, its interval, McNemar's test, the verdict.
+fn compare(
+    data: &Data,
+    model: (ModelKind, &[f32]),
+    baseline: (ModelKind, &[f32]),
+    seed: u64,
+) -> Comparison {
+    let pairs: Vec<Paired> = data
+        .split
+        .test
+        .iter()
+        .zip(model.1.iter().zip(baseline.1))
+        .map(|(&i, (&a, &b))| Paired {
+            spam: data.examples[i].label == Label::Spam,
+            a: a >= 0.5,
+            b: b >= 0.5,
+        })
+        .collect();
+    let gap = lab_train::judge::f1_gap(&pairs, 0..pairs.len());
+    let interval = bootstrap_gap(&pairs, DRAWS, &mut Rng::new(seed));
+    let test = mcnemar(&pairs);
+    Comparison {
+        against: baseline.0,
+        gap,
+        low: interval.low,
+        high: interval.high,
+        draws: DRAWS,
+        model_only: test.a_only,
+        baseline_only: test.b_only,
+        p_value: test.p_value,
+        verdict: match verdict(interval) {
+            Verdict::ABetter => format!("{} better", model.0),
+            Verdict::BBetter => format!("{} better", baseline.0),
+            Verdict::NoClearDifference => "no clear difference".to_owned(),
+        },
+    }
 }
 
 /// Trains `model` on the split encoded by `features`, reporting each epoch
@@ -265,6 +349,7 @@ fn train_one<B: BurnBackend, W: Write>(
     );
     Ok(Trained {
         test,
+        probabilities,
         epochs,
         seconds: started.elapsed().as_secs_f64(),
     })
@@ -315,11 +400,16 @@ fn run_on<B: BurnBackend, W: Write>(
 ) -> Result<TrainRun> {
     let data = data(ctx, config, out)?;
     out.log(format!(
-        "{} split: {} train, {} valid, {} test (duplicates removed first)",
+        "{} split: {} train, {} valid, {} test ({})",
         config.split.kind,
         data.split.train.len(),
         data.split.valid.len(),
-        data.split.test.len()
+        data.split.test.len(),
+        if config.split.keep_duplicates {
+            "duplicates kept: this split leaks on purpose"
+        } else {
+            "duplicates removed first"
+        }
     ));
     let keyword = keyword_baseline(ctx, spec, &data)?;
     let logreg = if config.model.kind() == ModelKind::LogReg {
@@ -331,7 +421,7 @@ fn run_on<B: BurnBackend, W: Write>(
             model: ModelConfig::LogReg(LogRegConfig::new().with_buckets(config.model.buckets())),
             ..config.clone()
         };
-        Some(train_one::<B, W>(&data, &baseline, &device, None, out)?.test)
+        Some(train_one::<B, W>(&data, &baseline, &device, None, out)?)
     };
 
     // The run folder, written under a temporary name.
@@ -349,6 +439,46 @@ fn run_on<B: BurnBackend, W: Write>(
         config.model.kind()
     ));
     let trained = train_one::<B, W>(&data, config, &device, Some(&temp.join("model")), out)?;
+    let twins = twins_across(&data.examples, &data.split);
+    if twins > 0 {
+        out.log(format!(
+            "{twins} test messages have a twin in training: this split leaks, and its test figures flatter the model"
+        ));
+    }
+    let comparison = logreg.as_ref().map(|baseline| {
+        compare(
+            &data,
+            (config.model.kind(), &trained.probabilities),
+            (ModelKind::LogReg, &baseline.probabilities),
+            config.seed,
+        )
+    });
+    if let Some(c) = &comparison {
+        out.log(format!(
+            "{} − logreg on the test split: {:+.3} F1, 95% interval {:+.3} to {:+.3}; disagreements {} to {} (McNemar p = {:.2}): {}",
+            config.model.kind(),
+            c.gap,
+            c.low,
+            c.high,
+            c.model_only,
+            c.baseline_only,
+            c.p_value,
+            c.verdict
+        ));
+    }
+    // Each test message's probabilities, for a later look message by message.
+    let mut predictions = Vec::new();
+    for (n, &i) in data.split.test.iter().enumerate() {
+        let line = serde_json::json!({
+            "id": data.examples[i].id,
+            "spam": data.examples[i].label == Label::Spam,
+            "model": trained.probabilities[n],
+            "logreg": logreg.as_ref().map(|b| b.probabilities[n]),
+        });
+        serde_json::to_writer(&mut predictions, &line)?;
+        predictions.push(b'\n');
+    }
+    write_atomic(&temp.join("predictions.jsonl"), &predictions)?;
     let split_ids = |part: &[usize]| -> Vec<&str> {
         part.iter().map(|&i| data.examples[i].id.as_str()).collect()
     };
@@ -388,7 +518,12 @@ fn run_on<B: BurnBackend, W: Write>(
         },
         epochs: trained.epochs,
         metrics: trained.test,
-        baselines: Baselines { keyword, logreg },
+        baselines: Baselines {
+            keyword,
+            logreg: logreg.map(|b| b.test),
+        },
+        comparison,
+        twins_across: Some(twins),
         seconds: trained.seconds,
         artifact: None,
     };

@@ -3,6 +3,9 @@
 //! - [`split`]: deduplicated, stratified, seeded splits, random and by time;
 //! - [`features`]: tokens, and hashed features for the two models;
 //! - [`step`]: one training step: forward, loss, backward, update;
+//! - [`judge`]: is a gap between two models more than the luck of the
+//!   test set (a bootstrap interval, McNemar's test), and how many test
+//!   messages have a twin in training;
 //! - [`model`]: the fastText-style classifier and the logistic regression
 //!   (given);
 //! - [`fit`]: the training loop around your step, with validation and early
@@ -20,6 +23,7 @@
 
 pub mod features;
 pub mod given;
+pub mod judge;
 pub mod split;
 pub mod step;
 

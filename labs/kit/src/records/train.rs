@@ -88,6 +88,31 @@ impl Baselines {
     }
 }
 
+/// The run's model against the logistic regression baseline, message by
+/// message on the same test split: the train lab's judge at work.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// The baseline compared against.
+    pub against: ModelKind,
+    /// The model's test F1 minus the baseline's.
+    pub gap: f64,
+    /// The paired bootstrap's 95% interval of the gap: its lower end.
+    pub low: f64,
+    /// Its upper end.
+    pub high: f64,
+    /// How many resamples the interval is from.
+    pub draws: usize,
+    /// Test messages only the model gets right.
+    pub model_only: u64,
+    /// Test messages only the baseline gets right.
+    pub baseline_only: u64,
+    /// McNemar's exact two-sided p-value.
+    pub p_value: f64,
+    /// What the interval says, in words: "fasttext better", "logreg
+    /// better", or "no clear difference".
+    pub verdict: String,
+}
+
 /// One tracked run (`runs/<run id>/run.json`), also the train stage's summary.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainRun {
@@ -121,6 +146,15 @@ pub struct TrainRun {
     pub metrics: Metrics,
     /// The baselines on the same test split.
     pub baselines: Baselines,
+    /// The model against the logistic regression (absent when the run's
+    /// model is the logistic regression, and in runs from before it was
+    /// recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<Comparison>,
+    /// Test messages with a twin (the same dedup key) in training: 0 for a
+    /// leak-free split (absent in runs from before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub twins_across: Option<usize>,
     /// Wall time of training and scoring the model.
     pub seconds: f64,
     /// The run's folder (in the stage's summary, not in `run.json`).

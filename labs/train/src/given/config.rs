@@ -48,6 +48,11 @@ pub struct SplitConfig {
     /// split tests on everything from the later period).
     #[config(default = 0.2)]
     pub test: f64,
+    /// Leave duplicates in (an experiment: a split that leaks, to measure
+    /// how much flatter it makes the test figures). Never for a model you
+    /// will use.
+    #[config(default = false)]
+    pub keep_duplicates: bool,
 }
 
 /// Everything a training run is made with: saved as `config.json`.
@@ -132,6 +137,7 @@ impl TrainConfig {
         if let Some(kind) = args.split {
             config.split.kind = kind;
         }
+        config.split.keep_duplicates = args.keep_duplicates;
         if let Some(seed) = args.seed {
             config.seed = seed;
         }
