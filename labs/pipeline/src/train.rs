@@ -455,15 +455,8 @@ fn run_on<B: BurnBackend, W: Write>(
     });
     if let Some(c) = &comparison {
         out.log(format!(
-            "{} − logreg on the test split: {:+.3} F1, 95% interval {:+.3} to {:+.3}; disagreements {} to {} (McNemar p = {:.2}): {}",
-            config.model.kind(),
-            c.gap,
-            c.low,
-            c.high,
-            c.model_only,
-            c.baseline_only,
-            c.p_value,
-            c.verdict
+            "on the test split, {}",
+            c.describe(config.model.kind())
         ));
     }
     // Each test message's probabilities, for a later look message by message.

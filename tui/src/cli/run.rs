@@ -262,6 +262,15 @@ fn print_train(s: &TrainRun) {
             pct1(m.ham_flagged_rate)
         );
     }
+    if let Some(c) = &s.comparison {
+        println!("  {}", c.describe(s.model));
+    }
+    match s.twins_across {
+        Some(0) | None => {}
+        Some(n) => println!(
+            "  {n} test messages have a twin in training: this split leaks (--keep-duplicates)"
+        ),
+    }
     if let Some(folder) = &s.artifact {
         println!("  saved in {}", folder.display());
     }

@@ -524,6 +524,18 @@ fn snapshot_train_view_100x30() {
             keyword: figures(0.449, 0.802, 0.312),
             logreg: Some(figures(0.965, 0.984, 0.948)),
         },
+        comparison: Some(ninety_kit::records::train::Comparison {
+            against: ModelKind::LogReg,
+            gap: 0.009,
+            low: -0.001,
+            high: 0.019,
+            draws: 1000,
+            model_only: 61,
+            baseline_only: 43,
+            p_value: 0.1,
+            verdict: "no clear difference".into(),
+        }),
+        twins_across: Some(0),
         seconds: 11.9,
         artifact: None,
     };

@@ -113,6 +113,25 @@ pub struct Comparison {
     pub verdict: String,
 }
 
+impl Comparison {
+    /// The comparison in one line: `fasttext − logreg: -0.006 F1, 95%
+    /// interval -0.017 to +0.003; disagreements 3 to 7 (McNemar p = 0.34):
+    /// no clear difference`.
+    pub fn describe(&self, model: ModelKind) -> String {
+        format!(
+            "{model} − {}: {:+.3} F1, 95% interval {:+.3} to {:+.3}; disagreements {} to {} (McNemar p = {:.2}): {}",
+            self.against,
+            self.gap,
+            self.low,
+            self.high,
+            self.model_only,
+            self.baseline_only,
+            self.p_value,
+            self.verdict
+        )
+    }
+}
+
 /// One tracked run (`runs/<run id>/run.json`), also the train stage's summary.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainRun {

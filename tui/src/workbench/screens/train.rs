@@ -511,6 +511,21 @@ fn render_status(t: &TrainScreen, area: Rect, buf: &mut Buffer) {
             for (name, m) in s.baselines.iter() {
                 l.push(test_row(name, m, wide));
             }
+            if let Some(c) = &s.comparison {
+                l.push(Line::styled(
+                    format!(
+                        "{} − {}: {:+.3} [{:+.3}, {:+.3}] {}",
+                        s.model, c.against, c.gap, c.low, c.high, c.verdict
+                    ),
+                    Style::default().fg(Color::Cyan),
+                ));
+            }
+            if let Some(n) = s.twins_across.filter(|&n| n > 0) {
+                l.push(Line::styled(
+                    format!("{n} test messages have a twin in training: leaks"),
+                    Style::default().fg(Color::Red),
+                ));
+            }
             l
         }
         _ => {
