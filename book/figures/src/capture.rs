@@ -137,7 +137,14 @@ pub fn capture(home: &DataHome, corpus: &str) -> Result<Data, CaptureError> {
     let train = |split| -> Result<TrainData, CaptureError> {
         let run = runs
             .iter()
-            .find(|r| r.corpus == corpus && r.split == split && r.model == MODEL)
+            // A leakage experiment's run (--keep-duplicates) is not the
+            // figure of a split.
+            .find(|r| {
+                r.corpus == corpus
+                    && r.split == split
+                    && r.model == MODEL
+                    && r.params.get("split.keep_duplicates").map(String::as_str) != Some("true")
+            })
             .ok_or_else(|| CaptureError::NoRun {
                 corpus: corpus.to_owned(),
                 split,
