@@ -208,6 +208,8 @@ struct Trained {
     test: Metrics,
     /// The probability of spam for each test example, in split order.
     probabilities: Vec<f32>,
+    /// The same for each validation example: what a threshold is chosen on.
+    valid_probabilities: Vec<f32>,
     epochs: Vec<EpochReport>,
     seconds: f64,
 }
@@ -267,7 +269,7 @@ fn fit_and_predict<B, M, W>(
     device: &B::Device,
     save_as: Option<&Path>,
     out: &mut Emitter<W>,
-) -> Result<(Vec<f32>, Vec<EpochReport>)>
+) -> Result<((Vec<f32>, Vec<f32>), Vec<EpochReport>)>
 where
     B: BurnBackend,
     W: Write,
@@ -300,12 +302,13 @@ where
         },
     );
     let (probabilities, _) = predict::<B, _>(&best, &test, device);
+    let (valid_probabilities, _) = predict::<B, _>(&best, &valid, device);
     if let Some(path) = save_as {
         let recorder = NamedMpkFileRecorder::<FullPrecisionSettings>::new();
         best.save_file(path.to_path_buf(), &recorder)
             .map_err(|e| anyhow!("saving the model: {e}"))?;
     }
-    Ok((probabilities, epochs))
+    Ok(((probabilities, valid_probabilities), epochs))
 }
 
 /// Trains the model `config` names and scores it on the test split.
@@ -319,7 +322,7 @@ fn train_one<B: BurnBackend, W: Write>(
     <Autodiff<B> as BurnBackend>::seed(device, config.seed);
     let started = Instant::now();
     let kind = config.model.kind();
-    let (probabilities, epochs) = match &config.model {
+    let ((probabilities, valid_probabilities), epochs) = match &config.model {
         ModelConfig::FastText(m) => fit_and_predict(
             kind,
             m.init::<Autodiff<B>>(device),
@@ -350,6 +353,7 @@ fn train_one<B: BurnBackend, W: Write>(
     Ok(Trained {
         test,
         probabilities,
+        valid_probabilities,
         epochs,
         seconds: started.elapsed().as_secs_f64(),
     })
@@ -459,17 +463,36 @@ fn run_on<B: BurnBackend, W: Write>(
             c.describe(config.model.kind())
         ));
     }
-    // Each test message's probabilities, for a later look message by message.
+    // Each validation and test message's probabilities, for a later look
+    // message by message (the evaluate stage chooses its threshold on the
+    // validation part and reports on the test part).
     let mut predictions = Vec::new();
-    for (n, &i) in data.split.test.iter().enumerate() {
-        let line = serde_json::json!({
-            "id": data.examples[i].id,
-            "spam": data.examples[i].label == Label::Spam,
-            "model": trained.probabilities[n],
-            "logreg": logreg.as_ref().map(|b| b.probabilities[n]),
-        });
-        serde_json::to_writer(&mut predictions, &line)?;
-        predictions.push(b'\n');
+    let parts = [
+        (
+            "valid",
+            &data.split.valid,
+            &trained.valid_probabilities,
+            logreg.as_ref().map(|b| &b.valid_probabilities),
+        ),
+        (
+            "test",
+            &data.split.test,
+            &trained.probabilities,
+            logreg.as_ref().map(|b| &b.probabilities),
+        ),
+    ];
+    for (part, indices, model, baseline) in parts {
+        for (n, &i) in indices.iter().enumerate() {
+            let line = serde_json::json!({
+                "part": part,
+                "id": data.examples[i].id,
+                "spam": data.examples[i].label == Label::Spam,
+                "model": model[n],
+                "logreg": baseline.map(|b| b[n]),
+            });
+            serde_json::to_writer(&mut predictions, &line)?;
+            predictions.push(b'\n');
+        }
     }
     write_atomic(&temp.join("predictions.jsonl"), &predictions)?;
     let split_ids = |part: &[usize]| -> Vec<&str> {
