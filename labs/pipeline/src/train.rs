@@ -269,7 +269,7 @@ fn fit_and_predict<B, M, W>(
     device: &B::Device,
     save_as: Option<&Path>,
     out: &mut Emitter<W>,
-) -> Result<((Vec<f32>, Vec<f32>), Vec<EpochReport>)>
+) -> Result<(Probabilities, Vec<EpochReport>)>
 where
     B: BurnBackend,
     W: Write,
@@ -308,7 +308,20 @@ where
         best.save_file(path.to_path_buf(), &recorder)
             .map_err(|e| anyhow!("saving the model: {e}"))?;
     }
-    Ok(((probabilities, valid_probabilities), epochs))
+    Ok((
+        Probabilities {
+            test: probabilities,
+            valid: valid_probabilities,
+        },
+        epochs,
+    ))
+}
+
+/// A model's probability of spam for each test and each validation
+/// example, in split order.
+struct Probabilities {
+    test: Vec<f32>,
+    valid: Vec<f32>,
 }
 
 /// Trains the model `config` names and scores it on the test split.
@@ -322,7 +335,13 @@ fn train_one<B: BurnBackend, W: Write>(
     <Autodiff<B> as BurnBackend>::seed(device, config.seed);
     let started = Instant::now();
     let kind = config.model.kind();
-    let ((probabilities, valid_probabilities), epochs) = match &config.model {
+    let (
+        Probabilities {
+            test: probabilities,
+            valid: valid_probabilities,
+        },
+        epochs,
+    ) = match &config.model {
         ModelConfig::FastText(m) => fit_and_predict(
             kind,
             m.init::<Autodiff<B>>(device),
