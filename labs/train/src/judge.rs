@@ -91,10 +91,11 @@ pub fn bootstrap_gap(pairs: &[Paired], draws: usize, rng: &mut Rng) -> Interval 
         .collect();
     gaps.sort_by(f64::total_cmp);
     let low = (draws as f64 * 0.025).floor() as usize;
-    let high = ((draws as f64 * 0.975).ceil() as usize).saturating_sub(1);
+    // At least 1 and at most draws, since 0 < 0.975 × draws <= draws.
+    let high = (draws as f64 * 0.975).ceil() as usize - 1;
     Interval {
         low: gaps[low],
-        high: gaps[high.min(draws - 1)],
+        high: gaps[high],
     }
     // END SOLUTION
 }
