@@ -84,8 +84,9 @@ pub enum Overlay {
     /// The config file cannot be used: what is wrong with it, whole, until
     /// the learner closes it.
     ConfigError,
-    /// The status line's message, whole.
-    Message,
+    /// The status line's message, whole, scrolled down by this many rows
+    /// (a compiler's errors can be longer than the screen).
+    Message(u16),
 }
 
 /// Everything that can happen to the workbench.
@@ -97,6 +98,8 @@ pub enum Message {
     Help,
     /// Show the status line's message whole.
     ShowMessage,
+    /// Scroll the message window by this many rows (negative: up).
+    ScrollMessage(i32),
     /// Close the overlay.
     CloseOverlay,
     /// The answer to the overlay's question.
@@ -289,7 +292,17 @@ impl App {
             return Some(Message::Quit);
         }
         match &self.overlay {
-            Some(Overlay::Help | Overlay::Message) => return Some(Message::CloseOverlay),
+            Some(Overlay::Message(_)) => {
+                use crossterm::event::KeyCode;
+                return Some(match key.code {
+                    KeyCode::Down | KeyCode::Char('j') => Message::ScrollMessage(1),
+                    KeyCode::Up | KeyCode::Char('k') => Message::ScrollMessage(-1),
+                    KeyCode::PageDown | KeyCode::Char(' ') => Message::ScrollMessage(10),
+                    KeyCode::PageUp => Message::ScrollMessage(-10),
+                    _ => Message::CloseOverlay,
+                });
+            }
+            Some(Overlay::Help) => return Some(Message::CloseOverlay),
             Some(Overlay::ConfirmReset(_)) => {
                 use crossterm::event::KeyCode;
                 return match key.code {
@@ -340,8 +353,16 @@ impl App {
                     self.ctx.flash("Reset cancelled; nothing changed.");
                     return vec![];
                 }
+                (Overlay::Message(scroll), Message::ScrollMessage(by)) => {
+                    // At most a row per character: the window stops at
+                    // the last row it can show whatever this says.
+                    let most = self.ctx.flash.as_deref().map_or(0, |f| f.chars().count()) as i32;
+                    self.overlay =
+                        Some(Overlay::Message((*scroll as i32 + by).clamp(0, most) as u16));
+                    return vec![];
+                }
                 (Overlay::Help, Message::Help | Message::CloseOverlay)
-                | (Overlay::Message, Message::CloseOverlay) => {
+                | (Overlay::Message(_), Message::CloseOverlay) => {
                     self.overlay = None;
                     return vec![];
                 }
@@ -376,13 +397,13 @@ impl App {
             }
             Message::ShowMessage => {
                 if self.ctx.flash.as_deref().is_some_and(|f| !f.is_empty()) {
-                    self.overlay = Some(Overlay::Message);
+                    self.overlay = Some(Overlay::Message(0));
                 } else {
                     self.ctx.flash("No message to read.");
                 }
                 vec![]
             }
-            Message::CloseOverlay | Message::Confirm(_) => vec![],
+            Message::CloseOverlay | Message::Confirm(_) | Message::ScrollMessage(_) => vec![],
             Message::Notice(text) => {
                 self.ctx.flash(text);
                 vec![]

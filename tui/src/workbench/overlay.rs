@@ -51,7 +51,7 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
             let rect = centered(area, width + 14, lines.len() as u16 + 2);
             window(lines, " Keys ", Color::Cyan, rect, buf);
         }
-        Overlay::Message => {
+        Overlay::Message(scroll) => {
             let text = app.ctx.flash.clone().unwrap_or_default();
             let width =
                 (text.chars().count() as u16 + 4).clamp(30, area.width.saturating_sub(4).max(30));
@@ -59,13 +59,38 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
             // The wrapped text, the blank line and the closing note.
             let rows = text.lines().map(|l| wrapped_rows(l, inner)).sum::<usize>() + 2;
             let rect = centered(area, width, rows as u16 + 2);
+            // Taller than the screen: it scrolls, and its title says so.
+            let overflows = rows as u16 + 2 > rect.height;
             let mut lines: Vec<Line<'_>> = text.lines().map(|l| Line::from(l.to_owned())).collect();
             lines.push(Line::default());
             lines.push(Line::styled(
-                "Any key closes this.",
+                if overflows {
+                    "↑ ↓ PgUp PgDn scroll; any other key closes this."
+                } else {
+                    "Any key closes this."
+                },
                 Style::default().fg(Color::DarkGray),
             ));
-            window(lines, " Message ", Color::Yellow, rect, buf);
+            let title = if overflows {
+                " Message (↑ ↓ scroll) "
+            } else {
+                " Message "
+            };
+            Clear.render(rect, buf);
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                // No further than the last row's showing at the bottom.
+                .scroll((
+                    (*scroll).min((rows as u16 + 2).saturating_sub(rect.height)),
+                    0,
+                ))
+                .block(
+                    Block::default()
+                        .borders(Borders::ALL)
+                        .title(title)
+                        .border_style(Style::default().fg(Color::Yellow)),
+                )
+                .render(rect, buf);
         }
         Overlay::ConfigError => {
             if let Some(error) = &app.ctx.config_error {

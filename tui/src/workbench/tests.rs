@@ -184,6 +184,39 @@ fn a_long_status_message_is_cut_with_a_note_and_read_whole_with_a_key() {
 }
 
 #[test]
+fn a_message_longer_than_the_screen_scrolls_in_its_window() {
+    let mut app = graded_app();
+    let errors: Vec<String> = (1..=60)
+        .map(|n| format!("error[E0308]: mismatched types, line {n} of the compiler's report"))
+        .collect();
+    app.ctx.flash(errors.join("\n"));
+    app.update(Message::ShowMessage);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Message (↑ ↓ scroll)"), "{text}");
+    assert!(text.contains("line 1 of"), "{text}");
+    assert!(!text.contains("line 60 of"), "{text}");
+    let key = |code| crossterm::event::KeyEvent::new(code, crossterm::event::KeyModifiers::NONE);
+    let down = app
+        .message_for(key(crossterm::event::KeyCode::PageDown))
+        .unwrap();
+    assert_eq!(down, Message::ScrollMessage(10));
+    for _ in 0..6 {
+        app.update(down.clone());
+    }
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("line 60 of"), "the end is reached: {text}");
+    assert!(!text.contains("line 1 of"), "{text}");
+    // Never past the end, and back up to the start.
+    app.update(Message::ScrollMessage(-100));
+    assert!(screen(&app, 80, 24).contains("line 1 of"));
+    // Any other key closes it.
+    assert_eq!(
+        app.message_for(key(crossterm::event::KeyCode::Char('x'))),
+        Some(Message::CloseOverlay)
+    );
+}
+
+#[test]
 fn snapshot_message_overlay_80x24() {
     let mut app = graded_app();
     app.ctx.flash(LONG_FLASH);
