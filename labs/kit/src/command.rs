@@ -109,6 +109,22 @@ pub struct TrainArgs {
     pub sweep: Option<PathBuf>,
 }
 
+/// `evaluate`'s arguments.
+#[derive(Debug, Clone, PartialEq, Eq, Default, clap::Args)]
+pub struct EvaluateArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub corpus: CorpusArg,
+    /// The tracked run to evaluate, by its id or the start of it (default:
+    /// the run of the corpus with the best validation F1).
+    #[arg(long, value_name = "RUN_ID")]
+    pub run: Option<String>,
+    /// The problem spec whose constraint the gate holds the model to
+    /// (default: labs/frame/spec.toml).
+    #[arg(long, value_name = "FILE")]
+    pub spec: Option<PathBuf>,
+}
+
 /// One stage to run, with its own arguments.
 #[derive(Debug, Clone, PartialEq, clap::Subcommand)]
 pub enum StageCommand {
@@ -122,6 +138,9 @@ pub enum StageCommand {
     Label(CorpusArg),
     /// Split, baselines, a model, a tracked run (the train lab's code).
     Train(TrainArgs),
+    /// A threshold the spec allows, figures with intervals, the readiness
+    /// gate, a model card (the evaluate lab's code).
+    Evaluate(EvaluateArgs),
 }
 
 impl StageCommand {
@@ -132,6 +151,7 @@ impl StageCommand {
             StageCommand::Gather(_) => Stage::Gather,
             StageCommand::LabelQueue(_) | StageCommand::Label(_) => Stage::Label,
             StageCommand::Train(_) => Stage::Train,
+            StageCommand::Evaluate(_) => Stage::Evaluate,
         }
     }
 
@@ -143,6 +163,7 @@ impl StageCommand {
             StageCommand::LabelQueue(_) => "label-queue",
             StageCommand::Label(_) => "label",
             StageCommand::Train(_) => "train",
+            StageCommand::Evaluate(_) => "evaluate",
         }
     }
 
@@ -153,6 +174,7 @@ impl StageCommand {
             StageCommand::Gather(a) | StageCommand::Label(a) => &a.corpus,
             StageCommand::LabelQueue(a) => &a.corpus.corpus,
             StageCommand::Train(a) => &a.corpus.corpus,
+            StageCommand::Evaluate(a) => &a.corpus.corpus,
         }
     }
 
@@ -197,6 +219,11 @@ impl StageCommand {
                     args.0.push("--keep-duplicates".into());
                 }
                 args.path("sweep", a.sweep.as_ref());
+            }
+            StageCommand::Evaluate(a) => {
+                args.flag("corpus", &a.corpus.corpus);
+                args.opt("run", a.run.as_ref());
+                args.path("spec", a.spec.as_ref());
             }
         }
         args.0
@@ -264,6 +291,12 @@ mod tests {
             seed: Some(3),
         }));
         round_trip(StageCommand::Train(TrainArgs::default()));
+        round_trip(StageCommand::Evaluate(EvaluateArgs::default()));
+        round_trip(StageCommand::Evaluate(EvaluateArgs {
+            corpus: CorpusArg::default(),
+            run: Some("20261130T1322".into()),
+            spec: Some("my-spec.toml".into()),
+        }));
         round_trip(StageCommand::Train(TrainArgs {
             corpus: CorpusArg::default(),
             spec: None,

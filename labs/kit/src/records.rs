@@ -9,11 +9,13 @@
 //! - [`frame`]: the frame stage's verdict on the keyword baseline;
 //! - [`gather`]: each gathered message, the quality report, the summary;
 //! - [`label`]: the labeling queue and the label statistics;
-//! - [`train`]: tracked runs, their epochs, sweeps.
+//! - [`train`]: tracked runs, their epochs, sweeps;
+//! - [`evaluate`]: a run's evaluation: threshold, intervals, gates.
 //!
 //! [`Summary`] is any stage's summary, tagged by `stage` on the wire: it is
 //! what `ninety run STAGE --json` prints.
 
+pub mod evaluate;
 pub mod frame;
 pub mod gather;
 pub mod label;
@@ -38,6 +40,8 @@ pub enum Summary {
     Train(train::TrainRun),
     /// `train --sweep`: the runs of a sweep, best first.
     Sweep(train::SweepSummary),
+    /// `evaluate`: a run judged by the spec, with its gates.
+    Evaluate(evaluate::Evaluation),
 }
 
 impl Summary {
@@ -50,6 +54,7 @@ impl Summary {
             Summary::Label(_) => "label",
             Summary::Train(_) => "train",
             Summary::Sweep(_) => "sweep",
+            Summary::Evaluate(_) => "evaluate",
         }
     }
 }

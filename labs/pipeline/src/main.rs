@@ -8,6 +8,7 @@
 //! [`StageCommand`], shared with `ninety run`.
 
 mod data;
+mod evaluate;
 mod frame;
 mod gather;
 mod label;
@@ -73,6 +74,7 @@ fn main() -> ExitCode {
         StageCommand::LabelQueue(args) => label::run_queue(&ctx, args, &mut out),
         StageCommand::Label(_) => label::run_stats(&ctx, &mut out),
         StageCommand::Train(args) => train::run(&ctx, args, &mut out),
+        StageCommand::Evaluate(args) => evaluate::run(&ctx, args, &mut out),
     };
     let seconds = start.elapsed().as_secs_f64();
     match result {

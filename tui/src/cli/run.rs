@@ -131,6 +131,55 @@ pub fn print_human(summary: &Summary) {
         Summary::Label(s) => super::labels::print_stats(s),
         Summary::Train(run) => print_train(run),
         Summary::Sweep(s) => print_sweep(s),
+        Summary::Evaluate(e) => print_evaluation(e),
+    }
+}
+
+/// An evaluation: the threshold, the test figures with intervals, the gates.
+fn print_evaluation(e: &ninety_kit::records::evaluate::Evaluation) {
+    let p = |x: f64| format!("{:.2}%", x * 100.0);
+    println!(
+        "Run {} judged by the spec (at most {} of real mail flagged):",
+        e.run_id,
+        p(e.max_ham_flagged_rate)
+    );
+    match (e.threshold, &e.test) {
+        (Some(t), Some(test)) => {
+            println!("  threshold {t:.4}, chosen on the validation split");
+            for (name, r) in [
+                ("spam recall", &test.spam_recall),
+                ("ham flagged", &test.ham_flagged),
+            ] {
+                println!(
+                    "  test {name:<12} {:>7}  95% interval {} to {}  ({} of {})",
+                    p(r.value),
+                    p(r.low),
+                    p(r.high),
+                    r.count,
+                    r.of
+                );
+            }
+        }
+        _ => println!("  no threshold meets the constraint on the validation split"),
+    }
+    for g in &e.gates {
+        println!(
+            "  {} {:<15} {}",
+            if g.passed { "✓" } else { "✗" },
+            g.name,
+            g.evidence
+        );
+    }
+    println!(
+        "  {}",
+        if e.ready {
+            "ready: every gate passed"
+        } else {
+            "not ready: a gate failed"
+        }
+    );
+    if let Some(card) = &e.model_card {
+        println!("  model card: {}", card.display());
     }
 }
 
