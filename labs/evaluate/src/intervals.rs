@@ -23,9 +23,9 @@ pub const Z95: f64 = 1.959_963_984_540_054;
 /// Wilson's score interval for a proportion: `k` events in `n` trials, at
 /// the confidence `z` gives (1.96 for 95%). With p = k/n, its centre is
 /// (p + z²/2n) / (1 + z²/n) and its half-width
-/// z / (1 + z²/n) × √(p(1 − p)/n + z²/4n²); the ends are kept within 0 and
-/// 1. Unlike p ± z√(p(1 − p)/n), it does not collapse to a point when k is
-/// 0 or n. No trials: the interval from 0 to 1 (nothing is known).
+/// z / (1 + z²/n) × √(p(1 − p)/n + z²/4n²); the ends are kept within 0
+/// and 1. Unlike p ± z√(p(1 − p)/n), it does not collapse to a point when
+/// k is 0 or n. No trials: the interval from 0 to 1 (nothing is known).
 pub fn wilson(k: u64, n: u64, z: f64) -> Interval {
     // BEGIN SOLUTION: Wilson's centre and half-width, clamped to 0..=1
     if n == 0 {

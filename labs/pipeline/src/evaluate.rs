@@ -10,16 +10,19 @@ use crate::Context;
 use anyhow::{Context as _, Result, anyhow, bail};
 use lab_evaluate::gate::{Gate, beats_gate, constraint_gate, percent, ready, size_gate};
 use lab_evaluate::intervals::{Z95, wilson};
-use lab_evaluate::threshold::{Scored, choose};
+use lab_evaluate::threshold::{Scored, choose, operating_points};
 use ninety_kit::artifact::write_atomic;
 use ninety_kit::command::EvaluateArgs;
 use ninety_kit::events::Emitter;
 use ninety_kit::records::Summary;
-use ninety_kit::records::evaluate::{AtThreshold, Evaluation, GateResult, Rate};
+use ninety_kit::records::evaluate::{AtThreshold, Evaluation, GateResult, Point, Rate};
 use ninety_kit::records::train::{TrainRun, load_runs};
 use serde::Deserialize;
 use std::io::Write;
 use std::path::Path;
+
+/// The most operating points an evaluation keeps for the workbench.
+const CURVE: usize = 400;
 
 /// One line of a run's `predictions.jsonl`.
 #[derive(Debug, Deserialize)]
@@ -242,6 +245,22 @@ pub fn run<W: Write>(ctx: &Context, args: &EvaluateArgs, out: &mut Emitter<W>) -
         }
     }
     let is_ready = ready(&gates);
+    // The test curve, thinned to at most CURVE points, both ends kept.
+    let all = operating_points(&test);
+    let step = all.len().div_ceil(CURVE).max(1);
+    let test_curve: Vec<Point> = all
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % step == 0 || *i + 1 == all.len())
+        .map(|(_, p)| Point {
+            threshold: p.threshold,
+            spam_caught: p.spam_caught,
+            ham_flagged: p.ham_flagged,
+            recall: p.recall,
+            ham_flagged_rate: p.ham_flagged_rate,
+        })
+        .collect();
+    let test_spam = test.iter().filter(|s| s.spam).count() as u64;
     let mut evaluation = Evaluation {
         run_id: run.run_id.clone(),
         corpus: run.corpus.clone(),
@@ -260,6 +279,8 @@ pub fn run<W: Write>(ctx: &Context, args: &EvaluateArgs, out: &mut Emitter<W>) -
             })
             .collect(),
         ready: is_ready,
+        test_curve,
+        test_counts: (test_spam, test_ham),
         model_card: Some(folder.join("model-card.md")),
     };
     write_atomic(

@@ -16,7 +16,7 @@
 
 use super::ctx::{BuildStatus, Ctx, LabState, StageMsg};
 use super::keys::Act;
-use super::screens::{Screen, ScreenId, agreement, explorer, lab, labeling, map, train};
+use super::screens::{Screen, ScreenId, agreement, evaluate, explorer, lab, labeling, map, train};
 use crate::state::{LoadNote, State};
 use crossterm::event::KeyEvent;
 use ninety_grader::GradeReport;
@@ -43,6 +43,7 @@ macro_rules! with_screen {
             labeling,
             agreement,
             train,
+            evaluate,
             ..
         } = $app;
         match $id {
@@ -68,6 +69,10 @@ macro_rules! with_screen {
             }
             ScreenId::Train => {
                 let ($screen, $wrap) = (train, Message::Train);
+                $body
+            }
+            ScreenId::Evaluate => {
+                let ($screen, $wrap) = (evaluate, Message::Evaluate);
                 $body
             }
         }
@@ -128,6 +133,8 @@ pub enum Message {
     Agreement(agreement::Msg),
     /// For the train view.
     Train(train::Msg),
+    /// For the evaluate view.
+    Evaluate(evaluate::Msg),
     /// From the stage a screen started.
     Stage(ScreenId, StageMsg),
     /// From the background build of the pipeline and the labs' checks (the
@@ -158,6 +165,8 @@ pub struct App {
     pub agreement: agreement::AgreementScreen,
     /// The train view.
     pub train: train::TrainScreen,
+    /// The evaluate view.
+    pub evaluate: evaluate::EvaluateScreen,
 }
 
 impl App {
@@ -211,6 +220,7 @@ impl App {
             labeling: labeling::LabelingScreen::default(),
             agreement: agreement::AgreementScreen::default(),
             train: train::TrainScreen::default(),
+            evaluate: evaluate::EvaluateScreen::default(),
         }
     }
 
@@ -441,6 +451,9 @@ impl App {
                 wrapped(self.agreement.update(m, &mut self.ctx), Message::Agreement)
             }
             Message::Train(m) => wrapped(self.train.update(m, &mut self.ctx), Message::Train),
+            Message::Evaluate(m) => {
+                wrapped(self.evaluate.update(m, &mut self.ctx), Message::Evaluate)
+            }
             Message::Stage(id, m) => {
                 with_screen!(&mut *self, id, |s, ctx, wrap| wrapped(
                     s.on_stage(m, ctx),

@@ -18,6 +18,8 @@ pub enum ScreenId {
     Agreement,
     /// Training runs, drawn live.
     Train,
+    /// A run judged by the spec: the test curve, a threshold, the gates.
+    Evaluate,
 }
 
 /// A screen a lab opens with a key.
@@ -64,6 +66,13 @@ pub const TOOLS: &[Tool] = &[
         screen: ScreenId::Train,
         footer: "train",
         help: "the train view: live curves, the baselines, the runs",
+    },
+    Tool {
+        stage: Stage::Evaluate,
+        key: 'v',
+        screen: ScreenId::Evaluate,
+        footer: "view",
+        help: "the evaluate view: the test curve, a threshold to move, the gates",
     },
 ];
 

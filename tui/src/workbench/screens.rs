@@ -15,6 +15,7 @@
 //! [`Message`]: super::app::Message
 
 pub mod agreement;
+pub mod evaluate;
 pub mod explorer;
 pub mod lab;
 pub mod labeling;

@@ -646,3 +646,70 @@ fn a_lab_s_checks_and_their_hints_are_listed_before_the_first_grade() {
     let text = screen(&app, 100, 30);
     assert!(text.contains("Code: divide the ham sent to spam"), "{text}");
 }
+
+/// The evaluate stage's judgement of the course's real random-split run,
+/// as `ninety run evaluate --corpus spamassassin --json` printed it.
+fn real_evaluation() -> ninety_kit::records::evaluate::Evaluation {
+    serde_json::from_str(include_str!("fixtures/evaluation-real.json")).unwrap()
+}
+
+#[test]
+fn the_evaluate_view_walks_the_test_curve_from_the_chosen_threshold() {
+    use super::screens::evaluate;
+    let mut app = full_app();
+    app.update(Message::Go(ScreenId::Evaluate));
+    assert!(app.evaluate.loading, "opening the view runs the stage");
+    let e = real_evaluation();
+    let chosen = e.threshold.unwrap();
+    app.update(Message::Stage(
+        ScreenId::Evaluate,
+        StageMsg::done(Ok(Summary::Evaluate(e.clone()))),
+    ));
+    // The marker starts where the chosen threshold is: the point of the
+    // lowest test score at or above it, whose counts the record's test
+    // figures repeat.
+    let p = *app.evaluate.point().unwrap();
+    assert!(p.threshold >= chosen, "{p:?}");
+    let test = e.test.as_ref().unwrap();
+    assert_eq!(
+        (p.spam_caught, p.ham_flagged),
+        (test.spam_recall.count, test.ham_flagged.count)
+    );
+    let text = screen(&app, 100, 30);
+    assert!(text.contains("(the chosen one)"), "{text}");
+    assert!(text.contains("95% intervals on test"), "{text}");
+    // Down lowers the threshold: more spam caught, never less.
+    app.update(Message::Evaluate(evaluate::Msg::Move(-10)));
+    let lower = *app.evaluate.point().unwrap();
+    assert!(lower.threshold < p.threshold && lower.spam_caught >= p.spam_caught);
+    let text = screen(&app, 100, 30);
+    assert!(!text.contains("(the chosen one)"), "{text}");
+    assert!(text.contains("c goes back"), "{text}");
+    insta::assert_snapshot!("evaluate_view_100x30", text);
+    // c goes back; the ends hold.
+    app.update(Message::Evaluate(evaluate::Msg::Chosen));
+    assert_eq!(app.evaluate.point(), Some(&p));
+    app.update(Message::Evaluate(evaluate::Msg::Move(10_000)));
+    assert_eq!(app.evaluate.selected, 0, "the highest threshold");
+    app.update(Message::Evaluate(evaluate::Msg::Move(-10_000)));
+    assert_eq!(app.evaluate.selected, e.test_curve.len() - 1);
+    insta::assert_snapshot!("evaluate_view_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn a_failed_evaluation_is_shown_and_said() {
+    let mut app = full_app();
+    app.update(Message::Go(ScreenId::Evaluate));
+    app.update(Message::Stage(
+        ScreenId::Evaluate,
+        StageMsg::done(Err(crate::pipeline::StageFailure::Reported(
+            "no run of the mini corpus to evaluate: train one first".into(),
+        ))),
+    ));
+    let text = screen(&app, 80, 24);
+    assert!(
+        text.contains("no run of the mini corpus to evaluate"),
+        "{text}"
+    );
+    assert!(text.contains("evaluation failed"), "{text}");
+}

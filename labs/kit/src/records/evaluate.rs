@@ -41,6 +41,21 @@ pub struct AtThreshold {
     pub precision: Option<f64>,
 }
 
+/// One operating point on the test split: a threshold and what it does.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    /// Flag a message when its score is at least this.
+    pub threshold: f64,
+    /// Spam flagged.
+    pub spam_caught: u64,
+    /// Ham flagged.
+    pub ham_flagged: u64,
+    /// Spam recall.
+    pub recall: f64,
+    /// The ham-flagged rate.
+    pub ham_flagged_rate: f64,
+}
+
 /// A run, judged by the spec.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evaluation {
@@ -65,6 +80,14 @@ pub struct Evaluation {
     pub keyword_recall: Option<f64>,
     /// Every gate, in order.
     pub gates: Vec<GateResult>,
+    /// The test split's operating points, highest threshold first (at most
+    /// a few hundred, evenly spaced), as the learner's `operating_points`
+    /// gives them: the curve the workbench lets a person walk along.
+    #[serde(default)]
+    pub test_curve: Vec<Point>,
+    /// Spam and ham in the test split.
+    #[serde(default)]
+    pub test_counts: (u64, u64),
     /// Whether every gate passed.
     pub ready: bool,
     /// The model card written beside the run.
