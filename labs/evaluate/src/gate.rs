@@ -8,6 +8,7 @@
 use crate::intervals::{Interval, Z95, ham_needed, wilson};
 use serde::Serialize;
 
+// ANCHOR: gate
 /// One gate: its name, whether it passed, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Gate {
@@ -18,6 +19,7 @@ pub struct Gate {
     /// The numbers that decided it, in words.
     pub evidence: String,
 }
+// ANCHOR_END: gate
 
 /// A rate as a percentage with two decimals. Given.
 pub fn percent(rate: f64) -> String {
@@ -52,6 +54,7 @@ pub fn beats(model: Interval, baseline_recall: f64) -> bool {
     // END SOLUTION
 }
 
+// ANCHOR: constraint_gate
 /// The constraint gate, with its evidence. Given: it calls your
 /// [`constraint_shown`].
 pub fn constraint_gate(flagged: u64, ham: u64, max_rate: f64) -> Gate {
@@ -73,6 +76,7 @@ pub fn constraint_gate(flagged: u64, ham: u64, max_rate: f64) -> Gate {
         ),
     }
 }
+// ANCHOR_END: constraint_gate
 
 /// The test-set-size gate, with its evidence. Given: it calls your
 /// [`big_enough`].

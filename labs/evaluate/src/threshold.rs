@@ -10,6 +10,7 @@
 
 use serde::Serialize;
 
+// ANCHOR: points
 /// A message as a model scored it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Scored {
@@ -33,6 +34,7 @@ pub struct OperatingPoint {
     /// `ham_flagged` over all ham (0 when there is none).
     pub ham_flagged_rate: f64,
 }
+// ANCHOR_END: points
 
 /// Every operating point worth considering: one per distinct score, that
 /// score as the threshold, from the highest threshold to the lowest (so
