@@ -466,3 +466,46 @@ fn a_fresh_learner_workspace_explores_labels_and_shows_a_trained_run_with_no_cod
     );
     assert!(line_with(&screen, "keyword").contains('.'), "{screen}");
 }
+
+#[test]
+fn the_evaluate_view_judges_a_trained_run_and_moves_its_threshold() {
+    if tmux_missing() {
+        return;
+    }
+    let _serial = exclusive();
+    let copy = copy_repo();
+    let home = copy.path().join(".ninety-test");
+    // A run to evaluate, trained with the course's solution.
+    let out = crate::support::ninety(copy.path(), &["run", "train", "--epochs", "3"]);
+    assert!(out.status.success(), "{}", crate::support::text(&out));
+    let session = Session(format!("ninety-evaluate-{}", std::process::id()));
+    start(&session, copy.path(), &home, "", (100, 30));
+    wait_for(&session.0, "Course map", Duration::from_secs(20));
+    let keys = |ks: &[&str]| {
+        for k in ks {
+            tmux(&["send-keys", "-t", &session.0, k]);
+            std::thread::sleep(Duration::from_millis(400));
+        }
+    };
+    keys(&["j", "j", "j", "j", "Enter"]);
+    wait_for(&session.0, "Ninety › evaluate ·", Duration::from_secs(10));
+    keys(&["v"]);
+    let screen = wait_for(&session.0, "(the chosen one)", Duration::from_secs(600));
+    assert!(screen.contains("Gates · run"), "{screen}");
+    assert!(screen.contains("test-set-size"), "{screen}");
+    assert!(
+        screen.contains("Spam recall against ham flagged"),
+        "{screen}"
+    );
+    // Down lowers the threshold; c goes back to the chosen one.
+    keys(&["Down"]);
+    let moved = wait_for(&session.0, "c goes back", Duration::from_secs(5));
+    assert!(!moved.contains("(the chosen one)"), "{moved}");
+    keys(&["c"]);
+    wait_for(&session.0, "(the chosen one)", Duration::from_secs(5));
+    // The stage wrote its record and the model card beside the run.
+    let runs = std::fs::read_dir(home.join("artifacts/runs")).unwrap();
+    let folder = runs.filter_map(Result::ok).next().unwrap().path();
+    assert!(folder.join("evaluation.json").is_file());
+    assert!(folder.join("model-card.md").is_file());
+}
