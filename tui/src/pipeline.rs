@@ -236,13 +236,21 @@ pub fn parse_progress(line: &str) -> Option<BuildProgress> {
 /// The command that builds the pipeline with `features`, reporting in JSON
 /// on stdout and with a progress bar on stderr.
 pub fn build_command(ws: &Workspace, features: &[&str]) -> Command {
-    let mut cmd = Command::new(cargo_bin());
-    cmd.current_dir(&ws.root)
-        .args(["build", "-p", PACKAGE, "--message-format", "json"]);
+    let mut cmd = reporting_cargo(ws, &["build", "-p", PACKAGE]);
     if !features.is_empty() {
         cmd.arg("--features").arg(features.join(","));
     }
-    cmd.env("CARGO_TERM_PROGRESS_WHEN", "always")
+    cmd
+}
+
+/// `cargo ARGS` in the workspace, reporting in JSON on stdout and with a
+/// progress bar on stderr, as [`run_build`] reads them.
+fn reporting_cargo(ws: &Workspace, args: &[&str]) -> Command {
+    let mut cmd = Command::new(cargo_bin());
+    cmd.current_dir(&ws.root)
+        .args(args)
+        .args(["--message-format", "json"])
+        .env("CARGO_TERM_PROGRESS_WHEN", "always")
         .env("CARGO_TERM_PROGRESS_WIDTH", "200")
         .env("CARGO_TERM_COLOR", "never")
         .stdin(Stdio::null())
@@ -256,18 +264,10 @@ pub fn build_command(ws: &Workspace, features: &[&str]) -> Command {
 /// a first grade would, with the same dependency features (the
 /// `workspace-hack` crate), so that grade starts at once.
 pub fn checks_build_command(ws: &Workspace) -> Command {
-    let mut cmd = Command::new(cargo_bin());
-    cmd.current_dir(&ws.root)
-        .args(["test", "--no-run", "--message-format", "json"]);
+    let mut cmd = reporting_cargo(ws, &["test", "--no-run"]);
     for lab in ws.course.labs() {
         cmd.arg("-p").arg(format!("lab-{}", lab.stage));
     }
-    cmd.env("CARGO_TERM_PROGRESS_WHEN", "always")
-        .env("CARGO_TERM_PROGRESS_WIDTH", "200")
-        .env("CARGO_TERM_COLOR", "never")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
     cmd
 }
 

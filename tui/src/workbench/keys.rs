@@ -202,6 +202,12 @@ pub fn up_down<M>(help: &str, up: M, down: M) -> [Binding<M>; 2] {
     ]
 }
 
+/// [`up_down`], shown in the footer as "↑↓ `word`".
+pub fn up_down_in_footer<M>(help: &str, up: M, down: M, word: &'static str) -> [Binding<M>; 2] {
+    let [shown, answers] = up_down(help, up, down);
+    [shown.footer_as("↑↓", word), answers]
+}
+
 /// The usual rows: a page up and down.
 pub fn pages<M>(help: &str, up: M, down: M) -> [Binding<M>; 2] {
     [

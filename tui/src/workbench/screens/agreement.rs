@@ -4,7 +4,7 @@
 use super::{Screen, ScreenId};
 use crate::workbench::ctx::{Ctx, Effect, StageMsg};
 use crate::workbench::keys::{
-    Act, Binding, KeyTable, book_row, help_row, message_row, pages, up_down,
+    Act, Binding, KeyTable, book_row, help_row, message_row, pages, up_down_in_footer,
 };
 use crossterm::event::KeyCode;
 use ninety_kit::command::{CorpusArg, StageCommand};
@@ -212,20 +212,12 @@ impl Screen for AgreementScreen {
     fn keys(&self, _ctx: &Ctx) -> KeyTable<Msg> {
         let m = Act::Own;
         KeyTable::new()
-            .extend(
-                up_down(
-                    "choose a disagreement or a suspect label",
-                    Msg::Move(-1),
-                    Msg::Move(1),
-                )
-                .map(|b| {
-                    if b.shown.is_empty() {
-                        b
-                    } else {
-                        b.footer_as("↑↓", "select")
-                    }
-                }),
-            )
+            .extend(up_down_in_footer(
+                "choose a disagreement or a suspect label",
+                Msg::Move(-1),
+                Msg::Move(1),
+                "select",
+            ))
             .extend(pages("ten rows at a time", Msg::Move(-10), Msg::Move(10)))
             .with(
                 Binding::new(

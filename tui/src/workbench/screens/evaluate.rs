@@ -10,7 +10,7 @@ use super::{Screen, ScreenId, building_line};
 use crate::pipeline::BuildProgress;
 use crate::workbench::ctx::{Ctx, Effect, StageMsg};
 use crate::workbench::keys::{
-    Act, Binding, KeyTable, book_row, help_row, message_row, pages, up_down,
+    Act, Binding, KeyTable, book_row, help_row, message_row, pages, up_down_in_footer,
 };
 use crossterm::event::KeyCode;
 use ninety_kit::command::{CorpusArg, EvaluateArgs, StageCommand};
@@ -130,20 +130,12 @@ impl Screen for EvaluateScreen {
     fn keys(&self, _ctx: &Ctx) -> KeyTable<Msg> {
         let m = Act::Own;
         KeyTable::new()
-            .extend(
-                up_down(
-                    "move the threshold up (flag less) or down (flag more)",
-                    Msg::Move(1),
-                    Msg::Move(-1),
-                )
-                .map(|b| {
-                    if b.shown.is_empty() {
-                        b
-                    } else {
-                        b.footer_as("↑↓", "threshold")
-                    }
-                }),
-            )
+            .extend(up_down_in_footer(
+                "move the threshold up (flag less) or down (flag more)",
+                Msg::Move(1),
+                Msg::Move(-1),
+                "threshold",
+            ))
             .extend(pages(
                 "ten operating points at a time",
                 Msg::Move(10),
