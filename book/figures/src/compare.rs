@@ -31,7 +31,8 @@ pub const F1_TOLERANCE: f64 = 0.05;
 /// messages scored above or below a few spam, anywhere along it. Not past
 /// its left end: the spam caught with no ham flagged (the figure's point
 /// at the spec's limit) may move by [`CURVE_RECALL_TOLERANCE`] only, so
-/// that a ham newly scored above every spam fails the comparison.
+/// that a ham newly scored above the spam caught there fails the
+/// comparison.
 pub const CURVE_HAM_SHIFT: u64 = 2;
 /// How far, in recall, an operating-point curve may move up or down on top
 /// of [`CURVE_HAM_SHIFT`]: 5% of the test spam (16 of the random split's
