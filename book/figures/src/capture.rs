@@ -5,15 +5,19 @@
 //! the kit's record types, checks that the pieces belong together (each
 //! run's inputs by content hash), and keeps only what the figures show.
 
-use crate::data::{Data, EpochPoint, MimeData, MimeNode, PartCounts, TrainData, round6};
+use crate::data::{
+    Curve, Data, EpochPoint, MimeData, MimeNode, OperatingData, OperatingPoint, PartCounts,
+    TrainData, round6,
+};
 use mail_parser::{MessageParser, MessagePart, MimeHeaders, PartType};
 use ninety_kit::clean::{self, Gathered};
 use ninety_kit::hash::{sha256_file, sha256_hex};
+use ninety_kit::metrics::Counts;
 use ninety_kit::records::gather::BodySource;
 use ninety_kit::records::train::{TrainRun, load_runs};
 use ninety_kit::{Corpus, DataHome, ModelKind, SplitKind};
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// The message whose MIME tree the gathering chapter shows: real spam from
@@ -30,6 +34,16 @@ pub const MODEL: ModelKind = ModelKind::FastText;
 /// the train loop's own margin (`labs/train/src/given/fit.rs`), so that the
 /// figure marks the epoch the loop kept.
 pub const MIN_GAIN: f64 = 1e-4;
+
+/// The most corners an operating-point curve keeps. A test part of `n`
+/// spam has at most `n` + 1; past this many, [`thin`] keeps the highest of
+/// each narrow band of ham counts, evenly spaced on a log scale, so the
+/// data file stays small and the figure's low end stays exact.
+pub const MAX_POINTS: usize = 200;
+
+/// The threshold the train loop decides at: a message is spam when its
+/// probability is at least this.
+pub const HALF: f32 = 0.5;
 
 /// Why the real outputs could not be captured.
 #[derive(Debug, thiserror::Error)]
@@ -100,6 +114,38 @@ pub enum CaptureError {
         /// The setting.
         key: &'static str,
     },
+    /// A run saved no per-message predictions.
+    #[error(
+        "run `{run}` has no `{path}`: it was trained before runs saved each message's probabilities; train it again with `ninety run train --corpus {corpus} --split {split}`"
+    )]
+    NoPredictions {
+        /// The run.
+        run: String,
+        /// The corpus.
+        corpus: String,
+        /// The split.
+        split: SplitKind,
+        /// The file that is missing.
+        path: PathBuf,
+    },
+    /// A line of a run's `predictions.jsonl` is not a prediction.
+    #[error("`{path}` line {line}: not a prediction line ({why})")]
+    PredictionLine {
+        /// The file.
+        path: PathBuf,
+        /// The 1-based line.
+        line: usize,
+        /// Why.
+        why: String,
+    },
+    /// A run's predictions do not belong with the rest of its record.
+    #[error("run `{run}`: its predictions.jsonl disagrees with its record: {why}")]
+    Predictions {
+        /// The run.
+        run: String,
+        /// How.
+        why: String,
+    },
     /// The corpus or the message cannot be read.
     #[error("reading message `{path}` of corpus `{corpus}`: {why}")]
     Message {
@@ -134,9 +180,8 @@ pub fn capture(home: &DataHome, corpus: &str) -> Result<Data, CaptureError> {
     })?;
     let by_id: HashMap<&str, &Gathered> = gathered.iter().map(|g| (g.id.as_str(), g)).collect();
     let (runs, _unreadable) = load_runs(home);
-    let train = |split| -> Result<TrainData, CaptureError> {
-        let run = runs
-            .iter()
+    let pick = |split| -> Result<&TrainRun, CaptureError> {
+        runs.iter()
             // A leakage experiment's run (--keep-duplicates) is not the
             // figure of a split.
             .find(|r| {
@@ -150,28 +195,31 @@ pub fn capture(home: &DataHome, corpus: &str) -> Result<Data, CaptureError> {
                 split,
                 model: MODEL,
                 runs: ninety_kit::records::train::runs_dir(home),
-            })?;
-        train_data(run, &clean_sha, &by_id)
+            })
     };
-    let random = train(SplitKind::Random)?;
-    let time = train(SplitKind::Time)?;
+    let random_run = pick(SplitKind::Random)?;
+    let random_ids = read_split(random_run)?;
+    let random = train_data(random_run, &random_ids, &clean_sha, &by_id)?;
+    let time_run = pick(SplitKind::Time)?;
+    let time = train_data(time_run, &read_split(time_run)?, &clean_sha, &by_id)?;
+    let operating = operating_data(random_run, &random_ids)?;
     let mime = mime_data(home, corpus, &gathered)?;
-    Ok(Data { mime, random, time })
+    Ok(Data {
+        mime,
+        random,
+        time,
+        operating,
+    })
 }
 
-fn train_data(
-    run: &TrainRun,
-    clean_sha: &str,
-    by_id: &HashMap<&str, &Gathered>,
-) -> Result<TrainData, CaptureError> {
-    if run.inputs.clean.sha256 != clean_sha {
-        return Err(CaptureError::Lineage {
-            run: run.run_id.clone(),
-            what: "clean dataset",
-        });
-    }
-    let folder = run.artifact.clone().unwrap_or_default();
-    let split_path = folder.join("split.json");
+/// The run's folder.
+fn run_folder(run: &TrainRun) -> PathBuf {
+    run.artifact.clone().unwrap_or_default()
+}
+
+/// The run's `split.json`, checked against the hash its record holds.
+fn read_split(run: &TrainRun) -> Result<SplitIds, CaptureError> {
+    let split_path = run_folder(run).join("split.json");
     let bytes = std::fs::read(&split_path).map_err(|source| CaptureError::Io {
         path: split_path.clone(),
         source,
@@ -182,10 +230,24 @@ fn train_data(
             what: "split",
         });
     }
-    let ids: SplitIds = serde_json::from_slice(&bytes).map_err(|source| CaptureError::Split {
-        path: split_path.clone(),
+    serde_json::from_slice(&bytes).map_err(|source| CaptureError::Split {
+        path: split_path,
         source,
-    })?;
+    })
+}
+
+fn train_data(
+    run: &TrainRun,
+    ids: &SplitIds,
+    clean_sha: &str,
+    by_id: &HashMap<&str, &Gathered>,
+) -> Result<TrainData, CaptureError> {
+    if run.inputs.clean.sha256 != clean_sha {
+        return Err(CaptureError::Lineage {
+            run: run.run_id.clone(),
+            what: "clean dataset",
+        });
+    }
     let mut parts = Vec::new();
     for (name, list) in [
         ("train", &ids.train),
@@ -254,6 +316,222 @@ fn train_data(
         best_epoch: best_epoch(&run.epochs.iter().map(|e| e.valid_loss).collect::<Vec<_>>()),
         epochs,
     })
+}
+
+/// One line of a run's `predictions.jsonl`.
+#[derive(Debug, Deserialize)]
+struct PredictionLine {
+    /// `valid` or `test`; absent in the first runs that saved predictions,
+    /// which saved the test part only.
+    #[serde(default)]
+    part: Option<String>,
+    id: String,
+    spam: bool,
+    /// The run's model's probability of spam.
+    model: f32,
+    /// The logistic regression's, when the run trained one beside it.
+    logreg: Option<f32>,
+}
+
+/// The operating points of the run's model and of the logistic regression
+/// beside it, on the test part, from the run's `predictions.jsonl`.
+fn operating_data(run: &TrainRun, ids: &SplitIds) -> Result<OperatingData, CaptureError> {
+    let path = run_folder(run).join("predictions.jsonl");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(CaptureError::NoPredictions {
+                run: run.run_id.clone(),
+                corpus: run.corpus.clone(),
+                split: run.split,
+                path,
+            });
+        }
+        Err(source) => return Err(CaptureError::Io { path, source }),
+    };
+    let mismatch = |why: String| CaptureError::Predictions {
+        run: run.run_id.clone(),
+        why,
+    };
+    let mut test = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let p: PredictionLine =
+            serde_json::from_str(line).map_err(|e| CaptureError::PredictionLine {
+                path: path.clone(),
+                line: n + 1,
+                why: e.to_string(),
+            })?;
+        match p.part.as_deref() {
+            None | Some("test") => test.push(p),
+            Some("valid") => {}
+            Some(other) => {
+                return Err(CaptureError::PredictionLine {
+                    path: path.clone(),
+                    line: n + 1,
+                    why: format!("part `{other}`, not `valid` or `test`"),
+                });
+            }
+        }
+    }
+    // The test lines are the split's test part, each message once.
+    let wanted: HashSet<&str> = ids.test.iter().map(String::as_str).collect();
+    let seen: HashSet<&str> = test.iter().map(|p| p.id.as_str()).collect();
+    if test.len() != ids.test.len() || seen != wanted {
+        return Err(mismatch(format!(
+            "{} test lines ({} distinct ids), but the split's test part holds {} messages{}",
+            test.len(),
+            seen.len(),
+            ids.test.len(),
+            if seen == wanted {
+                ""
+            } else {
+                ", not the same ones"
+            }
+        )));
+    }
+    let mut curves = Vec::new();
+    for (model, recorded) in [
+        (run.model, Some(run.metrics.confusion)),
+        (
+            ModelKind::LogReg,
+            run.baselines.logreg.as_ref().map(|m| m.confusion),
+        ),
+    ] {
+        let scores: Option<Vec<(f32, bool)>> = test
+            .iter()
+            .map(|p| {
+                if model == run.model {
+                    Some((p.model, p.spam))
+                } else {
+                    p.logreg.map(|s| (s, p.spam))
+                }
+            })
+            .collect();
+        let Some(scores) = scores else {
+            return Err(mismatch(format!(
+                "some test lines give no {model} probability; the figure needs both models'"
+            )));
+        };
+        let at_half = at_threshold(&scores, HALF);
+        if let Some(c) = recorded {
+            check_counts(model, &at_half, &c).map_err(mismatch)?;
+        }
+        curves.push(Curve {
+            model,
+            at_half,
+            points: thin(corners(&scores), MAX_POINTS),
+        });
+    }
+    let test_spam = test.iter().filter(|p| p.spam).count() as u64;
+    Ok(OperatingData {
+        about: format!(
+            "Captured by `cargo run -p ninety-figures -- capture` from the predictions.jsonl of run {} ({}, {} split, seed {}): on its test part, each model's point at threshold 0.5 and the corners of its operating-point curve (for each count of ham flagged, the most spam a threshold catches). Do not edit by hand.",
+            run.run_id, run.corpus, run.split, run.seed
+        ),
+        run_id: run.run_id.clone(),
+        corpus: run.corpus.clone(),
+        split: run.split,
+        seed: run.seed,
+        test_spam,
+        test_ham: test.len() as u64 - test_spam,
+        curves,
+    })
+}
+
+/// The point at `threshold`: every message whose score is at least it is
+/// flagged.
+pub fn at_threshold(scores: &[(f32, bool)], threshold: f32) -> OperatingPoint {
+    let flagged = |label: bool| {
+        scores
+            .iter()
+            .filter(|&&(s, spam)| s >= threshold && spam == label)
+            .count() as u64
+    };
+    OperatingPoint {
+        threshold,
+        ham_flagged: flagged(false),
+        spam_caught: flagged(true),
+    }
+}
+
+/// The predictions' counts at 0.5 must be the ones the run recorded.
+fn check_counts(model: ModelKind, at: &OperatingPoint, recorded: &Counts) -> Result<(), String> {
+    if at.spam_caught == recorded.spam_caught && at.ham_flagged == recorded.ham_flagged {
+        return Ok(());
+    }
+    Err(format!(
+        "at 0.5 its {model} probabilities catch {} spam and flag {} ham, but the run recorded {} and {}",
+        at.spam_caught, at.ham_flagged, recorded.spam_caught, recorded.ham_flagged
+    ))
+}
+
+/// The corners of the operating-point curve of `(score, is spam)` pairs:
+/// lowering the threshold through every distinct score, the point just
+/// before each further ham is flagged, where that catches more spam than
+/// the corner before. Between corners the curve is flat; the last corner
+/// catches every spam. Ties between a spam and a ham enter together.
+pub fn corners(scores: &[(f32, bool)]) -> Vec<OperatingPoint> {
+    let mut sorted: Vec<(f32, bool)> = scores.to_vec();
+    sorted.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut out: Vec<OperatingPoint> = Vec::new();
+    let (mut ham, mut spam) = (0u64, 0u64);
+    let mut i = 0;
+    while i < sorted.len() {
+        let score = sorted[i].0;
+        // Every message with this score at once.
+        while i < sorted.len() && sorted[i].0 == score {
+            if sorted[i].1 {
+                spam += 1;
+            } else {
+                ham += 1;
+            }
+            i += 1;
+        }
+        // Flat from here unless the next score is some ham's (or none is
+        // left): only then is this the most spam for this much ham.
+        let mut j = i;
+        let mut next_has_ham = i == sorted.len();
+        while j < sorted.len() && sorted[j].0 == sorted[i].0 {
+            next_has_ham |= !sorted[j].1;
+            j += 1;
+        }
+        if next_has_ham && spam > out.last().map_or(0, |p| p.spam_caught) {
+            out.push(OperatingPoint {
+                threshold: score,
+                ham_flagged: ham,
+                spam_caught: spam,
+            });
+        }
+    }
+    out
+}
+
+/// `points` cut to at most `max` + 1 corners when longer: the ham counts
+/// are grouped in `max` bands of equal width on a log scale, and each band
+/// keeps its last corner (the most spam it reaches). Low counts each keep a
+/// band of their own, so the curve's start stays exact; further right, a
+/// dropped corner only lowers the staircase until the next kept one, so
+/// the thinned curve never claims more recall than the data gave.
+pub fn thin(points: Vec<OperatingPoint>, max: usize) -> Vec<OperatingPoint> {
+    if points.len() <= max + 1 {
+        return points;
+    }
+    let top = points.last().map_or(0, |p| p.ham_flagged);
+    let band =
+        |ham: u64| ((ham as f64 + 1.0).ln() / (top as f64 + 1.0).ln() * max as f64).floor() as u64;
+    let mut out: Vec<OperatingPoint> = Vec::new();
+    for (i, p) in points.iter().enumerate() {
+        let last_of_band = points
+            .get(i + 1)
+            .is_none_or(|next| band(next.ham_flagged) != band(p.ham_flagged));
+        if last_of_band {
+            out.push(*p);
+        }
+    }
+    out
 }
 
 /// The epoch (1-based) the train loop keeps: the first whose validation
@@ -407,5 +685,202 @@ mod tests {
         assert_eq!(best_epoch(&[0.5, 0.49995, 0.4]), 3);
         assert_eq!(best_epoch(&[0.5, 0.49995]), 1);
         assert_eq!(best_epoch(&[]), 0);
+    }
+
+    fn point(threshold: f32, ham_flagged: u64, spam_caught: u64) -> OperatingPoint {
+        OperatingPoint {
+            threshold,
+            ham_flagged,
+            spam_caught,
+        }
+    }
+
+    /// Four spam and four ham, interleaved.
+    const SCORES: [(f32, bool); 8] = [
+        (0.3, true),
+        (0.85, false),
+        (0.9, true),
+        (0.1, false),
+        (0.6, true),
+        (0.5, false),
+        (0.8, true),
+        (0.2, false),
+    ];
+
+    #[test]
+    fn the_corners_are_the_most_spam_for_each_count_of_ham() {
+        assert_eq!(
+            corners(&SCORES),
+            [point(0.9, 0, 1), point(0.6, 1, 3), point(0.3, 2, 4)]
+        );
+        // A spam and a ham with one score enter together; a top ham makes
+        // no corner of its own.
+        let tied = [(0.9, true), (0.7, true), (0.7, false), (0.95, false)];
+        assert_eq!(corners(&tied), [point(0.9, 1, 1), point(0.7, 2, 2)]);
+        assert_eq!(corners(&[(0.4, false)]), []);
+        assert_eq!(corners(&[]), []);
+    }
+
+    #[test]
+    fn the_point_at_a_threshold_counts_scores_at_or_above_it() {
+        assert_eq!(at_threshold(&SCORES, HALF), point(0.5, 2, 3));
+        let curve = Curve {
+            model: ModelKind::FastText,
+            at_half: at_threshold(&SCORES, HALF),
+            points: corners(&SCORES),
+        };
+        let caught: Vec<u64> = (0..=4).map(|k| curve.caught_at(k)).collect();
+        assert_eq!(caught, [1, 3, 4, 4, 4]);
+    }
+
+    #[test]
+    fn thinning_keeps_the_start_the_end_and_never_raises_the_curve() {
+        // A long curve: one more spam for every further ham.
+        let long: Vec<OperatingPoint> = (0..1000).map(|k| point(0.5, k, k + 1)).collect();
+        let thinned = thin(long.clone(), 50);
+        assert!(thinned.len() <= 51, "{}", thinned.len());
+        assert_eq!(thinned.first(), long.first());
+        assert_eq!(thinned.last(), long.last());
+        let curve = |points: Vec<OperatingPoint>| Curve {
+            model: ModelKind::FastText,
+            at_half: point(0.5, 0, 0),
+            points,
+        };
+        let (full, thin) = (curve(long), curve(thinned));
+        for k in 0..1000 {
+            assert!(thin.caught_at(k) <= full.caught_at(k), "at {k}");
+        }
+        // The first few ham counts each keep their corner.
+        for k in 0..5 {
+            assert_eq!(thin.caught_at(k), full.caught_at(k), "at {k}");
+        }
+        // A short curve is kept whole.
+        let short = corners(&SCORES);
+        assert_eq!(thin_whole(&short), short);
+    }
+
+    fn thin_whole(points: &[OperatingPoint]) -> Vec<OperatingPoint> {
+        thin(points.to_vec(), MAX_POINTS)
+    }
+
+    /// A run folder holding `predictions` (when given) and the run's
+    /// record, whose 0.5 counts are the ones [`SCORES`] gives for the model
+    /// and those with every score halved for the logistic regression.
+    fn run_with(dir: &Path, predictions: Option<&str>) -> (TrainRun, SplitIds) {
+        use ninety_kit::metrics::Metrics;
+        if let Some(text) = predictions {
+            std::fs::write(dir.join("predictions.jsonl"), text).unwrap();
+        }
+        let counts = |p: OperatingPoint| Counts {
+            spam_caught: p.spam_caught,
+            spam_missed: 4 - p.spam_caught,
+            ham_flagged: p.ham_flagged,
+            ham_passed: 4 - p.ham_flagged,
+        };
+        let halved: Vec<(f32, bool)> = SCORES.iter().map(|&(s, l)| (s / 2.0, l)).collect();
+        let model = Metrics::of(counts(at_threshold(&SCORES, HALF)));
+        let logreg = Metrics::of(counts(at_threshold(&halved, HALF)));
+        let run: TrainRun = serde_json::from_value(serde_json::json!({
+            "run_id": "20260101T000000-fasttext-random",
+            "model": "fasttext",
+            "split": "random",
+            "corpus": "mini",
+            "device": "cpu",
+            "backend": "flex",
+            "seed": 7,
+            "created_at": "2026-01-01T00:00:00Z",
+            "code": {"commit": "0", "dirty": false},
+            "inputs": {
+                "clean": {"name": "clean.jsonl", "sha256": "0"},
+                "labels": "gold",
+                "split": {"name": "split.json", "sha256": "0"}
+            },
+            "params": {},
+            "sizes": {"train": 0, "valid": 1, "test": 8},
+            "epochs": [],
+            "metrics": model,
+            "baselines": {"keyword": model, "logreg": logreg},
+            "seconds": 1.0,
+            "artifact": dir,
+        }))
+        .unwrap();
+        let ids = SplitIds {
+            train: Vec::new(),
+            valid: vec!["v".into()],
+            test: (0..8).map(|i| format!("t{i}")).collect(),
+        };
+        (run, ids)
+    }
+
+    /// [`SCORES`] as prediction lines, `part` added when `parts` is set,
+    /// with a validation line first.
+    fn lines(parts: bool) -> String {
+        let mut out = String::new();
+        if parts {
+            out.push_str(
+                "{\"part\":\"valid\",\"id\":\"v\",\"spam\":true,\"model\":0.01,\"logreg\":0.01}\n",
+            );
+        }
+        for (i, (score, spam)) in SCORES.iter().enumerate() {
+            let part = if parts { "\"part\":\"test\"," } else { "" };
+            out.push_str(&format!(
+                "{{{part}\"id\":\"t{i}\",\"spam\":{spam},\"model\":{score},\"logreg\":{}}}\n",
+                score / 2.0
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn the_operating_points_come_from_the_test_lines_of_either_format() {
+        let dir = tempfile::tempdir().unwrap();
+        let (run, ids) = run_with(dir.path(), Some(&lines(true)));
+        let data = operating_data(&run, &ids).unwrap();
+        assert_eq!((data.test_spam, data.test_ham), (4, 4));
+        assert_eq!(data.curves.len(), 2);
+        let model = data.curve(ModelKind::FastText).unwrap();
+        assert_eq!(model.points, corners(&SCORES));
+        assert_eq!(model.at_half, point(0.5, 2, 3));
+        let logreg = data.curve(ModelKind::LogReg).unwrap();
+        assert_eq!(logreg.at_half, point(0.5, 0, 0));
+        assert_eq!(logreg.points.len(), model.points.len());
+        // The first runs' lines name no part and hold the test part only.
+        let (run, ids) = run_with(dir.path(), Some(&lines(false)));
+        assert_eq!(operating_data(&run, &ids).unwrap(), data);
+    }
+
+    #[test]
+    fn predictions_that_do_not_fit_the_run_are_refused_in_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let (run, ids) = run_with(dir.path(), None);
+        let e = operating_data(&run, &ids).unwrap_err().to_string();
+        assert!(e.contains("has no"), "{e}");
+        assert!(e.contains("predictions.jsonl"), "{e}");
+        assert!(e.contains("trained before"), "{e}");
+        assert!(e.contains("--corpus mini --split random"), "{e}");
+        // A test message missing.
+        let short: String = lines(true)
+            .lines()
+            .take(8)
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let (run, ids) = run_with(dir.path(), Some(&short));
+        let e = operating_data(&run, &ids).unwrap_err().to_string();
+        assert!(e.contains("7 test lines"), "{e}");
+        // Scores that do not give the run's recorded counts.
+        let (run, ids) = run_with(dir.path(), Some(&lines(true).replace("0.3,", "0.7,")));
+        let e = operating_data(&run, &ids).unwrap_err().to_string();
+        assert!(e.contains("catch 4 spam"), "{e}");
+        // No logistic regression beside the model.
+        let (run, ids) = run_with(
+            dir.path(),
+            Some(&lines(false).replace("\"logreg\":0.05", "\"logreg\":null")),
+        );
+        let e = operating_data(&run, &ids).unwrap_err().to_string();
+        assert!(e.contains("no logreg probability"), "{e}");
+        // Not a prediction at all.
+        let (run, ids) = run_with(dir.path(), Some("{\"id\": 3}\n"));
+        let e = operating_data(&run, &ids).unwrap_err().to_string();
+        assert!(e.contains("line 1: not a prediction line"), "{e}");
     }
 }

@@ -11,7 +11,7 @@
 //! them means the code now trains a different model than the figures show:
 //! capture again and look at the figures before committing them.
 
-use crate::data::{Data, MimeData, TrainData};
+use crate::data::{Curve, Data, MimeData, OperatingData, TrainData};
 
 /// How many messages each cell of a test confusion matrix may move.
 pub const CELL_TOLERANCE: u64 = 3;
@@ -27,6 +27,22 @@ pub const LOSS_RELATIVE_TOLERANCE: f64 = 0.25;
 /// 0): about two validation spam of the smaller validation set.
 pub const F1_TOLERANCE: f64 = 0.05;
 
+/// How many test ham an operating-point curve may slide sideways: two ham
+/// messages scored above or below a few spam, anywhere along it. Not past
+/// its left end: the spam caught with no ham flagged (the figure's point
+/// at the spec's limit) may move by [`CURVE_RECALL_TOLERANCE`] only, so
+/// that a ham newly scored above the spam caught there fails the
+/// comparison.
+pub const CURVE_HAM_SHIFT: u64 = 2;
+/// How far, in recall, an operating-point curve may move up or down on top
+/// of [`CURVE_HAM_SHIFT`]: 5% of the test spam (16 of the random split's
+/// 323). More than [`CELL_TOLERANCE`], because the curve's left end sits
+/// where spam are crowded: the fewest ham flagged means a threshold near
+/// the top ham's score, and on the real run a dozen spam score within a
+/// small nudge of it on either side, so that a slightly different model
+/// moves many of them across at once.
+pub const CURVE_RECALL_TOLERANCE: f64 = 0.05;
+
 /// Every difference between `committed` and `fresh` beyond the tolerances,
 /// in words, naming the file and the field. Empty when they agree.
 pub fn compare(committed: &Data, fresh: &Data) -> Vec<String> {
@@ -39,6 +55,7 @@ pub fn compare(committed: &Data, fresh: &Data) -> Vec<String> {
         &mut out,
     );
     compare_train("train-time.json", &committed.time, &fresh.time, &mut out);
+    compare_operating(&committed.operating, &fresh.operating, &mut out);
     out
 }
 
@@ -142,6 +159,68 @@ fn compare_train(file: &str, a: &TrainData, b: &TrainData, out: &mut Vec<String>
     }
 }
 
+fn compare_operating(a: &OperatingData, b: &OperatingData, out: &mut Vec<String>) {
+    let mut say = |what: String| out.push(format!("operating-points.json: {what}"));
+    if (&a.corpus, a.split, a.seed) != (&b.corpus, b.split, b.seed) {
+        say(format!(
+            "from another run: committed {} {} split seed {}, fresh {} {} split seed {}",
+            a.corpus, a.split, a.seed, b.corpus, b.split, b.seed
+        ));
+    }
+    if (a.test_spam, a.test_ham) != (b.test_spam, b.test_ham) {
+        say(format!(
+            "the test part holds {} spam and {} ham, committed {} and {}; they must match exactly",
+            b.test_spam, b.test_ham, a.test_spam, a.test_ham
+        ));
+        return;
+    }
+    let models = |d: &OperatingData| d.curves.iter().map(|c| c.model).collect::<Vec<_>>();
+    if models(a) != models(b) {
+        say(format!(
+            "the curves are of {:?}, committed {:?}",
+            models(b),
+            models(a)
+        ));
+        return;
+    }
+    let slack = (CURVE_RECALL_TOLERANCE * a.test_spam as f64).round() as u64;
+    for (x, y) in a.curves.iter().zip(&b.curves) {
+        let model = x.model;
+        for (name, p, q) in [
+            ("spam caught", x.at_half.spam_caught, y.at_half.spam_caught),
+            ("ham flagged", x.at_half.ham_flagged, y.at_half.ham_flagged),
+        ] {
+            if p.abs_diff(q) > CELL_TOLERANCE {
+                say(format!(
+                    "{model} at 0.5: {name} {q}, committed {p}: more than {CELL_TOLERANCE} messages apart"
+                ));
+            }
+        }
+        let outside = outside_band(x, y, a.test_ham, slack)
+            .map(|k| (k, x.caught_at(k), y.caught_at(k)))
+            .or_else(|| {
+                outside_band(y, x, a.test_ham, slack).map(|k| (k, x.caught_at(k), y.caught_at(k)))
+            });
+        if let Some((k, p, q)) = outside {
+            say(format!(
+                "{model}'s curve: with at most {k} ham flagged it catches {q} spam, committed {p}: beyond {CURVE_HAM_SHIFT} ham sideways and {slack} spam ({CURVE_RECALL_TOLERANCE} of recall) up or down"
+            ));
+        }
+    }
+}
+
+/// The first count of ham flagged at which curve `b` leaves the band around
+/// curve `a`: `a` slid up to [`CURVE_HAM_SHIFT`] ham either way and `slack`
+/// spam up or down. `None` when `b` stays inside it all along.
+fn outside_band(a: &Curve, b: &Curve, test_ham: u64, slack: u64) -> Option<u64> {
+    (0..=test_ham).find(|&k| {
+        let low = a.caught_at(k.saturating_sub(CURVE_HAM_SHIFT));
+        let high = a.caught_at((k + CURVE_HAM_SHIFT).min(test_ham));
+        let got = b.caught_at(k);
+        got + slack < low || got > high + slack
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,14 +246,73 @@ mod tests {
     }
 
     #[test]
+    fn a_curve_may_slide_a_little_and_not_more() {
+        let committed = test_data();
+        let mut fresh = committed.clone();
+        let slack = (CURVE_RECALL_TOLERANCE * committed.operating.test_spam as f64).round() as u64;
+        // The curve past its first two ham a ham to the right, all of it a
+        // few spam lower, and the 0.5 points moved as far as a confusion
+        // cell may.
+        for curve in &mut fresh.operating.curves {
+            for p in &mut curve.points {
+                if p.ham_flagged >= 2 {
+                    p.ham_flagged += 1;
+                }
+                p.spam_caught = p.spam_caught.saturating_sub(slack / 2);
+            }
+            curve.at_half.ham_flagged += CELL_TOLERANCE;
+        }
+        assert!(compare(&committed, &fresh).is_empty());
+        // Three ham to the right is too far where the curve climbs.
+        let mut far = committed.clone();
+        for p in &mut far.operating.curves[1].points {
+            if p.ham_flagged > 0 {
+                p.ham_flagged += CURVE_HAM_SHIFT + 1;
+            }
+        }
+        let problems = compare(&committed, &far);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("operating-points.json: logreg's curve"),
+            "{problems:?}"
+        );
+        // So is a start much lower, or a 0.5 point four messages off.
+        let mut low = committed.clone();
+        low.operating.curves[0].points[0].spam_caught -= slack + 1;
+        low.operating.curves[0].at_half.spam_caught += CELL_TOLERANCE + 1;
+        let problems = compare(&committed, &low);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].contains("fasttext at 0.5: spam caught"));
+        assert!(problems[1].contains("fasttext's curve: with at most 0 ham flagged"));
+    }
+
+    #[test]
+    fn the_band_is_checked_both_ways() {
+        let committed = test_data();
+        let mut fresh = committed.clone();
+        // A fresh curve that starts far higher: within the committed one
+        // slid left, but the committed start is not within the fresh one.
+        let c = &mut fresh.operating.curves[0];
+        let third = c.caught_at(2);
+        c.points[0].spam_caught = third;
+        c.points
+            .retain(|p| p.ham_flagged == 0 || p.spam_caught > third);
+        let problems = compare(&committed, &fresh);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("with at most 0 ham flagged"));
+    }
+
+    #[test]
     fn the_split_and_the_message_must_match_exactly() {
         let committed = test_data();
         let mut fresh = committed.clone();
         fresh.random.parts[0].spam += 1;
         fresh.mime.root.parts[0].sent_bytes += 1;
+        fresh.operating.test_ham += 1;
         let problems = compare(&committed, &fresh);
-        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(problems.len(), 3, "{problems:?}");
         assert!(problems[0].starts_with("mime-tree.json"));
         assert!(problems[1].contains("split's counts"));
+        assert!(problems[2].starts_with("operating-points.json: the test part"));
     }
 }

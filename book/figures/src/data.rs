@@ -18,9 +18,16 @@ pub const MIME_FILE: &str = "mime-tree.json";
 pub const TRAIN_RANDOM_FILE: &str = "train-random.json";
 /// The time split's run.
 pub const TRAIN_TIME_FILE: &str = "train-time.json";
+/// The random split's run, message by message: its operating points.
+pub const OPERATING_FILE: &str = "operating-points.json";
 
 /// Every data file, in the order `capture` writes them.
-pub const FILES: [&str; 3] = [MIME_FILE, TRAIN_RANDOM_FILE, TRAIN_TIME_FILE];
+pub const FILES: [&str; 4] = [
+    MIME_FILE,
+    TRAIN_RANDOM_FILE,
+    TRAIN_TIME_FILE,
+    OPERATING_FILE,
+];
 
 /// Why a data file could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -194,6 +201,77 @@ impl TrainData {
     }
 }
 
+/// One operating point: what flagging every test message whose score is at
+/// least `threshold` does.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct OperatingPoint {
+    /// The lowest threshold that gives this point: the score of the
+    /// lowest-scoring message it flags (a message is flagged when its score
+    /// is at least the threshold, as the train loop decides at 0.5).
+    pub threshold: f32,
+    /// Test ham flagged.
+    pub ham_flagged: u64,
+    /// Test spam caught.
+    pub spam_caught: u64,
+}
+
+/// One model's operating-point curve on the test part.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Curve {
+    /// The model.
+    pub model: ModelKind,
+    /// Its point at the train loop's threshold, 0.5.
+    pub at_half: OperatingPoint,
+    /// The curve's corners, by rising `ham_flagged`: for each count of ham
+    /// flagged at which the most spam a threshold can catch grows, that
+    /// most. Between two corners the curve is flat, so these points alone
+    /// give the whole staircase (or, where a long curve was thinned, a
+    /// staircase that never lies above it). The last catches every spam.
+    pub points: Vec<OperatingPoint>,
+}
+
+impl Curve {
+    /// The most spam any threshold catches while flagging at most `ham`
+    /// ham, by the stored corners.
+    pub fn caught_at(&self, ham: u64) -> u64 {
+        self.points
+            .iter()
+            .take_while(|p| p.ham_flagged <= ham)
+            .map(|p| p.spam_caught)
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// The random split's run, message by message: each model's operating
+/// points on the test part, from the run's `predictions.jsonl`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OperatingData {
+    /// Where it came from and how to make it again, in words.
+    pub about: String,
+    /// The run's id.
+    pub run_id: String,
+    /// The corpus.
+    pub corpus: String,
+    /// The split.
+    pub split: SplitKind,
+    /// The seed.
+    pub seed: u64,
+    /// The test part's spam: recall is `spam_caught` over this.
+    pub test_spam: u64,
+    /// The test part's ham: the ham-flagged rate is `ham_flagged` over this.
+    pub test_ham: u64,
+    /// The model the run trained, then the logistic regression beside it.
+    pub curves: Vec<Curve>,
+}
+
+impl OperatingData {
+    /// The curve of `model`, if the run has one.
+    pub fn curve(&self, model: ModelKind) -> Option<&Curve> {
+        self.curves.iter().find(|c| c.model == model)
+    }
+}
+
 /// Everything the figures are drawn from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Data {
@@ -203,6 +281,8 @@ pub struct Data {
     pub random: TrainData,
     /// The time split's run.
     pub time: TrainData,
+    /// The random split's run's operating points.
+    pub operating: OperatingData,
 }
 
 impl Data {
@@ -212,6 +292,7 @@ impl Data {
             mime: read(&dir.join(MIME_FILE))?,
             random: read(&dir.join(TRAIN_RANDOM_FILE))?,
             time: read(&dir.join(TRAIN_TIME_FILE))?,
+            operating: read(&dir.join(OPERATING_FILE))?,
         })
     }
 
@@ -221,6 +302,8 @@ impl Data {
             (MIME_FILE, pretty(&self.mime)),
             (TRAIN_RANDOM_FILE, pretty(&self.random)),
             (TRAIN_TIME_FILE, pretty(&self.time)),
+            // A point a line: a curve stays a screenful.
+            (OPERATING_FILE, pretty_flat_below(&self.operating, 4)),
         ]
     }
 
@@ -255,7 +338,158 @@ fn pretty<T: Serialize>(value: &T) -> String {
     text
 }
 
+/// Like [`pretty`], but every object or array nested deeper than `depth`
+/// containers is written on one line.
+fn pretty_flat_below<T: Serialize>(value: &T, depth: usize) -> String {
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(
+        &mut out,
+        FlatBelow {
+            pretty: serde_json::ser::PrettyFormatter::new(),
+            depth: 0,
+            flat_below: depth,
+        },
+    );
+    value
+        .serialize(&mut ser)
+        .expect("figure data always serialises");
+    let mut text = String::from_utf8(out).expect("serde_json writes UTF-8");
+    text.push('\n');
+    text
+}
+
+/// serde_json's pretty layout down to `flat_below` levels, one line below.
+struct FlatBelow {
+    pretty: serde_json::ser::PrettyFormatter<'static>,
+    depth: usize,
+    flat_below: usize,
+}
+
+impl FlatBelow {
+    fn flat(&self) -> bool {
+        self.depth > self.flat_below
+    }
+}
+
+impl serde_json::ser::Formatter for FlatBelow {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        if self.flat() {
+            w.write_all(b"[")
+        } else {
+            self.pretty.begin_array(w)
+        }
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        let result = if self.flat() {
+            w.write_all(b"]")
+        } else {
+            self.pretty.end_array(w)
+        };
+        self.depth -= 1;
+        result
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if self.flat() {
+            w.write_all(if first { b"" } else { b", " })
+        } else {
+            self.pretty.begin_array_value(w, first)
+        }
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        if self.flat() {
+            Ok(())
+        } else {
+            self.pretty.end_array_value(w)
+        }
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        if self.flat() {
+            w.write_all(b"{")
+        } else {
+            self.pretty.begin_object(w)
+        }
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        let result = if self.flat() {
+            w.write_all(b"}")
+        } else {
+            self.pretty.end_object(w)
+        };
+        self.depth -= 1;
+        result
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if self.flat() {
+            w.write_all(if first { b"" } else { b", " })
+        } else {
+            self.pretty.begin_object_key(w, first)
+        }
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        if self.flat() {
+            w.write_all(b": ")
+        } else {
+            self.pretty.begin_object_value(w)
+        }
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        if self.flat() {
+            Ok(())
+        } else {
+            self.pretty.end_object_value(w)
+        }
+    }
+}
+
 /// `v` rounded to six decimals: enough for a figure, short enough to read.
 pub fn round6(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_data_files_read_back_as_written_and_the_committed_ones_are_that() {
+        let data = crate::test_data();
+        let dir = tempfile::tempdir().unwrap();
+        data.save(dir.path()).unwrap();
+        assert_eq!(Data::load(dir.path()).unwrap(), data);
+        let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        for (name, text) in data.files() {
+            assert_eq!(
+                std::fs::read_to_string(committed.join(name)).unwrap(),
+                text,
+                "{name}"
+            );
+        }
+        // A point a line, the rest laid out as the other files are.
+        let (_, text) = &data.files()[3];
+        let points: usize = data.operating.curves.iter().map(|c| c.points.len()).sum();
+        let lines = text
+            .lines()
+            .filter(|l| l.trim_start().starts_with("{\"threshold\": "));
+        assert_eq!(lines.count(), points);
+        assert!(text.contains("\n  \"test_ham\": "));
+        assert!(text.contains("\"at_half\": {\n"));
+    }
 }

@@ -75,6 +75,11 @@ pub const FIGURES: &[Figure] = &[
         chapter: "train.md",
         draw: figure::loss::draw,
     },
+    Figure {
+        file: "operating-points.svg",
+        chapter: "train.md",
+        draw: figure::operating::draw,
+    },
 ];
 
 /// Why the figures could not be drawn or checked.

@@ -2,15 +2,13 @@
 //! interval for the true rate, exact and approximated by 3/n, with the
 //! framing chapter's examples and the real test sets marked on it.
 
-use super::{NOTE, legend_line};
+use super::{NOTE, SPEC_LIMIT as LIMIT, legend_line, one_in};
 use crate::data::Data;
 use crate::plot::{Plot, Scale, decades};
 use crate::svg::{Font, Paint, Svg, colour, count};
 
 const WIDTH: f64 = 720.0;
 const HEIGHT: f64 = 400.0;
-/// The framing chapter's example constraint: one real email in a thousand.
-const LIMIT: f64 = 0.001;
 /// The chapter's example of a test that is too small.
 const SMALL_TEST: u64 = 500;
 
@@ -18,11 +16,6 @@ const SMALL_TEST: u64 = 500;
 /// the rate `p` at which `n` clean trials happen 5% of the time.
 pub fn exact_bound(n: f64) -> f64 {
     1.0 - 0.05f64.powf(1.0 / n)
-}
-
-/// "1 in N" for a rate.
-fn one_in(rate: f64) -> String {
-    format!("1 in {}", count((1.0 / rate).round() as u64))
 }
 
 /// Draws the figure.
