@@ -87,10 +87,13 @@ fn pick_run(ctx: &Context, args: &EvaluateArgs) -> Result<TrainRun> {
 /// Whether a run's predictions name their part (runs from before the
 /// validation part was saved do not).
 fn has_both_parts(path: &Path) -> bool {
-    std::fs::read_to_string(path)
-        .ok()
-        .and_then(|t| t.lines().next().map(|l| l.contains("\"part\"")))
-        .unwrap_or(false)
+    use std::io::BufRead;
+    // The first line says it; the file can hold thousands.
+    let mut first = String::new();
+    std::fs::File::open(path)
+        .map(std::io::BufReader::new)
+        .and_then(|mut r| r.read_line(&mut first))
+        .is_ok_and(|_| first.contains("\"part\""))
 }
 
 /// Reads `predictions.jsonl`, naming the line that is wrong.
@@ -261,7 +264,7 @@ pub fn run<W: Write>(ctx: &Context, args: &EvaluateArgs, out: &mut Emitter<W>) -
         })
         .collect();
     let test_spam = test.iter().filter(|s| s.spam).count() as u64;
-    let mut evaluation = Evaluation {
+    let evaluation = Evaluation {
         run_id: run.run_id.clone(),
         corpus: run.corpus.clone(),
         max_ham_flagged_rate: max,
@@ -299,7 +302,6 @@ pub fn run<W: Write>(ctx: &Context, args: &EvaluateArgs, out: &mut Emitter<W>) -
             g.evidence
         ));
     }
-    evaluation.model_card = Some(folder.join("model-card.md"));
     Ok(Summary::Evaluate(evaluation))
 }
 
