@@ -4,7 +4,8 @@
 //! of 0.37%, but another 820 ham from the same stream could have given one
 //! or seven. An interval says which true rates are consistent with what was
 //! seen; the rule of three says what a test set can show at all when it saw
-//! nothing.
+//! nothing. F1 has no such formula: a bootstrap resamples the test set
+//! instead.
 
 use serde::Serialize;
 
@@ -69,5 +70,65 @@ pub fn ham_needed(max_rate: f64) -> u64 {
         return u64::MAX;
     }
     (3.0 / max_rate).ceil() as u64
+    // END SOLUTION
+}
+
+/// F1 at a threshold: 2·caught / (2·caught + ham flagged + spam missed),
+/// a message flagged when its score is at least `threshold`; 0 when that
+/// denominator is 0. Given.
+pub fn f1_at(scored: &[crate::threshold::Scored], sample: &[usize], threshold: f64) -> f64 {
+    let (mut caught, mut wrong) = (0u64, 0u64);
+    for &i in sample {
+        let s = &scored[i];
+        let flagged = s.score >= threshold;
+        if s.spam && flagged {
+            caught += 1;
+        } else if s.spam || flagged {
+            wrong += 1;
+        }
+    }
+    if caught + wrong == 0 {
+        0.0
+    } else {
+        2.0 * caught as f64 / (2 * caught + wrong) as f64
+    }
+}
+
+/// A seeded percentile bootstrap of F1 at `threshold`: F1 has no formula
+/// for its interval, so the test set is resampled. Each of `draws` draws
+/// picks `scored.len()` messages with replacement, each pick
+/// `rng.below(scored.len())`, in order, and measures [`f1_at`] on them;
+/// the interval runs from the draw at index floor(0.025 × draws) to the one
+/// at ceil(0.975 × draws) − 1 of the F1s sorted from the lowest. No
+/// messages or no draws: the interval from 0 to 0.
+pub fn bootstrap_f1(
+    scored: &[crate::threshold::Scored],
+    threshold: f64,
+    draws: usize,
+    rng: &mut ninety_kit::rng::Rng,
+) -> Interval {
+    // BEGIN SOLUTION: resample the messages, measure F1 on each draw, and
+    //   take the middle 95%
+    let n = scored.len();
+    if n == 0 || draws == 0 {
+        return Interval {
+            low: 0.0,
+            high: 0.0,
+        };
+    }
+    let mut sample = vec![0usize; n];
+    let mut f1s: Vec<f64> = (0..draws)
+        .map(|_| {
+            for slot in sample.iter_mut() {
+                *slot = rng.below(n);
+            }
+            f1_at(scored, &sample, threshold)
+        })
+        .collect();
+    f1s.sort_by(f64::total_cmp);
+    Interval {
+        low: f1s[(draws as f64 * 0.025).floor() as usize],
+        high: f1s[(draws as f64 * 0.975).ceil() as usize - 1],
+    }
     // END SOLUTION
 }
