@@ -50,6 +50,12 @@ impl DataHome {
         self.root.join("artifacts")
     }
 
+    /// The model registry: one folder per registered model, named by its
+    /// content hash, and the `champion` pointer.
+    pub fn models(&self) -> PathBuf {
+        self.root.join("models")
+    }
+
     /// Where the workbench asks the grader to write results.
     pub fn grades(&self) -> PathBuf {
         self.root.join("grades")

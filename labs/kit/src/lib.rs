@@ -35,6 +35,7 @@ pub mod mail;
 pub mod metrics;
 pub mod names;
 pub mod records;
+pub mod registry;
 pub mod rng;
 pub mod settings;
 pub mod tomlfile;

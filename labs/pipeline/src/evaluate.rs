@@ -8,26 +8,52 @@
 
 use crate::Context;
 use anyhow::{Context as _, Result, anyhow, bail};
-use lab_evaluate::gate::{Gate, beats_gate, constraint_gate, percent, ready, size_gate};
-use lab_evaluate::intervals::{Z95, wilson};
+use lab_evaluate::behaviour::{self, Case, Expectation};
+use lab_evaluate::calibration::{Bin, Platt, ece, reliability};
+use lab_evaluate::gate::{
+    Gate, MAX_ECE, MIN_SLICE_HAM, MIN_SUITE_RATE, beats_gate, behaviour_gate, calibration_gate,
+    constraint_gate, percent, ready, size_gate, slices_gate,
+};
+use lab_evaluate::intervals::{Z95, bootstrap_f1, f1_at, wilson};
+use lab_evaluate::slices::{Sliced, judge};
 use lab_evaluate::threshold::{Scored, choose, operating_points};
 use ninety_kit::artifact::write_atomic;
 use ninety_kit::command::EvaluateArgs;
 use ninety_kit::events::Emitter;
 use ninety_kit::records::Summary;
-use ninety_kit::records::evaluate::{AtThreshold, Evaluation, GateResult, Point, Rate};
+use ninety_kit::records::evaluate::{
+    AtThreshold, Calibration, Evaluation, F1, GateResult, Point, Rate, ReliabilityBin, Slice,
+    SuiteResult, TestMessage,
+};
+use ninety_kit::records::gather::{BodySource, Gathered, model_text};
 use ninety_kit::records::train::{TrainRun, load_runs};
+use ninety_kit::registry::{Lineage, ModelInfo, Registry};
+use ninety_kit::rng::Rng;
 use serde::Deserialize;
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
 /// The most operating points an evaluation keeps for the workbench.
 const CURVE: usize = 400;
 
+/// Bins of the reliability tables.
+const BINS: usize = 10;
+
+/// Bootstrap resamples for F1's interval.
+const DRAWS: usize = 1000;
+
+/// Test messages of each class the behavioural suites change.
+const PER_CLASS: usize = 100;
+
+/// How far a behavioural case's score may move and still pass.
+const TOLERANCE: f64 = 0.1;
+
 /// One line of a run's `predictions.jsonl`.
 #[derive(Debug, Deserialize)]
 struct Prediction {
     part: String,
+    id: String,
     spam: bool,
     model: f64,
     logreg: Option<f64>,
@@ -223,6 +249,8 @@ pub fn run<W: Write>(ctx: &Context, args: &EvaluateArgs, out: &mut Emitter<W>) -
 
     let test_ham = test.iter().filter(|s| !s.spam).count() as u64;
     let mut gates: Vec<Gate> = Vec::new();
+    // Gates in the order a reader weighs them: the spec, then how much the
+    // numbers can say, then the baselines, slices, behaviour, calibration.
     match &test_at {
         Some(t) => gates.push(constraint_gate(t.ham_flagged.count, t.ham_flagged.of, max)),
         None => gates.push(Gate {
@@ -247,6 +275,114 @@ pub fn run<W: Write>(ctx: &Context, args: &EvaluateArgs, out: &mut Emitter<W>) -
             gates.push(beats_gate("logreg", recall, l));
         }
     }
+    // The rest judges the model at its threshold; with none, at 0.5, so
+    // that the slices and suites still say something.
+    let at_threshold = threshold.unwrap_or(0.5);
+    let test_ids: Vec<&Prediction> = predictions.iter().filter(|p| p.part == "test").collect();
+    let test_messages: Vec<TestMessage> = test_ids
+        .iter()
+        .map(|p| TestMessage {
+            id: p.id.clone(),
+            spam: p.spam,
+            score: p.model,
+        })
+        .collect();
+
+    // F1, with a seeded bootstrap interval.
+    let everything: Vec<usize> = (0..test.len()).collect();
+    let f1 = threshold.map(|t| {
+        let i = bootstrap_f1(&test, t, DRAWS, &mut Rng::new(run.seed));
+        F1 {
+            value: f1_at(&test, &everything, t),
+            low: i.low,
+            high: i.high,
+            draws: DRAWS,
+            seed: run.seed,
+        }
+    });
+
+    // Calibration: judged on test, fitted on validation.
+    let platt = Platt::fit(&valid);
+    let before = reliability(&test, BINS);
+    let after = platt.map(|p| {
+        let calibrated: Vec<Scored> = test
+            .iter()
+            .map(|s| Scored {
+                spam: s.spam,
+                score: p.apply(s.score),
+            })
+            .collect();
+        reliability(&calibrated, BINS)
+    });
+    let calibration = Calibration {
+        ece_before: ece(&before),
+        ece_after: after.as_deref().map(ece),
+        platt: platt.map(|p| (p.a, p.b)),
+        before: bins(&before),
+        after: after.as_deref().map(bins).unwrap_or_default(),
+    };
+    out.log(format!(
+        "calibration: expected calibration error {:.4} raw, {} after Platt scaling fitted on validation",
+        calibration.ece_before,
+        calibration
+            .ece_after
+            .map_or("nothing to fit".to_owned(), |e| format!("{e:.4}"))
+    ));
+
+    // Slices and behaviour need the messages themselves.
+    let messages = crate::data::clean_messages(ctx, out)?;
+    let by_id: HashMap<&str, &Gathered> = messages.iter().map(|m| (m.id.as_str(), m)).collect();
+    let sliced: Vec<Sliced> = test_messages
+        .iter()
+        .map(|t| Sliced {
+            keys: by_id
+                .get(t.id.as_str())
+                .map(|m| slice_keys(m))
+                .unwrap_or_default(),
+            spam: t.spam,
+            score: t.score,
+        })
+        .collect();
+    let missing = sliced.iter().filter(|s| s.keys.is_empty()).count();
+    if missing > 0 {
+        out.log(format!(
+            "{missing} test messages are not in the clean dataset any more (gathered again since the run?): they are in no slice"
+        ));
+    }
+    let judged = judge(&sliced, at_threshold, max);
+    let slices: Vec<Slice> = judged
+        .iter()
+        .map(|r| Slice {
+            dimension: r.counts.dimension.clone(),
+            value: r.counts.value.clone(),
+            ham_flagged: rate(r.counts.ham_flagged, r.counts.ham),
+            spam_recall: rate(r.counts.spam_caught, r.counts.spam),
+            verdict: serde_json::to_value(r.verdict)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            members: sliced
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| {
+                    s.keys
+                        .iter()
+                        .any(|(d, v)| *d == r.counts.dimension && *v == r.counts.value)
+                })
+                .map(|(i, _)| i as u32)
+                .collect(),
+        })
+        .collect();
+    gates.push(slices_gate(&judged, MIN_SLICE_HAM));
+
+    let suites = behavioural(&folder, &test_messages, &by_id, at_threshold, out)?;
+    gates.push(behaviour_gate(&suites, MIN_SUITE_RATE));
+    gates.push(calibration_gate(
+        calibration.ece_before,
+        calibration.ece_after,
+        MAX_ECE,
+    ));
+
     let is_ready = ready(&gates);
     // The test curve, thinned to at most CURVE points, both ends kept.
     let all = operating_points(&test);
@@ -264,7 +400,7 @@ pub fn run<W: Write>(ctx: &Context, args: &EvaluateArgs, out: &mut Emitter<W>) -
         })
         .collect();
     let test_spam = test.iter().filter(|s| s.spam).count() as u64;
-    let evaluation = Evaluation {
+    let mut evaluation = Evaluation {
         run_id: run.run_id.clone(),
         corpus: run.corpus.clone(),
         max_ham_flagged_rate: max,
@@ -285,11 +421,30 @@ pub fn run<W: Write>(ctx: &Context, args: &EvaluateArgs, out: &mut Emitter<W>) -
         test_curve,
         test_counts: (test_spam, test_ham),
         model_card: Some(folder.join("model-card.md")),
+        f1,
+        calibration: Some(calibration),
+        slices,
+        behavioural: suites
+            .iter()
+            .map(|s| SuiteResult {
+                name: s.name.clone(),
+                kind: s.kind.clone(),
+                passed: s.passed,
+                total: s.total,
+                failures: s.failures.clone(),
+            })
+            .collect(),
+        test_messages,
+        model_id: None,
     };
-    write_atomic(
-        &folder.join("model-card.md"),
-        model_card(&run, &evaluation).as_bytes(),
-    )?;
+    let card = model_card(&run, &evaluation);
+    write_atomic(&folder.join("model-card.md"), card.as_bytes())?;
+    let id = register(ctx, &run, &folder, &evaluation, &card)?;
+    out.log(format!(
+        "registered as model {id} in `{}` (`ninety models` lists the registry)",
+        Registry::new(&ctx.home).dir().display()
+    ));
+    evaluation.model_id = Some(id);
     write_atomic(
         &folder.join("evaluation.json"),
         &serde_json::to_vec_pretty(&evaluation)?,
@@ -303,6 +458,199 @@ pub fn run<W: Write>(ctx: &Context, args: &EvaluateArgs, out: &mut Emitter<W>) -
         ));
     }
     Ok(Summary::Evaluate(evaluation))
+}
+
+fn bins(table: &[Bin]) -> Vec<ReliabilityBin> {
+    table
+        .iter()
+        .map(|b| ReliabilityBin {
+            low: b.low,
+            high: b.high,
+            count: b.count,
+            mean_score: b.mean_score,
+            spam_share: b.spam_share,
+        })
+        .collect()
+}
+
+/// The slices a message is in: its collection (folder: easy or hard ham,
+/// spam, and the period), its format (HTML only or plain text), its
+/// charset, its length and whether it came with attachments.
+fn slice_keys(m: &Gathered) -> Vec<(String, String)> {
+    let collection = m.path.split('/').next().unwrap_or("").to_owned();
+    let format = match m.body_source {
+        Some(BodySource::Html) => "html-only",
+        Some(BodySource::Plain) => "plain",
+        None => "no body",
+    };
+    let charset = m
+        .body_charset
+        .as_deref()
+        .or(m.charset.as_deref())
+        .map_or("none".to_owned(), str::to_ascii_lowercase);
+    let chars = m.body.as_deref().map_or(0, |b| b.chars().count());
+    let length = match chars {
+        0..500 => "under 500 chars",
+        500..2_000 => "500 to 2k chars",
+        2_000..10_000 => "2k to 10k chars",
+        _ => "10k chars and over",
+    };
+    let attachment = if m.content_type.eq_ignore_ascii_case("multipart/mixed") {
+        "multipart/mixed"
+    } else {
+        "single part or alternative"
+    };
+    [
+        ("collection", collection.as_str()),
+        ("format", format),
+        ("charset", charset.as_str()),
+        ("length", length),
+        ("attachments", attachment),
+    ]
+    .into_iter()
+    .map(|(d, v)| (d.to_owned(), v.to_owned()))
+    .collect()
+}
+
+/// Runs the behavioural suites: the lab's changes made to the bodies of
+/// the first PER_CLASS test ham and spam (by id, which is a hash: an
+/// arbitrary, fixed sample), and its written messages, all scored by the
+/// run's model.
+fn behavioural<W: Write>(
+    folder: &Path,
+    test: &[TestMessage],
+    by_id: &HashMap<&str, &Gathered>,
+    threshold: f64,
+    out: &mut Emitter<W>,
+) -> Result<Vec<behaviour::Suite>> {
+    let scorer = crate::model::load(folder)?;
+    let mut sample: Vec<&Gathered> = test
+        .iter()
+        .filter_map(|t| by_id.get(t.id.as_str()).copied())
+        .collect();
+    sample.sort_by(|a, b| a.id.cmp(&b.id));
+    let ham: Vec<&Gathered> = sample
+        .iter()
+        .filter(|m| m.label == ninety_kit::Label::Ham)
+        .take(PER_CLASS)
+        .copied()
+        .collect();
+    let spam: Vec<&Gathered> = sample
+        .iter()
+        .filter(|m| m.label == ninety_kit::Label::Spam)
+        .take(PER_CLASS)
+        .copied()
+        .collect();
+    let sample: Vec<&Gathered> = ham.into_iter().chain(spam).collect();
+    let with_body = |m: &Gathered, body: &str| {
+        model_text(
+            m.subject.as_deref(),
+            m.from.as_deref(),
+            &m.content_type,
+            m.charset.as_deref(),
+            Some(body),
+        )
+    };
+    let base = scorer.score(&sample.iter().map(|m| m.text()).collect::<Vec<_>>());
+    let mut cases: Vec<Case> = Vec::new();
+    for change in behaviour::changes() {
+        let texts: Vec<String> = sample
+            .iter()
+            .map(|m| with_body(m, &(change.apply)(m.body.as_deref().unwrap_or(""))))
+            .collect();
+        for ((m, before), after) in sample.iter().zip(&base).zip(scorer.score(&texts)) {
+            cases.push(Case {
+                suite: change.suite.to_owned(),
+                name: format!("{} ({})", &m.id[..12], m.path),
+                expect: change.expect,
+                before: Some(*before),
+                after,
+            });
+        }
+    }
+    let written = behaviour::written();
+    let texts: Vec<String> = written
+        .iter()
+        .map(|(_, text, _)| {
+            let (subject, body) = text.split_once('\n').unwrap_or((text, ""));
+            model_text(
+                Some(subject),
+                Some("Pat Lee <pat@example.org>"),
+                "text/plain",
+                Some("us-ascii"),
+                Some(body),
+            )
+        })
+        .collect();
+    for ((name, _, spam), after) in written.iter().zip(scorer.score(&texts)) {
+        cases.push(Case {
+            suite: if *spam { "written-spam" } else { "written-ham" }.to_owned(),
+            name: (*name).to_owned(),
+            expect: Expectation::Label(*spam),
+            before: None,
+            after,
+        });
+    }
+    let suites = behaviour::suites(&cases, threshold, TOLERANCE);
+    for s in &suites {
+        out.log(format!(
+            "behaviour {} ({}): {} of {} passed{}",
+            s.name,
+            s.kind,
+            s.passed,
+            s.total,
+            if s.failures.is_empty() {
+                String::new()
+            } else {
+                format!("; failed, among others: {}", s.failures.join(", "))
+            }
+        ));
+    }
+    Ok(suites)
+}
+
+/// Registers the evaluated model: weights, settings, evaluation, card and
+/// lineage, under their content hash.
+fn register(
+    ctx: &Context,
+    run: &TrainRun,
+    folder: &Path,
+    evaluation: &Evaluation,
+    card: &str,
+) -> Result<String> {
+    let read = |name: &str| {
+        let path = folder.join(name);
+        std::fs::read(&path)
+            .with_context(|| format!("reading `{}` to register the model", path.display()))
+    };
+    let config = read("config.json")?;
+    let info = ModelInfo {
+        run_id: run.run_id.clone(),
+        corpus: run.corpus.clone(),
+        model: run.model.to_string(),
+        threshold: evaluation.threshold,
+        platt: evaluation.calibration.as_ref().and_then(|c| c.platt),
+        ready: evaluation.ready,
+        lineage: Lineage {
+            run_id: run.run_id.clone(),
+            clean: format!(
+                "{} (sha256 {})",
+                run.inputs.clean.name, run.inputs.clean.sha256
+            ),
+            labels: run.inputs.labels.to_string(),
+            config_sha256: ninety_kit::hash::sha256_hex(&config),
+            code_commit: run.code.commit.clone(),
+        },
+    };
+    let files = vec![
+        ("model.mpk", read("model.mpk")?),
+        ("config.json", config),
+        ("evaluation.json", serde_json::to_vec_pretty(evaluation)?),
+        ("model-card.md", card.as_bytes().to_vec()),
+    ];
+    Registry::new(&ctx.home)
+        .register(&info, &files)
+        .context("registering the evaluated model")
 }
 
 /// The model card: what the model is for, what it was made from, how it
@@ -374,6 +722,64 @@ fn model_card(run: &TrainRun, e: &Evaluation) -> String {
             t.precision.map_or("-".into(), percent),
         ));
     }
+    if let Some(f) = &e.f1 {
+        card.push_str(&format!(
+            "F1 at the threshold: {:.3} (bootstrap 95% interval {:.3} to {:.3}, {} resamples, seed {}).\n\n",
+            f.value, f.low, f.high, f.draws, f.seed
+        ));
+    }
+    if let Some(c) = &e.calibration {
+        card.push_str(&format!(
+            "## Calibration\n\nExpected calibration error on the test split ({} bins): {:.4} raw; {}.\n\n",
+            c.before.len(),
+            c.ece_before,
+            match (c.ece_after, c.platt) {
+                (Some(after), Some((a, b))) => format!(
+                    "{after:.4} after Platt scaling fitted on validation (a = {a:.4}, b = {b:.4}); \
+                     serving and monitoring use the calibrated score"
+                ),
+                _ => "no calibrator could be fitted on validation".to_owned(),
+            }
+        ));
+    }
+    if !e.slices.is_empty() {
+        card.push_str(
+            "## Slices (test split, at the threshold, worst first)\n\n\
+             | slice | ham flagged | 95% interval | spam recall | 95% interval | verdict |\n\
+             |---|---:|---|---:|---|---|\n",
+        );
+        for sl in &e.slices {
+            card.push_str(&format!(
+                "| {}={} | {} of {} | {} to {} | {} of {} | {} to {} | {} |\n",
+                sl.dimension,
+                sl.value,
+                sl.ham_flagged.count,
+                sl.ham_flagged.of,
+                percent(sl.ham_flagged.low),
+                percent(sl.ham_flagged.high),
+                sl.spam_recall.count,
+                sl.spam_recall.of,
+                percent(sl.spam_recall.low),
+                percent(sl.spam_recall.high),
+                sl.verdict
+            ));
+        }
+        card.push('\n');
+    }
+    if !e.behavioural.is_empty() {
+        card.push_str("## Behavioural suites\n\n| suite | expects | passed | failed, among others |\n|---|---|---:|---|\n");
+        for b in &e.behavioural {
+            card.push_str(&format!(
+                "| {} | {} | {} of {} | {} |\n",
+                b.name,
+                b.kind,
+                b.passed,
+                b.total,
+                b.failures.join("; ")
+            ));
+        }
+        card.push('\n');
+    }
     card.push_str("## The readiness gate\n\n");
     for g in &e.gates {
         card.push_str(&format!(
@@ -383,15 +789,29 @@ fn model_card(run: &TrainRun, e: &Evaluation) -> String {
             g.evidence
         ));
     }
+    let failed: Vec<&str> = e
+        .gates
+        .iter()
+        .filter(|g| !g.passed)
+        .map(|g| g.name.as_str())
+        .collect();
     card.push_str(&format!(
-        "\n**{}**\n\n## Known limits\n\n\
-         Slices, calibration and behavioural tests are not evaluated yet. The test set's size \
-         bounds what it can show: see the test-set-size gate.\n",
+        "\n**{}**\n\n## Known failures and limits\n\n",
         if e.ready {
             "Ready: every gate passed."
         } else {
             "Not ready: at least one gate failed."
         }
     ));
+    if failed.is_empty() {
+        card.push_str("No gate failed. ");
+    } else {
+        card.push_str(&format!("Failed gates: {}. ", failed.join(", ")));
+    }
+    card.push_str(
+        "The test set's size bounds what it can show (see the test-set-size gate). The slices \
+         cover only what the gather stage records about a message; mail unlike the corpus \
+         (other languages, other years, other senders) was never measured.\n",
+    );
     card
 }

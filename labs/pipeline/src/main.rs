@@ -12,6 +12,7 @@ mod evaluate;
 mod frame;
 mod gather;
 mod label;
+mod model;
 mod train;
 
 use clap::Parser;

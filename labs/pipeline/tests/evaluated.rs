@@ -72,6 +72,97 @@ fn a_run_is_evaluated_against_the_spec_with_intervals_and_gates() {
     let saved: ninety_kit::records::evaluate::Evaluation =
         serde_json::from_slice(&std::fs::read(folder.join("evaluation.json")).unwrap()).unwrap();
     assert_eq!(saved.gates, e.gates);
+
+    // The second half of the gate: slices, behaviour, calibration.
+    for name in ["slices", "behaviour", "calibrated"] {
+        assert!(names.contains(&name), "a `{name}` gate: {names:?}");
+    }
+    assert_eq!(e.test_messages.len(), run.sizes.test, "every test message");
+    let dimensions: std::collections::BTreeSet<&str> =
+        e.slices.iter().map(|s| s.dimension.as_str()).collect();
+    assert_eq!(
+        dimensions.into_iter().collect::<Vec<_>>(),
+        ["attachments", "charset", "collection", "format", "length"]
+    );
+    for s in &e.slices {
+        // A slice's members are exactly the test messages it counts.
+        let ham = s
+            .members
+            .iter()
+            .filter(|&&i| !e.test_messages[i as usize].spam)
+            .count();
+        assert_eq!(ham as u64, s.ham_flagged.of, "{s:?}");
+        assert!(s.ham_flagged.low <= s.ham_flagged.high);
+    }
+    for dimension in ["format", "length"] {
+        let total: usize = e
+            .slices
+            .iter()
+            .filter(|s| s.dimension == dimension)
+            .map(|s| s.members.len())
+            .sum();
+        assert_eq!(
+            total, run.sizes.test,
+            "each message is in one {dimension} slice"
+        );
+    }
+    let calibration = e.calibration.as_ref().expect("calibration");
+    assert_eq!(calibration.before.len(), 10);
+    assert_eq!(
+        calibration.before.iter().map(|b| b.count).sum::<u64>(),
+        run.sizes.test as u64
+    );
+    assert!((0.0..=1.0).contains(&calibration.ece_before));
+    let suites: Vec<&str> = e.behavioural.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        suites,
+        [
+            "shouting",
+            "whitespace",
+            "signature",
+            "quoted-reply",
+            "unsubscribe-footer",
+            "payment-link",
+            "written-spam",
+            "written-ham"
+        ]
+    );
+    // Shouting cannot change a model whose tokens are lowercased.
+    assert_eq!(
+        e.behavioural[0].passed, e.behavioural[0].total,
+        "{:?}",
+        e.behavioural[0]
+    );
+    for section in ["## Calibration", "## Slices", "## Behavioural suites"] {
+        assert!(card.contains(section), "the card has `{section}`: {card}");
+    }
+
+    // Registered: the registry holds the weights, the settings and the
+    // threshold, and evaluating again registers nothing new.
+    let id = e.model_id.clone().expect("a model id");
+    let registry = ninety_kit::registry::Registry::new(&ninety_kit::DataHome::at(home.path()));
+    let model = registry.find(&id).unwrap();
+    assert_eq!(model.info.run_id, run.run_id);
+    assert_eq!(model.info.threshold, e.threshold);
+    for file in [
+        "model.mpk",
+        "config.json",
+        "evaluation.json",
+        "model-card.md",
+        "model.json",
+    ] {
+        assert!(model.dir.join(file).is_file(), "{file} registered");
+    }
+    let again = pipeline(home.path(), &["evaluate"]);
+    let Some(Summary::Evaluate(e2)) = summary(&again) else {
+        panic!("no second evaluate summary");
+    };
+    assert_eq!(
+        e2.model_id,
+        Some(id),
+        "the same model, the same content hash"
+    );
+    assert_eq!(registry.list().unwrap().len(), 1);
 }
 
 #[test]

@@ -191,15 +191,35 @@ impl Gathered {
     /// charset (an HTML-only message in an unusual charset says something),
     /// a blank line, the body.
     pub fn text(&self) -> String {
-        format!(
-            "{}\n{}\n{} {}\n\n{}",
-            self.subject.as_deref().unwrap_or(""),
-            self.from.as_deref().unwrap_or(""),
-            self.content_type,
-            self.charset.as_deref().unwrap_or(""),
-            self.body.as_deref().unwrap_or("")
+        model_text(
+            self.subject.as_deref(),
+            self.from.as_deref(),
+            &self.content_type,
+            self.charset.as_deref(),
+            self.body.as_deref(),
         )
     }
+}
+
+/// The text a model reads from a message's parts: its subject, sender,
+/// content type and charset, then its body. Training, evaluation and
+/// serving all build it here, so a model never meets a text laid out
+/// differently from the ones it learned from.
+pub fn model_text(
+    subject: Option<&str>,
+    from: Option<&str>,
+    content_type: &str,
+    charset: Option<&str>,
+    body: Option<&str>,
+) -> String {
+    format!(
+        "{}\n{}\n{} {}\n\n{}",
+        subject.unwrap_or(""),
+        from.unwrap_or(""),
+        content_type,
+        charset.unwrap_or(""),
+        body.unwrap_or("")
+    )
 }
 
 // ANCHOR: report

@@ -1,0 +1,327 @@
+//! The model registry: evaluated models, each in a folder named by the
+//! content hash of what is inside it, and a `champion` pointer.
+//!
+//! A registered model holds everything serving needs and everything an
+//! auditor asks for: the weights (`model.mpk`), the training settings
+//! (`config.json`, which fix the features), the decision threshold and the
+//! calibration with the lineage (`model.json`), the evaluation and the
+//! model card. A folder is written under a temporary name and renamed into
+//! place, and never changed after: registering the same model twice gives
+//! the same id and writes nothing. The pointer files are replaced
+//! atomically.
+
+use crate::DataHome;
+use crate::artifact::write_atomic;
+use crate::hash::sha256_hex;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The pointer to the model that is served.
+pub const CHAMPION: &str = "champion";
+
+/// The description of a model, `model.json` in its folder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    /// The run that trained it.
+    pub run_id: String,
+    /// The corpus it was trained on.
+    pub corpus: String,
+    /// Its kind: `fasttext` or `logreg`.
+    pub model: String,
+    /// Flag a message when its score is at least this (absent when the
+    /// evaluation found no threshold the spec allows).
+    pub threshold: Option<f64>,
+    /// Platt scaling's slope and shift, fitted on validation.
+    pub platt: Option<(f64, f64)>,
+    /// Whether every gate of its evaluation passed.
+    pub ready: bool,
+    /// Where it came from.
+    pub lineage: Lineage,
+}
+
+/// What made a model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Lineage {
+    /// The run.
+    pub run_id: String,
+    /// The clean dataset's file name and SHA-256.
+    pub clean: String,
+    /// The labels used.
+    pub labels: String,
+    /// The SHA-256 of the run's `config.json`.
+    pub config_sha256: String,
+    /// The code's commit, when known.
+    pub code_commit: Option<String>,
+}
+
+/// A registered model: its id, its folder and its description.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Registered {
+    /// The content hash that names it.
+    pub id: String,
+    /// Its folder.
+    pub dir: PathBuf,
+    /// `model.json`.
+    pub info: ModelInfo,
+    /// When its folder was made (seconds since the Unix epoch).
+    pub created: u64,
+}
+
+/// What went wrong in the registry, naming the file.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A `model.json` that does not parse.
+    #[error("{path}: not a model description: {source}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: serde_json::Error,
+    },
+    /// An id that names no model, or more than one.
+    #[error("{0}")]
+    Unknown(String),
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> RegistryError + '_ {
+    move |source| RegistryError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// The registry of a data directory.
+#[derive(Debug, Clone)]
+pub struct Registry {
+    dir: PathBuf,
+}
+
+impl Registry {
+    /// The registry under `home` (`.ninety/models/`).
+    pub fn new(home: &DataHome) -> Self {
+        Self { dir: home.models() }
+    }
+
+    /// Its folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Registers a model made of `files` (name and bytes; `model.json` is
+    /// written from `info`) and returns its id: the first 16 hex digits of
+    /// the SHA-256 over every file's name, length and bytes, in name order.
+    pub fn register(
+        &self,
+        info: &ModelInfo,
+        files: &[(&str, Vec<u8>)],
+    ) -> Result<String, RegistryError> {
+        let description =
+            serde_json::to_vec_pretty(info).map_err(|source| RegistryError::Parse {
+                path: self.dir.join("model.json"),
+                source,
+            })?;
+        let mut all: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+        all.push(("model.json", &description));
+        all.sort_by(|a, b| a.0.cmp(b.0));
+        let mut hashed = Vec::new();
+        for (name, bytes) in &all {
+            hashed.extend_from_slice(name.as_bytes());
+            hashed.push(0);
+            hashed.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+            hashed.extend_from_slice(bytes);
+        }
+        let id = sha256_hex(&hashed)[..16].to_owned();
+        let target = self.dir.join(&id);
+        if target.join("model.json").is_file() {
+            return Ok(id);
+        }
+        std::fs::create_dir_all(&self.dir).map_err(io(&self.dir))?;
+        let staging = self
+            .dir
+            .join(format!(".partial-{id}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&staging);
+        std::fs::create_dir_all(&staging).map_err(io(&staging))?;
+        for (name, bytes) in &all {
+            let path = staging.join(name);
+            std::fs::write(&path, bytes).map_err(io(&path))?;
+        }
+        match std::fs::rename(&staging, &target) {
+            Ok(()) => Ok(id),
+            // Another process registered the same model first.
+            Err(_) if target.join("model.json").is_file() => {
+                let _ = std::fs::remove_dir_all(&staging);
+                Ok(id)
+            }
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&staging);
+                Err(io(&target)(e))
+            }
+        }
+    }
+
+    /// Every registered model, the newest first. Folders being written
+    /// (`.partial-…`) are left out.
+    pub fn list(&self) -> Result<Vec<Registered>, RegistryError> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io(&self.dir)(e)),
+        };
+        let mut models = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(io(&self.dir))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') || !entry.path().is_dir() {
+                continue;
+            }
+            models.push(self.read(&name)?);
+        }
+        models.sort_by(|a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
+        Ok(models)
+    }
+
+    fn read(&self, id: &str) -> Result<Registered, RegistryError> {
+        let dir = self.dir.join(id);
+        let path = dir.join("model.json");
+        let text = std::fs::read_to_string(&path).map_err(io(&path))?;
+        let info =
+            serde_json::from_str(&text).map_err(|source| RegistryError::Parse { path, source })?;
+        let created = std::fs::metadata(&dir)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_secs());
+        Ok(Registered {
+            id: id.to_owned(),
+            dir,
+            info,
+            created,
+        })
+    }
+
+    /// The model whose id starts with `prefix`.
+    pub fn find(&self, prefix: &str) -> Result<Registered, RegistryError> {
+        let models = self.list()?;
+        let matching: Vec<&Registered> =
+            models.iter().filter(|m| m.id.starts_with(prefix)).collect();
+        match matching.as_slice() {
+            [one] => Ok((*one).clone()),
+            [] => Err(RegistryError::Unknown(format!(
+                "no registered model's id starts with `{prefix}` (in {}); `ninety run evaluate` registers one",
+                self.dir.display()
+            ))),
+            many => Err(RegistryError::Unknown(format!(
+                "`{prefix}` starts {} models' ids; give more of the id",
+                many.len()
+            ))),
+        }
+    }
+
+    /// The champion's id, when one was promoted and is still registered.
+    pub fn champion(&self) -> Result<Option<String>, RegistryError> {
+        let path = self.dir.join(CHAMPION);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let id = text.trim().to_owned();
+                Ok(self
+                    .dir
+                    .join(&id)
+                    .join("model.json")
+                    .is_file()
+                    .then_some(id))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io(&path)(e)),
+        }
+    }
+
+    /// Makes the model `id` the champion.
+    pub fn promote(&self, id: &str) -> Result<(), RegistryError> {
+        let model = self.find(id)?;
+        let path = self.dir.join(CHAMPION);
+        write_atomic(&path, format!("{}\n", model.id).as_bytes()).map_err(|e| RegistryError::Io {
+            path: path.clone(),
+            source: std::io::Error::other(e.to_string()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(run: &str) -> ModelInfo {
+        ModelInfo {
+            run_id: run.into(),
+            corpus: "mini".into(),
+            model: "fasttext".into(),
+            threshold: Some(0.9),
+            platt: Some((0.5, -0.1)),
+            ready: false,
+            lineage: Lineage {
+                run_id: run.into(),
+                clean: "clean.jsonl".into(),
+                labels: "the corpus's folders".into(),
+                config_sha256: "c0ffee".into(),
+                code_commit: None,
+            },
+        }
+    }
+
+    #[test]
+    fn the_same_model_registered_twice_gets_one_id_and_one_folder() {
+        let home = tempfile::tempdir().unwrap();
+        let registry = Registry::new(&DataHome::at(home.path()));
+        let files = vec![("model.mpk", vec![1u8, 2, 3])];
+        let a = registry.register(&info("r1"), &files).unwrap();
+        let b = registry.register(&info("r1"), &files).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.len(), 16);
+        let other = registry.register(&info("r2"), &files).unwrap();
+        assert_ne!(a, other, "a different run is a different model");
+        let listed = registry.list().unwrap();
+        assert_eq!(listed.len(), 2);
+        assert_eq!(registry.find(&a[..6]).unwrap().info, info("r1"));
+        assert_eq!(
+            std::fs::read(registry.dir().join(&a).join("model.mpk")).unwrap(),
+            vec![1, 2, 3]
+        );
+    }
+
+    #[test]
+    fn the_champion_is_a_pointer_to_a_registered_model() {
+        let home = tempfile::tempdir().unwrap();
+        let registry = Registry::new(&DataHome::at(home.path()));
+        assert_eq!(registry.champion().unwrap(), None);
+        let id = registry
+            .register(&info("r1"), &[("model.mpk", vec![7])])
+            .unwrap();
+        registry.promote(&id[..4]).unwrap();
+        assert_eq!(registry.champion().unwrap(), Some(id));
+        let err = registry.promote("zzz").unwrap_err().to_string();
+        assert!(err.contains("no registered model"), "{err}");
+    }
+
+    #[test]
+    fn a_damaged_description_is_named() {
+        let home = tempfile::tempdir().unwrap();
+        let registry = Registry::new(&DataHome::at(home.path()));
+        let id = registry
+            .register(&info("r1"), &[("model.mpk", vec![7])])
+            .unwrap();
+        std::fs::write(registry.dir().join(&id).join("model.json"), "{").unwrap();
+        let err = registry.list().unwrap_err().to_string();
+        assert!(
+            err.contains("model.json") && err.contains("not a model description"),
+            "{err}"
+        );
+    }
+}
