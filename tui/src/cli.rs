@@ -10,6 +10,7 @@ pub mod init;
 pub mod lab;
 pub mod label;
 pub mod labels;
+pub mod models;
 pub mod run;
 pub mod runs;
 
@@ -64,6 +65,9 @@ pub enum Command {
     Run(run::RunArgs),
     /// Tracked training runs: list them, or compare two.
     Runs(runs::RunsArgs),
+    /// The model registry: the models `ninety run evaluate` registered, and
+    /// the champion; `promote ID` makes one the champion.
+    Models(models::ModelsArgs),
     /// Corpora: what is available and where.
     Data {
         #[command(subcommand)]
@@ -130,6 +134,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Book { command }) => book::run(&workspace(root)?, command),
         Some(Command::Run(args)) => run::run(&workspace(root)?, &args),
         Some(Command::Runs(args)) => runs::run(&workspace(root)?, &args),
+        Some(Command::Models(args)) => models::run(&workspace(root)?, &args),
         Some(Command::Data { command }) => data::run(&workspace(root)?, command),
         Some(Command::Label(args)) => label::run(workspace(root)?, args),
         Some(Command::Labels { command }) => labels::run(&workspace(root)?, command),

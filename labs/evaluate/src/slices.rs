@@ -155,14 +155,19 @@ pub fn judge(messages: &[Sliced], threshold: f64, max_rate: f64) -> Vec<SliceRes
             r.counts.spam_caught as f64 / r.counts.spam as f64
         }
     };
+    // Among broken and suspect slices, the low end of the interval; among
+    // the rest it is 0 up to rounding, and recall decides.
+    let low = |r: &SliceResult| {
+        if rank(r.verdict) < 2 {
+            r.ham_flagged_interval.low
+        } else {
+            0.0
+        }
+    };
     results.sort_by(|a, b| {
         rank(a.verdict)
             .cmp(&rank(b.verdict))
-            .then(
-                b.ham_flagged_interval
-                    .low
-                    .total_cmp(&a.ham_flagged_interval.low),
-            )
+            .then(low(b).total_cmp(&low(a)))
             .then(recall(a).total_cmp(&recall(b)))
     });
     results

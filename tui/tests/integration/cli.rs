@@ -668,6 +668,31 @@ fn run_train_records_runs_that_list_compare_and_survive_a_killed_run() {
         said.contains("no run `nope`; the runs are: ") && said.contains(&run_id),
         "{said}"
     );
+
+    // Evaluating a run registers its model; `ninety models` lists the
+    // registry and promotes one to champion.
+    let out = ninety(copy.path(), &["run", "evaluate", "--run", &run_id, "--json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let Summary::Evaluate(evaluation) = summary(&out) else {
+        panic!("not an evaluate summary: {}", text(&out))
+    };
+    let id = evaluation.model_id.expect("registered");
+    let out = ninety(copy.path(), &["models"]);
+    let listed = text(&out);
+    assert!(
+        listed.contains(&id) && listed.contains(&run_id) && listed.contains("No champion yet"),
+        "{listed}"
+    );
+    let out = ninety(copy.path(), &["models", "promote", &id[..6]]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = ninety(copy.path(), &["models", "--json"]);
+    let models: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(models.len(), 1);
+    assert_eq!(models[0]["id"], id.as_str());
+    assert_eq!(models[0]["champion"], true, "{models:?}");
+    let out = ninety(copy.path(), &["models", "promote", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("no registered model's id starts with `nope`"));
 }
 
 /// The id of the `n`th message of the mini corpus (its SHA-256, as the
