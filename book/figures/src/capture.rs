@@ -1,18 +1,20 @@
 //! `capture`: the figures' data, taken from a data home's real outputs.
 //!
 //! It reads what the pipeline wrote for a corpus (the gather stage's clean
-//! dataset, the newest tracked run of each split, one raw message) through
-//! the kit's record types, checks that the pieces belong together (each
-//! run's inputs by content hash), and keeps only what the figures show.
+//! dataset, the newest tracked run of each split, the random split's run's
+//! evaluation, one raw message) through the kit's record types, checks that
+//! the pieces belong together (each run's inputs by content hash, the
+//! evaluation's run and test counts), and keeps only what the figures show.
 
 use crate::data::{
-    Curve, Data, EpochPoint, MimeData, MimeNode, OperatingData, OperatingPoint, PartCounts,
-    TrainData, round6,
+    Curve, Data, EpochPoint, MimeData, MimeNode, OperatingData, OperatingPoint, PartCounts, Platt,
+    ReliabilityBin, ReliabilityData, TrainData, round6,
 };
 use mail_parser::{MessageParser, MessagePart, MimeHeaders, PartType};
 use ninety_kit::clean::{self, Gathered};
 use ninety_kit::hash::{sha256_file, sha256_hex};
 use ninety_kit::metrics::Counts;
+use ninety_kit::records::evaluate::Evaluation;
 use ninety_kit::records::gather::BodySource;
 use ninety_kit::records::train::{TrainRun, load_runs};
 use ninety_kit::{Corpus, DataHome, ModelKind, SplitKind};
@@ -146,6 +148,39 @@ pub enum CaptureError {
         /// How.
         why: String,
     },
+    /// The run was never evaluated.
+    #[error(
+        "run `{run}` has no `{path}`: evaluate it with `ninety run evaluate --corpus {corpus} --run {run}`"
+    )]
+    NoEvaluation {
+        /// The run.
+        run: String,
+        /// The corpus.
+        corpus: String,
+        /// The file that is missing.
+        path: PathBuf,
+    },
+    /// A run's `evaluation.json` is not an evaluation.
+    #[error("`{path}` is not an evaluation: {source}; evaluate the run again")]
+    EvaluationFile {
+        /// The file.
+        path: PathBuf,
+        /// What serde found.
+        source: serde_json::Error,
+    },
+    /// A run's evaluation does not belong with the rest of its record, or
+    /// lacks what the figures need.
+    #[error(
+        "run `{run}`: its evaluation.json {why}; evaluate it again with `ninety run evaluate --corpus {corpus} --run {run}`"
+    )]
+    Evaluation {
+        /// The run.
+        run: String,
+        /// The corpus.
+        corpus: String,
+        /// How.
+        why: String,
+    },
     /// The corpus or the message cannot be read.
     #[error("reading message `{path}` of corpus `{corpus}`: {why}")]
     Message {
@@ -203,12 +238,14 @@ pub fn capture(home: &DataHome, corpus: &str) -> Result<Data, CaptureError> {
     let time_run = pick(SplitKind::Time)?;
     let time = train_data(time_run, &read_split(time_run)?, &clean_sha, &by_id)?;
     let operating = operating_data(random_run, &random_ids)?;
+    let reliability = reliability_data(random_run, &random)?;
     let mime = mime_data(home, corpus, &gathered)?;
     Ok(Data {
         mime,
         random,
         time,
         operating,
+        reliability,
     })
 }
 
@@ -438,6 +475,88 @@ fn operating_data(run: &TrainRun, ids: &SplitIds) -> Result<OperatingData, Captu
         test_spam,
         test_ham: test.len() as u64 - test_spam,
         curves,
+    })
+}
+
+/// The reliability tables of the run's test scores, raw and after Platt
+/// scaling, from the `evaluation.json` the evaluate stage wrote into the
+/// run's folder. The evaluation must be of this run and of its test part
+/// (`split` holds the part's counts, from its `split.json`).
+fn reliability_data(run: &TrainRun, split: &TrainData) -> Result<ReliabilityData, CaptureError> {
+    let path = run_folder(run).join("evaluation.json");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(CaptureError::NoEvaluation {
+                run: run.run_id.clone(),
+                corpus: run.corpus.clone(),
+                path,
+            });
+        }
+        Err(source) => return Err(CaptureError::Io { path, source }),
+    };
+    let evaluation: Evaluation = serde_json::from_str(&text)
+        .map_err(|source| CaptureError::EvaluationFile { path, source })?;
+    let fail = |why: String| CaptureError::Evaluation {
+        run: run.run_id.clone(),
+        corpus: run.corpus.clone(),
+        why,
+    };
+    if evaluation.run_id != run.run_id {
+        return Err(fail(format!(
+            "judges run `{}`, not this one",
+            evaluation.run_id
+        )));
+    }
+    let Some(c) = evaluation.calibration else {
+        return Err(fail(
+            "holds no calibration (it was written before the stage measured it)".into(),
+        ));
+    };
+    let (spam, ham) = split.part("test").map_or((0, 0), |p| (p.spam, p.ham));
+    let tabled: u64 = c.before.iter().map(|b| b.count).sum();
+    if evaluation.test_counts != (spam, ham) || tabled != spam + ham {
+        return Err(fail(format!(
+            "counts {} test spam and {} ham, {tabled} in its reliability table, but the split's test part holds {spam} and {ham}",
+            evaluation.test_counts.0, evaluation.test_counts.1
+        )));
+    }
+    let after_tabled: u64 = c.after.iter().map(|b| b.count).sum();
+    if !c.after.is_empty() && after_tabled != tabled {
+        return Err(fail(format!(
+            "tables {tabled} test messages raw but {after_tabled} after calibration"
+        )));
+    }
+    let bins = |table: &[ninety_kit::records::evaluate::ReliabilityBin]| -> Vec<ReliabilityBin> {
+        table
+            .iter()
+            .map(|b| ReliabilityBin {
+                low: round6(b.low),
+                high: round6(b.high),
+                count: b.count,
+                mean_score: round6(b.mean_score),
+                spam_share: round6(b.spam_share),
+            })
+            .collect()
+    };
+    Ok(ReliabilityData {
+        about: format!(
+            "Captured by `cargo run -p ninety-figures -- capture` from the evaluation.json of run {} ({}, {} split, seed {}), which `ninety run evaluate` wrote: the reliability tables of its test scores, raw and after Platt scaling fitted on the validation part, with their expected calibration errors. Do not edit by hand.",
+            run.run_id, run.corpus, run.split, run.seed
+        ),
+        run_id: run.run_id.clone(),
+        corpus: run.corpus.clone(),
+        split: run.split,
+        seed: run.seed,
+        valid_messages: split.part("valid").map_or(0, PartCounts::total),
+        ece_before: round6(c.ece_before),
+        ece_after: c.ece_after.map(round6),
+        platt: c.platt.map(|(a, b)| Platt {
+            a: round6(a),
+            b: round6(b),
+        }),
+        before: bins(&c.before),
+        after: bins(&c.after),
     })
 }
 
@@ -882,5 +1001,117 @@ mod tests {
         let (run, ids) = run_with(dir.path(), Some("{\"id\": 3}\n"));
         let e = operating_data(&run, &ids).unwrap_err().to_string();
         assert!(e.contains("line 1: not a prediction line"), "{e}");
+    }
+
+    /// The split's counts for [`reliability_data`]: 1 spam and 3 ham in
+    /// validation, 3 spam and 5 ham in test.
+    fn split_counts(run: &TrainRun) -> TrainData {
+        let part = |name: &str, spam, ham| PartCounts {
+            part: name.to_owned(),
+            spam,
+            ham,
+            period_1: spam + ham,
+            period_2: 0,
+        };
+        TrainData {
+            about: String::new(),
+            run_id: run.run_id.clone(),
+            corpus: run.corpus.clone(),
+            model: run.model,
+            split: run.split,
+            seed: run.seed,
+            max_epochs: 1,
+            patience: 1,
+            parts: vec![part("train", 2, 2), part("valid", 1, 3), part("test", 3, 5)],
+            test: Counts::default(),
+            best_epoch: 0,
+            epochs: Vec::new(),
+        }
+    }
+
+    /// An evaluation of `run_id` whose tables hold the eight test messages
+    /// of [`split_counts`].
+    fn evaluation(run_id: &str) -> serde_json::Value {
+        let table = serde_json::json!([
+            {"low": 0.0, "high": 0.5, "count": 5, "mean_score": 0.1, "spam_share": 0.2},
+            {"low": 0.5, "high": 1.0, "count": 3, "mean_score": 0.8, "spam_share": 0.6666666666666666}
+        ]);
+        serde_json::json!({
+            "run_id": run_id,
+            "corpus": "mini",
+            "max_ham_flagged_rate": 0.001,
+            "threshold": 0.9,
+            "valid": null,
+            "test": null,
+            "keyword_recall": null,
+            "gates": [],
+            "ready": false,
+            "test_counts": [3, 5],
+            "calibration": {
+                "ece_before": 0.123456789,
+                "ece_after": 0.05,
+                "platt": [0.7, 0.1],
+                "before": table,
+                "after": table
+            }
+        })
+    }
+
+    #[test]
+    fn the_reliability_tables_come_from_the_runs_evaluation() {
+        let dir = tempfile::tempdir().unwrap();
+        let (run, _) = run_with(dir.path(), None);
+        let split = split_counts(&run);
+        let write = |value: &serde_json::Value| {
+            std::fs::write(
+                dir.path().join("evaluation.json"),
+                serde_json::to_vec_pretty(value).unwrap(),
+            )
+            .unwrap();
+        };
+        write(&evaluation(&run.run_id));
+        let data = reliability_data(&run, &split).unwrap();
+        assert_eq!(data.valid_messages, 4);
+        assert_eq!(data.test_messages(), 8);
+        assert_eq!(data.ece_before, 0.123457);
+        assert_eq!(data.platt, Some(Platt { a: 0.7, b: 0.1 }));
+        assert_eq!(data.before[1].spam(), 2);
+        assert_eq!(data.after, data.before);
+    }
+
+    #[test]
+    fn an_evaluation_that_does_not_fit_the_run_is_refused_in_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let (run, _) = run_with(dir.path(), None);
+        let split = split_counts(&run);
+        let e = reliability_data(&run, &split).unwrap_err().to_string();
+        assert!(e.contains("has no"), "{e}");
+        assert!(
+            e.contains("ninety run evaluate --corpus mini --run 20260101T000000-fasttext-random"),
+            "{e}"
+        );
+        let write = |value: serde_json::Value| {
+            std::fs::write(
+                dir.path().join("evaluation.json"),
+                serde_json::to_vec(&value).unwrap(),
+            )
+            .unwrap();
+        };
+        write(evaluation("20260102T000000-fasttext-random"));
+        let e = reliability_data(&run, &split).unwrap_err().to_string();
+        assert!(e.contains("judges run `20260102T000000"), "{e}");
+        let mut old = evaluation(&run.run_id);
+        old.as_object_mut().unwrap().remove("calibration");
+        write(old);
+        let e = reliability_data(&run, &split).unwrap_err().to_string();
+        assert!(e.contains("holds no calibration"), "{e}");
+        let mut other = evaluation(&run.run_id);
+        other["test_counts"] = serde_json::json!([4, 4]);
+        write(other);
+        let e = reliability_data(&run, &split).unwrap_err().to_string();
+        assert!(e.contains("test part holds 3 and 5"), "{e}");
+        write(serde_json::json!({"run_id": 3}));
+        let e = reliability_data(&run, &split).unwrap_err().to_string();
+        assert!(e.contains("is not an evaluation"), "{e}");
     }
 }

@@ -11,7 +11,9 @@
 //! them means the code now trains a different model than the figures show:
 //! capture again and look at the figures before committing them.
 
-use crate::data::{Curve, Data, MimeData, OperatingData, TrainData};
+use crate::data::{
+    Curve, Data, MimeData, OperatingData, ReliabilityBin, ReliabilityData, TrainData,
+};
 
 /// How many messages each cell of a test confusion matrix may move.
 pub const CELL_TOLERANCE: u64 = 3;
@@ -43,6 +45,22 @@ pub const CURVE_HAM_SHIFT: u64 = 2;
 /// moves many of them across at once.
 pub const CURVE_RECALL_TOLERANCE: f64 = 0.05;
 
+/// How far a reliability bin's mean score may move on top of what
+/// [`CELL_TOLERANCE`] messages joining or leaving it could do (each moves
+/// the mean of a bin of n by at most the bin's width over n): 0.002 of the
+/// score scale, under a pixel of the figure, and small beside the 0.0056
+/// by which Platt scaling raised the lowest bin's mean on the real run,
+/// the change the calibration section reads off that bin.
+pub const BIN_MEAN_TOLERANCE: f64 = 0.002;
+/// How far an expected calibration error may move: a few messages changing
+/// bins on the random split's 1,143 test messages (each moves it by at most
+/// one over the test set's size), and a little score drift within bins.
+pub const ECE_TOLERANCE: f64 = 0.004;
+/// How far Platt scaling's slope and shift may move. They are fitted on a
+/// few hundred validation messages and lean on the most confident of them,
+/// whose log-odds a slightly different model moves the most.
+pub const PLATT_TOLERANCE: f64 = 0.1;
+
 /// Every difference between `committed` and `fresh` beyond the tolerances,
 /// in words, naming the file and the field. Empty when they agree.
 pub fn compare(committed: &Data, fresh: &Data) -> Vec<String> {
@@ -56,6 +74,7 @@ pub fn compare(committed: &Data, fresh: &Data) -> Vec<String> {
     );
     compare_train("train-time.json", &committed.time, &fresh.time, &mut out);
     compare_operating(&committed.operating, &fresh.operating, &mut out);
+    compare_reliability(&committed.reliability, &fresh.reliability, &mut out);
     out
 }
 
@@ -209,6 +228,89 @@ fn compare_operating(a: &OperatingData, b: &OperatingData, out: &mut Vec<String>
     }
 }
 
+fn compare_reliability(a: &ReliabilityData, b: &ReliabilityData, out: &mut Vec<String>) {
+    let mut say = |what: String| out.push(format!("reliability.json: {what}"));
+    if (&a.corpus, a.split, a.seed, a.valid_messages)
+        != (&b.corpus, b.split, b.seed, b.valid_messages)
+    {
+        say(format!(
+            "from another run: committed {} {} split seed {} ({} validation messages), fresh {} {} split seed {} ({})",
+            a.corpus,
+            a.split,
+            a.seed,
+            a.valid_messages,
+            b.corpus,
+            b.split,
+            b.seed,
+            b.valid_messages
+        ));
+    }
+    let edges = |t: &[ReliabilityBin]| t.iter().map(|x| (x.low, x.high)).collect::<Vec<_>>();
+    for (name, x, y) in [
+        ("raw", &a.before, &b.before),
+        ("calibrated", &a.after, &b.after),
+    ] {
+        if edges(x) != edges(y) {
+            say(format!(
+                "the {name} table has {} bins, committed {}, or other edges; the bins must match exactly",
+                y.len(),
+                x.len()
+            ));
+            continue;
+        }
+        for (p, q) in x.iter().zip(y) {
+            let bin = format!("the {name} bin {} to {}", p.low, p.high);
+            for (what, m, n) in [("messages", p.count, q.count), ("spam", p.spam(), q.spam())] {
+                if m.abs_diff(n) > CELL_TOLERANCE {
+                    say(format!(
+                        "{bin} holds {n} {what}, committed {m}: more than {CELL_TOLERANCE} apart"
+                    ));
+                }
+            }
+            let allowed = BIN_MEAN_TOLERANCE
+                + (p.high - p.low) * CELL_TOLERANCE as f64 / p.count.max(1) as f64;
+            if p.count > 0 && q.count > 0 && (p.mean_score - q.mean_score).abs() > allowed {
+                say(format!(
+                    "{bin}'s mean score is {:.4}, committed {:.4}: more than {allowed:.4} apart",
+                    q.mean_score, p.mean_score
+                ));
+            }
+        }
+    }
+    let ece = |v: Option<f64>| v.unwrap_or(f64::NAN);
+    for (name, m, n) in [
+        ("raw", a.ece_before, b.ece_before),
+        ("calibrated", ece(a.ece_after), ece(b.ece_after)),
+    ] {
+        // Both absent (NaN) agree; one absent does not.
+        let same = (m.is_nan() && n.is_nan()) || (m - n).abs() <= ECE_TOLERANCE;
+        if !same {
+            say(format!(
+                "the {name} expected calibration error is {n:.4}, committed {m:.4}: more than {ECE_TOLERANCE} apart"
+            ));
+        }
+    }
+    let platt_ok = match (a.platt, b.platt) {
+        (None, None) => true,
+        (Some(p), Some(q)) => {
+            (p.a - q.a).abs() <= PLATT_TOLERANCE && (p.b - q.b).abs() <= PLATT_TOLERANCE
+        }
+        _ => false,
+    };
+    if !platt_ok {
+        let show = |p: Option<crate::data::Platt>| {
+            p.map_or("none".to_owned(), |p| {
+                format!("a = {:.4}, b = {:.4}", p.a, p.b)
+            })
+        };
+        say(format!(
+            "Platt scaling fitted {}, committed {}: more than {PLATT_TOLERANCE} apart",
+            show(b.platt),
+            show(a.platt)
+        ));
+    }
+}
+
 /// The first count of ham flagged at which curve `b` leaves the band around
 /// curve `a`: `a` slid up to [`CURVE_HAM_SHIFT`] ham either way and `slack`
 /// spam up or down. `None` when `b` stays inside it all along.
@@ -300,6 +402,51 @@ mod tests {
         let problems = compare(&committed, &fresh);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].contains("with at most 0 ham flagged"));
+    }
+
+    #[test]
+    fn a_reliability_table_may_move_a_little_and_not_more() {
+        let committed = test_data();
+        let mut fresh = committed.clone();
+        let r = &mut fresh.reliability;
+        // Three messages from the lowest bin into the next, a little drift
+        // in the scores and the fit.
+        r.before[0].count -= CELL_TOLERANCE;
+        r.before[1].count += CELL_TOLERANCE;
+        r.before[0].mean_score += BIN_MEAN_TOLERANCE / 2.0;
+        r.ece_before += ECE_TOLERANCE / 2.0;
+        if let Some(p) = &mut r.platt {
+            p.a -= PLATT_TOLERANCE / 2.0;
+        }
+        assert!(compare(&committed, &fresh).is_empty());
+        // A fourth message, an ECE twice the tolerance off, a slope far off.
+        let mut far = fresh.clone();
+        far.reliability.before[0].count -= 1;
+        far.reliability.ece_after = far.reliability.ece_after.map(|e| e + 2.0 * ECE_TOLERANCE);
+        if let Some(p) = &mut far.reliability.platt {
+            p.a -= PLATT_TOLERANCE;
+        }
+        let problems = compare(&committed, &far);
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[0].starts_with("reliability.json: the raw bin 0 to 0.1 holds"));
+        assert!(problems[1].contains("calibrated expected calibration error"));
+        assert!(problems[2].contains("Platt scaling fitted"));
+        // The lowest bin's raw mean score where the calibrated one is: too
+        // far.
+        let mut moved = committed.clone();
+        moved.reliability.before[0].mean_score = committed.reliability.after[0].mean_score;
+        let problems = compare(&committed, &moved);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("mean score"), "{problems:?}");
+        // Other bins: never within a tolerance.
+        let mut other = committed.clone();
+        other.reliability.after.pop();
+        let problems = compare(&committed, &other);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("the calibrated table has"),
+            "{problems:?}"
+        );
     }
 
     #[test]

@@ -20,13 +20,16 @@ pub const TRAIN_RANDOM_FILE: &str = "train-random.json";
 pub const TRAIN_TIME_FILE: &str = "train-time.json";
 /// The random split's run, message by message: its operating points.
 pub const OPERATING_FILE: &str = "operating-points.json";
+/// The random split's run, evaluated: its reliability tables.
+pub const RELIABILITY_FILE: &str = "reliability.json";
 
 /// Every data file, in the order `capture` writes them.
-pub const FILES: [&str; 4] = [
+pub const FILES: [&str; 5] = [
     MIME_FILE,
     TRAIN_RANDOM_FILE,
     TRAIN_TIME_FILE,
     OPERATING_FILE,
+    RELIABILITY_FILE,
 ];
 
 /// Why a data file could not be used.
@@ -272,6 +275,77 @@ impl OperatingData {
     }
 }
 
+/// One bin of a reliability table: the test messages whose score fell in
+/// `low..high` (the last bin takes 1.0 too).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ReliabilityBin {
+    /// The bin's lowest score.
+    pub low: f64,
+    /// Its highest.
+    pub high: f64,
+    /// Test messages in it.
+    pub count: u64,
+    /// Their mean score: what the model said (0 for an empty bin).
+    pub mean_score: f64,
+    /// The share of them that are spam: what came true (0 for an empty
+    /// bin).
+    pub spam_share: f64,
+}
+
+impl ReliabilityBin {
+    /// How many of its messages are spam.
+    pub fn spam(&self) -> u64 {
+        (self.spam_share * self.count as f64).round() as u64
+    }
+}
+
+/// Platt scaling's two numbers: a calibrated score is
+/// 1 / (1 + e^−(a·x + b)), x the raw score's log-odds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Platt {
+    /// The slope on the log-odds: below 1 pulls scores in from 0 and 1.
+    pub a: f64,
+    /// The shift.
+    pub b: f64,
+}
+
+/// The random split's run as the evaluate stage judged it: the reliability
+/// tables of its test scores, raw and after Platt scaling fitted on
+/// validation, from the run's `evaluation.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReliabilityData {
+    /// Where it came from and how to make it again, in words.
+    pub about: String,
+    /// The run's id.
+    pub run_id: String,
+    /// The corpus.
+    pub corpus: String,
+    /// The split.
+    pub split: SplitKind,
+    /// The seed.
+    pub seed: u64,
+    /// The validation messages Platt scaling was fitted on.
+    pub valid_messages: u64,
+    /// The expected calibration error of the raw test scores.
+    pub ece_before: f64,
+    /// After Platt scaling (absent when nothing could be fitted).
+    pub ece_after: Option<f64>,
+    /// Platt scaling's numbers, fitted on validation (absent when nothing
+    /// could be fitted).
+    pub platt: Option<Platt>,
+    /// The raw scores' table, every bin from the lowest, empty ones too.
+    pub before: Vec<ReliabilityBin>,
+    /// The calibrated scores' table (empty when nothing could be fitted).
+    pub after: Vec<ReliabilityBin>,
+}
+
+impl ReliabilityData {
+    /// The test messages in the table.
+    pub fn test_messages(&self) -> u64 {
+        self.before.iter().map(|b| b.count).sum()
+    }
+}
+
 /// Everything the figures are drawn from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Data {
@@ -283,6 +357,8 @@ pub struct Data {
     pub time: TrainData,
     /// The random split's run's operating points.
     pub operating: OperatingData,
+    /// The random split's run's reliability tables.
+    pub reliability: ReliabilityData,
 }
 
 impl Data {
@@ -293,6 +369,7 @@ impl Data {
             random: read(&dir.join(TRAIN_RANDOM_FILE))?,
             time: read(&dir.join(TRAIN_TIME_FILE))?,
             operating: read(&dir.join(OPERATING_FILE))?,
+            reliability: read(&dir.join(RELIABILITY_FILE))?,
         })
     }
 
@@ -304,6 +381,8 @@ impl Data {
             (TRAIN_TIME_FILE, pretty(&self.time)),
             // A point a line: a curve stays a screenful.
             (OPERATING_FILE, pretty_flat_below(&self.operating, 4)),
+            // A bin a line: each table a screenful.
+            (RELIABILITY_FILE, pretty_flat_below(&self.reliability, 2)),
         ]
     }
 
@@ -491,5 +570,13 @@ mod tests {
         assert_eq!(lines.count(), points);
         assert!(text.contains("\n  \"test_ham\": "));
         assert!(text.contains("\"at_half\": {\n"));
+        // A bin a line.
+        let (_, text) = &data.files()[4];
+        let bins = data.reliability.before.len() + data.reliability.after.len();
+        let lines = text
+            .lines()
+            .filter(|l| l.trim_start().starts_with("{\"low\": "));
+        assert_eq!(lines.count(), bins);
+        assert!(text.contains("\"platt\": {\n"));
     }
 }

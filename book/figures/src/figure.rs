@@ -6,6 +6,7 @@ pub mod loss;
 pub mod mime_tree;
 pub mod operating;
 pub mod pipeline;
+pub mod reliability;
 pub mod rule_of_three;
 pub mod splits;
 

@@ -4,9 +4,9 @@
 //! prove the pictures true:
 //!
 //! - [`capture`](capture::capture) reads a data home the pipeline wrote
-//!   (the gather stage's clean dataset, the tracked train runs, one raw
-//!   message) and keeps what the figures show in small JSON files under
-//!   `book/figures/data/`, which are committed;
+//!   (the gather stage's clean dataset, the tracked train runs, the random
+//!   split's evaluation, one raw message) and keeps what the figures show in
+//!   small JSON files under `book/figures/data/`, which are committed;
 //! - [`draw`] turns those files, and nothing else, into SVG files under
 //!   `book/src/figures/`, also committed, the same bytes every time.
 //!
@@ -79,6 +79,11 @@ pub const FIGURES: &[Figure] = &[
         file: "operating-points.svg",
         chapter: "train.md",
         draw: figure::operating::draw,
+    },
+    Figure {
+        file: "reliability.svg",
+        chapter: "evaluate.md",
+        draw: figure::reliability::draw,
     },
 ];
 

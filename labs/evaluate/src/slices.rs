@@ -129,10 +129,11 @@ pub struct SliceResult {
 
 /// Every slice at `threshold`, judged against `max_rate`, the worst first:
 /// broken slices, then suspect ones, each by the low end of its
-/// ham-flagged interval (highest first); then the rest by spam recall
-/// (lowest first), which is where a slice that meets the constraint can
-/// still let users down. Given: it calls your [`slice_counts`] and
-/// [`verdict`].
+/// ham-flagged interval (highest first); then the rest by the high end of
+/// their spam recall's interval (lowest first): the slices whose recall is
+/// surely low, not those too small to say, which is where a slice that
+/// meets the constraint can still let users down. Given: it calls your
+/// [`slice_counts`] and [`verdict`].
 pub fn judge(messages: &[Sliced], threshold: f64, max_rate: f64) -> Vec<SliceResult> {
     let mut results: Vec<SliceResult> = slice_counts(messages, threshold)
         .into_iter()
@@ -148,13 +149,6 @@ pub fn judge(messages: &[Sliced], threshold: f64, max_rate: f64) -> Vec<SliceRes
         Verdict::Suspect => 1,
         Verdict::Holds | Verdict::NoHam => 2,
     };
-    let recall = |r: &SliceResult| {
-        if r.counts.spam == 0 {
-            1.0
-        } else {
-            r.counts.spam_caught as f64 / r.counts.spam as f64
-        }
-    };
     // Among broken and suspect slices, the low end of the interval; among
     // the rest it is 0 up to rounding, and recall decides.
     let low = |r: &SliceResult| {
@@ -168,7 +162,7 @@ pub fn judge(messages: &[Sliced], threshold: f64, max_rate: f64) -> Vec<SliceRes
         rank(a.verdict)
             .cmp(&rank(b.verdict))
             .then(low(b).total_cmp(&low(a)))
-            .then(recall(a).total_cmp(&recall(b)))
+            .then(a.recall_interval.high.total_cmp(&b.recall_interval.high))
     });
     results
 }

@@ -529,19 +529,16 @@ fn behavioural<W: Write>(
         .filter_map(|t| by_id.get(t.id.as_str()).copied())
         .collect();
     sample.sort_by(|a, b| a.id.cmp(&b.id));
-    let ham: Vec<&Gathered> = sample
-        .iter()
-        .filter(|m| m.label == ninety_kit::Label::Ham)
-        .take(PER_CLASS)
-        .copied()
+    let of = |label: ninety_kit::Label| {
+        sample
+            .iter()
+            .filter(move |m| m.label == label)
+            .take(PER_CLASS)
+            .copied()
+    };
+    let sample: Vec<&Gathered> = of(ninety_kit::Label::Ham)
+        .chain(of(ninety_kit::Label::Spam))
         .collect();
-    let spam: Vec<&Gathered> = sample
-        .iter()
-        .filter(|m| m.label == ninety_kit::Label::Spam)
-        .take(PER_CLASS)
-        .copied()
-        .collect();
-    let sample: Vec<&Gathered> = ham.into_iter().chain(spam).collect();
     let with_body = |m: &Gathered, body: &str| {
         model_text(
             m.subject.as_deref(),
@@ -645,7 +642,15 @@ fn register(
     let files = vec![
         ("model.mpk", read("model.mpk")?),
         ("config.json", config),
-        ("evaluation.json", serde_json::to_vec_pretty(evaluation)?),
+        // Without the card's path: where the data directory lives is no
+        // part of the model.
+        (
+            "evaluation.json",
+            serde_json::to_vec_pretty(&Evaluation {
+                model_card: None,
+                ..evaluation.clone()
+            })?,
+        ),
         ("model-card.md", card.as_bytes().to_vec()),
     ];
     Registry::new(&ctx.home)
@@ -735,8 +740,14 @@ fn model_card(run: &TrainRun, e: &Evaluation) -> String {
             c.ece_before,
             match (c.ece_after, c.platt) {
                 (Some(after), Some((a, b))) => format!(
-                    "{after:.4} after Platt scaling fitted on validation (a = {a:.4}, b = {b:.4}); \
-                     serving and monitoring use the calibrated score"
+                    "{after:.4} after Platt scaling fitted on validation (a = {a:.4}, b = {b:.4}){}; \
+                     serving and monitoring use the calibrated score",
+                    if after > c.ece_before {
+                        ": on test the calibration made the scores no better, a sign that the \
+                         validation split was too small to fit it, or that the raw scores needed none"
+                    } else {
+                        ""
+                    }
                 ),
                 _ => "no calibrator could be fitted on validation".to_owned(),
             }

@@ -86,7 +86,9 @@ pub fn run(ws: &Workspace, args: &ModelsArgs) -> Result<ExitCode> {
                     .collect();
                 println!("{}", serde_json::to_string(&listed)?);
             } else if models.is_empty() {
-                println!("No models yet: `ninety run evaluate` judges a run and registers its model.");
+                println!(
+                    "No models yet: `ninety run evaluate` judges a run and registers its model."
+                );
             } else {
                 print!("{}", table(&models, champion.as_deref()));
                 match champion {

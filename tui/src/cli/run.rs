@@ -162,6 +162,32 @@ fn print_evaluation(e: &ninety_kit::records::evaluate::Evaluation) {
         }
         _ => println!("  no threshold meets the constraint on the validation split"),
     }
+    if let Some(f) = &e.f1 {
+        println!(
+            "  test F1           {:>7.3}  95% interval {:.3} to {:.3}  (bootstrap, {} resamples)",
+            f.value, f.low, f.high, f.draws
+        );
+    }
+    if let Some(c) = &e.calibration {
+        println!(
+            "  calibration       ECE {:.4} raw, {} after Platt scaling fitted on validation",
+            c.ece_before,
+            c.ece_after
+                .map_or("nothing to fit".to_owned(), |a| format!("{a:.4}"))
+        );
+    }
+    if let Some(worst) = e.slices.first() {
+        println!(
+            "  worst slice       {}={} ({}): ham flagged {} of {}, spam caught {} of {}",
+            worst.dimension,
+            worst.value,
+            worst.verdict,
+            worst.ham_flagged.count,
+            worst.ham_flagged.of,
+            worst.spam_recall.count,
+            worst.spam_recall.of
+        );
+    }
     for g in &e.gates {
         println!(
             "  {} {:<15} {}",
@@ -180,6 +206,9 @@ fn print_evaluation(e: &ninety_kit::records::evaluate::Evaluation) {
     );
     if let Some(card) = &e.model_card {
         println!("  model card: {}", card.display());
+    }
+    if let Some(id) = &e.model_id {
+        println!("  registered as model {id} (`ninety models`)");
     }
 }
 

@@ -63,11 +63,13 @@ fn writes(stage: Stage) -> (bool, Vec<Line>) {
             ],
         ),
         Stage::Evaluate => (
-            false,
+            true,
             vec![
-                Words("an evaluation report,"),
-                Words("tied to the model and"),
-                Words("the test set it judged"),
+                File("runs/<run id>/"),
+                File("  evaluation.json"),
+                File("  model-card.md"),
+                Words("and in the registry:"),
+                File("models/<model id>/"),
             ],
         ),
         Stage::Deploy => (
