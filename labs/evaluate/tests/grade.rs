@@ -1009,6 +1009,11 @@ fn hidden_second_half() -> Result<(), String> {
         verdict(1, 10, 0.1)
     );
     check_eq!(
+        "verdict of 0 of 50 ham flagged when the spec allows none at all (the interval starts at 0, which is not over 0)",
+        Verdict::Holds,
+        verdict(0, 50, 0.0)
+    );
+    check_eq!(
         "passes(Up with no score before)",
         false,
         passes(&case(Expectation::Up, None, 0.9), 0.5, 0.1)
