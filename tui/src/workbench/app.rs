@@ -559,6 +559,7 @@ fn is_from_a_worker(message: &Message) -> bool {
         Message::Explorer(m) => m.is_from_a_worker(),
         Message::Labeling(m) => m.is_from_a_worker(),
         Message::Train(m) => m.is_from_a_worker(),
+        Message::Evaluate(m) => m.is_from_a_worker(),
         _ => false,
     }
 }

@@ -142,6 +142,21 @@ pub struct Ctx {
     pub build: BuildStatus,
     /// A screen a screen's `update` asks to open next.
     go: Option<ScreenId>,
+    /// The messages a screen asks the explorer to show, until it opens.
+    explore: Option<Subset>,
+}
+
+/// Some messages of a corpus, picked by id, that one screen asks the
+/// explorer to show (the messages of a slice, a misjudged message), with
+/// the reason, which the explorer shows above them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subset {
+    /// The corpus they are in.
+    pub corpus: CorpusName,
+    /// Their ids (the gather stage's).
+    pub ids: std::collections::BTreeSet<String>,
+    /// Why these: `slice format=html-only (test split)`.
+    pub label: String,
 }
 
 impl Ctx {
@@ -165,6 +180,7 @@ impl Ctx {
             tick: 0,
             build: BuildStatus::Idle,
             go: None,
+            explore: None,
         }
     }
 
@@ -176,6 +192,19 @@ impl Ctx {
     /// Asks the app to open `screen` once the current message is handled.
     pub fn go(&mut self, screen: ScreenId) {
         self.go = Some(screen);
+    }
+
+    /// Asks the app to open the explorer on `subset`; Back there leads to
+    /// the screen that asked.
+    pub fn explore(&mut self, subset: Subset) {
+        self.explore = Some(subset);
+        self.go(ScreenId::Explorer);
+    }
+
+    /// The messages the explorer is asked to show, once (the explorer
+    /// takes them when it opens; opened any other way, it shows them all).
+    pub fn take_explore(&mut self) -> Option<Subset> {
+        self.explore.take()
     }
 
     /// Sets the status line.

@@ -4,7 +4,9 @@ use super::app::{App, Message};
 use super::chrome::buffer_text;
 use super::ctx::StageMsg;
 use super::screens::{ScreenId, explorer, lab, labeling, map, train};
-use super::tests_update::{app, check, full_app, labeling_app, report};
+use super::tests_update::{
+    app, check, evaluated_app, full_app, labeling_app, real_evaluation, real_infos, report,
+};
 use ninety_grader::cargo::GradeOutcome;
 use ninety_kit::labels::Choice;
 use ninety_kit::metrics::{Counts, Metrics};
@@ -647,12 +649,6 @@ fn a_lab_s_checks_and_their_hints_are_listed_before_the_first_grade() {
     assert!(text.contains("Code: divide the ham sent to spam"), "{text}");
 }
 
-/// The evaluate stage's judgement of the course's real random-split run,
-/// as `ninety run evaluate --corpus spamassassin --json` printed it.
-fn real_evaluation() -> ninety_kit::records::evaluate::Evaluation {
-    serde_json::from_str(include_str!("fixtures/evaluation-real.json")).unwrap()
-}
-
 #[test]
 fn the_evaluate_view_walks_the_test_curve_from_the_chosen_threshold() {
     use super::screens::evaluate;
@@ -678,6 +674,23 @@ fn the_evaluate_view_walks_the_test_curve_from_the_chosen_threshold() {
     let text = screen(&app, 100, 30);
     assert!(text.contains("(the chosen one)"), "{text}");
     assert!(text.contains("95% intervals on test"), "{text}");
+    assert!(
+        text.contains("F1 0.7577, 95% 0.7195 to 0.7953"),
+        "the F1 interval, at the chosen threshold: {text}"
+    );
+    // The gates with a pane of their own are one line here.
+    assert!(
+        text.contains("✓ slices  ✗ behaviour  ✓ calibrated  (Tab: their panes)"),
+        "{text}"
+    );
+    assert!(text.contains("Not ready: a gate failed"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "model {} · corpus: spamassassin",
+            e.model_id.as_deref().unwrap()
+        )),
+        "the header names what was judged: {text}"
+    );
     // Down lowers the threshold: more spam caught, never less.
     app.update(Message::Evaluate(evaluate::Msg::Move(-10)));
     let lower = *app.evaluate.point().unwrap();
@@ -712,4 +725,195 @@ fn a_failed_evaluation_is_shown_and_said() {
         "{text}"
     );
     assert!(text.contains("evaluation failed"), "{text}");
+}
+
+#[test]
+fn snapshot_the_evaluate_view_s_panes_on_the_real_evaluation() {
+    use super::screens::evaluate::{Msg, Pane};
+    let mut app = evaluated_app();
+    app.update(Message::Evaluate(Msg::InfosRead(
+        "spamassassin".into(),
+        Ok(Box::new(real_infos())),
+    )));
+    let e = real_evaluation();
+    let worst = format!("{}={}", e.slices[0].dimension, e.slices[0].value);
+    let expect = [
+        (Pane::Slices, worst.as_str()),
+        (Pane::Calibration, "Expected calibration error"),
+        (Pane::Behaviour, "quoted-reply"),
+        (Pane::Errors, "126 of 323 spam missed"),
+    ];
+    for (pane, needle) in expect {
+        app.update(Message::Evaluate(Msg::NextPane));
+        assert_eq!(app.evaluate.pane, pane);
+        let name = pane.name();
+        let wide = screen(&app, 100, 30);
+        assert!(wide.contains(needle), "{name}: {wide}");
+        insta::assert_snapshot!(format!("evaluate_{name}_100x30"), wide);
+        insta::assert_snapshot!(format!("evaluate_{name}_80x24"), screen(&app, 80, 24));
+    }
+}
+
+#[test]
+fn the_evaluate_panes_show_what_they_hold() {
+    use super::screens::evaluate::{Msg, Pane};
+    let mut app = evaluated_app();
+    let show = |app: &mut App, pane: Pane| {
+        while app.evaluate.pane != pane {
+            app.update(Message::Evaluate(Msg::NextPane));
+        }
+        screen(app, 100, 30)
+    };
+    // Slices: the counts with their intervals, the verdict, the gate.
+    let text = show(&mut app, Pane::Slices);
+    assert!(
+        text.contains("charset=iso-8859-1 ") && text.contains("0 of 131  0.00–2.85%"),
+        "{text}"
+    );
+    assert!(text.contains("95 of 149  55.8–71.0%"), "{text}");
+    assert!(text.contains("✓ slices gate: 28 slices"), "{text}");
+    // Calibration: both errors, Platt's numbers, the diagonal's legend.
+    let text = show(&mut app, Pane::Calibration);
+    for part in [
+        "raw scores     0.0082",
+        "after Platt    0.0129",
+        "a 0.7225 · b 0.1292",
+        "perfect",
+        "✓ calibrated gate",
+    ] {
+        assert!(text.contains(part), "{part:?} missing from:\n{text}");
+    }
+    // Behaviour: pass counts, and the selected suite's failures.
+    let text = show(&mut app, Pane::Behaviour);
+    assert!(
+        text.contains("198 of 200") && text.contains("3 of 4"),
+        "{text}"
+    );
+    // The errors, before the gather output is read: ids, said so.
+    let text = show(&mut app, Pane::Errors);
+    assert!(text.contains("reading the gather output"), "{text}");
+    // No pane panics in a cramped or empty area.
+    for pane in Pane::ALL {
+        show(&mut app, pane);
+        for (w, h) in [(0, 0), (1, 1), (12, 3), (40, 8)] {
+            let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
+            app.render_screen(buf.area, &mut buf);
+        }
+    }
+}
+
+#[test]
+fn an_older_evaluation_without_the_new_parts_says_so_in_every_pane() {
+    use super::screens::evaluate::{Msg, Pane};
+    let mut record: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/evaluation-real.json")).unwrap();
+    let fields = record.as_object_mut().unwrap();
+    for new in [
+        "f1",
+        "calibration",
+        "slices",
+        "behavioural",
+        "test_messages",
+        "model_id",
+    ] {
+        fields.remove(new);
+    }
+    fields.insert(
+        "gates".into(),
+        serde_json::json!(fields["gates"].as_array().unwrap()[..4]),
+    );
+    let old: ninety_kit::records::evaluate::Evaluation = serde_json::from_value(record).unwrap();
+    let mut app = full_app();
+    app.update(Message::Go(ScreenId::Evaluate));
+    let effects = app.update(Message::Stage(
+        ScreenId::Evaluate,
+        StageMsg::done(Ok(Summary::Evaluate(old))),
+    ));
+    assert!(effects.is_empty(), "no test messages to look up");
+    let text = screen(&app, 100, 30);
+    assert!(!text.contains("F1"), "{text}");
+    assert!(!text.contains("Tab: their panes"), "{text}");
+    assert!(text.contains("corpus: spamassassin"), "{text}");
+    for pane in [
+        Pane::Slices,
+        Pane::Calibration,
+        Pane::Behaviour,
+        Pane::Errors,
+    ] {
+        app.update(Message::Evaluate(Msg::NextPane));
+        assert_eq!(app.evaluate.pane, pane);
+        app.update(Message::Evaluate(Msg::Select(1)));
+        app.update(Message::Evaluate(Msg::Explore));
+        assert_eq!(app.screen, ScreenId::Evaluate);
+        for (w, h) in [(100, 30), (80, 24), (40, 10)] {
+            let text = screen(&app, w, h);
+            if w > 40 {
+                assert!(
+                    text.contains("not in this evaluation"),
+                    "{pane:?} {w}x{h}: {text}"
+                );
+            }
+        }
+        if pane != Pane::Calibration {
+            let flash = app.ctx.flash.clone().unwrap();
+            assert!(
+                flash.contains("not in this evaluation"),
+                "{pane:?}: {flash}"
+            );
+        }
+    }
+    insta::assert_snapshot!("evaluate_errors_absent_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn snapshot_the_explorer_on_an_evaluation_s_slice_80x24() {
+    use super::screens::evaluate::{Infos, MessageInfo, Msg};
+    let mut app = evaluated_app();
+    app.ctx.corpora.push("spamassassin".parse().unwrap());
+    let e = real_evaluation();
+    let members: Vec<String> = e.slices[0]
+        .members
+        .iter()
+        .map(|&i| e.test_messages[i as usize].id.clone())
+        .collect();
+    let infos: Infos = members
+        .iter()
+        .map(|id| {
+            let info = MessageInfo {
+                path: "easy-ham-1/x".into(),
+                subject: None,
+            };
+            (id.clone(), info)
+        })
+        .collect();
+    app.update(Message::Evaluate(Msg::InfosRead(
+        "spamassassin".into(),
+        Ok(Box::new(infos)),
+    )));
+    app.update(Message::Evaluate(Msg::NextPane));
+    app.update(Message::Evaluate(Msg::Explore));
+    assert_eq!(app.screen, ScreenId::Explorer);
+    let mut data = explorer::dataset::tests::dataset(500);
+    for (item, id) in data.items.iter_mut().step_by(7).zip(&members) {
+        item.id = id.clone();
+    }
+    app.update(Message::Explorer(explorer::Msg::DatasetLoaded(
+        "spamassassin".parse().unwrap(),
+        Ok(Box::new(data)),
+    )));
+    app.update(Message::Explorer(explorer::Msg::RawLoaded(
+        "g/00000".into(),
+        "From someone\nSubject: subject 0\n\nbody".into(),
+    )));
+    let text = screen(&app, 80, 24);
+    let (slice, n) = (&e.slices[0], members.len());
+    assert!(
+        text.contains(&format!(
+            "showing slice {}={} (test split)  {n} messages  · ← back",
+            slice.dimension, slice.value
+        )),
+        "{text}"
+    );
+    assert!(text.contains(&format!("{n}/500")), "{text}");
+    insta::assert_snapshot!(text);
 }

@@ -5,7 +5,7 @@ use super::app::{App, Effect, Message, Overlay};
 use super::ctx::{BuildStatus, Focus, StageMsg, WorkError};
 use super::screens::explorer::{self, Dataset};
 use super::screens::labeling::{Item, SessionData};
-use super::screens::{ScreenId, agreement, lab, labeling, map, train};
+use super::screens::{ScreenId, agreement, evaluate, lab, labeling, map, train};
 use crate::pipeline::{BuildProgress, StageFailure};
 use crate::state::{LoadNote, Progress, State};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -483,23 +483,30 @@ fn every_key_the_footer_or_help_shows_is_one_the_table_answers() {
         ScreenId::Agreement,
         ScreenId::Train,
     ]);
-    for id in screens {
+    // The evaluate view's keys change with its pane: each pane's table.
+    let panes = evaluate::Pane::ALL.map(|p| (ScreenId::Evaluate, p));
+    let screens = screens
+        .into_iter()
+        .map(|id| (id, evaluate::Pane::Curve))
+        .chain(panes);
+    for (id, pane) in screens {
         app.screen = id;
+        app.evaluate.pane = pane;
         let rows = app.key_rows();
         // Every footer word is a row with keys, and each key of each row
         // sends that row's message: the table is what handles the keys.
         let footer_rows = rows.iter().filter(|(_, f, _)| f.is_some()).count();
-        assert_eq!(footer_rows, app.footer().len(), "{id:?}");
+        assert_eq!(footer_rows, app.footer().len(), "{id:?} {pane:?}");
         for (codes, footer, message) in &rows {
             assert!(
                 !(footer.is_some() && codes.is_empty()),
-                "{id:?}: {footer:?} has no key"
+                "{id:?} {pane:?}: {footer:?} has no key"
             );
             for code in codes {
                 assert_eq!(
                     app.message_for(key(*code)).as_ref(),
                     Some(message),
-                    "{id:?}: {code:?}"
+                    "{id:?} {pane:?}: {code:?}"
                 );
             }
         }
@@ -511,7 +518,7 @@ fn every_key_the_footer_or_help_shows_is_one_the_table_answers() {
         let n = codes.len();
         codes.sort();
         codes.dedup();
-        assert_eq!(codes.len(), n, "{id:?} binds a key twice");
+        assert_eq!(codes.len(), n, "{id:?} {pane:?} binds a key twice");
     }
 }
 
@@ -1010,6 +1017,7 @@ fn keys_mean_one_thing_across_screens() {
         ScreenId::Explorer,
         ScreenId::Agreement,
         ScreenId::Train,
+        ScreenId::Evaluate,
     ];
     for id in screens {
         let mut app = full_app();
@@ -1107,4 +1115,343 @@ fn render_header(app: &App) -> String {
         .next()
         .unwrap_or_default()
         .to_owned()
+}
+
+/// The evaluate stage's judgement of the course's real random-split run,
+/// as `ninety run evaluate --corpus spamassassin --json` printed it.
+pub(crate) fn real_evaluation() -> ninety_kit::records::evaluate::Evaluation {
+    serde_json::from_str(include_str!("fixtures/evaluation-real.json")).unwrap()
+}
+
+/// What the gather output of the real corpus says about some of that
+/// evaluation's test messages: those misjudged at the chosen threshold,
+/// and the twenty ham scored highest.
+pub(crate) fn real_infos() -> evaluate::Infos {
+    serde_json::from_str(include_str!("fixtures/evaluation-real-infos.json")).unwrap()
+}
+
+/// The app on the evaluate view, showing the real evaluation.
+pub(crate) fn evaluated_app() -> App {
+    let mut app = full_app();
+    app.update(Message::Go(ScreenId::Evaluate));
+    app.update(Message::Stage(
+        ScreenId::Evaluate,
+        StageMsg::done(Ok(Summary::Evaluate(real_evaluation()))),
+    ));
+    app
+}
+
+fn infos_read(infos: evaluate::Infos) -> Message {
+    Message::Evaluate(evaluate::Msg::InfosRead(
+        "spamassassin".into(),
+        Ok(Box::new(infos)),
+    ))
+}
+
+/// The explorer's dataset for the real corpus: `n` messages, the first
+/// ones carrying the ids `ids`.
+fn dataset_with_ids(n: usize, ids: &[String]) -> Message {
+    let mut data = dataset(n);
+    for (item, id) in data.items.iter_mut().zip(ids) {
+        item.id = id.clone();
+    }
+    Message::Explorer(explorer::Msg::DatasetLoaded(
+        "spamassassin".parse().unwrap(),
+        Ok(Box::new(data)),
+    ))
+}
+
+#[test]
+fn the_evaluate_view_s_panes_take_their_own_keys() {
+    use evaluate::{Msg, Pane};
+    let mut app = full_app();
+    app.update(Message::Go(ScreenId::Evaluate));
+    // The stage's end asks for the test messages' subjects.
+    let effects = app.update(Message::Stage(
+        ScreenId::Evaluate,
+        StageMsg::done(Ok(Summary::Evaluate(real_evaluation()))),
+    ));
+    assert_eq!(
+        effects.iter().map(task).collect::<Vec<_>>(),
+        ["read the test messages of spamassassin from its gather output"]
+    );
+    let on = |app: &App, code: KeyCode| app.message_for(key(code));
+    assert_eq!(app.evaluate.pane, Pane::Curve);
+    assert_eq!(
+        on(&app, KeyCode::Down),
+        Some(Message::Evaluate(Msg::Move(-1)))
+    );
+    assert_eq!(
+        on(&app, KeyCode::Enter),
+        Some(Message::UnknownKey("Enter".into())),
+        "nothing to open on the curve"
+    );
+    // Tab goes round the panes, ⇧Tab back; the footer names the next one.
+    let mut seen = vec![];
+    for _ in 0..5 {
+        seen.push(app.evaluate.pane);
+        let tab = on(&app, KeyCode::Tab).unwrap();
+        assert_eq!(tab, Message::Evaluate(Msg::NextPane));
+        let next = app.evaluate.pane.next().name();
+        assert!(
+            app.footer().iter().any(|(k, w)| k == "Tab" && w == next),
+            "{:?}",
+            app.footer()
+        );
+        app.update(tab);
+    }
+    assert_eq!(seen, Pane::ALL);
+    assert_eq!(app.evaluate.pane, Pane::Curve);
+    app.update(on(&app, KeyCode::BackTab).unwrap());
+    assert_eq!(app.evaluate.pane, Pane::Errors);
+    // In a list, ↑ ↓ choose a row, within bounds, and Enter explores.
+    app.update(Message::Evaluate(Msg::NextPane));
+    app.update(Message::Evaluate(Msg::NextPane));
+    assert_eq!(app.evaluate.pane, Pane::Slices);
+    assert_eq!(
+        on(&app, KeyCode::Down),
+        Some(Message::Evaluate(Msg::Select(1)))
+    );
+    assert_eq!(
+        on(&app, KeyCode::Up),
+        Some(Message::Evaluate(Msg::Select(-1)))
+    );
+    assert_eq!(
+        on(&app, KeyCode::Enter),
+        Some(Message::Evaluate(Msg::Explore))
+    );
+    let slices = real_evaluation().slices.len();
+    app.update(Message::Evaluate(Msg::Select(-1)));
+    assert_eq!(app.evaluate.slice, 0);
+    app.update(Message::Evaluate(Msg::Select(1_000)));
+    assert_eq!(app.evaluate.slice, slices - 1);
+    app.update(on(&app, KeyCode::PageUp).unwrap());
+    assert_eq!(app.evaluate.slice, slices - 11);
+    assert_eq!(
+        app.evaluate.selected,
+        {
+            let mut fresh = evaluated_app();
+            fresh.update(Message::Evaluate(Msg::Chosen));
+            fresh.evaluate.selected
+        },
+        "choosing a slice leaves the marker alone"
+    );
+    // ← leaves for the lab, whichever the pane.
+    assert_eq!(on(&app, KeyCode::Left), Some(Message::Back));
+}
+
+#[test]
+fn a_slice_opens_in_the_explorer_and_back_comes_to_the_same_judgement() {
+    use evaluate::{Msg, Pane};
+    let mut app = evaluated_app();
+    let e = real_evaluation();
+    app.update(Message::Evaluate(Msg::NextPane));
+    assert_eq!(app.evaluate.pane, Pane::Slices);
+    app.update(Message::Evaluate(Msg::Select(1)));
+    let slice = &e.slices[1];
+    let members: Vec<String> = slice
+        .members
+        .iter()
+        .map(|&i| e.test_messages[i as usize].id.clone())
+        .collect();
+
+    // The evaluation is of the real corpus; this workspace has only mini.
+    let effects = app.update(Message::Evaluate(Msg::Explore));
+    assert!(effects.is_empty());
+    assert_eq!(app.screen, ScreenId::Evaluate, "no empty explorer");
+    let flash = app.ctx.flash.clone().unwrap();
+    assert!(
+        flash.contains(
+            "of the spamassassin corpus, which this workspace does not have (it has: mini)"
+        ),
+        "{flash}"
+    );
+
+    // With the corpus, but a gather output that no longer holds them.
+    app.ctx.corpora.push("spamassassin".parse().unwrap());
+    app.update(infos_read(evaluate::Infos::new()));
+    app.update(Message::Evaluate(Msg::Explore));
+    assert_eq!(app.screen, ScreenId::Evaluate);
+    let flash = app.ctx.flash.clone().unwrap();
+    assert!(
+        flash.starts_with(&format!(
+            "Not in the gather output of spamassassin: slice {}={}",
+            slice.dimension, slice.value
+        )),
+        "{flash}"
+    );
+
+    // With them: the explorer opens on the slice's messages, and says why.
+    let mut infos = evaluate::Infos::new();
+    for id in &members {
+        infos.insert(
+            id.clone(),
+            evaluate::MessageInfo {
+                path: "spam-2/x".into(),
+                subject: None,
+            },
+        );
+    }
+    app.update(infos_read(infos));
+    let effects = app.update(Message::Evaluate(Msg::Explore));
+    assert_eq!(app.screen, ScreenId::Explorer);
+    assert_eq!(
+        effects.iter().map(task).collect::<Vec<_>>(),
+        ["read the gather output of spamassassin"]
+    );
+    let subset = app.explorer.subset.clone().unwrap();
+    assert_eq!(
+        subset.label,
+        format!("slice {}={} (test split)", slice.dimension, slice.value)
+    );
+    assert_eq!(subset.ids.len(), members.len());
+    assert_eq!(app.explorer.corpus, "spamassassin");
+    // Only they pass the filters, and only they are counted.
+    app.update(dataset_with_ids(2000, &members));
+    assert_eq!(app.explorer.visible.len(), members.len());
+    assert_eq!(
+        app.explorer.current().map(|m| m.id.as_str()),
+        Some(members[0].as_str()),
+        "the first of them, in the corpus's order"
+    );
+    assert_eq!(
+        app.key_rows()
+            .iter()
+            .find(|(codes, _, _)| codes.contains(&KeyCode::Left))
+            .map(|(_, _, m)| m.clone()),
+        Some(Message::Back)
+    );
+    assert!(
+        app.help_rows()
+            .iter()
+            .any(|(_, what)| what == "back to the evaluate view")
+    );
+
+    // ← comes back to the same pane and row, without evaluating again.
+    let effects = app.update(app.message_for(key(KeyCode::Left)).unwrap());
+    assert_eq!(app.screen, ScreenId::Evaluate);
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(!app.evaluate.loading);
+    assert_eq!((app.evaluate.pane, app.evaluate.slice), (Pane::Slices, 1));
+
+    // Opened from its lab, the explorer shows everything again.
+    app.update(Message::Go(ScreenId::Lab(Stage::Gather)));
+    app.update(Message::Go(ScreenId::Explorer));
+    assert_eq!(
+        (app.explorer.subset.clone(), app.explorer.back),
+        (None, None)
+    );
+    assert_eq!(app.explorer.visible.len(), 2000);
+    app.update(Message::Back);
+    assert_eq!(app.screen, ScreenId::Lab(Stage::Gather));
+}
+
+#[test]
+fn the_errors_are_the_misjudged_test_messages_at_the_marker_surest_first() {
+    use evaluate::{Msg, Pane};
+    let mut app = evaluated_app();
+    let e = real_evaluation();
+    let at = |app: &App| *app.evaluate.point().unwrap();
+    let check = |app: &App| {
+        let p = at(app);
+        let errors = app.evaluate.errors();
+        let messages: Vec<_> = errors.iter().map(|&i| &e.test_messages[i]).collect();
+        let flagged = messages.iter().take_while(|m| !m.spam).count();
+        // They are the curve's own counts at the marker.
+        assert_eq!(flagged as u64, p.ham_flagged);
+        assert_eq!(
+            (messages.len() - flagged) as u64,
+            e.test_counts.0 - p.spam_caught
+        );
+        assert!(messages[flagged..].iter().all(|m| m.spam));
+        // The surest mistakes first in each part.
+        assert!(
+            messages[..flagged]
+                .windows(2)
+                .all(|w| w[0].score >= w[1].score)
+        );
+        assert!(
+            messages[flagged..]
+                .windows(2)
+                .all(|w| w[0].score <= w[1].score)
+        );
+        messages
+            .iter()
+            .map(|m| (m.spam, m.score))
+            .collect::<Vec<_>>()
+    };
+    // At the chosen threshold no ham is flagged: every error is spam missed.
+    let chosen = check(&app);
+    assert_eq!(chosen.len(), 126);
+    assert!(chosen.iter().all(|(spam, _)| *spam));
+    // Lower, ham is flagged, and leads.
+    app.update(Message::Evaluate(Msg::Move(-60)));
+    let lower = check(&app);
+    assert!(!lower[0].0, "a flagged ham first: {:?}", &lower[..3]);
+    assert!(lower.len() != chosen.len());
+
+    // Enter reads the selected one, and the label says which it is.
+    app.ctx.corpora.push("spamassassin".parse().unwrap());
+    app.update(infos_read(real_infos()));
+    for _ in 0..4 {
+        app.update(Message::Evaluate(Msg::NextPane));
+    }
+    assert_eq!(app.evaluate.pane, Pane::Errors);
+    app.update(Message::Evaluate(Msg::Explore));
+    assert_eq!(app.screen, ScreenId::Explorer);
+    let subset = app.explorer.subset.clone().unwrap();
+    assert_eq!(subset.ids.len(), 1);
+    assert!(
+        subset.label.starts_with("ham flagged at 0."),
+        "{}",
+        subset.label
+    );
+    // A gather output without it: said, and back to the view.
+    app.update(dataset_with_ids(50, &[]));
+    assert_eq!(app.screen, ScreenId::Evaluate);
+    let flash = app.ctx.flash.clone().unwrap();
+    assert!(
+        flash.starts_with("None of the 1 message of ham flagged at"),
+        "{flash}"
+    );
+    // c puts the marker back, and the errors follow it.
+    app.update(app.message_for(key(KeyCode::Char('c'))).unwrap());
+    assert_eq!(app.evaluate.errors().len(), 126);
+}
+
+#[test]
+fn a_suite_opens_the_messages_its_failed_cases_came_from() {
+    use evaluate::{Msg, Pane};
+    let mut app = evaluated_app();
+    app.ctx.corpora.push("spamassassin".parse().unwrap());
+    app.update(Message::Evaluate(Msg::PreviousPane));
+    app.update(Message::Evaluate(Msg::PreviousPane));
+    assert_eq!(app.evaluate.pane, Pane::Behaviour);
+    // shouting: every case passed.
+    app.update(Message::Evaluate(Msg::Explore));
+    assert!(
+        app.ctx
+            .flash
+            .clone()
+            .unwrap()
+            .contains("Every case of shouting passed")
+    );
+    // signature: two failures, each naming its message by the start of its id.
+    app.update(Message::Evaluate(Msg::Select(2)));
+    let (ids, label) = app.evaluate.to_explore().unwrap();
+    assert_eq!(ids.len(), 2);
+    assert!(ids.iter().any(|id| id.starts_with("1d64e3527393")));
+    assert_eq!(
+        label,
+        "behaviour signature: the originals of its failed cases (test split)"
+    );
+    // written-spam: its failures are written messages, not the corpus's.
+    app.update(Message::Evaluate(Msg::Select(4)));
+    app.update(Message::Evaluate(Msg::Explore));
+    assert_eq!(app.screen, ScreenId::Evaluate);
+    let flash = app.ctx.flash.clone().unwrap();
+    assert!(
+        flash.contains("written-spam's failed cases are messages written for the suite"),
+        "{flash}"
+    );
 }

@@ -671,7 +671,10 @@ fn run_train_records_runs_that_list_compare_and_survive_a_killed_run() {
 
     // Evaluating a run registers its model; `ninety models` lists the
     // registry and promotes one to champion.
-    let out = ninety(copy.path(), &["run", "evaluate", "--run", &run_id, "--json"]);
+    let out = ninety(
+        copy.path(),
+        &["run", "evaluate", "--run", &run_id, "--json"],
+    );
     assert!(out.status.success(), "{}", text(&out));
     let Summary::Evaluate(evaluation) = summary(&out) else {
         panic!("not an evaluate summary: {}", text(&out))

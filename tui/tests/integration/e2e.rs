@@ -514,6 +514,31 @@ fn the_evaluate_view_judges_a_trained_run_and_moves_its_threshold() {
     assert!(!moved.contains("(the chosen one)"), "{moved}");
     keys(&["c"]);
     wait_for(&session.0, "(the chosen one)", Duration::from_secs(5));
+    // Tab shows the slices, worst first; Enter reads the first slice's
+    // messages in the explorer, raw beside clean, and ← comes back to the
+    // same judgement without evaluating again.
+    keys(&["Tab"]);
+    let slices = wait_for(
+        &session.0,
+        "Slices of the test split",
+        Duration::from_secs(5),
+    );
+    assert!(slices.contains("verdict"), "{slices}");
+    assert!(slices.contains("slices gate"), "{slices}");
+    keys(&["Enter"]);
+    let explorer = wait_for(&session.0, "showing slice ", Duration::from_secs(30));
+    assert!(
+        line_with(&explorer, "showing slice ").contains("(test split)"),
+        "{explorer}"
+    );
+    wait_for(&session.0, "Raw ·", Duration::from_secs(30));
+    keys(&["Left"]);
+    let back = wait_for(
+        &session.0,
+        "Slices of the test split",
+        Duration::from_secs(5),
+    );
+    assert!(!back.contains("Evaluating"), "{back}");
     // The stage wrote its record and the model card beside the run.
     let runs = std::fs::read_dir(home.join("artifacts/runs")).unwrap();
     let folder = runs.filter_map(Result::ok).next().unwrap().path();

@@ -146,7 +146,38 @@ pub fn as_shown(raw: &str) -> String {
     out
 }
 
+/// The screen that opened the explorer on some messages, in words.
+fn screen_name(screen: ScreenId) -> &'static str {
+    match screen {
+        ScreenId::Evaluate => "the evaluate view",
+        _ => "the screen that opened the explorer",
+    }
+}
+
 impl ExplorerScreen {
+    /// When the messages another screen asked for are none of the loaded
+    /// dataset's, says so and gives the screen to go back to, rather than
+    /// showing an empty list; when only some are, says how many are not.
+    fn missing_subset(&self, ctx: &mut Ctx) -> Option<ScreenId> {
+        let (found, wanted) = self.subset_found()?;
+        let label = self.subset.as_ref().map_or("", |s| s.label.as_str());
+        if found == 0 {
+            ctx.flash(format!(
+                "None of the {wanted} message{} of {label} is in the gather output of {}: it was gathered again since they were picked (evaluate again to match it).",
+                if wanted == 1 { "" } else { "s" },
+                self.corpus
+            ));
+            return self.back;
+        }
+        if found < wanted {
+            ctx.flash(format!(
+                "Explorer: {label}: {found} of {wanted} messages are in the gather output of {}; the others are not (it was gathered again since they were picked).",
+                self.corpus
+            ));
+        }
+        None
+    }
+
     /// The effect that reads the selected message's raw text, when it is needed.
     fn raw_effect(&self) -> Vec<Effect<Msg>> {
         match (self.raw_wanted(), self.current()) {
@@ -176,6 +207,10 @@ impl Screen for ExplorerScreen {
                         }
                         self.set_data(*data);
                         self.raw = None;
+                        if let Some(back) = self.missing_subset(ctx) {
+                            ctx.go(back);
+                            return vec![];
+                        }
                     }
                     Err(problem) => {
                         self.data = None;
@@ -207,7 +242,11 @@ impl Screen for ExplorerScreen {
                     .iter()
                     .position(|c| c == &self.corpus)
                     .map_or(0, |i| (i + 1) % ctx.corpora.len());
+                // Another corpus: the messages asked for are not in it, but
+                // Back still leads where it did.
+                let back = self.back;
                 *self = ExplorerScreen::new(ctx.corpora[at].clone());
+                self.back = back;
                 vec![Effect::Task(load_task(&self.corpus))]
             }
             Msg::StartSearch => {
@@ -351,7 +390,10 @@ impl Screen for ExplorerScreen {
                 Binding::new(
                     &[KeyCode::Esc, KeyCode::Char('q'), KeyCode::Left],
                     "Esc / q",
-                    "back to the gather lab",
+                    &match self.back {
+                        Some(back) => format!("back to {}", screen_name(back)),
+                        None => "back to the gather lab".to_owned(),
+                    },
                     Act::Back,
                 )
                 .footer("back"),
@@ -373,9 +415,29 @@ impl Screen for ExplorerScreen {
         })
     }
 
-    fn open(&mut self, _from: ScreenId, ctx: &mut Ctx) -> Vec<Effect<Msg>> {
-        ctx.flash("Explorer: f status · o group · p period · / search · c corpus · Tab report · r run gather");
+    fn open(&mut self, from: ScreenId, ctx: &mut Ctx) -> Vec<Effect<Msg>> {
+        match ctx.take_explore() {
+            Some(subset) => {
+                let n = subset.ids.len();
+                ctx.flash(format!(
+                    "Explorer: {}, {n} message{}. ← goes back to {}.",
+                    subset.label,
+                    if n == 1 { "" } else { "s" },
+                    screen_name(from),
+                ));
+                self.show_only(subset, from);
+            }
+            None => {
+                self.show_all();
+                ctx.flash("Explorer: f status · o group · p period · / search · c corpus · Tab report · r run gather");
+            }
+        }
         vec![Effect::Task(load_task(&self.corpus))]
+    }
+
+    fn parent(&self) -> Option<ScreenId> {
+        self.back
+            .or_else(|| super::owner(ScreenId::Explorer).map(ScreenId::Lab))
     }
 
     fn on_stage(&mut self, update: StageMsg, ctx: &mut Ctx) -> Vec<Effect<Msg>> {
@@ -418,7 +480,9 @@ impl Screen for ExplorerScreen {
 
 /// Draws the explorer into `area`.
 fn render(e: &ExplorerScreen, area: Rect, buf: &mut Buffer) {
-    let [bar, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
+    let bar_rows = if e.subset.is_some() { 2 } else { 1 };
+    let [bar, body] =
+        Layout::vertical([Constraint::Length(bar_rows), Constraint::Min(3)]).areas(area);
     render_filters(e, bar, buf);
     if let Some((done, total)) = e.running {
         let ratio = if total == 0 {
@@ -502,6 +566,30 @@ fn render_filters(e: &ExplorerScreen, area: Rect, buf: &mut Buffer) {
         Span::styled(format!("  {shown}/{total}"), dim),
     ])
     .render(area, buf);
+    // The messages another screen asked for, and why, on a line of their own.
+    if let Some(subset) = e.subset.as_ref().filter(|_| area.height > 1) {
+        let found = e.subset_found().map_or(String::new(), |(found, wanted)| {
+            if found == wanted {
+                format!("  {wanted} message{}", if wanted == 1 { "" } else { "s" })
+            } else {
+                format!("  {found} of {wanted} messages found")
+            }
+        });
+        Line::from(vec![
+            Span::styled(" showing ", dim),
+            Span::styled(subset.label.clone(), Style::default().fg(Color::Yellow)),
+            Span::styled(found, dim),
+            Span::styled("  · ← back", dim),
+        ])
+        .render(
+            Rect {
+                y: area.y + 1,
+                height: 1,
+                ..area
+            },
+            buf,
+        );
+    }
 }
 
 fn status_mark(status: Status) -> (&'static str, Color) {

@@ -6,6 +6,8 @@
 //! indices, so scrolling through all 6,000 messages of the real corpus only
 //! ever draws the rows on screen.
 
+use crate::workbench::ctx::Subset;
+use crate::workbench::route::ScreenId;
 use ninety_kit::CorpusName;
 use ninety_kit::clean::{
     CLEAN_FILE, CleanError, DUPLICATES_FILE, Gathered, QUARANTINE_FILE, read_gathered, read_report,
@@ -115,6 +117,11 @@ pub struct ExplorerScreen {
     pub running: Option<(u64, u64)>,
     /// The pipeline's build, while the stage waits for it.
     pub building: Option<crate::pipeline::BuildProgress>,
+    /// The messages another screen asked to see, when it did: only they
+    /// pass the filters.
+    pub subset: Option<Subset>,
+    /// The screen that asked, where Back leads.
+    pub back: Option<ScreenId>,
 }
 
 impl ExplorerScreen {
@@ -136,7 +143,42 @@ impl ExplorerScreen {
             pane: Pane::Messages,
             running: None,
             building: None,
+            subset: None,
+            back: None,
         }
+    }
+
+    /// Shows only `subset`'s messages, on its corpus, from the first, every
+    /// other filter cleared; Back leads to `back`. A dataset already loaded
+    /// for that corpus is kept, and filtered at once.
+    pub fn show_only(&mut self, subset: Subset, back: ScreenId) {
+        let data = self.data.take().filter(|_| self.corpus == subset.corpus);
+        *self = ExplorerScreen::new(subset.corpus.clone());
+        self.subset = Some(subset);
+        self.back = Some(back);
+        if let Some(data) = data {
+            self.set_data(data);
+        }
+    }
+
+    /// Shows every message again, Back leading to the gather lab.
+    pub fn show_all(&mut self) {
+        self.subset = None;
+        self.back = None;
+        self.refilter();
+    }
+
+    /// How many of the subset's messages the dataset holds, of how many,
+    /// once both are there.
+    pub fn subset_found(&self) -> Option<(usize, usize)> {
+        let subset = self.subset.as_ref()?;
+        let data = self.data.as_ref()?;
+        let found = data
+            .items
+            .iter()
+            .filter(|item| subset.ids.contains(&item.id))
+            .count();
+        Some((found, subset.ids.len()))
     }
 
     /// Installs a loaded dataset and applies the filters.
@@ -158,9 +200,13 @@ impl ExplorerScreen {
             .iter()
             .enumerate()
             .filter(|(_, item)| {
-                self.status
-                    .value()
-                    .is_none_or(|s| item.status.as_str() == s)
+                self.subset
+                    .as_ref()
+                    .is_none_or(|s| s.ids.contains(&item.id))
+                    && self
+                        .status
+                        .value()
+                        .is_none_or(|s| item.status.as_str() == s)
                     && self.group.value().is_none_or(|g| item.group.as_str() == g)
                     && self
                         .period
