@@ -177,7 +177,7 @@ fn the_workbench_grades_the_frame_lab_in_a_real_terminal() {
     let session = Session(format!("ninety-e2e-{}", std::process::id()));
     let home = copy.path().join(".ninety-test");
     start(&session, copy.path(), &home, "", (80, 24));
-    let map = wait_for(&session.0, "Course map", Duration::from_secs(20));
+    let map = wait_for(&session.0, "Course map", Duration::from_secs(60));
     assert!(
         map.contains("frame") && map.contains("not started"),
         "{map}"
@@ -323,7 +323,7 @@ fn leaving_a_stage_or_quitting_leaves_no_process_behind() {
     // quitting during that build ends cargo and every rustc it started.
     let session = Session(format!("ninety-stop-{}", std::process::id()));
     start(&session, copy.path(), &home, "", (100, 30));
-    wait_for(&session.0, "Course map", Duration::from_secs(20));
+    wait_for(&session.0, "Course map", Duration::from_secs(60));
     wait_until("a build for the copy", Duration::from_secs(60), || {
         stage_processes(copy.path())
             .iter()
@@ -341,7 +341,7 @@ fn leaving_a_stage_or_quitting_leaves_no_process_behind() {
     // started and the view left while it runs.
     let session = Session(format!("ninety-stop2-{}", std::process::id()));
     start(&session, copy.path(), &home, "", (100, 30));
-    wait_for(&session.0, "Course map", Duration::from_secs(20));
+    wait_for(&session.0, "Course map", Duration::from_secs(60));
     wait_until(
         "the background build to finish",
         Duration::from_secs(1200),
@@ -412,7 +412,7 @@ fn a_fresh_learner_workspace_explores_labels_and_shows_a_trained_run_with_no_cod
     };
     let session = Session(format!("ninety-fresh-{}", std::process::id()));
     start(&session, &learner, &home, "", (100, 30));
-    wait_for(&session.0, "Course map", Duration::from_secs(20));
+    wait_for(&session.0, "Course map", Duration::from_secs(60));
 
     // The explorer: raw mail and its clean text, from the reference gather
     // output, with the gather lab all todo!()s.
@@ -491,7 +491,7 @@ fn the_evaluate_view_judges_a_trained_run_and_moves_its_threshold() {
     assert!(out.status.success(), "{}", crate::support::text(&out));
     let session = Session(format!("ninety-evaluate-{}", std::process::id()));
     start(&session, copy.path(), &home, "", (100, 30));
-    wait_for(&session.0, "Course map", Duration::from_secs(20));
+    wait_for(&session.0, "Course map", Duration::from_secs(60));
     let keys = |ks: &[&str]| {
         for k in ks {
             tmux(&["send-keys", "-t", &session.0, k]);
