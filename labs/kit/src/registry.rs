@@ -19,6 +19,10 @@ use std::path::{Path, PathBuf};
 /// The pointer to the model that is served.
 pub const CHAMPION: &str = "champion";
 
+/// Every change of champion, one line each (`TIME promote ID`, `TIME
+/// rollback ID`), appended and never rewritten.
+pub const HISTORY: &str = "champion.log";
+
 /// The description of a model, `model.json` in its folder.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelInfo {
@@ -243,11 +247,85 @@ impl Registry {
         }
     }
 
-    /// Makes the model `id` the champion.
-    pub fn promote(&self, id: &str) -> Result<(), RegistryError> {
+    /// Makes the model `id` the champion, and records it in the
+    /// champion's history.
+    pub fn promote(&self, id: &str) -> Result<String, RegistryError> {
         let model = self.find(id)?;
+        self.record("promote", &model.id)?;
+        self.point_at(&model.id)?;
+        Ok(model.id)
+    }
+
+    /// Puts back the champion before the current one (as promotions and
+    /// rollbacks left the history) and returns its id.
+    pub fn rollback(&self) -> Result<String, RegistryError> {
+        let mut stack = self.champions()?;
+        stack.pop();
+        let Some(previous) = stack.pop() else {
+            return Err(RegistryError::Unknown(
+                "no earlier champion to roll back to: the champion history (champion.log) holds only the current one".into(),
+            ));
+        };
+        if !self.dir.join(&previous).join("model.json").is_file() {
+            return Err(RegistryError::Unknown(format!(
+                "the earlier champion {previous} is no longer in {}",
+                self.dir.display()
+            )));
+        }
+        self.record("rollback", &previous)?;
+        self.point_at(&previous)?;
+        Ok(previous)
+    }
+
+    /// The champions in the order they were made, the current one last:
+    /// the history replayed, each promotion pushing its model and each
+    /// rollback popping back to the one before.
+    pub fn champions(&self) -> Result<Vec<String>, RegistryError> {
+        let path = self.dir.join(HISTORY);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io(&path)(e)),
+        };
+        let mut stack: Vec<String> = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            match fields.as_slice() {
+                [_, "promote", id] => stack.push((*id).to_owned()),
+                [_, "rollback", id] => {
+                    stack.pop();
+                    if stack.last().map(String::as_str) != Some(*id) {
+                        // A history edited by hand: trust what it says.
+                        stack.push((*id).to_owned());
+                    }
+                }
+                [] => {}
+                _ => {
+                    return Err(RegistryError::Unknown(format!(
+                        "{} line {}: expected `TIME promote ID` or `TIME rollback ID`, found `{line}`",
+                        path.display(),
+                        n + 1
+                    )));
+                }
+            }
+        }
+        Ok(stack)
+    }
+
+    fn record(&self, what: &str, id: &str) -> Result<(), RegistryError> {
+        use std::io::Write as _;
+        let path = self.dir.join(HISTORY);
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| writeln!(f, "{} {what} {id}", crate::artifact::now_rfc3339()))
+            .map_err(io(&path))
+    }
+
+    fn point_at(&self, id: &str) -> Result<(), RegistryError> {
         let path = self.dir.join(CHAMPION);
-        write_atomic(&path, format!("{}\n", model.id).as_bytes()).map_err(|e| RegistryError::Io {
+        write_atomic(&path, format!("{id}\n").as_bytes()).map_err(|e| RegistryError::Io {
             path: path.clone(),
             source: std::io::Error::other(e.to_string()),
         })
@@ -308,6 +386,39 @@ mod tests {
         assert_eq!(registry.champion().unwrap(), Some(id));
         let err = registry.promote("zzz").unwrap_err().to_string();
         assert!(err.contains("no registered model"), "{err}");
+    }
+
+    #[test]
+    fn a_rollback_puts_back_the_champion_before_and_can_go_further_back() {
+        let home = tempfile::tempdir().unwrap();
+        let registry = Registry::new(&DataHome::at(home.path()));
+        let ids: Vec<String> = ["r1", "r2", "r3"]
+            .iter()
+            .map(|r| {
+                registry
+                    .register(&info(r), &[("model.mpk", vec![1])])
+                    .unwrap()
+            })
+            .collect();
+        let err = registry.rollback().unwrap_err().to_string();
+        assert!(err.contains("no earlier champion"), "{err}");
+        for id in &ids {
+            registry.promote(id).unwrap();
+        }
+        assert_eq!(registry.rollback().unwrap(), ids[1]);
+        assert_eq!(registry.champion().unwrap().as_ref(), Some(&ids[1]));
+        assert_eq!(registry.rollback().unwrap(), ids[0]);
+        assert!(registry.rollback().is_err(), "nothing before the first");
+        assert_eq!(registry.champion().unwrap().as_ref(), Some(&ids[0]));
+        registry.promote(&ids[2]).unwrap();
+        assert_eq!(
+            registry.champions().unwrap(),
+            vec![ids[0].clone(), ids[2].clone()]
+        );
+        // A damaged history is named with its line.
+        std::fs::write(registry.dir().join(HISTORY), "when promote\n").unwrap();
+        let err = registry.champions().unwrap_err().to_string();
+        assert!(err.contains("champion.log line 1"), "{err}");
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! registers the model it judged under the content hash of its files
 //! (weights, settings, threshold, calibration, evaluation, model card,
 //! lineage); `promote` makes one the champion, the model `ninety serve`
-//! serves.
+//! serves, and `rollback` puts back the one before. Every change of
+//! champion is appended to `champion.log` beside the pointer.
 
 use crate::workspace::Workspace;
 use anyhow::Result;
@@ -28,6 +29,9 @@ pub enum ModelsCommand {
         /// The model's id (or a unique prefix).
         id: String,
     },
+    /// Put back the champion before the current one (each rollback goes
+    /// one further back through the promotions).
+    Rollback,
 }
 
 /// A model as `--json` lists it.
@@ -114,6 +118,14 @@ pub fn run(ws: &Workspace, args: &ModelsArgs) -> Result<ExitCode> {
                         " (its evaluation did not pass every gate)"
                     }
                 );
+            }
+        }
+        Some(ModelsCommand::Rollback) => {
+            let id = registry.rollback()?;
+            if args.json {
+                println!("{}", serde_json::json!({"champion": id}));
+            } else {
+                println!("{id} is the champion again");
             }
         }
     }

@@ -693,6 +693,13 @@ fn run_train_records_runs_that_list_compare_and_survive_a_killed_run() {
     assert_eq!(models.len(), 1);
     assert_eq!(models[0]["id"], id.as_str());
     assert_eq!(models[0]["champion"], true, "{models:?}");
+    let out = ninety(copy.path(), &["models", "rollback"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "one promotion: nothing to roll back to"
+    );
+    assert!(text(&out).contains("no earlier champion"), "{}", text(&out));
     let out = ninety(copy.path(), &["models", "promote", "nope"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("no registered model's id starts with `nope`"));
