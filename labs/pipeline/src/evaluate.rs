@@ -515,7 +515,7 @@ fn slice_keys(m: &Gathered) -> Vec<(String, String)> {
 /// Runs the behavioural suites: the lab's changes made to the bodies of
 /// the first PER_CLASS test ham and spam (by id, which is a hash: an
 /// arbitrary, fixed sample), and its written messages, all scored by the
-/// run's model.
+/// run's model one message at a time, as serving scores them.
 fn behavioural<W: Write>(
     folder: &Path,
     test: &[TestMessage],
@@ -548,14 +548,14 @@ fn behavioural<W: Write>(
             Some(body),
         )
     };
-    let base = scorer.score(&sample.iter().map(|m| m.text()).collect::<Vec<_>>());
+    let base = scorer.score_all(&sample.iter().map(|m| m.text()).collect::<Vec<_>>());
     let mut cases: Vec<Case> = Vec::new();
     for change in behaviour::changes() {
         let texts: Vec<String> = sample
             .iter()
             .map(|m| with_body(m, &(change.apply)(m.body.as_deref().unwrap_or(""))))
             .collect();
-        for ((m, before), after) in sample.iter().zip(&base).zip(scorer.score(&texts)) {
+        for ((m, before), after) in sample.iter().zip(&base).zip(scorer.score_all(&texts)) {
             cases.push(Case {
                 suite: change.suite.to_owned(),
                 name: format!("{} ({})", &m.id[..12], m.path),
@@ -579,7 +579,7 @@ fn behavioural<W: Write>(
             )
         })
         .collect();
-    for ((name, _, spam), after) in written.iter().zip(scorer.score(&texts)) {
+    for ((name, _, spam), after) in written.iter().zip(scorer.score_all(&texts)) {
         cases.push(Case {
             suite: if *spam { "written-spam" } else { "written-ham" }.to_owned(),
             name: (*name).to_owned(),
