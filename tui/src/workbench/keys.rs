@@ -237,6 +237,18 @@ pub fn book_row<M>(help: &str) -> Binding<M> {
     Binding::char('b', help, Act::Book).footer("book")
 }
 
+/// The back row of a screen with nothing else on Esc, ← and q: `help`
+/// says where back leads.
+pub fn back_row<M>(help: &str) -> Binding<M> {
+    Binding::new(
+        &[KeyCode::Esc, KeyCode::Left, KeyCode::Char('q')],
+        "Esc / ← / q",
+        help,
+        Act::Back,
+    )
+    .footer("back")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 use super::{Screen, ScreenId};
 use crate::workbench::ctx::{Ctx, Effect, StageMsg};
 use crate::workbench::keys::{
-    Act, Binding, KeyTable, book_row, help_row, message_row, pages, up_down_in_footer,
+    Act, Binding, KeyTable, back_row, book_row, help_row, message_row, pages, up_down_in_footer,
 };
 use crossterm::event::KeyCode;
 use ninety_kit::command::{CorpusArg, StageCommand};
@@ -257,15 +257,7 @@ impl Screen for AgreementScreen {
             .with(book_row("open the label chapter in a browser").no_footer())
             .with(help_row())
             .with(message_row())
-            .with(
-                Binding::new(
-                    &[KeyCode::Esc, KeyCode::Left, KeyCode::Char('q')],
-                    "Esc / ← / q",
-                    "back to the label lab",
-                    Act::Back,
-                )
-                .footer("back"),
-            )
+            .with(back_row("back to the label lab"))
     }
 
     fn open(&mut self, _from: ScreenId, ctx: &mut Ctx) -> Vec<Effect<Msg>> {

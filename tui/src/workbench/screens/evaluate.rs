@@ -16,7 +16,7 @@ use super::{Screen, ScreenId, building_line};
 use crate::pipeline::BuildProgress;
 use crate::workbench::ctx::{Ctx, Effect, StageMsg, Subset, Task, WorkError};
 use crate::workbench::keys::{
-    Act, Binding, KeyTable, book_row, help_row, message_row, pages, up_down_in_footer,
+    Act, Binding, KeyTable, back_row, book_row, help_row, message_row, pages, up_down_in_footer,
 };
 use crossterm::event::KeyCode;
 use ninety_kit::CorpusName;
@@ -621,15 +621,7 @@ impl Screen for EvaluateScreen {
         .with(book_row("open the evaluate chapter in a browser").no_footer())
         .with(help_row())
         .with(message_row())
-        .with(
-            Binding::new(
-                &[KeyCode::Esc, KeyCode::Left, KeyCode::Char('q')],
-                "Esc / ← / q",
-                "back to the evaluate lab",
-                Act::Back,
-            )
-            .footer("back"),
-        )
+        .with(back_row("back to the evaluate lab"))
     }
 
     fn open(&mut self, from: ScreenId, ctx: &mut Ctx) -> Vec<Effect<Msg>> {

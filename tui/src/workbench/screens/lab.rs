@@ -4,7 +4,7 @@
 use super::{Screen, ScreenId, tools_of};
 use crate::workbench::ctx::{Ctx, Effect, Focus, LabState, WorkError};
 use crate::workbench::keys::{
-    Act, Binding, KeyTable, book_row, help_row, message_row, pages, up_down,
+    Act, Binding, KeyTable, back_row, book_row, help_row, message_row, pages, up_down,
 };
 use crossterm::event::KeyCode;
 use ninety_grader::cargo::GradeOutcome;
@@ -301,15 +301,7 @@ impl Screen for LabScreen {
             )
             .with(help_row())
             .with(message_row())
-            .with(
-                Binding::new(
-                    &[KeyCode::Esc, KeyCode::Left, KeyCode::Char('q')],
-                    "Esc / ← / q",
-                    "back to the course map",
-                    Act::Back,
-                )
-                .footer("back"),
-            )
+            .with(back_row("back to the course map"))
     }
 
     fn parent(&self) -> Option<ScreenId> {

@@ -5,8 +5,7 @@
 use super::{Screen, ScreenId, building_line};
 use crate::pipeline::BuildProgress;
 use crate::workbench::ctx::{Ctx, Effect, StageMsg, Task};
-use crate::workbench::keys::{Act, Binding, KeyTable, book_row, help_row, message_row};
-use crossterm::event::KeyCode;
+use crate::workbench::keys::{Act, Binding, KeyTable, back_row, book_row, help_row, message_row};
 use ninety_kit::command::{CorpusArg, StageCommand, TrainArgs};
 use ninety_kit::metrics::Metrics;
 use ninety_kit::records::Summary;
@@ -202,15 +201,7 @@ impl Screen for TrainScreen {
             .with(book_row("open the chapter"))
             .with(help_row())
             .with(message_row())
-            .with(
-                Binding::new(
-                    &[KeyCode::Esc, KeyCode::Left, KeyCode::Char('q')],
-                    "Esc / ← / q",
-                    "back to the train lab (a run going on stops)",
-                    Act::Back,
-                )
-                .footer("back"),
-            )
+            .with(back_row("back to the train lab (a run going on stops)"))
     }
 
     fn open(&mut self, _from: ScreenId, _ctx: &mut Ctx) -> Vec<Effect<Msg>> {
