@@ -125,6 +125,51 @@ pub struct EvaluateArgs {
     pub spec: Option<PathBuf>,
 }
 
+/// `serve`'s arguments.
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub corpus: CorpusArg,
+    /// The registered model to serve, by its id or the start of it
+    /// (default: the champion; with none, the newest registered model).
+    #[arg(long, value_name = "ID")]
+    pub model: Option<String>,
+    /// The address to listen on (default: this machine only).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
+    /// The port (0: any free port, named when listening).
+    #[arg(long, default_value_t = 8090)]
+    pub port: u16,
+    /// The largest request body, in bytes.
+    #[arg(long, default_value_t = 1 << 20, value_parser = clap::value_parser!(u64).range(1..=(256 << 20)))]
+    pub max_body: u64,
+    /// The most messages in one batch request.
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub max_batch: u64,
+    /// Each request's time limit, in milliseconds.
+    #[arg(long, default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(1..=600_000))]
+    pub timeout_ms: u64,
+    /// Requests served at once; more wait their turn.
+    #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub concurrency: u64,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        Self {
+            corpus: CorpusArg::default(),
+            model: None,
+            host: std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+            port: 8090,
+            max_body: 1 << 20,
+            max_batch: 256,
+            timeout_ms: 2_000,
+            concurrency: 512,
+        }
+    }
+}
+
 /// One stage to run, with its own arguments.
 #[derive(Debug, Clone, PartialEq, clap::Subcommand)]
 pub enum StageCommand {
@@ -141,6 +186,8 @@ pub enum StageCommand {
     /// A threshold the spec allows, figures with intervals, the readiness
     /// gate, a model card (the evaluate lab's code).
     Evaluate(EvaluateArgs),
+    /// Serve a registered model over HTTP until stopped.
+    Serve(ServeArgs),
 }
 
 impl StageCommand {
@@ -152,6 +199,7 @@ impl StageCommand {
             StageCommand::LabelQueue(_) | StageCommand::Label(_) => Stage::Label,
             StageCommand::Train(_) => Stage::Train,
             StageCommand::Evaluate(_) => Stage::Evaluate,
+            StageCommand::Serve(_) => Stage::Deploy,
         }
     }
 
@@ -164,6 +212,7 @@ impl StageCommand {
             StageCommand::Label(_) => "label",
             StageCommand::Train(_) => "train",
             StageCommand::Evaluate(_) => "evaluate",
+            StageCommand::Serve(_) => "serve",
         }
     }
 
@@ -175,6 +224,7 @@ impl StageCommand {
             StageCommand::LabelQueue(a) => &a.corpus.corpus,
             StageCommand::Train(a) => &a.corpus.corpus,
             StageCommand::Evaluate(a) => &a.corpus.corpus,
+            StageCommand::Serve(a) => &a.corpus.corpus,
         }
     }
 
@@ -224,6 +274,16 @@ impl StageCommand {
                 args.flag("corpus", &a.corpus.corpus);
                 args.opt("run", a.run.as_ref());
                 args.path("spec", a.spec.as_ref());
+            }
+            StageCommand::Serve(a) => {
+                args.flag("corpus", &a.corpus.corpus);
+                args.opt("model", a.model.as_ref());
+                args.flag("host", a.host);
+                args.flag("port", a.port);
+                args.flag("max-body", a.max_body);
+                args.flag("max-batch", a.max_batch);
+                args.flag("timeout-ms", a.timeout_ms);
+                args.flag("concurrency", a.concurrency);
             }
         }
         args.0
@@ -292,6 +352,17 @@ mod tests {
         }));
         round_trip(StageCommand::Train(TrainArgs::default()));
         round_trip(StageCommand::Evaluate(EvaluateArgs::default()));
+        round_trip(StageCommand::Serve(ServeArgs::default()));
+        round_trip(StageCommand::Serve(ServeArgs {
+            model: Some("0a1b".into()),
+            host: "0.0.0.0".parse().unwrap(),
+            port: 0,
+            max_body: 4096,
+            max_batch: 8,
+            timeout_ms: 50,
+            concurrency: 4,
+            ..ServeArgs::default()
+        }));
         round_trip(StageCommand::Evaluate(EvaluateArgs {
             corpus: CorpusArg::default(),
             run: Some("20261130T1322".into()),

@@ -19,6 +19,7 @@ pub mod evaluate;
 pub mod frame;
 pub mod gather;
 pub mod label;
+pub mod serve;
 pub mod train;
 
 use serde::{Deserialize, Serialize};
@@ -42,6 +43,8 @@ pub enum Summary {
     Sweep(train::SweepSummary),
     /// `evaluate`: a run judged by the spec, with its gates.
     Evaluate(evaluate::Evaluation),
+    /// `serve`: what the server did before it stopped.
+    Serve(serve::ServeSummary),
 }
 
 impl Summary {
@@ -55,6 +58,7 @@ impl Summary {
             Summary::Train(_) => "train",
             Summary::Sweep(_) => "sweep",
             Summary::Evaluate(_) => "evaluate",
+            Summary::Serve(_) => "serve",
         }
     }
 }

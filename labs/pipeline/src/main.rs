@@ -13,6 +13,7 @@ mod frame;
 mod gather;
 mod label;
 mod model;
+mod serve;
 mod train;
 
 use clap::Parser;
@@ -76,6 +77,7 @@ fn main() -> ExitCode {
         StageCommand::Label(_) => label::run_stats(&ctx, &mut out),
         StageCommand::Train(args) => train::run(&ctx, args, &mut out),
         StageCommand::Evaluate(args) => evaluate::run(&ctx, args, &mut out),
+        StageCommand::Serve(args) => serve::run(&ctx, args, &mut out),
     };
     let seconds = start.elapsed().as_secs_f64();
     match result {

@@ -23,8 +23,39 @@ enum Loaded {
 
 /// A model ready to score texts.
 pub struct Scorer {
+    /// burn's modules: the batched forward pass that [`Scorer::score_one`]
+    /// is held to in the tests.
+    #[cfg_attr(not(test), allow(dead_code))]
     loaded: Loaded,
+    forward: Forward,
+}
+
+/// The model's forward pass on plain arrays with its feature settings:
+/// all a server needs to score one message, and free of burn's types, so
+/// it can be shared between threads and swapped whole.
+pub struct Forward {
     dense: Dense,
+    buckets: usize,
+    /// Tokens read, for the fastText-style model's sequence (none for the
+    /// logistic regression's bag of words).
+    max_tokens: Option<usize>,
+}
+
+impl Forward {
+    /// The features of `text`, as the model was trained on them.
+    fn features(&self, text: &str) -> Hashed {
+        let tokens = tokenize(text);
+        match self.max_tokens {
+            Some(max) => sequence(&tokens, self.buckets, max),
+            None => bag(&tokens, self.buckets),
+        }
+    }
+
+    /// The probability of spam of one text.
+    pub fn score_one(&self, text: &str) -> f64 {
+        let z = self.dense.logit(&self.features(text));
+        1.0 / (1.0 + (-f64::from(z)).exp())
+    }
 }
 
 /// The same model's weights as plain arrays, for scoring one message at a
@@ -152,24 +183,28 @@ impl Scorer {
                 m.buckets,
             ),
         };
-        let dense = Dense::of(&loaded);
-        Ok(Self { loaded, dense })
-    }
-
-    /// The features of `text`, as the model was trained on them.
-    fn features(&self, text: &str) -> Hashed {
-        let tokens = tokenize(text);
-        match &self.loaded {
-            Loaded::FastText(_, buckets, max_tokens) => sequence(&tokens, *buckets, *max_tokens),
-            Loaded::LogReg(_, buckets) => bag(&tokens, *buckets),
-        }
+        let forward = Forward {
+            dense: Dense::of(&loaded),
+            buckets: match &loaded {
+                Loaded::FastText(_, b, _) | Loaded::LogReg(_, b) => *b,
+            },
+            max_tokens: match &loaded {
+                Loaded::FastText(_, _, max) => Some(*max),
+                Loaded::LogReg(..) => None,
+            },
+        };
+        Ok(Self { loaded, forward })
     }
 
     /// The probability of spam of one text, by the model's forward pass
     /// written out on plain arrays (see [`Dense`]).
     pub fn score_one(&self, text: &str) -> f64 {
-        let z = self.dense.logit(&self.features(text));
-        1.0 / (1.0 + (-f64::from(z)).exp())
+        self.forward.score_one(text)
+    }
+
+    /// The forward pass alone, for serving.
+    pub fn into_forward(self) -> Forward {
+        self.forward
     }
 
     /// [`Scorer::score_one`] of each text, in order.
@@ -186,7 +221,7 @@ impl Scorer {
         let encoded: Vec<Encoded> = texts
             .iter()
             .map(|t| {
-                let h = self.features(t);
+                let h = self.forward.features(t);
                 Encoded {
                     ids: h.ids,
                     weights: h.weights,
@@ -208,7 +243,7 @@ pub fn load(folder: &Path) -> Result<Scorer> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use lab_train::model::{FastTextConfig, LogRegConfig};
 
@@ -225,7 +260,7 @@ mod tests {
         t
     }
 
-    fn saved(model: ModelConfig, dir: &Path) {
+    pub(crate) fn saved(model: ModelConfig, dir: &Path) {
         let device = Default::default();
         let recorder = NamedMpkFileRecorder::<FullPrecisionSettings>::new();
         match &model {

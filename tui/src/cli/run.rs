@@ -132,6 +132,21 @@ pub fn print_human(summary: &Summary) {
         Summary::Train(run) => print_train(run),
         Summary::Sweep(s) => print_sweep(s),
         Summary::Evaluate(e) => print_evaluation(e),
+        Summary::Serve(s) => println!(
+            "Served {} at {} for {:.0} s: {} predictions{}",
+            s.model_id.as_deref().unwrap_or("no model"),
+            s.address,
+            s.seconds,
+            s.predictions,
+            if s.log_dropped > 0 {
+                format!(
+                    ", {} not logged (the log's channel was full)",
+                    s.log_dropped
+                )
+            } else {
+                String::new()
+            }
+        ),
     }
 }
 

@@ -332,7 +332,7 @@ fn leaving_a_stage_or_quitting_leaves_no_process_behind() {
     keys(&session, "q");
     wait_until(
         "no build left after quitting",
-        Duration::from_secs(1),
+        Duration::from_secs(10),
         || stage_processes(copy.path()).is_empty(),
     );
     drop(session);
@@ -370,7 +370,7 @@ fn leaving_a_stage_or_quitting_leaves_no_process_behind() {
     keys(&session, "Left");
     wait_until(
         "no stage left after leaving the train view",
-        Duration::from_secs(1),
+        Duration::from_secs(10),
         || stage_processes(copy.path()).is_empty(),
     );
     assert_eq!(finished_runs(&home), 0, "the run was stopped, not finished");
@@ -384,7 +384,7 @@ fn leaving_a_stage_or_quitting_leaves_no_process_behind() {
     keys(&session, "C-c");
     wait_until(
         "no stage left after quitting",
-        Duration::from_secs(1),
+        Duration::from_secs(10),
         || stage_processes(copy.path()).is_empty(),
     );
     assert_eq!(finished_runs(&home), 0, "the second run was stopped too");

@@ -1,0 +1,102 @@
+//! The serving API's bodies, and the prediction log's records.
+//!
+//! The server (the pipeline's `serve` stage), `ninety load` and the
+//! workbench's deploy view all speak these types, so a field renamed in one
+//! place is renamed everywhere.
+
+use serde::{Deserialize, Serialize};
+
+/// `POST /v1/predict` with `Content-Type: application/json`: a message as
+/// its parts. Unknown fields are refused, so a misspelt `bdy` is an error,
+/// not an empty body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PredictRequest {
+    /// The subject line.
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// The sender, as the `From` header gives it.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// The body, as plain text.
+    pub body: String,
+}
+
+/// A prediction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Prediction {
+    /// The request's id (also in the prediction log).
+    pub request_id: String,
+    /// The model that scored it.
+    pub model_id: String,
+    /// The model's raw probability of spam.
+    pub score: f64,
+    /// The score after the model's calibration (the raw score when it has
+    /// none).
+    pub probability: f64,
+    /// Whether the message goes to the spam folder: `score` at least the
+    /// model's threshold.
+    pub spam: bool,
+    /// The threshold the decision used.
+    pub threshold: f64,
+}
+
+/// `POST /v1/predict/batch`: up to the server's batch limit of messages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchRequest {
+    /// The messages, in order.
+    pub messages: Vec<PredictRequest>,
+}
+
+/// The batch's answer: one prediction per message, in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchResponse {
+    /// The model that scored every message of the batch.
+    pub model_id: String,
+    /// The predictions, in the order of the request.
+    pub predictions: Vec<Prediction>,
+}
+
+/// Every refusal's body: what was wrong, in words, and a stable code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// A short stable code: `bad-json`, `too-large`, `no-model`, ...
+    pub code: String,
+    /// What was wrong and what was expected.
+    pub error: String,
+}
+
+/// One line of the prediction log, `.ninety/serve/predictions.jsonl`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoggedPrediction {
+    /// The request's id.
+    pub request_id: String,
+    /// When it was answered (RFC 3339).
+    pub time: String,
+    /// The model that answered.
+    pub model_id: String,
+    /// Its raw score.
+    pub score: f64,
+    /// Its decision.
+    pub spam: bool,
+    /// Microseconds from the request's arrival to its answer's scoring.
+    pub latency_us: u64,
+    /// The body's length in characters (what monitoring needs of it).
+    pub body_chars: usize,
+}
+
+/// What the server did, reported when it stops.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServeSummary {
+    /// The address it listened on.
+    pub address: String,
+    /// The model it served last (absent when it had none).
+    pub model_id: Option<String>,
+    /// Predictions answered.
+    pub predictions: u64,
+    /// Predictions the log had no room for.
+    pub log_dropped: u64,
+    /// Seconds it ran.
+    pub seconds: f64,
+}
