@@ -190,8 +190,35 @@ pub fn known_names(workspace_root: &std::path::Path, home: &crate::DataHome) -> 
         .collect()
 }
 
+/// The items an id a person typed names: the one whose id is exactly
+/// `typed` when there is one, otherwise every item whose id starts with it.
+/// Run ids made in the same second differ only by a suffix (`…-random` and
+/// `…-random-2`), so the shorter must still name its own run.
+pub fn by_id_prefix<'a, T>(items: &'a [T], typed: &str, id: impl Fn(&T) -> &str) -> Vec<&'a T> {
+    if let Some(exact) = items.iter().find(|item| id(item) == typed) {
+        return vec![exact];
+    }
+    items
+        .iter()
+        .filter(|item| id(item).starts_with(typed))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_exact_id_wins_over_the_ids_it_starts() {
+        let ids = [
+            "20261130T192835-fasttext-random",
+            "20261130T192835-fasttext-random-2",
+        ];
+        let picked = by_id_prefix(&ids, "20261130T192835-fasttext-random", |s| s);
+        assert_eq!(picked, vec![&ids[0]]);
+        let picked = by_id_prefix(&ids, "20261130T192835", |s| s);
+        assert_eq!(picked.len(), 2, "a prefix of both names both");
+        assert!(by_id_prefix(&ids, "nope", |s| s).is_empty());
+    }
     use super::*;
 
     #[test]

@@ -214,8 +214,7 @@ impl Registry {
     /// The model whose id starts with `prefix`.
     pub fn find(&self, prefix: &str) -> Result<Registered, RegistryError> {
         let models = self.list()?;
-        let matching: Vec<&Registered> =
-            models.iter().filter(|m| m.id.starts_with(prefix)).collect();
+        let matching = crate::names::by_id_prefix(&models, prefix, |m: &Registered| m.id.as_str());
         match matching.as_slice() {
             [one] => Ok((*one).clone()),
             [] => Err(RegistryError::Unknown(format!(

@@ -70,10 +70,8 @@ fn pick_run(ctx: &Context, args: &EvaluateArgs) -> Result<TrainRun> {
         .filter(|r| r.corpus == ctx.corpus.as_str())
         .collect();
     if let Some(id) = &args.run {
-        let matching: Vec<&TrainRun> = of_corpus
-            .iter()
-            .filter(|r| r.run_id.starts_with(id.as_str()))
-            .collect();
+        let matching =
+            ninety_kit::names::by_id_prefix(&of_corpus, id, |r: &TrainRun| r.run_id.as_str());
         return match matching.as_slice() {
             [one] => Ok((*one).clone()),
             [] => bail!(

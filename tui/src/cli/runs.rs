@@ -77,7 +77,7 @@ pub fn table(runs: &[TrainRun]) -> String {
 }
 
 fn find<'a>(runs: &'a [TrainRun], id: &str) -> Result<&'a TrainRun> {
-    let matching: Vec<&TrainRun> = runs.iter().filter(|r| r.run_id.starts_with(id)).collect();
+    let matching = ninety_kit::names::by_id_prefix(runs, id, |r: &TrainRun| r.run_id.as_str());
     match matching.as_slice() {
         [one] => Ok(one),
         [] if runs.is_empty() => Err(anyhow!(
