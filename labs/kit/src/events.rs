@@ -87,6 +87,11 @@ pub enum Event {
         /// The text.
         message: String,
     },
+    /// A running server's state, once a second (the serve stage).
+    Serving {
+        /// The figures.
+        status: crate::records::serve::ServeStatus,
+    },
     /// The stage's result (what `--json` prints).
     Summary {
         /// The summary.

@@ -41,7 +41,31 @@ pub struct ModelInfo {
     pub ready: bool,
     /// Where it came from.
     pub lineage: Lineage,
+    /// The canary: a test message kept raw beside the model
+    /// (`canary.eml`) with the score the evaluation gave the text training
+    /// made of it. A server scores the raw message again when it loads
+    /// the model; a different score means the served features are not
+    /// training's. Absent when the raw message could not be read.
+    #[serde(default)]
+    pub canary: Option<CanaryInfo>,
 }
+
+/// The canary's record in `model.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CanaryInfo {
+    /// The message's path in its corpus.
+    pub path: String,
+    /// The score the evaluation gave the text training made of it.
+    pub score: f64,
+}
+
+/// Every clean test message's serving-path score, one JSON object a line
+/// (`id`, `path`, `score`): what a replay of the test split through a
+/// server must get, exactly.
+pub const TEST_SCORES_FILE: &str = "test-scores.jsonl";
+
+/// The canary's raw message in a model's folder.
+pub const CANARY_FILE: &str = "canary.eml";
 
 /// What made a model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -350,6 +374,7 @@ mod tests {
                 config_sha256: "c0ffee".into(),
                 code_commit: None,
             },
+            canary: None,
         }
     }
 

@@ -27,7 +27,9 @@ use ninety_kit::records::evaluate::{
 };
 use ninety_kit::records::gather::{BodySource, Gathered, model_text};
 use ninety_kit::records::train::{TrainRun, load_runs};
-use ninety_kit::registry::{Lineage, ModelInfo, Registry};
+use ninety_kit::registry::{
+    CANARY_FILE, CanaryInfo, Lineage, ModelInfo, Registry, TEST_SCORES_FILE,
+};
 use ninety_kit::rng::Rng;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -374,6 +376,7 @@ pub fn run<W: Write>(ctx: &Context, args: &EvaluateArgs, out: &mut Emitter<W>) -
     gates.push(slices_gate(&judged, MIN_SLICE_HAM));
 
     let suites = behavioural(&folder, &test_messages, &by_id, at_threshold, out)?;
+    let (test_scores, canary) = serving_scores(ctx, &folder, &test_messages, &by_id, out)?;
     gates.push(behaviour_gate(&suites, MIN_SUITE_RATE));
     gates.push(calibration_gate(
         calibration.ece_before,
@@ -437,7 +440,7 @@ pub fn run<W: Write>(ctx: &Context, args: &EvaluateArgs, out: &mut Emitter<W>) -
     };
     let card = model_card(&run, &evaluation);
     write_atomic(&folder.join("model-card.md"), card.as_bytes())?;
-    let id = register(ctx, &run, &folder, &evaluation, &card)?;
+    let id = register(ctx, &run, &folder, &evaluation, &card, test_scores, canary)?;
     out.log(format!(
         "registered as model {id} in `{}` (`ninety models` lists the registry)",
         Registry::new(&ctx.home).dir().display()
@@ -604,6 +607,67 @@ fn behavioural<W: Write>(
     Ok(suites)
 }
 
+/// Every clean test message's score by the serving path (one message at
+/// a time, on the text training made of it), by id, as the registry keeps
+/// them (`test-scores.jsonl`: a replay of the test split through a server
+/// must get exactly these); and the canary: the first by id, raw as the
+/// corpus holds it. The canary is None, said, when the corpus's file
+/// cannot be read.
+#[allow(clippy::type_complexity)]
+fn serving_scores<W: Write>(
+    ctx: &Context,
+    folder: &Path,
+    test: &[TestMessage],
+    by_id: &HashMap<&str, &Gathered>,
+    out: &mut Emitter<W>,
+) -> Result<(Vec<u8>, Option<(CanaryInfo, Vec<u8>)>)> {
+    let mut messages: Vec<&Gathered> = test
+        .iter()
+        .filter_map(|t| by_id.get(t.id.as_str()).copied())
+        .collect();
+    messages.sort_by(|a, b| a.id.cmp(&b.id));
+    let scorer = crate::model::load(folder)?;
+    let mut lines = Vec::new();
+    let mut scores = Vec::with_capacity(messages.len());
+    for m in &messages {
+        let score = scorer.score_one(&m.text());
+        scores.push(score);
+        serde_json::to_writer(
+            &mut lines,
+            &serde_json::json!({"id": m.id, "path": m.path, "score": score}),
+        )?;
+        lines.push(b'\n');
+    }
+    let Some((first, score)) = messages.first().zip(scores.first()) else {
+        return Ok((lines, None));
+    };
+    let raw = (|| -> Result<Vec<u8>> {
+        let corpus = ninety_kit::corpus::open_known(&ctx.corpus, &ctx.root, &ctx.home)?;
+        let entry = corpus
+            .entries
+            .iter()
+            .find(|e| e.path == first.path)
+            .with_context(|| format!("`{}` is not in the corpus any more", first.path))?;
+        Ok(corpus.read(entry)?.bytes)
+    })();
+    let canary = match raw {
+        Ok(raw) => Some((
+            CanaryInfo {
+                path: first.path.clone(),
+                score: *score,
+            },
+            raw,
+        )),
+        Err(e) => {
+            out.log(format!(
+                "warning: no canary for the registry (the server cannot check its features at load): {e:#}"
+            ));
+            None
+        }
+    };
+    Ok((lines, canary))
+}
+
 /// Registers the evaluated model: weights, settings, evaluation, card and
 /// lineage, under their content hash.
 fn register(
@@ -612,6 +676,8 @@ fn register(
     folder: &Path,
     evaluation: &Evaluation,
     card: &str,
+    test_scores: Vec<u8>,
+    canary: Option<(CanaryInfo, Vec<u8>)>,
 ) -> Result<String> {
     let read = |name: &str| {
         let path = folder.join(name);
@@ -636,8 +702,9 @@ fn register(
             config_sha256: ninety_kit::hash::sha256_hex(&config),
             code_commit: run.code.commit.clone(),
         },
+        canary: canary.as_ref().map(|(info, _)| info.clone()),
     };
-    let files = vec![
+    let mut files = vec![
         ("model.mpk", read("model.mpk")?),
         ("config.json", config),
         // Without the card's path: where the data directory lives is no
@@ -650,7 +717,11 @@ fn register(
             })?,
         ),
         ("model-card.md", card.as_bytes().to_vec()),
+        (TEST_SCORES_FILE, test_scores),
     ];
+    if let Some((_, raw)) = canary {
+        files.push((CANARY_FILE, raw));
+    }
     Registry::new(&ctx.home)
         .register(&info, &files)
         .context("registering the evaluated model")

@@ -17,33 +17,40 @@
 use crate::Context;
 use crate::model::Forward;
 use anyhow::{Context as _, Result};
-use arc_swap::ArcSwap;
 use axum::Json;
 use axum::Router;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::StatusCode;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use lab_deploy::batch::{BatchError, score_batch};
+use lab_deploy::ready::{Canary, Health, LoadedModel, readiness};
+use lab_deploy::request::{RequestError, from_json, from_raw};
+use lab_deploy::swap::Slot;
 use ninety_kit::command::ServeArgs;
-use ninety_kit::events::Emitter;
+use ninety_kit::events::{Emitter, Event};
 use ninety_kit::records::Summary;
-use ninety_kit::records::gather::model_text;
-use ninety_kit::records::serve::ServeSummary;
 use ninety_kit::records::serve::{
-    BatchRequest, BatchResponse, ErrorBody, LoggedPrediction, PredictRequest, Prediction,
+    BatchRequest, BatchResponse, ErrorBody, FeedbackRequest, LoggedFeedback, LoggedPrediction,
+    PredictRequest, Prediction, PromoteRequest, Readiness, ServeStatus, ServeSummary, Swapped,
 };
-use ninety_kit::registry::{Registered, Registry};
+use ninety_kit::registry::{CANARY_FILE, Registered, Registry};
+use std::collections::BTreeMap;
 use std::future::IntoFuture as _;
 use std::io::Write;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 use std::time::Instant;
 use tokio::sync::mpsc;
 
+mod openapi;
+
 /// The model being served: its id, its forward pass, its threshold and
-/// calibration.
+/// calibration, and what readiness needs to know of it.
 pub struct Served {
     /// The registry id.
     pub id: String,
@@ -53,6 +60,12 @@ pub struct Served {
     pub threshold: f64,
     /// Platt's slope and shift, when the evaluation fitted them.
     pub platt: Option<(f64, f64)>,
+    /// Whether its evaluation passed every gate.
+    pub gate_passed: bool,
+    /// Whether it was the champion when loaded.
+    pub promoted: bool,
+    /// How its canary scored when it was loaded.
+    pub canary: Canary,
 }
 
 impl Served {
@@ -87,6 +100,8 @@ pub struct Limits {
     pub timeout: Duration,
     /// Requests served at once.
     pub concurrency: usize,
+    /// The fields' sizes.
+    pub fields: lab_deploy::validate::Limits,
 }
 
 impl Default for Limits {
@@ -96,6 +111,7 @@ impl Default for Limits {
             max_batch: 256,
             timeout: Duration::from_secs(2),
             concurrency: 512,
+            fields: lab_deploy::validate::Limits::default(),
         }
     }
 }
@@ -108,22 +124,216 @@ impl Limits {
             max_batch: args.max_batch as usize,
             timeout: Duration::from_millis(args.timeout_ms),
             concurrency: args.concurrency as usize,
+            fields: lab_deploy::validate::Limits {
+                max_body_chars: args.max_body as usize,
+                ..Default::default()
+            },
         }
     }
+}
+
+/// The latency histogram's bucket bounds, in seconds.
+const BUCKETS: [f64; 14] = [
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+];
+
+/// One route's latencies, as Prometheus keeps them.
+#[derive(Debug, Clone, Default)]
+struct Latencies {
+    /// Requests at most each bound (not yet cumulative).
+    buckets: [u64; BUCKETS.len()],
+    count: u64,
+    sum: f64,
+}
+
+/// What the server counts: for `/metrics`, the status line and
+/// `/v1/status`.
+pub struct Metrics {
+    /// Requests by route and status code.
+    answered: Mutex<BTreeMap<(String, u16), u64>>,
+    /// Latencies by route.
+    latencies: Mutex<BTreeMap<String, Latencies>>,
+    /// This second's latencies in microseconds, for the percentiles.
+    window: Mutex<hdrhistogram::Histogram<u64>>,
+    /// The last finished second's figures: requests, p50, p99.
+    last: Mutex<(u64, Option<u64>, Option<u64>)>,
+    requests: AtomicU64,
+    errors: AtomicU64,
+    spam: AtomicU64,
+    ham: AtomicU64,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self {
+            answered: Mutex::default(),
+            latencies: Mutex::default(),
+            window: Mutex::new(
+                hdrhistogram::Histogram::new_with_bounds(1, 60_000_000, 3)
+                    .expect("fixed bounds are valid"),
+            ),
+            last: Mutex::default(),
+            requests: AtomicU64::new(0),
+            errors: AtomicU64::new(0),
+            spam: AtomicU64::new(0),
+            ham: AtomicU64::new(0),
+        }
+    }
+}
+
+/// A lock whose holder panicked still holds whole counts.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Metrics {
+    fn record(&self, route: &str, status: StatusCode, elapsed: Duration) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        if status.is_client_error() || status.is_server_error() {
+            self.errors.fetch_add(1, Ordering::Relaxed);
+        }
+        *lock(&self.answered)
+            .entry((route.to_owned(), status.as_u16()))
+            .or_default() += 1;
+        let seconds = elapsed.as_secs_f64();
+        {
+            let mut all = lock(&self.latencies);
+            let l = all.entry(route.to_owned()).or_default();
+            if let Some(i) = BUCKETS.iter().position(|b| seconds <= *b) {
+                l.buckets[i] += 1;
+            }
+            l.count += 1;
+            l.sum += seconds;
+        }
+        let micros = (elapsed.as_micros() as u64).clamp(1, 60_000_000);
+        let _ = lock(&self.window).record(micros);
+    }
+
+    /// Ends a second: its request count and percentiles become the last.
+    fn tick(&self) -> (u64, Option<u64>, Option<u64>) {
+        let mut w = lock(&self.window);
+        let figures = if w.is_empty() {
+            (0, None, None)
+        } else {
+            (
+                w.len(),
+                Some(w.value_at_quantile(0.5)),
+                Some(w.value_at_quantile(0.99)),
+            )
+        };
+        w.reset();
+        *lock(&self.last) = figures;
+        figures
+    }
+
+    /// The Prometheus text exposition of everything counted.
+    fn exposition(&self, model_id: Option<&str>, ready: bool, log_dropped: u64) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "# HELP ninety_http_requests_total HTTP requests answered, by route and status code.\n\
+             # TYPE ninety_http_requests_total counter"
+        );
+        for ((route, status), n) in lock(&self.answered).iter() {
+            let _ = writeln!(
+                out,
+                "ninety_http_requests_total{{route=\"{route}\",status=\"{status}\"}} {n}"
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP ninety_http_request_duration_seconds Time from a request's arrival to its answer, by route.\n\
+             # TYPE ninety_http_request_duration_seconds histogram"
+        );
+        for (route, l) in lock(&self.latencies).iter() {
+            let mut cumulative = 0;
+            for (bound, n) in BUCKETS.iter().zip(l.buckets) {
+                cumulative += n;
+                let _ = writeln!(
+                    out,
+                    "ninety_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {cumulative}"
+                );
+            }
+            let _ = writeln!(
+                out,
+                "ninety_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}\n\
+                 ninety_http_request_duration_seconds_sum{{route=\"{route}\"}} {}\n\
+                 ninety_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
+                l.count, l.sum, l.count
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP ninety_predictions_total Predictions made, by decision.\n\
+             # TYPE ninety_predictions_total counter\n\
+             ninety_predictions_total{{decision=\"spam\"}} {}\n\
+             ninety_predictions_total{{decision=\"ham\"}} {}",
+            self.spam.load(Ordering::Relaxed),
+            self.ham.load(Ordering::Relaxed)
+        );
+        let _ = writeln!(
+            out,
+            "# HELP ninety_prediction_log_dropped_total Predictions the prediction log's channel had no room for.\n\
+             # TYPE ninety_prediction_log_dropped_total counter\n\
+             ninety_prediction_log_dropped_total {log_dropped}"
+        );
+        let _ = writeln!(
+            out,
+            "# HELP ninety_ready Whether /readyz says ready (1) or not (0).\n\
+             # TYPE ninety_ready gauge\n\
+             ninety_ready {}",
+            u8::from(ready)
+        );
+        let _ = writeln!(
+            out,
+            "# HELP ninety_model_info The model being served, as a label; the value is always 1.\n\
+             # TYPE ninety_model_info gauge"
+        );
+        if let Some(id) = model_id {
+            let _ = writeln!(out, "ninety_model_info{{model_id=\"{id}\"}} 1");
+        }
+        out
+    }
+}
+
+/// What the admin routes need: the registry, and the token they ask for.
+pub struct Admin {
+    /// The registry the server loads from.
+    pub registry: Registry,
+    /// The bearer token.
+    pub token: String,
+}
+
+/// A line for the logs' writer.
+#[derive(Debug)]
+pub enum LogLine {
+    /// A prediction, for `predictions.jsonl`.
+    Prediction(LoggedPrediction),
+    /// Feedback, for `feedback.jsonl`.
+    Feedback(LoggedFeedback),
 }
 
 /// What every handler shares.
 pub struct AppState {
     /// The model, swapped whole.
-    pub model: ArcSwap<Option<Served>>,
-    /// The prediction log's channel.
-    pub log: mpsc::Sender<LoggedPrediction>,
+    pub model: Slot<Served>,
+    /// The logs' channel.
+    pub log: mpsc::Sender<LogLine>,
     /// Predictions the log's channel had no room for.
     pub log_dropped: AtomicU64,
-    /// Requests answered, for ids.
+    /// Predictions made, for ids.
     pub answered: AtomicU64,
     /// The limits.
     pub limits: Limits,
+    /// Whether the server is stopping.
+    pub draining: AtomicBool,
+    /// What it counts.
+    pub metrics: Metrics,
+    /// The address it listens on, once bound.
+    pub address: OnceLock<String>,
+    /// The admin routes' registry and token (absent: the routes answer 404).
+    pub admin: Option<Admin>,
 }
 
 /// Every way a request is refused.
@@ -135,6 +345,9 @@ pub enum ApiError {
     /// The body is larger than the limit.
     #[error("the body is larger than the limit of {0} bytes")]
     TooLarge(usize),
+    /// The body could not be read.
+    #[error("the body could not be read: {0}")]
+    BadBody(String),
     /// The content type is not one the route takes.
     #[error("{0}")]
     ContentType(String),
@@ -146,6 +359,11 @@ pub enum ApiError {
         "no model is loaded: `ninety run evaluate` registers one, `ninety models promote ID` makes it the champion"
     )]
     NoModel,
+    /// An admin route without the right token.
+    #[error(
+        "this route needs `Authorization: Bearer TOKEN`, with the token the server wrote to {0}"
+    )]
+    Unauthorized(String),
     /// The request took longer than its limit.
     #[error("the request took longer than its limit of {0} ms")]
     Timeout(u128),
@@ -153,7 +371,9 @@ pub enum ApiError {
     #[error("the server failed: {0}")]
     Internal(String),
     /// No route has this path.
-    #[error("no route `{0}`: the routes are /v1/predict, /v1/predict/batch, /healthz, /readyz")]
+    #[error(
+        "no route `{0}`: the routes are /v1/predict, /v1/predict/batch, /v1/feedback, /v1/status, /healthz, /readyz, /metrics, /openapi.json, /admin/reload, /admin/promote"
+    )]
     NotFound(String),
 }
 
@@ -162,9 +382,11 @@ impl ApiError {
         match self {
             ApiError::BadJson(_) => (StatusCode::BAD_REQUEST, "bad-json"),
             ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too-large"),
+            ApiError::BadBody(_) => (StatusCode::BAD_REQUEST, "bad-body"),
             ApiError::ContentType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "content-type"),
             ApiError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
             ApiError::NoModel => (StatusCode::SERVICE_UNAVAILABLE, "no-model"),
+            ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::Timeout(_) => (StatusCode::REQUEST_TIMEOUT, "timeout"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not-found"),
@@ -186,53 +408,98 @@ impl IntoResponse for ApiError {
     }
 }
 
-impl ApiError {
-    fn from_json(rejection: JsonRejection, limit: usize) -> Self {
-        match rejection {
-            JsonRejection::MissingJsonContentType(_) => ApiError::ContentType(
-                "expected `Content-Type: application/json` with a body {\"subject\", \"from\", \"body\"}"
-                    .to_owned(),
-            ),
-            JsonRejection::BytesRejection(_) => ApiError::TooLarge(limit),
-            other => ApiError::BadJson(format!(
-                "the body is not the JSON expected ({{\"subject\": string?, \"from\": string?, \"body\": string}}): {}",
-                other.body_text()
-            )),
+impl From<RequestError> for ApiError {
+    fn from(e: RequestError) -> Self {
+        ApiError::Invalid(e.to_string())
+    }
+}
+
+impl From<BatchError> for ApiError {
+    fn from(e: BatchError) -> Self {
+        match e {
+            BatchError::NoModel => ApiError::NoModel,
+            other => ApiError::Invalid(other.to_string()),
         }
     }
 }
 
-/// The model text of a JSON request, checked: a body is required, and
-/// the text must not be empty.
-fn text_of(request: &PredictRequest) -> Result<String, ApiError> {
-    if request.body.trim().is_empty()
-        && request
-            .subject
-            .as_deref()
-            .is_none_or(|s| s.trim().is_empty())
-    {
-        return Err(ApiError::Invalid(
-            "`body` and `subject` are both empty: there is nothing to score".to_owned(),
-        ));
-    }
-    Ok(model_text(
-        request.subject.as_deref(),
-        request.from.as_deref(),
-        "text/plain",
-        Some("utf-8"),
-        Some(&request.body),
-    ))
+/// The body's bytes, or why there are none.
+fn bytes_of(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Bytes, ApiError> {
+    body.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge(limit)
+        } else {
+            ApiError::BadBody(r.body_text())
+        }
+    })
 }
+
+/// The two kinds of body `/v1/predict` takes.
+enum BodyKind {
+    Json,
+    Raw,
+}
+
+/// The request's content type, if it is one the route takes.
+fn kind_of(headers: &HeaderMap, raw_allowed: bool) -> Result<BodyKind, ApiError> {
+    let expected = if raw_allowed {
+        "expected `Content-Type: application/json` with {\"subject\"?, \"from\"?, \"body\"}, or `Content-Type: message/rfc822` with a whole message"
+    } else {
+        "expected `Content-Type: application/json`"
+    };
+    let given = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
+    match given.as_deref() {
+        Some(t)
+            if t == "application/json"
+                || (t.starts_with("application/") && t.ends_with("+json")) =>
+        {
+            Ok(BodyKind::Json)
+        }
+        Some("message/rfc822") if raw_allowed => Ok(BodyKind::Raw),
+        Some(other) => Err(ApiError::ContentType(format!(
+            "{expected}; the request said `{other}`"
+        ))),
+        None => Err(ApiError::ContentType(format!(
+            "{expected}; the request gave no content type"
+        ))),
+    }
+}
+
+/// `bytes` as the JSON of a `T`, or a 400 that says where it went wrong.
+fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8], shape: &str) -> Result<T, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::BadJson(format!(
+            "the body is empty; expected JSON {shape}"
+        )));
+    }
+    serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::BadJson(format!("the body is not the JSON expected ({shape}): {e}")))
+}
+
+const PREDICT_SHAPE: &str = "{\"subject\": string?, \"from\": string?, \"body\": string}";
 
 impl AppState {
     /// A state serving `model` (or nothing yet), logging into `log`.
-    pub fn new(model: Option<Served>, log: mpsc::Sender<LoggedPrediction>, limits: Limits) -> Self {
+    pub fn new(model: Option<Served>, log: mpsc::Sender<LogLine>, limits: Limits) -> Self {
         Self {
-            model: ArcSwap::from_pointee(model),
+            model: Slot::new(model),
             log,
             log_dropped: AtomicU64::new(0),
             answered: AtomicU64::new(0),
             limits,
+            draining: AtomicBool::new(false),
+            metrics: Metrics::default(),
+            address: OnceLock::new(),
+            admin: None,
         }
     }
 
@@ -241,6 +508,11 @@ impl AppState {
     }
 
     fn log(&self, p: &Prediction, started: Instant, body_chars: usize) {
+        if p.spam {
+            self.metrics.spam.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.metrics.ham.fetch_add(1, Ordering::Relaxed);
+        }
         let record = LoggedPrediction {
             request_id: p.request_id.clone(),
             time: ninety_kit::artifact::now_rfc3339(),
@@ -250,79 +522,319 @@ impl AppState {
             latency_us: started.elapsed().as_micros() as u64,
             body_chars,
         };
-        if self.log.try_send(record).is_err() {
+        if self.log.try_send(LogLine::Prediction(record)).is_err() {
             self.log_dropped.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// What readiness is judged on, now.
+    fn health(&self) -> (Option<String>, Vec<String>) {
+        let model = self.model.load();
+        let health = Health {
+            model: model.as_ref().map(|m| LoadedModel {
+                id: m.id.clone(),
+                gate_passed: m.gate_passed,
+                promoted: m.promoted,
+                canary: m.canary,
+            }),
+            draining: self.draining.load(Ordering::Relaxed),
+            log_writer_alive: !self.log.is_closed(),
+        };
+        (
+            model.as_ref().map(|m| m.id.clone()),
+            readiness(&health).iter().map(ToString::to_string).collect(),
+        )
+    }
+
+    /// The server's figures now (the percentiles of the last second).
+    pub fn status(&self) -> ServeStatus {
+        let (model_id, reasons) = self.health();
+        let (per_second, p50_us, p99_us) = *lock(&self.metrics.last);
+        ServeStatus {
+            address: self.address.get().cloned().unwrap_or_default(),
+            model_id,
+            ready: reasons.is_empty(),
+            requests: self.metrics.requests.load(Ordering::Relaxed),
+            predictions: self.answered.load(Ordering::Relaxed),
+            errors: self.metrics.errors.load(Ordering::Relaxed),
+            per_second: per_second as f64,
+            p50_us,
+            p99_us,
+            log_dropped: self.log_dropped.load(Ordering::Relaxed),
         }
     }
 }
 
+#[utoipa::path(post, path = "/v1/predict", tag = "predict",
+    request_body(description = "A message as JSON parts, or a whole raw message", content((PredictRequest = "application/json"), (String = "message/rfc822"))),
+    responses((status = 200, description = "The model's prediction", body = Prediction), (status = 400, description = "The body is not the JSON the route takes", body = ErrorBody), (status = 413, description = "The body is larger than --max-body", body = ErrorBody), (status = 415, description = "A content type the route does not take", body = ErrorBody), (status = 422, description = "A field is not acceptable", body = ErrorBody), (status = 503, description = "No model is loaded", body = ErrorBody), (status = 408, description = "The request took longer than --timeout-ms", body = ErrorBody)))]
 async fn predict(
     State(state): State<Arc<AppState>>,
-    body: Result<Json<PredictRequest>, JsonRejection>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Prediction>, ApiError> {
     let started = Instant::now();
-    let Json(request) = body.map_err(|r| ApiError::from_json(r, state.limits.max_body))?;
-    let text = text_of(&request)?;
-    let model = state.model.load();
-    let served = model.as_ref().as_ref().ok_or(ApiError::NoModel)?;
+    let kind = kind_of(&headers, true)?;
+    let bytes = bytes_of(body, state.limits.max_body)?;
+    let (text, body_chars) = match kind {
+        BodyKind::Json => {
+            let request: PredictRequest = parse_json(&bytes, PREDICT_SHAPE)?;
+            let text = from_json(&request, &state.limits.fields)?;
+            (text, request.body.chars().count())
+        }
+        BodyKind::Raw => {
+            let text = from_raw(&bytes)?;
+            let chars = text.chars().count();
+            (text, chars)
+        }
+    };
+    let served = state.model.load().ok_or(ApiError::NoModel)?;
     let prediction = served.predict(state.next_id(), &text);
-    state.log(&prediction, started, request.body.chars().count());
+    state.log(&prediction, started, body_chars);
     Ok(Json(prediction))
 }
 
+#[utoipa::path(post, path = "/v1/predict/batch", tag = "predict", request_body = BatchRequest,
+    responses((status = 200, description = "One prediction per message, in order, all by one model", body = BatchResponse), (status = 400, description = "The body is not the JSON the route takes", body = ErrorBody), (status = 413, description = "The body is larger than --max-body", body = ErrorBody), (status = 415, description = "A content type the route does not take", body = ErrorBody), (status = 422, description = "A field is not acceptable", body = ErrorBody), (status = 503, description = "No model is loaded", body = ErrorBody)))]
 async fn predict_batch(
     State(state): State<Arc<AppState>>,
-    body: Result<Json<BatchRequest>, JsonRejection>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<BatchResponse>, ApiError> {
     let started = Instant::now();
-    let Json(batch) = body.map_err(|r| ApiError::from_json(r, state.limits.max_body))?;
-    if batch.messages.is_empty() {
-        return Err(ApiError::Invalid("`messages` is empty".to_owned()));
+    kind_of(&headers, false)?;
+    let bytes = bytes_of(body, state.limits.max_body)?;
+    let batch: BatchRequest = parse_json(&bytes, "{\"messages\": [message, ...]}")?;
+    let (served, predictions) = score_batch(
+        &state.model,
+        &batch.messages,
+        state.limits.max_batch,
+        &state.limits.fields,
+        |served: &Served, text: &str| served.predict(state.next_id(), text),
+    )?;
+    for (p, m) in predictions.iter().zip(&batch.messages) {
+        state.log(p, started, m.body.chars().count());
     }
-    if batch.messages.len() > state.limits.max_batch {
-        return Err(ApiError::Invalid(format!(
-            "`messages` holds {} messages; a batch takes at most {}",
-            batch.messages.len(),
-            state.limits.max_batch
-        )));
-    }
-    let texts = batch
-        .messages
-        .iter()
-        .enumerate()
-        .map(|(i, m)| text_of(m).map_err(|e| ApiError::Invalid(format!("messages[{i}]: {e}"))))
-        .collect::<Result<Vec<_>, _>>()?;
-    // One model for the whole batch, however the champion changes meanwhile.
-    let model = state.model.load_full();
-    let served = model.as_ref().as_ref().ok_or(ApiError::NoModel)?;
-    let predictions: Vec<Prediction> = texts
-        .iter()
-        .zip(&batch.messages)
-        .map(|(t, m)| {
-            let p = served.predict(state.next_id(), t);
-            state.log(&p, started, m.body.chars().count());
-            p
-        })
-        .collect();
     Ok(Json(BatchResponse {
         model_id: served.id.clone(),
         predictions,
     }))
 }
 
+#[utoipa::path(post, path = "/v1/feedback", tag = "predict", request_body = FeedbackRequest,
+    responses((status = 202, description = "Appended to the feedback log"), (status = 400, description = "The body is not the JSON the route takes", body = ErrorBody), (status = 413, description = "The body is larger than --max-body", body = ErrorBody), (status = 415, description = "A content type the route does not take", body = ErrorBody), (status = 422, description = "A field is not acceptable", body = ErrorBody)))]
+async fn feedback(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<StatusCode, ApiError> {
+    kind_of(&headers, false)?;
+    let bytes = bytes_of(body, state.limits.max_body)?;
+    let given: FeedbackRequest = parse_json(
+        &bytes,
+        "{\"request_id\": \"r000000000001\", \"label\": \"spam\" or \"ham\"}",
+    )?;
+    let known = given
+        .request_id
+        .strip_prefix('r')
+        .filter(|n| n.len() == 12)
+        .and_then(|n| n.parse::<u64>().ok())
+        .is_some_and(|n| n >= 1 && n <= state.answered.load(Ordering::Relaxed));
+    if !known {
+        return Err(ApiError::Invalid(format!(
+            "`request_id` `{}` names no prediction of this server (ids look like r000000000001)",
+            given.request_id
+        )));
+    }
+    let record = LoggedFeedback {
+        request_id: given.request_id,
+        label: given.label,
+        time: ninety_kit::artifact::now_rfc3339(),
+    };
+    state
+        .log
+        .send(LogLine::Feedback(record))
+        .await
+        .map_err(|_| ApiError::Internal("the feedback log's writer stopped".to_owned()))?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "The process is alive", body = String, content_type = "text/plain")))]
 async fn healthz() -> &'static str {
     "ok\n"
 }
 
-async fn readyz(State(state): State<Arc<AppState>>) -> Result<Json<serde_json::Value>, ApiError> {
-    match state.model.load().as_ref() {
-        Some(m) => Ok(Json(serde_json::json!({"ready": true, "model_id": m.id}))),
-        None => Err(ApiError::NoModel),
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, description = "Ready for traffic", body = Readiness), (status = 503, description = "Not ready, with the reasons", body = Readiness)))]
+async fn readyz(State(state): State<Arc<AppState>>) -> Response {
+    let (model_id, reasons) = state.health();
+    let status = if reasons.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        Json(Readiness {
+            ready: reasons.is_empty(),
+            model_id,
+            reasons,
+        }),
+    )
+        .into_response()
+}
+
+#[utoipa::path(get, path = "/v1/status", tag = "operations", responses((status = 200, description = "Requests, latency percentiles of the last second, errors, the model", body = ServeStatus)))]
+async fn status(State(state): State<Arc<AppState>>) -> Json<ServeStatus> {
+    Json(state.status())
+}
+
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text exposition format 0.0.4", body = String, content_type = "text/plain")))]
+async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+    let (model_id, reasons) = state.health();
+    let text = state.metrics.exposition(
+        model_id.as_deref(),
+        reasons.is_empty(),
+        state.log_dropped.load(Ordering::Relaxed),
+    );
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response()
+}
+
+#[utoipa::path(get, path = "/openapi.json", tag = "operations", responses((status = 200, description = "This document", body = Object)))]
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(openapi::document())
+}
+
+/// The admin state, when the bearer token is right.
+fn authorised<'a>(state: &'a AppState, headers: &HeaderMap) -> Result<&'a Admin, ApiError> {
+    let admin = state
+        .admin
+        .as_ref()
+        .ok_or_else(|| ApiError::NotFound("/admin".to_owned()))?;
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    // Compared in time independent of where they differ.
+    let same = given.len() == admin.token.len()
+        && given
+            .bytes()
+            .zip(admin.token.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    if same {
+        Ok(admin)
+    } else {
+        Err(ApiError::Unauthorized(
+            token_path_of(&admin.registry).display().to_string(),
+        ))
     }
+}
+
+/// Loads `model` and puts it in the slot, answering what changed.
+fn swap_in(state: &AppState, model: &Registered, champion: bool) -> Result<Swapped, ApiError> {
+    let served = load_served(model, champion).map_err(|e| ApiError::Internal(format!("{e:#}")))?;
+    let id = served.id.clone();
+    let previous = state.model.replace(served).map(|m| m.id.clone());
+    Ok(Swapped {
+        previous,
+        model_id: id,
+    })
+}
+
+#[utoipa::path(post, path = "/admin/reload", tag = "admin", security(("token" = [])),
+    responses((status = 200, description = "The champion loaded and swapped in", body = Swapped), (status = 401, description = "No token, or the wrong one", body = ErrorBody), (status = 422, description = "There is no champion", body = ErrorBody)))]
+async fn admin_reload(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Json<Swapped>, ApiError> {
+    let admin = authorised(&state, &headers)?;
+    let registry = &admin.registry;
+    let id = registry
+        .champion()
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .ok_or_else(|| {
+            ApiError::Invalid(
+                "there is no champion to reload: `ninety models promote ID` names one".to_owned(),
+            )
+        })?;
+    let model = registry
+        .find(&id)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(Json(swap_in(&state, &model, true)?))
+}
+
+#[utoipa::path(post, path = "/admin/promote", tag = "admin", security(("token" = [])), request_body = PromoteRequest,
+    responses((status = 200, description = "The model promoted in the registry and swapped in", body = Swapped), (status = 401, description = "No token, or the wrong one", body = ErrorBody), (status = 422, description = "No registered model has that id", body = ErrorBody)))]
+async fn admin_promote(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Swapped>, ApiError> {
+    let admin = authorised(&state, &headers)?;
+    kind_of(&headers, false)?;
+    let bytes = bytes_of(body, state.limits.max_body)?;
+    let given: PromoteRequest = parse_json(&bytes, "{\"model_id\": string}")?;
+    let model = admin
+        .registry
+        .find(&given.model_id)
+        .map_err(|e| ApiError::Invalid(e.to_string()))?;
+    admin
+        .registry
+        .promote(&model.id)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(Json(swap_in(&state, &model, true)?))
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {
     ApiError::NotFound(uri.path().to_owned())
+}
+
+/// Counts and times every request, by the route that answered it.
+async fn track(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", |p| p.as_str())
+        .to_owned();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    state
+        .metrics
+        .record(&route, response.status(), started.elapsed());
+    response
+}
+
+/// The routes, with their methods: what `/openapi.json` documents, and a
+/// test holds the router to.
+pub const ROUTES: [(&str, &str); 11] = [
+    ("post", "/v1/predict"),
+    ("post", "/v1/predict/batch"),
+    ("post", "/v1/feedback"),
+    ("get", "/v1/status"),
+    ("get", "/healthz"),
+    ("get", "/readyz"),
+    ("get", "/metrics"),
+    ("get", "/openapi.json"),
+    ("post", "/admin/reload"),
+    ("post", "/admin/promote"),
+    ("get", "/"),
+];
+
+#[utoipa::path(get, path = "/", tag = "operations", responses((status = 200, description = "The service's name and its routes", body = Object)))]
+async fn index() -> Json<serde_json::Value> {
+    Json(serde_json::json!({
+        "service": "ninety spam filter",
+        "routes": ROUTES.iter().map(|(m, p)| format!("{} {p}", m.to_uppercase())).collect::<Vec<_>>(),
+        "openapi": "/openapi.json",
+    }))
 }
 
 /// The service, with its limits: body size (413), time (408) and
@@ -331,10 +843,17 @@ pub fn router(state: Arc<AppState>) -> Router {
     let limits = state.limits;
     let timeout_ms = limits.timeout.as_millis();
     Router::new()
+        .route("/", get(index))
         .route("/v1/predict", post(predict))
         .route("/v1/predict/batch", post(predict_batch))
+        .route("/v1/feedback", post(feedback))
+        .route("/v1/status", get(status))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .route("/openapi.json", get(openapi))
+        .route("/admin/reload", post(admin_reload))
+        .route("/admin/promote", post(admin_promote))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(limits.max_body))
         .layer(
@@ -351,7 +870,37 @@ pub fn router(state: Arc<AppState>) -> Router {
                 .timeout(limits.timeout)
                 .concurrency_limit(limits.concurrency),
         )
+        .layer(axum::middleware::from_fn_with_state(state.clone(), track))
         .with_state(state)
+}
+
+/// Where the admin token is written.
+fn token_path_of(registry: &Registry) -> std::path::PathBuf {
+    registry
+        .dir()
+        .parent()
+        .unwrap_or(registry.dir())
+        .join("serve")
+        .join("admin-token")
+}
+
+/// Writes a fresh random admin token to `path`, readable by its owner only.
+fn write_token(path: &std::path::Path) -> Result<String> {
+    let mut bytes = [0u8; 24];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes))
+        .context("reading /dev/urandom for the admin token")?;
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let _ = std::fs::remove_file(path);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("writing the admin token to `{}`", path.display()))?;
+    file.write_all(token.as_bytes())?;
+    Ok(token)
 }
 
 /// Where the prediction log lives.
@@ -359,20 +908,35 @@ pub fn log_path(home: &ninety_kit::DataHome) -> std::path::PathBuf {
     home.root().join("serve").join("predictions.jsonl")
 }
 
-/// The model `args` asks for: the one named, else the champion, else the
-/// newest registered (said, since it was never promoted); none when the
-/// registry is empty.
+/// Where the feedback log lives.
+pub fn feedback_path(home: &ninety_kit::DataHome) -> std::path::PathBuf {
+    home.root().join("serve").join("feedback.jsonl")
+}
+
+/// The model `args` asks for: the one named (`latest`: the newest), else
+/// the champion, else the newest registered (said, since it was never
+/// promoted); none when the registry is empty. With it, whether it is the
+/// champion.
 fn choose_model<W: Write>(
-    ctx: &Context,
+    registry: &Registry,
     args: &ServeArgs,
     out: &mut Emitter<W>,
-) -> Result<Option<Registered>> {
-    let registry = Registry::new(&ctx.home);
+) -> Result<Option<(Registered, bool)>> {
+    let champion = registry.champion()?;
+    let is_champion = |m: &Registered| champion.as_deref() == Some(m.id.as_str());
     if let Some(id) = &args.model {
-        return Ok(Some(registry.find(id)?));
+        let model = if id == "latest" {
+            registry.list()?.into_iter().next().ok_or_else(|| {
+                anyhow::anyhow!("`--model latest`: the registry is empty; `ninety run evaluate` registers a model")
+            })?
+        } else {
+            registry.find(id)?
+        };
+        let promoted = is_champion(&model);
+        return Ok(Some((model, promoted)));
     }
-    if let Some(id) = registry.champion()? {
-        return Ok(Some(registry.find(&id)?));
+    if let Some(id) = &champion {
+        return Ok(Some((registry.find(id)?, true)));
     }
     let newest = registry.list()?.into_iter().next();
     match &newest {
@@ -381,38 +945,75 @@ fn choose_model<W: Write>(
             m.id, m.id
         )),
         None => out.log(
-            "warning: the registry is empty: serving no model (/readyz says 503 until one is registered and the server restarted)",
+            "warning: the registry is empty: serving no model (/readyz says 503 until one is registered and the server reloads or restarts)",
         ),
     }
-    Ok(newest)
+    Ok(newest.map(|m| (m, false)))
 }
 
-/// Loads a registered model for serving.
-pub fn load_served(model: &Registered) -> Result<Served> {
+/// Loads a registered model for serving, and scores its canary: the raw
+/// message the evaluation kept, through the deploy lab's `from_raw`,
+/// against the score it recorded for training's text.
+pub fn load_served(model: &Registered, promoted: bool) -> Result<Served> {
     let forward = crate::model::load(&model.dir)?.into_forward();
+    let canary = match &model.info.canary {
+        None => Canary::Missing,
+        Some(info) => {
+            let path = model.dir.join(CANARY_FILE);
+            let raw = std::fs::read(&path)
+                .with_context(|| format!("reading the canary `{}`", path.display()))?;
+            let served = match from_raw(&raw) {
+                Ok(text) => forward.score_one(&text),
+                Err(_) => f64::NAN,
+            };
+            if served == info.score {
+                Canary::Matched
+            } else {
+                Canary::Differs {
+                    served,
+                    offline: info.score,
+                }
+            }
+        }
+    };
     Ok(Served {
         id: model.id.clone(),
         forward,
         threshold: model.info.threshold.unwrap_or(0.5),
         platt: model.info.platt,
+        gate_passed: model.info.ready,
+        promoted,
+        canary,
     })
 }
 
 /// Runs the stage: serves until interrupted (Ctrl-C, SIGTERM), then
-/// finishes the requests in flight, flushes the log and reports.
+/// finishes the requests in flight, flushes the logs and reports.
 pub fn run<W: Write>(ctx: &Context, args: &ServeArgs, out: &mut Emitter<W>) -> Result<Summary> {
-    let chosen = choose_model(ctx, args, out)?;
-    let served = chosen.as_ref().map(load_served).transpose()?;
-    if let (Some(m), Some(s)) = (&chosen, &served) {
+    let registry = Registry::new(&ctx.home);
+    let chosen = choose_model(&registry, args, out)?;
+    let served = chosen
+        .as_ref()
+        .map(|(m, promoted)| load_served(m, *promoted))
+        .transpose()?;
+    if let (Some((m, _)), Some(s)) = (&chosen, &served) {
         out.log(format!(
             "serving model {} ({} model, run {}), threshold {:.4}",
             s.id, m.info.model, m.info.run_id, s.threshold
         ));
+        if let Canary::Differs { served, offline } = s.canary {
+            out.log(format!(
+                "warning: the canary ({}) scores {served} here but scored {offline} offline: the deploy lab's request code does not make training's text; /readyz says not ready",
+                m.info.canary.as_ref().map_or("", |c| c.path.as_str())
+            ));
+        }
     }
     let path = log_path(&ctx.home);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating `{}`", dir.display()))?;
-    }
+    let serve_dir = path.parent().expect("the log has a folder");
+    std::fs::create_dir_all(serve_dir)
+        .with_context(|| format!("creating `{}`", serve_dir.display()))?;
+    let token_path = token_path_of(&registry);
+    let token = write_token(&token_path)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -424,40 +1025,45 @@ pub fn run<W: Write>(ctx: &Context, args: &ServeArgs, out: &mut Emitter<W>) -> R
             .with_context(|| format!("listening on {address} (is another server on that port? --port chooses another, 0 any free one)"))?;
         let bound = listener.local_addr()?;
         let (tx, rx) = mpsc::channel(8192);
-        let writer = tokio::spawn(write_log(path.clone(), rx));
-        let state = Arc::new(AppState::new(served, tx, Limits::of(args)));
-        out.log(format!("listening on http://{bound} (prediction log: {})", path.display()));
+        let writer = tokio::spawn(write_logs(path.clone(), feedback_path(&ctx.home), rx));
+        let mut state = AppState::new(served, tx, Limits::of(args));
+        state.admin = Some(Admin { registry, token });
+        let state = Arc::new(state);
+        let _ = state.address.set(format!("http://{bound}"));
+        out.log(format!(
+            "listening on http://{bound} (prediction log: {}; admin token: {})",
+            path.display(),
+            token_path.display()
+        ));
+        let stopping = state.clone();
         let server = axum::serve(listener, router(state.clone()))
-            .with_graceful_shutdown(stop_signal());
+            .with_graceful_shutdown(async move {
+                stop_signal().await;
+                stopping.draining.store(true, Ordering::Relaxed);
+            });
         let mut server = std::pin::pin!(server.into_future());
         let mut tick = tokio::time::interval(Duration::from_secs(1));
-        let mut before = 0;
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         loop {
             tokio::select! {
                 done = &mut server => { done.context("serving")?; break; }
                 _ = tick.tick() => {
-                    let now = state.answered.load(Ordering::Relaxed);
-                    if now != before {
-                        out.log(format!(
-                            "{} predictions/s, {now} in all, {} not logged (full log channel)",
-                            now - before,
-                            state.log_dropped.load(Ordering::Relaxed)
-                        ));
-                        before = now;
-                    }
+                    state.metrics.tick();
+                    out.emit(&Event::Serving { status: state.status() });
                 }
             }
         }
         out.log("stopped: requests in flight were finished");
         let summary = ServeSummary {
             address: format!("http://{bound}"),
-            model_id: state.model.load().as_ref().as_ref().map(|m| m.id.clone()),
+            model_id: state.model.load().map(|m| m.id.clone()),
             predictions: state.answered.load(Ordering::Relaxed),
             log_dropped: state.log_dropped.load(Ordering::Relaxed),
             seconds: ctx.seconds(),
         };
         drop(state);
-        writer.await.context("the prediction log's writer")??;
+        writer.await.context("the logs' writer")??;
+        let _ = std::fs::remove_file(&token_path);
         Ok(Summary::Serve(summary))
     })
 }
@@ -484,30 +1090,47 @@ async fn stop_signal() {
     let _ = interrupt.await;
 }
 
-/// Appends each prediction to the log, flushing when the channel runs
-/// dry, until every sender is gone.
-async fn write_log(
-    path: std::path::PathBuf,
-    mut rx: mpsc::Receiver<LoggedPrediction>,
-) -> Result<()> {
-    use std::io::Write as _;
+/// Opens a log for appending.
+fn append(path: &std::path::Path) -> Result<std::io::BufWriter<std::fs::File>> {
     let file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
-        .open(&path)
-        .with_context(|| format!("opening the prediction log `{}`", path.display()))?;
-    let mut w = std::io::BufWriter::new(file);
+        .open(path)
+        .with_context(|| format!("opening the log `{}`", path.display()))?;
+    Ok(std::io::BufWriter::new(file))
+}
+
+/// Appends each line to its log, flushing when the channel runs dry,
+/// until every sender is gone.
+async fn write_logs(
+    predictions: std::path::PathBuf,
+    feedback: std::path::PathBuf,
+    mut rx: mpsc::Receiver<LogLine>,
+) -> Result<()> {
+    let mut p = append(&predictions)?;
+    let mut f = append(&feedback)?;
     while let Some(first) = rx.recv().await {
         let mut next = Some(first);
-        while let Some(record) = next {
-            serde_json::to_writer(&mut w, &record)?;
-            w.write_all(b"\n")?;
+        while let Some(line) = next {
+            match line {
+                LogLine::Prediction(r) => {
+                    serde_json::to_writer(&mut p, &r)?;
+                    p.write_all(b"\n")?;
+                }
+                LogLine::Feedback(r) => {
+                    serde_json::to_writer(&mut f, &r)?;
+                    f.write_all(b"\n")?;
+                }
+            }
             next = rx.try_recv().ok();
         }
-        w.flush()
-            .with_context(|| format!("writing `{}`", path.display()))?;
+        p.flush()
+            .with_context(|| format!("writing `{}`", predictions.display()))?;
+        f.flush()
+            .with_context(|| format!("writing `{}`", feedback.display()))?;
     }
-    w.flush()?;
+    p.flush()?;
+    f.flush()?;
     Ok(())
 }
 
@@ -518,6 +1141,7 @@ mod tests {
     use axum::http::Request;
     use lab_train::config::{ModelConfig, TrainConfig};
     use lab_train::model::FastTextConfig;
+    use ninety_kit::records::gather::model_text;
     use tower::ServiceExt as _;
 
     fn served(id: &str) -> Served {
@@ -532,10 +1156,13 @@ mod tests {
             forward: crate::model::load(dir.path()).unwrap().into_forward(),
             threshold: 0.5,
             platt: None,
+            gate_passed: true,
+            promoted: true,
+            canary: Canary::Missing,
         }
     }
 
-    fn app(model: Option<Served>) -> (Router, mpsc::Receiver<LoggedPrediction>) {
+    fn app(model: Option<Served>) -> (Router, mpsc::Receiver<LogLine>) {
         let (tx, rx) = mpsc::channel(64);
         let state = Arc::new(AppState::new(model, tx, Limits::default()));
         (router(state), rx)
@@ -585,7 +1212,9 @@ mod tests {
             offline,
             "no training/serving skew"
         );
-        let logged = log.recv().await.unwrap();
+        let Some(LogLine::Prediction(logged)) = log.recv().await else {
+            panic!("a prediction is logged")
+        };
         assert_eq!(logged.request_id, body["request_id"].as_str().unwrap());
         assert_eq!(logged.body_chars, 14);
     }
@@ -686,8 +1315,8 @@ mod tests {
         assert_eq!(res.status(), StatusCode::OK);
         let (status, body) = call(&app, Request::get("/readyz").body(Body::empty()).unwrap()).await;
         assert_eq!(
-            (status, body["code"].as_str()),
-            (StatusCode::SERVICE_UNAVAILABLE, Some("no-model"))
+            (status, &body["ready"]),
+            (StatusCode::SERVICE_UNAVAILABLE, &serde_json::json!(false))
         );
         let (status, _) = call(&app, json("/v1/predict", r#"{"body": "hi"}"#)).await;
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
@@ -732,7 +1361,7 @@ mod tests {
         let (tx, _rx) = mpsc::channel(1);
         let state = Arc::new(AppState::new(Some(served("a")), tx, Limits::default()));
         let app = router(state.clone());
-        let b = Arc::new(Some(served("b")));
+        let mut b = Some(served("b"));
         let mut tasks = Vec::new();
         for i in 0..200 {
             let app = app.clone();
@@ -752,7 +1381,7 @@ mod tests {
                 (status, v["model_id"].as_str().unwrap_or("").to_owned())
             }));
             if i == 100 {
-                state.model.store(b.clone());
+                state.model.replace(b.take().unwrap());
             }
         }
         let mut seen = std::collections::BTreeSet::new();
@@ -766,6 +1395,232 @@ mod tests {
         assert!(
             state.log_dropped.load(Ordering::Relaxed) > 0,
             "a full log channel is counted, not waited on"
+        );
+    }
+
+    fn get(path: &str) -> Request<Body> {
+        Request::get(path).body(Body::empty()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_raw_message_is_read_as_training_read_it() {
+        let model = served("m1");
+        let raw = "From: Ann <ann@x.org>\r\nSubject: Cheap meds\r\nContent-Type: text/html; charset=iso-8859-1\r\n\r\n<p>Buy <b>now</b>!</p>\r\n";
+        let offline = model.forward.score_one(&from_raw(raw.as_bytes()).unwrap());
+        let (app, _log) = app(Some(model));
+        let req = Request::post("/v1/predict")
+            .header("content-type", "message/rfc822")
+            .body(Body::from(raw))
+            .unwrap();
+        let (status, body) = call(&app, req).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["score"].as_f64().unwrap(), offline);
+        let req = Request::post("/v1/predict")
+            .header("content-type", "message/rfc822")
+            .body(Body::from("   \n"))
+            .unwrap();
+        let (status, body) = call(&app, req).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(
+            body["error"]
+                .as_str()
+                .unwrap()
+                .contains("not a mail message")
+        );
+    }
+
+    #[tokio::test]
+    async fn metrics_count_requests_by_route_and_status_with_a_latency_histogram() {
+        let (app, _log) = app(Some(served("m1")));
+        for _ in 0..3 {
+            call(&app, json("/v1/predict", r#"{"body": "hello"}"#)).await;
+        }
+        call(&app, json("/v1/predict", "{")).await;
+        call(&app, get("/nowhere")).await;
+        let res = app.clone().oneshot(get("/metrics")).await.unwrap();
+        assert_eq!(
+            res.headers()["content-type"],
+            "text/plain; version=0.0.4; charset=utf-8"
+        );
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let text = String::from_utf8(bytes.to_vec()).unwrap();
+        for line in [
+            "ninety_http_requests_total{route=\"/v1/predict\",status=\"200\"} 3",
+            "ninety_http_requests_total{route=\"/v1/predict\",status=\"400\"} 1",
+            "ninety_http_requests_total{route=\"unmatched\",status=\"404\"} 1",
+            "ninety_http_request_duration_seconds_bucket{route=\"/v1/predict\",le=\"+Inf\"} 4",
+            "ninety_http_request_duration_seconds_count{route=\"/v1/predict\"} 4",
+            "ninety_model_info{model_id=\"m1\"} 1",
+            "ninety_ready 1",
+        ] {
+            assert!(text.lines().any(|l| l == line), "no `{line}` in:\n{text}");
+        }
+        let spam: u64 = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("ninety_predictions_total{decision=\""))
+            .map(|l| l.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
+            .sum();
+        assert_eq!(spam, 3, "every prediction counted once, by decision");
+    }
+
+    #[tokio::test]
+    async fn the_contract_lists_every_route_and_every_route_answers() {
+        let (app, _log) = app(Some(served("m1")));
+        let (status, doc) = call(&app, get("/openapi.json")).await;
+        assert_eq!(status, StatusCode::OK);
+        let mut documented: Vec<(String, String)> = doc["paths"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .flat_map(|(path, item)| {
+                item.as_object()
+                    .unwrap()
+                    .keys()
+                    .map(move |method| (method.clone(), path.clone()))
+            })
+            .collect();
+        documented.sort();
+        let mut routes: Vec<(String, String)> = ROUTES
+            .iter()
+            .map(|(m, p)| (m.to_string(), p.to_string()))
+            .collect();
+        routes.sort();
+        assert_eq!(documented, routes, "the contract and the route list differ");
+        for (method, path) in &routes {
+            let req = Request::builder()
+                .method(method.to_uppercase().as_str())
+                .uri(path.as_str())
+                .header("content-type", "application/json")
+                .body(Body::from("{}"))
+                .unwrap();
+            let res = app.clone().oneshot(req).await.unwrap();
+            let status = res.status();
+            let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            let body = String::from_utf8_lossy(&bytes);
+            // Without admin state the admin routes are 404s that say so;
+            // every other route is routed (not a 404 or 405).
+            if path.starts_with("/admin") {
+                assert_eq!(status, StatusCode::NOT_FOUND, "{method} {path}: {body}");
+            } else {
+                assert!(
+                    status != StatusCode::NOT_FOUND && status != StatusCode::METHOD_NOT_ALLOWED,
+                    "{method} {path} is documented but not routed: {status} {body}"
+                );
+            }
+        }
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        assert!(
+            schemas["PredictRequest"]["required"]
+                .as_array()
+                .unwrap()
+                .contains(&serde_json::json!("body")),
+            "{}",
+            schemas["PredictRequest"]
+        );
+    }
+
+    #[tokio::test]
+    async fn admin_routes_need_the_token_and_feedback_needs_a_known_request() {
+        let home = tempfile::tempdir().unwrap();
+        let data = ninety_kit::DataHome::at(home.path());
+        let (tx, mut rx) = mpsc::channel(64);
+        let mut state = AppState::new(Some(served("m1")), tx, Limits::default());
+        state.admin = Some(Admin {
+            registry: Registry::new(&data),
+            token: "s3cret".to_owned(),
+        });
+        let app = router(Arc::new(state));
+        let reload = |token: &str| {
+            Request::post("/admin/reload")
+                .header("authorization", format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap()
+        };
+        let (status, body) = call(&app, reload("wrong")).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+        assert!(
+            body["error"].as_str().unwrap().contains("admin-token"),
+            "{body}"
+        );
+        let (status, body) = call(&app, reload("s3cret")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(
+            body["error"].as_str().unwrap().contains("no champion"),
+            "{body}"
+        );
+
+        let (status, body) = call(
+            &app,
+            json(
+                "/v1/feedback",
+                r#"{"request_id": "r000000000001", "label": "spam"}"#,
+            ),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "before any prediction: {body}"
+        );
+        call(&app, json("/v1/predict", r#"{"body": "hello"}"#)).await;
+        let (status, _) = call(
+            &app,
+            json(
+                "/v1/feedback",
+                r#"{"request_id": "r000000000001", "label": "spam"}"#,
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::ACCEPTED);
+        let (status, body) = call(
+            &app,
+            json(
+                "/v1/feedback",
+                r#"{"request_id": "r000000000001", "label": "maybe"}"#,
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        let mut lines = Vec::new();
+        while let Ok(line) = rx.try_recv() {
+            lines.push(line);
+        }
+        assert!(
+            matches!(lines.as_slice(), [LogLine::Prediction(_), LogLine::Feedback(f)] if f.label == ninety_kit::Label::Spam),
+            "{lines:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn readiness_gives_its_reasons() {
+        let (empty, _log) = app(None);
+        let (status, body) = call(&empty, get("/readyz")).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(body["ready"], false);
+        assert!(
+            body["reasons"][0].as_str().unwrap().contains("no model"),
+            "{body}"
+        );
+        let mut model = served("m1");
+        model.canary = Canary::Differs {
+            served: 0.5,
+            offline: 0.25,
+        };
+        let (app, _log) = app(Some(model));
+        let (status, body) = call(&app, get("/readyz")).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+        assert!(
+            body["reasons"][0].as_str().unwrap().contains("canary"),
+            "{body}"
+        );
+        let (status, body) = call(&app, get("/v1/status")).await;
+        assert_eq!(
+            (status, &body["ready"]),
+            (StatusCode::OK, &serde_json::json!(false))
         );
     }
 }

@@ -101,7 +101,10 @@ fn a_registered_model_is_served_called_and_stopped_cleanly() {
 
     let (status, body) = http(&address, "GET", "/readyz", "text/plain", b"");
     assert_eq!(status, 200, "{body}");
-    assert!(body.contains(&id), "{body}");
+    assert!(
+        body.contains(&id) && body.contains("\"ready\":true"),
+        "the canary matched: {body}"
+    );
     let (status, body) = http(&address, "GET", "/healthz", "text/plain", b"");
     assert_eq!((status, body.trim()), (200, "ok"));
     for i in 0..20 {
@@ -119,6 +122,49 @@ fn a_registered_model_is_served_called_and_stopped_cleanly() {
         let p = v["score"].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&p), "{v}");
     }
+    // No training/serving skew: the test split, replayed raw through the
+    // server, scores exactly as the evaluation scored training's texts.
+    let scores = std::fs::read_to_string(
+        home.path()
+            .join("models")
+            .join(&id)
+            .join("test-scores.jsonl"),
+    )
+    .unwrap();
+    let mut replayed = 0;
+    for line in scores.lines() {
+        let offline: serde_json::Value = serde_json::from_str(line).unwrap();
+        let path = offline["path"].as_str().unwrap();
+        let raw = std::fs::read(root().join("datasets/mini").join(path)).unwrap();
+        let (status, body) = http(&address, "POST", "/v1/predict", "message/rfc822", &raw);
+        assert_eq!(status, 200, "{path}: {body}");
+        let served: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            served["score"].as_f64(),
+            offline["score"].as_f64(),
+            "{path}: served and offline scores differ"
+        );
+        replayed += 1;
+    }
+    assert!(replayed >= 10, "only {replayed} test messages replayed");
+    let (status, body) = http(&address, "GET", "/metrics", "text/plain", b"");
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains(&format!(
+            "ninety_http_requests_total{{route=\"/v1/predict\",status=\"200\"}} {}",
+            20 + replayed
+        )),
+        "{body}"
+    );
+    let token_file = home.path().join("serve/admin-token");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&token_file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the admin token is its owner's only");
+    }
+    let (status, body) = http(&address, "POST", "/admin/reload", "application/json", b"");
+    assert_eq!(status, 401, "no token: {body}");
     let (status, body) = http(
         &address,
         "POST",
@@ -144,10 +190,15 @@ fn a_registered_model_is_served_called_and_stopped_cleanly() {
     let Some(Summary::Serve(s)) = rest.iter().find_map(|l| summary(l)) else {
         panic!("no serve summary: {rest:?}");
     };
-    assert_eq!(s.predictions, 20);
+    assert_eq!(s.predictions, 20 + replayed);
     assert_eq!(s.model_id.as_deref(), Some(id.as_str()));
     let log = std::fs::read_to_string(home.path().join("serve/predictions.jsonl")).unwrap();
-    assert_eq!(log.lines().count(), 20, "every prediction logged");
+    assert_eq!(
+        log.lines().count() as u64,
+        20 + replayed,
+        "every prediction logged"
+    );
+    assert!(!token_file.exists(), "the token goes with the server");
 }
 
 #[test]

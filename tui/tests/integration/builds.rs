@@ -56,13 +56,15 @@ fn features(args: &[&str], with_dev: bool) -> BTreeMap<String, BTreeSet<String>>
 #[test]
 fn every_command_builds_the_dependencies_with_the_features_of_the_whole_workspace() {
     let whole = features(&["--workspace"], true);
-    let selections: [(&str, &[&str], bool); 6] = [
+    let selections: [(&str, &[&str], bool); 8] = [
         ("cargo run (the workbench)", &["-p", "ninety"], false),
         ("a stage (the pipeline)", &["-p", "ninety-pipeline"], false),
         ("grading frame", &["-p", "lab-frame"], true),
         ("grading gather", &["-p", "lab-gather"], true),
         ("grading label", &["-p", "lab-label"], true),
         ("grading train", &["-p", "lab-train"], true),
+        ("grading evaluate", &["-p", "lab-evaluate"], true),
+        ("grading deploy", &["-p", "lab-deploy"], true),
     ];
     let mut problems = Vec::new();
     for (what, args, with_dev) in selections {

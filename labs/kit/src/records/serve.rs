@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// `POST /v1/predict` with `Content-Type: application/json`: a message as
 /// its parts. Unknown fields are refused, so a misspelt `bdy` is an error,
 /// not an empty body.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PredictRequest {
@@ -23,6 +24,7 @@ pub struct PredictRequest {
 }
 
 /// A prediction.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Prediction {
     /// The request's id (also in the prediction log).
@@ -42,6 +44,7 @@ pub struct Prediction {
 }
 
 /// `POST /v1/predict/batch`: up to the server's batch limit of messages.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BatchRequest {
@@ -50,6 +53,7 @@ pub struct BatchRequest {
 }
 
 /// The batch's answer: one prediction per message, in order.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatchResponse {
     /// The model that scored every message of the batch.
@@ -59,6 +63,7 @@ pub struct BatchResponse {
 }
 
 /// Every refusal's body: what was wrong, in words, and a stable code.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     /// A short stable code: `bad-json`, `too-large`, `no-model`, ...
@@ -99,4 +104,86 @@ pub struct ServeSummary {
     pub log_dropped: u64,
     /// Seconds it ran.
     pub seconds: f64,
+}
+
+/// A running server's state, reported once a second while it serves (the
+/// `serving` event) and by `GET /v1/status`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServeStatus {
+    /// The address it listens on, `http://host:port`.
+    pub address: String,
+    /// The model it serves (absent when it has none).
+    pub model_id: Option<String>,
+    /// Whether `/readyz` says ready.
+    pub ready: bool,
+    /// Requests answered since it started, errors included.
+    pub requests: u64,
+    /// Predictions made since it started.
+    pub predictions: u64,
+    /// Requests answered with a 4xx or 5xx since it started.
+    pub errors: u64,
+    /// Requests answered in the last second.
+    pub per_second: f64,
+    /// The median latency of the last second's requests, in microseconds
+    /// (absent when there were none).
+    pub p50_us: Option<u64>,
+    /// The 99th percentile of the last second's latencies, in microseconds.
+    pub p99_us: Option<u64>,
+    /// Predictions the log had no room for, since it started.
+    pub log_dropped: u64,
+}
+
+/// `POST /v1/feedback`: what a user later said a message was.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackRequest {
+    /// The prediction's `request_id`.
+    pub request_id: String,
+    /// `spam` or `ham`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "spam"))]
+    pub label: crate::Label,
+}
+
+/// One line of the feedback log, `.ninety/serve/feedback.jsonl`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoggedFeedback {
+    /// The prediction's request id.
+    pub request_id: String,
+    /// The label the user gave.
+    pub label: crate::Label,
+    /// When it arrived (RFC 3339).
+    pub time: String,
+}
+
+/// `POST /admin/promote`: the model to make the champion and serve.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PromoteRequest {
+    /// A registered model's id, or the start of it.
+    pub model_id: String,
+}
+
+/// What an admin route changed.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Swapped {
+    /// The model served before.
+    pub previous: Option<String>,
+    /// The model served now.
+    pub model_id: String,
+}
+
+/// `GET /readyz`'s answer.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Readiness {
+    /// Whether requests should come here now.
+    pub ready: bool,
+    /// The model served, if any.
+    pub model_id: Option<String>,
+    /// Why not, when not ready.
+    pub reasons: Vec<String>,
 }
