@@ -4,15 +4,15 @@
 //! `router(state)` is the whole service, so tests drive it without a
 //! socket (`tower::ServiceExt::oneshot`) and the stage binds it to one.
 //! Every refusal is an [`ApiError`]: a 4xx or 5xx with a JSON body that
-//! says what was wrong. The model sits behind an `ArcSwap`: a reload or a
-//! promotion swaps the pointer, and a request in flight finishes on the
-//! model it started with. Every prediction goes to the prediction log
+//! says what was wrong. The decisions inside are the deploy lab's: a
+//! request becomes the model's text by `lab_deploy::request` (the training
+//! code's own steps), readiness is `lab_deploy::ready`, the model sits in a
+//! `lab_deploy::swap::Slot` (a reload or a promotion swaps the pointer; a
+//! request in flight finishes on the model it started with), and batches
+//! are `lab_deploy::batch`. Every prediction goes to the prediction log
 //! through a bounded channel; a full channel is counted, never waited on.
-//!
-//! Work in progress (issue 15): the raw `message/rfc822` body, `/metrics`,
-//! `/openapi.json`, the admin routes, `ninety serve` with its live status
-//! line and `ninety load` come next, and the request-to-text step moves
-//! into the deploy lab.
+//! `/metrics` is Prometheus text, `/openapi.json` the contract, made from
+//! the handlers' annotations ([`openapi`]).
 
 use crate::Context;
 use crate::model::Forward;
@@ -370,6 +370,9 @@ pub enum ApiError {
     /// Something the server did not expect.
     #[error("the server failed: {0}")]
     Internal(String),
+    /// The route takes another method.
+    #[error("{0}")]
+    MethodNotAllowed(String),
     /// No route has this path.
     #[error(
         "no route `{0}`: the routes are /v1/predict, /v1/predict/batch, /v1/feedback, /v1/status, /healthz, /readyz, /metrics, /openapi.json, /admin/reload, /admin/promote"
@@ -390,6 +393,7 @@ impl ApiError {
             ApiError::Timeout(_) => (StatusCode::REQUEST_TIMEOUT, "timeout"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not-found"),
+            ApiError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed"),
         }
     }
 }
@@ -476,10 +480,19 @@ fn kind_of(headers: &HeaderMap, raw_allowed: bool) -> Result<BodyKind, ApiError>
 
 /// `bytes` as the JSON of a `T`, or a 400 that says where it went wrong.
 fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8], shape: &str) -> Result<T, ApiError> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::BadJson(format!(
-            "the body is empty; expected JSON {shape}"
-        )));
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => {
+            return Err(ApiError::BadJson(format!(
+                "the body is empty; expected JSON {shape}"
+            )));
+        }
+        // serde reads a struct from an array too; the contract is an object.
+        Some(b'{') => {}
+        Some(_) => {
+            return Err(ApiError::BadJson(format!(
+                "the body is not a JSON object; expected {shape}"
+            )));
+        }
     }
     serde_json::from_slice(bytes)
         .map_err(|e| ApiError::BadJson(format!("the body is not the JSON expected ({shape}): {e}")))
@@ -584,7 +597,8 @@ async fn predict(
         }
         BodyKind::Raw => {
             let text = from_raw(&bytes)?;
-            let chars = text.chars().count();
+            // The body is what follows the model text's four header lines.
+            let chars = text.splitn(5, '\n').nth(4).map_or(0, |b| b.chars().count());
             (text, chars)
         }
     };
@@ -793,6 +807,19 @@ async fn admin_promote(
     Ok(Json(swap_in(&state, &model, true)?))
 }
 
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
+    let path = uri.path();
+    let allowed: Vec<String> = ROUTES
+        .iter()
+        .filter(|(_, p)| *p == path)
+        .map(|(m, _)| m.to_uppercase())
+        .collect();
+    ApiError::MethodNotAllowed(format!(
+        "`{method} {path}`: this route takes {}",
+        allowed.join(", ")
+    ))
+}
+
 async fn not_found(uri: axum::http::Uri) -> ApiError {
     ApiError::NotFound(uri.path().to_owned())
 }
@@ -855,6 +882,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/admin/reload", post(admin_reload))
         .route("/admin/promote", post(admin_promote))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limits.max_body))
         .layer(
             tower::ServiceBuilder::new()
@@ -1261,6 +1289,18 @@ mod tests {
                 json("/v1/predict", vec![b'{', b'"', b'b', 0xff, b'"', b'}']),
                 StatusCode::BAD_REQUEST,
                 "bad-json",
+            ),
+            (
+                "an array for an object",
+                json("/v1/predict", r#"["hi", null, "free money"]"#),
+                StatusCode::BAD_REQUEST,
+                "bad-json",
+            ),
+            (
+                "the wrong method",
+                Request::get("/v1/predict").body(Body::empty()).unwrap(),
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method-not-allowed",
             ),
             (
                 "the wrong content type",
