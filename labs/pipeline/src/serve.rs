@@ -1042,6 +1042,7 @@ pub fn run<W: Write>(ctx: &Context, args: &ServeArgs, out: &mut Emitter<W>) -> R
         .with_context(|| format!("creating `{}`", serve_dir.display()))?;
     let token_path = token_path_of(&registry);
     let token = write_token(&token_path)?;
+    raise_open_files_limit(out);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -1094,6 +1095,25 @@ pub fn run<W: Write>(ctx: &Context, args: &ServeArgs, out: &mut Emitter<W>) -> R
         let _ = std::fs::remove_file(&token_path);
         Ok(Summary::Serve(summary))
     })
+}
+
+/// Each connection is an open file: a soft limit of 1,024 (common) would
+/// refuse the 1,025th client. Raise it to the hard limit, as servers do.
+fn raise_open_files_limit<W: Write>(out: &mut Emitter<W>) {
+    #[cfg(unix)]
+    {
+        use nix::sys::resource::{Resource, getrlimit, setrlimit};
+        if let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE)
+            && soft < hard
+            && setrlimit(Resource::RLIMIT_NOFILE, hard, hard).is_err()
+        {
+            out.log(format!(
+                "warning: open files are limited to {soft}: the server cannot hold more connections than that"
+            ));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = out;
 }
 
 /// Ctrl-C, or SIGTERM (what a supervisor, or the workbench, sends).

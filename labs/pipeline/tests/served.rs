@@ -214,3 +214,173 @@ fn a_taken_port_is_refused_with_the_reason() {
         "{said}"
     );
 }
+
+/// Trains with `args`, evaluates the run, and gives the registered model's id.
+fn registered(home: &Path, args: &[&str]) -> String {
+    let out = pipeline(home, args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let run = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| match summary(l) {
+            Some(Summary::Train(t)) => Some(t.run_id),
+            _ => None,
+        })
+        .expect("a train summary");
+    let out = pipeline(home, &["evaluate", "--run", &run]);
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| match summary(l) {
+            Some(Summary::Evaluate(e)) => e.model_id,
+            _ => None,
+        })
+        .expect("a registered model")
+}
+
+#[test]
+fn promotions_under_load_drop_no_request_and_slow_or_many_clients_are_answered() {
+    #[cfg(unix)]
+    {
+        // 2,000 client sockets in this process too.
+        use nix::sys::resource::{Resource, getrlimit, setrlimit};
+        let (_, hard) = getrlimit(Resource::RLIMIT_NOFILE).unwrap();
+        let _ = setrlimit(Resource::RLIMIT_NOFILE, hard, hard);
+    }
+    let home = tempfile::tempdir().unwrap();
+    let a = registered(home.path(), &["train", "--epochs", "2"]);
+    let b = registered(home.path(), &["train", "--epochs", "3"]);
+    assert_ne!(a, b);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ninety-pipeline"))
+        .args(["serve", "--port", "0", "--model", &a, "--root"])
+        .arg(root())
+        .env("NINETY_HOME", home.path())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let address = loop {
+        let line = lines.next().expect("the server says where").unwrap();
+        if let Event::Log { message, .. } = Event::from_line(&line)
+            && let Some(rest) = message.strip_prefix("listening on http://")
+        {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    // Drain the rest of its output so that it never blocks on a full pipe.
+    let drained = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
+    let token = std::fs::read_to_string(home.path().join("serve/admin-token")).unwrap();
+
+    // Four clients at full speed while the champion changes ten times.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let clients: Vec<_> = (0..4)
+        .map(|c| {
+            let address = address.clone();
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let mut answers = Vec::new();
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let i = answers.len();
+                    answers.push(http(
+                        &address,
+                        "POST",
+                        "/v1/predict",
+                        "application/json",
+                        format!(r#"{{"body": "client {c} message {i}: claim your prize"}}"#)
+                            .as_bytes(),
+                    ));
+                }
+                answers
+            })
+        })
+        .collect();
+    for n in 0..10 {
+        let to = if n % 2 == 0 { &b } else { &a };
+        let mut stream = TcpStream::connect(&address).unwrap();
+        let body = format!(r#"{{"model_id": "{to}"}}"#);
+        write!(
+            stream,
+            "POST /admin/promote HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200"), "promote {to}: {answer}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut seen = std::collections::BTreeSet::new();
+    let mut under_load = 0;
+    for client in clients {
+        for (status, body) in client.join().unwrap() {
+            assert_eq!(status, 200, "no request dropped during promotions: {body}");
+            let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+            let id = v["model_id"].as_str().unwrap().to_owned();
+            assert!(id == a || id == b, "answered by one of the two models: {v}");
+            seen.insert(id);
+            under_load += 1;
+        }
+    }
+    assert!(seen.len() == 2, "both models answered: {seen:?}, a {a}, b {b}");
+
+    // A slow client: headers, a tenth of its body, then nothing. The
+    // request's time limit answers it with a JSON 408.
+    let mut slow = TcpStream::connect(&address).unwrap();
+    slow.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        slow,
+        "POST /v1/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"body\": "
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let mut answer = Vec::new();
+    let _ = slow.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.starts_with("HTTP/1.1 408") && answer.contains("\"code\":\"timeout\""),
+        "{answer}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+
+    // 2,000 connections at once, each with a request: every one answered.
+    let mut open: Vec<TcpStream> = (0..2000)
+        .map(|i| {
+            let mut s = TcpStream::connect(&address).unwrap_or_else(|e| panic!("connection {i}: {e}"));
+            s.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+                .unwrap();
+            let body = format!(r#"{{"body": "connection {i}"}}"#);
+            write!(
+                s,
+                "POST /v1/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .unwrap();
+            s
+        })
+        .collect();
+    let ok = open
+        .iter_mut()
+        .map(|s| {
+            let mut answer = String::new();
+            s.read_to_string(&mut answer).is_ok() && answer.starts_with("HTTP/1.1 200")
+        })
+        .filter(|answered| *answered)
+        .count();
+    assert_eq!(ok, 2000, "every one of 2,000 connections answered");
+    drop(open);
+
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    let said = drained.join().unwrap();
+    let Some(Summary::Serve(s)) = said.iter().find_map(|l| summary(l)) else {
+        panic!("no serve summary: {said:?}");
+    };
+    assert_eq!(s.predictions, under_load + 2000, "{s:?}");
+}
