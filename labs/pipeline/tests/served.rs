@@ -51,27 +51,22 @@ fn http(address: &str, method: &str, path: &str, content_type: &str, body: &[u8]
     (status, body)
 }
 
-#[test]
-fn a_registered_model_is_served_called_and_stopped_cleanly() {
-    let home = tempfile::tempdir().unwrap();
-    assert!(
-        pipeline(home.path(), &["train", "--epochs", "2"])
-            .status
-            .success()
-    );
-    let evaluated = pipeline(home.path(), &["evaluate"]);
-    let id = String::from_utf8_lossy(&evaluated.stdout)
-        .lines()
-        .find_map(|l| match summary(l) {
-            Some(Summary::Evaluate(e)) => e.model_id,
-            _ => None,
-        })
-        .expect("a registered model");
+/// A server started on a free port, with what it said up to the line
+/// that gives its address, and the rest of its output to come.
+struct Server {
+    child: std::process::Child,
+    address: String,
+    said: Vec<String>,
+    lines: std::io::Lines<BufReader<std::process::ChildStdout>>,
+}
 
+fn serve(home: &Path, args: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ninety-pipeline"))
-        .args(["serve", "--port", "0", "--root"])
+        .args(["serve", "--port", "0"])
+        .args(args)
+        .arg("--root")
         .arg(root())
-        .env("NINETY_HOME", home.path())
+        .env("NINETY_HOME", home)
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -89,6 +84,37 @@ fn a_registered_model_is_served_called_and_stopped_cleanly() {
             break rest.split_whitespace().next().unwrap().to_owned();
         }
     };
+    Server {
+        child,
+        address,
+        said,
+        lines,
+    }
+}
+
+#[test]
+fn a_registered_model_is_served_called_and_stopped_cleanly() {
+    let home = tempfile::tempdir().unwrap();
+    assert!(
+        pipeline(home.path(), &["train", "--epochs", "2"])
+            .status
+            .success()
+    );
+    let evaluated = pipeline(home.path(), &["evaluate"]);
+    let id = String::from_utf8_lossy(&evaluated.stdout)
+        .lines()
+        .find_map(|l| match summary(l) {
+            Some(Summary::Evaluate(e)) => e.model_id,
+            _ => None,
+        })
+        .expect("a registered model");
+
+    let Server {
+        mut child,
+        address,
+        said,
+        lines,
+    } = serve(home.path(), &[]);
     assert!(
         said.iter()
             .any(|l| l.contains("no champion yet") && l.contains(&id)),
@@ -253,22 +279,12 @@ fn promotions_under_load_drop_no_request_and_slow_or_many_clients_are_answered()
     let a = registered(home.path(), &["train", "--epochs", "2"]);
     let b = registered(home.path(), &["train", "--epochs", "3"]);
     assert_ne!(a, b);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ninety-pipeline"))
-        .args(["serve", "--port", "0", "--model", &a, "--root"])
-        .arg(root())
-        .env("NINETY_HOME", home.path())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let address = loop {
-        let line = lines.next().expect("the server says where").unwrap();
-        if let Event::Log { message, .. } = Event::from_line(&line)
-            && let Some(rest) = message.strip_prefix("listening on http://")
-        {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
+    let Server {
+        mut child,
+        address,
+        lines,
+        ..
+    } = serve(home.path(), &["--model", &a]);
     // Drain the rest of its output so that it never blocks on a full pipe.
     let drained = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
     let token = std::fs::read_to_string(home.path().join("serve/admin-token")).unwrap();
@@ -324,7 +340,10 @@ fn promotions_under_load_drop_no_request_and_slow_or_many_clients_are_answered()
             under_load += 1;
         }
     }
-    assert!(seen.len() == 2, "both models answered: {seen:?}, a {a}, b {b}");
+    assert!(
+        seen.len() == 2,
+        "both models answered: {seen:?}, a {a}, b {b}"
+    );
 
     // A slow client: headers, a tenth of its body, then nothing. The
     // request's time limit answers it with a JSON 408.
