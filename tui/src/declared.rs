@@ -180,7 +180,9 @@ mod tests {
     #[test]
     fn every_lab_s_checks_have_three_hint_tiers() {
         let labs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../labs");
-        for lab in ["frame", "gather", "label", "train", "evaluate", "deploy"] {
+        for lab in [
+            "frame", "gather", "label", "train", "evaluate", "deploy", "monitor",
+        ] {
             let source = std::fs::read_to_string(labs.join(lab).join("tests/grade.rs")).unwrap();
             let checks = declared(&source).unwrap();
             assert!(checks.len() >= 5, "{lab}: {checks:?}");

@@ -56,7 +56,7 @@ fn features(args: &[&str], with_dev: bool) -> BTreeMap<String, BTreeSet<String>>
 #[test]
 fn every_command_builds_the_dependencies_with_the_features_of_the_whole_workspace() {
     let whole = features(&["--workspace"], true);
-    let selections: [(&str, &[&str], bool); 8] = [
+    let selections: [(&str, &[&str], bool); 9] = [
         ("cargo run (the workbench)", &["-p", "ninety"], false),
         ("a stage (the pipeline)", &["-p", "ninety-pipeline"], false),
         ("grading frame", &["-p", "lab-frame"], true),
@@ -65,6 +65,7 @@ fn every_command_builds_the_dependencies_with_the_features_of_the_whole_workspac
         ("grading train", &["-p", "lab-train"], true),
         ("grading evaluate", &["-p", "lab-evaluate"], true),
         ("grading deploy", &["-p", "lab-deploy"], true),
+        ("grading monitor", &["-p", "lab-monitor"], true),
     ];
     let mut problems = Vec::new();
     for (what, args, with_dev) in selections {
