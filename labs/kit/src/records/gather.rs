@@ -222,6 +222,15 @@ pub fn model_text(
     )
 }
 
+/// The content type and charset a [`model_text`] says its message had:
+/// its third line, `content/type charset` (the charset empty when the
+/// message named none). None for a text not laid out by `model_text`.
+pub fn model_text_format(text: &str) -> Option<(&str, Option<&str>)> {
+    let third = text.split('\n').nth(2)?;
+    let (content_type, charset) = third.split_once(' ')?;
+    Some((content_type, Some(charset).filter(|c| !c.is_empty())))
+}
+
 // ANCHOR: report
 /// Lengths of the clean bodies, in characters.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -311,4 +320,24 @@ pub struct GatherSummary {
     pub artifact: PathBuf,
     /// Wall time of the stage.
     pub seconds: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_model_text_says_its_format_and_only_a_model_text_does() {
+        let text = model_text(
+            Some("Hi"),
+            Some("a@x.org"),
+            "text/html",
+            Some("gb2312"),
+            Some("body\nwith lines"),
+        );
+        assert_eq!(model_text_format(&text), Some(("text/html", Some("gb2312"))));
+        let bare = model_text(None, None, "text/plain", None, None);
+        assert_eq!(model_text_format(&bare), Some(("text/plain", None)));
+        assert_eq!(model_text_format("just words"), None);
+    }
 }
