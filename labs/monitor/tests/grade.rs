@@ -204,6 +204,11 @@ fn edges() -> Result<(), String> {
         quantile_edges(&[], 10)
     );
     check_eq!("one bin", Vec::<f64>::new(), quantile_edges(&[0.3, 0.4], 1));
+    check_close!(
+        "two bins of [4, 1, 3, 2]",
+        vec![3.0],
+        quantile_edges(&[4.0, 1.0, 3.0, 2.0], 2)
+    );
     Ok(())
 }
 
@@ -254,6 +259,11 @@ fn kolmogorov_smirnov() -> Result<(), String> {
     let a: Vec<f64> = (1..=8).map(f64::from).collect();
     let b: Vec<f64> = (5..=14).map(f64::from).collect();
     check_close!("KS of 1..=8 and 5..=14", 0.6, ks(&a, &b));
+    check_close!(
+        "KS of 5..=14 and 1..=8 (the first runs out last)",
+        0.6,
+        ks(&b, &a)
+    );
     check_close!(
         "KS of the reference and the current scores",
         0.495,
@@ -336,6 +346,13 @@ fn page_hinkley() -> Result<(), String> {
         "Page-Hinkley fired on a stationary stream (values 0.1 to 0.22, no shift)"
     );
     check_eq!("values seen", 300, quiet.n);
+    // 0 then 2: the mean is 1 and the sum climbs exactly 1 above its lowest.
+    let mut edge = PageHinkley::new(0.0, 1.0);
+    check_eq!(
+        "a climb of exactly lambda (it must be more)",
+        (false, false),
+        (edge.update(0.0), edge.update(2.0))
+    );
     Ok(())
 }
 
