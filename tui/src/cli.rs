@@ -10,9 +10,11 @@ pub mod init;
 pub mod lab;
 pub mod label;
 pub mod labels;
+pub mod load;
 pub mod models;
 pub mod run;
 pub mod runs;
+pub mod serve;
 
 use crate::workspace::Workspace;
 use anyhow::{Context, Result};
@@ -68,6 +70,13 @@ pub enum Command {
     /// The model registry: the models `ninety run evaluate` registered, and
     /// the champion; `promote ID` makes one the champion.
     Models(models::ModelsArgs),
+    /// Serve a registered model over HTTP in the foreground (the serve
+    /// stage), with a live status line; Ctrl-C stops it cleanly and prints
+    /// its summary. `--model latest` serves the newest registered model.
+    Serve(serve::ServeCliArgs),
+    /// Load the running server (`ninety serve`) with a corpus's messages:
+    /// throughput, latency percentiles, errors by status.
+    Load(load::LoadArgs),
     /// Corpora: what is available and where.
     Data {
         #[command(subcommand)]
@@ -135,6 +144,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Run(args)) => run::run(&workspace(root)?, &args),
         Some(Command::Runs(args)) => runs::run(&workspace(root)?, &args),
         Some(Command::Models(args)) => models::run(&workspace(root)?, &args),
+        Some(Command::Serve(args)) => serve::run(&workspace(root)?, &args),
+        Some(Command::Load(args)) => load::run(&workspace(root)?, &args),
         Some(Command::Data { command }) => data::run(&workspace(root)?, command),
         Some(Command::Label(args)) => label::run(workspace(root)?, args),
         Some(Command::Labels { command }) => labels::run(&workspace(root)?, command),

@@ -5,7 +5,7 @@
 //! summary is printed for a person, or with `--json` as one JSON object on
 //! stdout.
 
-use crate::pipeline::{StageHandle, StageUpdate};
+use crate::pipeline::{StageFailure, StageHandle, StageUpdate};
 use crate::workspace::Workspace;
 use anyhow::{Result, anyhow};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -15,9 +15,11 @@ use ninety_kit::metrics::Metrics;
 use ninety_kit::records::Summary;
 use ninety_kit::records::frame::{FrameSummary, Verdict};
 use ninety_kit::records::gather::GatherSummary;
+use ninety_kit::records::serve::ServeSummary;
 use ninety_kit::records::train::{SweepSummary, TrainRun};
 use std::collections::BTreeMap;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// `ninety run`'s arguments.
 #[derive(Debug, clap::Args)]
@@ -55,6 +57,41 @@ pub fn run(ws: &Workspace, args: &RunArgs) -> Result<ExitCode> {
 /// unless `quiet`; returns the summary, or an error saying why it failed.
 /// A corpus that is not there is named before anything is built.
 pub fn run_stage(ws: &Workspace, command: &StageCommand, quiet: bool) -> Result<Summary> {
+    run_stage_with(ws, command, quiet, &mut |event, bar| match event {
+        Event::Progress {
+            done, total, unit, ..
+        } => {
+            bar.set_prefix(unit.as_str());
+            bar.set_message("");
+            bar.set_length(total);
+            bar.set_position(done);
+        }
+        Event::Log { message, .. } if !quiet => {
+            bar.suspend(|| eprintln!("{message}"));
+        }
+        Event::Started { stage } if !quiet => {
+            bar.set_prefix(stage.as_str());
+            bar.set_length(0);
+            bar.set_message("");
+        }
+        _ => {}
+    })
+}
+
+/// [`run_stage`], with the stage's events given to `on_event` (with the
+/// bar the build was drawn on, to draw on or to clear) instead of drawn
+/// as a progress bar: for `ninety serve`'s status line.
+///
+/// A stage that stops cleanly on Ctrl-C (the server: it finishes the
+/// requests in flight, then reports) is waited for: while it runs, Ctrl-C
+/// and SIGTERM are passed on to it instead of ending `ninety` before its
+/// summary comes; a second Ctrl-C ends it at once.
+pub fn run_stage_with(
+    ws: &Workspace,
+    command: &StageCommand,
+    quiet: bool,
+    on_event: &mut dyn FnMut(Event, &ProgressBar),
+) -> Result<Summary> {
     ws.corpus(command.corpus())?;
     let bar = if quiet {
         ProgressBar::hidden()
@@ -66,7 +103,12 @@ pub fn run_stage(ws: &Workspace, command: &StageCommand, quiet: bool) -> Result<
             .progress_chars("=> "),
     );
     let mut building = false;
-    let handle = StageHandle::new();
+    let handle = Arc::new(StageHandle::new());
+    let signals = if stops_on_interrupt(command) {
+        Some(signals::Forward::start(Arc::clone(&handle))?)
+    } else {
+        None
+    };
     let result = handle.run(ws, command, &mut |update| match update {
         StageUpdate::Building(p) | StageUpdate::BuildingChecks(p) => {
             if !building {
@@ -79,26 +121,127 @@ pub fn run_stage(ws: &Workspace, command: &StageCommand, quiet: bool) -> Result<
             }
             bar.set_message(truncate(&p.compiling, 40));
         }
-        StageUpdate::Event(Event::Progress {
-            done, total, unit, ..
-        }) => {
-            bar.set_prefix(unit.as_str());
-            bar.set_message("");
-            bar.set_length(total);
-            bar.set_position(done);
-        }
-        StageUpdate::Event(Event::Log { message, .. }) if !quiet => {
-            bar.suspend(|| eprintln!("{message}"));
-        }
-        StageUpdate::Event(Event::Started { stage }) if !quiet => {
-            bar.set_prefix(stage.as_str());
-            bar.set_length(0);
-            bar.set_message("");
-        }
-        StageUpdate::Event(_) => {}
+        StageUpdate::Event(event) => on_event(event, &bar),
     });
     bar.finish_and_clear();
-    result.map_err(|e| anyhow!("the {} stage failed: {e}", command.name()))
+    let interrupted = signals.is_some_and(|s| s.stop() > 0);
+    result.map_err(|e| match e {
+        StageFailure::BuildFailed(_) if interrupted => {
+            anyhow!("stopped while the pipeline was being built")
+        }
+        e if interrupted => anyhow!(
+            "the {} stage was stopped before it reported: {e}",
+            command.name()
+        ),
+        e => anyhow!("the {} stage failed: {e}", command.name()),
+    })
+}
+
+/// Whether the stage stops cleanly on Ctrl-C and then reports: the server
+/// does (the other stages end where they are, and leave nothing half
+/// written).
+fn stops_on_interrupt(command: &StageCommand) -> bool {
+    matches!(command, StageCommand::Serve(_))
+}
+
+/// Ctrl-C and SIGTERM passed on to a running stage.
+mod signals {
+    use crate::pipeline::StageHandle;
+    use anyhow::Result;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    /// Once started, Ctrl-C and SIGTERM no longer end this process: the
+    /// first is passed on to the stage's process (which, in this process
+    /// group, may have had it from the terminal already: a server takes a
+    /// second one calmly), a second ends the stage at once. After
+    /// [`Forward::stop`] they are ignored (the handler stays installed for
+    /// the life of the process), so stop it only when the stage has ended
+    /// and `ninety` is about to print its result and exit.
+    pub struct Forward {
+        received: Arc<AtomicUsize>,
+        done: Arc<AtomicBool>,
+    }
+
+    impl Forward {
+        /// Starts listening (on a thread of its own) before it returns, so
+        /// no signal falls between this and the stage's start.
+        #[cfg(unix)]
+        pub fn start(handle: Arc<StageHandle>) -> Result<Self> {
+            use tokio::signal::unix::{SignalKind, signal};
+            let received = Arc::new(AtomicUsize::new(0));
+            let done = Arc::new(AtomicBool::new(false));
+            let (ready, listening) = std::sync::mpsc::channel::<std::io::Result<()>>();
+            let (count, finished) = (Arc::clone(&received), Arc::clone(&done));
+            std::thread::spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(r) => r,
+                    Err(e) => return drop(ready.send(Err(e))),
+                };
+                runtime.block_on(async move {
+                    let (mut interrupt, mut terminate) = match (
+                        signal(SignalKind::interrupt()),
+                        signal(SignalKind::terminate()),
+                    ) {
+                        (Ok(i), Ok(t)) => (i, t),
+                        (Err(e), _) | (_, Err(e)) => return drop(ready.send(Err(e))),
+                    };
+                    let _ = ready.send(Ok(()));
+                    let mut tick = tokio::time::interval(std::time::Duration::from_millis(50));
+                    loop {
+                        let signal = tokio::select! {
+                            _ = interrupt.recv() => nix::sys::signal::Signal::SIGINT,
+                            _ = terminate.recv() => nix::sys::signal::Signal::SIGTERM,
+                            _ = tick.tick() => {
+                                if finished.load(Ordering::SeqCst) {
+                                    return;
+                                }
+                                continue;
+                            }
+                        };
+                        if finished.load(Ordering::SeqCst) {
+                            return;
+                        }
+                        // Nothing is printed on the first: the stage says
+                        // when it has stopped, and the terminal's Ctrl-C
+                        // may reach it before this thread has woken.
+                        if count.fetch_add(1, Ordering::SeqCst) == 0 {
+                            if let Some(pid) = handle.pid().and_then(|p| i32::try_from(p).ok()) {
+                                let _ =
+                                    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), signal);
+                            }
+                        } else {
+                            eprintln!("\nstopping at once (a second Ctrl-C)");
+                            handle.cancel();
+                        }
+                    }
+                });
+            });
+            listening
+                .recv()
+                .map_err(|_| anyhow::anyhow!("the signal listener did not start"))?
+                .map_err(|e| anyhow::anyhow!("cannot listen for Ctrl-C: {e}"))?;
+            Ok(Forward { received, done })
+        }
+
+        /// Elsewhere, Ctrl-C keeps its usual effect.
+        #[cfg(not(unix))]
+        pub fn start(_handle: Arc<StageHandle>) -> Result<Self> {
+            Ok(Forward {
+                received: Arc::new(AtomicUsize::new(0)),
+                done: Arc::new(AtomicBool::new(false)),
+            })
+        }
+
+        /// Stops passing signals on; returns how many came.
+        pub fn stop(self) -> usize {
+            self.done.store(true, Ordering::SeqCst);
+            self.received.load(Ordering::SeqCst)
+        }
+    }
 }
 
 fn truncate(text: &str, most: usize) -> String {
@@ -132,22 +275,27 @@ pub fn print_human(summary: &Summary) {
         Summary::Train(run) => print_train(run),
         Summary::Sweep(s) => print_sweep(s),
         Summary::Evaluate(e) => print_evaluation(e),
-        Summary::Serve(s) => println!(
-            "Served {} at {} for {:.0} s: {} predictions{}",
-            s.model_id.as_deref().unwrap_or("no model"),
-            s.address,
-            s.seconds,
-            s.predictions,
-            if s.log_dropped > 0 {
-                format!(
-                    ", {} not logged (the log's channel was full)",
-                    s.log_dropped
-                )
-            } else {
-                String::new()
-            }
-        ),
+        Summary::Serve(s) => println!("{}", served(s)),
     }
+}
+
+/// What a server did, in one line.
+pub fn served(s: &ServeSummary) -> String {
+    format!(
+        "Served {} at {} for {:.0} s: {} predictions{}",
+        s.model_id.as_deref().unwrap_or("no model"),
+        s.address,
+        s.seconds,
+        s.predictions,
+        if s.log_dropped > 0 {
+            format!(
+                ", {} not logged (the log's channel was full)",
+                s.log_dropped
+            )
+        } else {
+            String::new()
+        }
+    )
 }
 
 /// An evaluation: the threshold, the test figures with intervals, the gates.

@@ -16,7 +16,9 @@
 
 use super::ctx::{BuildStatus, Ctx, LabState, StageMsg};
 use super::keys::Act;
-use super::screens::{Screen, ScreenId, agreement, evaluate, explorer, lab, labeling, map, train};
+use super::screens::{
+    Screen, ScreenId, agreement, deploy, evaluate, explorer, lab, labeling, map, train,
+};
 use crate::state::{LoadNote, State};
 use crossterm::event::KeyEvent;
 use ninety_grader::GradeReport;
@@ -44,6 +46,7 @@ macro_rules! with_screen {
             agreement,
             train,
             evaluate,
+            deploy,
             ..
         } = $app;
         match $id {
@@ -73,6 +76,10 @@ macro_rules! with_screen {
             }
             ScreenId::Evaluate => {
                 let ($screen, $wrap) = (evaluate, Message::Evaluate);
+                $body
+            }
+            ScreenId::Deploy => {
+                let ($screen, $wrap) = (deploy, Message::Deploy);
                 $body
             }
         }
@@ -135,6 +142,8 @@ pub enum Message {
     Train(train::Msg),
     /// For the evaluate view.
     Evaluate(evaluate::Msg),
+    /// For the deploy view.
+    Deploy(deploy::Msg),
     /// From the stage a screen started.
     Stage(ScreenId, StageMsg),
     /// From the background build of the pipeline and the labs' checks (the
@@ -167,6 +176,8 @@ pub struct App {
     pub train: train::TrainScreen,
     /// The evaluate view.
     pub evaluate: evaluate::EvaluateScreen,
+    /// The deploy view.
+    pub deploy: deploy::DeployScreen,
 }
 
 impl App {
@@ -221,6 +232,7 @@ impl App {
             agreement: agreement::AgreementScreen::default(),
             train: train::TrainScreen::default(),
             evaluate: evaluate::EvaluateScreen::default(),
+            deploy: deploy::DeployScreen::default(),
         }
     }
 
@@ -454,6 +466,7 @@ impl App {
             Message::Evaluate(m) => {
                 wrapped(self.evaluate.update(m, &mut self.ctx), Message::Evaluate)
             }
+            Message::Deploy(m) => wrapped(self.deploy.update(m, &mut self.ctx), Message::Deploy),
             Message::Stage(id, m) => {
                 with_screen!(&mut *self, id, |s, ctx, wrap| wrapped(
                     s.on_stage(m, ctx),
@@ -560,6 +573,7 @@ fn is_from_a_worker(message: &Message) -> bool {
         Message::Labeling(m) => m.is_from_a_worker(),
         Message::Train(m) => m.is_from_a_worker(),
         Message::Evaluate(m) => m.is_from_a_worker(),
+        Message::Deploy(m) => m.is_from_a_worker(),
         _ => false,
     }
 }

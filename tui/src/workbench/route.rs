@@ -20,6 +20,8 @@ pub enum ScreenId {
     Train,
     /// A run judged by the spec: the test curve, a threshold, the gates.
     Evaluate,
+    /// The server: start, watch, load-test and stop it; promote and roll back.
+    Deploy,
 }
 
 /// A screen a lab opens with a key.
@@ -35,6 +37,9 @@ pub struct Tool {
     pub footer: &'static str,
     /// What it is, for the help.
     pub help: &'static str,
+    /// Whether the course map opens it while its lab is not written (a
+    /// view that runs none of the lab's code of its own).
+    pub without_lab: bool,
 }
 
 /// Every lab's tools.
@@ -45,6 +50,7 @@ pub const TOOLS: &[Tool] = &[
         screen: ScreenId::Explorer,
         footer: "explore",
         help: "the data explorer: every message, raw beside clean, and the report",
+        without_lab: false,
     },
     Tool {
         stage: Stage::Label,
@@ -52,6 +58,7 @@ pub const TOOLS: &[Tool] = &[
         screen: ScreenId::Labeling,
         footer: "label",
         help: "the labeling screen: one message at a time",
+        without_lab: false,
     },
     Tool {
         stage: Stage::Label,
@@ -59,6 +66,7 @@ pub const TOOLS: &[Tool] = &[
         screen: ScreenId::Agreement,
         footer: "agree",
         help: "the agreement view: kappa, disagreements, probable errors",
+        without_lab: false,
     },
     Tool {
         stage: Stage::Train,
@@ -66,6 +74,7 @@ pub const TOOLS: &[Tool] = &[
         screen: ScreenId::Train,
         footer: "train",
         help: "the train view: live curves, the baselines, the runs",
+        without_lab: false,
     },
     Tool {
         stage: Stage::Evaluate,
@@ -73,6 +82,15 @@ pub const TOOLS: &[Tool] = &[
         screen: ScreenId::Evaluate,
         footer: "view",
         help: "the evaluate view: the test curve, a threshold to move, the gates",
+        without_lab: false,
+    },
+    Tool {
+        stage: Stage::Deploy,
+        key: 'v',
+        screen: ScreenId::Deploy,
+        footer: "view",
+        help: "the deploy view: serve the champion, watch it, load-test it, promote and roll back",
+        without_lab: true,
     },
 ];
 
@@ -84,6 +102,12 @@ pub fn tools_of(stage: Stage) -> impl Iterator<Item = &'static Tool> {
 /// The screen `key` opens on the lab of `stage`, if any.
 pub fn tool_for_key(stage: Stage, key: char) -> Option<ScreenId> {
     tools_of(stage).find(|t| t.key == key).map(|t| t.screen)
+}
+
+/// The screen the course map opens for `stage` while its lab is not
+/// written, if it has one.
+pub fn tool_without_lab(stage: Stage) -> Option<&'static Tool> {
+    tools_of(stage).find(|t| t.without_lab)
 }
 
 /// The lab a tool screen belongs to.

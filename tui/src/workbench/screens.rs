@@ -15,6 +15,7 @@
 //! [`Message`]: super::app::Message
 
 pub mod agreement;
+pub mod deploy;
 pub mod evaluate;
 pub mod explorer;
 pub mod lab;
@@ -24,7 +25,7 @@ pub mod train;
 
 use super::ctx::{Ctx, Effect, StageMsg};
 use super::keys::KeyTable;
-pub use super::route::{ScreenId, TOOLS, Tool, owner, tool_for_key, tools_of};
+pub use super::route::{ScreenId, TOOLS, Tool, owner, tool_for_key, tool_without_lab, tools_of};
 use crossterm::event::KeyEvent;
 use ninety_kit::Stage;
 use ratatui::buffer::Buffer;

@@ -917,3 +917,113 @@ fn snapshot_the_explorer_on_an_evaluation_s_slice_80x24() {
     assert!(text.contains(&format!("{n}/500")), "{text}");
     insta::assert_snapshot!(text);
 }
+
+/// The deploy view with a server that has served a minute, a load test
+/// in the middle of it, and its last predictions read from the log.
+fn deploy_app_after_a_minute() -> App {
+    use super::screens::deploy::tests::{load_report, prediction, serving_app, status};
+    use super::screens::deploy::{Load, Msg, Tail};
+    let mut app = serving_app();
+    for s in 1..=70u64 {
+        let rate = if (30..55).contains(&s) {
+            700 + (s * 37) % 200
+        } else {
+            s % 3
+        };
+        app.update(Message::Stage(
+            ScreenId::Deploy,
+            StageMsg::Event(Event::Serving {
+                status: status(s, rate as f64, 250 + (s * 13) % 80, 900 + (s * 71) % 600),
+            }),
+        ));
+        app.update(Message::Deploy(Msg::Tailed(Ok(Tail::default()))));
+    }
+    app.update(Message::Deploy(Msg::Tailed(Ok(Tail {
+        offset: 4096,
+        records: (1..=30)
+            .map(|n| prediction(n, ((n * 7919) % 1000) as f64 / 1000.0))
+            .collect(),
+        bad: 0,
+        reset: false,
+    }))));
+    app.update(Message::Deploy(Msg::Loaded(Load::Done(Box::new(
+        load_report(),
+    )))));
+    app.ctx
+        .flash("The load test ended: its figures are in the load pane.");
+    app
+}
+
+#[test]
+fn snapshot_the_deploy_view_serving() {
+    let app = deploy_app_after_a_minute();
+    let wide = screen(&app, 100, 30);
+    assert!(wide.contains("● ready"), "{wide}");
+    assert!(wide.contains("http://127.0.0.1:41234"), "{wide}");
+    assert!(wide.contains("9f8e7d6c5b4a3f2e (champion)"), "{wide}");
+    assert!(wide.contains("r30 "), "the newest prediction first: {wide}");
+    insta::assert_snapshot!("deploy_view_serving_100x30", wide);
+    insta::assert_snapshot!("deploy_view_serving_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn snapshot_the_deploy_view_stopped_with_a_load_test_that_did_not_run() {
+    use super::screens::deploy::tests::models;
+    use super::screens::deploy::{Load, Msg};
+    let mut app = app();
+    app.update(Message::Go(ScreenId::Deploy));
+    app.update(Message::Deploy(Msg::Models(Ok(models()))));
+    app.update(Message::Deploy(Msg::Loaded(Load::Failed(
+        "ninety load ended with exit status: 2:\nerror: unrecognized subcommand 'load'\n\nUsage: ninety [COMMAND]".into(),
+    ))));
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("○ stopped"), "{text}");
+    assert!(text.contains("unrecognized subcommand 'load'"), "{text}");
+    assert!(text.contains("★"), "the champion is marked: {text}");
+    insta::assert_snapshot!("deploy_view_stopped_80x24", text);
+}
+
+#[test]
+fn the_deploy_view_draws_in_any_size_without_panicking() {
+    let app = deploy_app_after_a_minute();
+    for (w, h) in [(40, 10), (41, 11), (60, 17), (80, 24), (200, 60)] {
+        let text = screen(&app, w, h);
+        assert!(!text.is_empty());
+    }
+}
+
+#[test]
+fn the_deploy_view_says_why_the_server_is_not_ready_and_keeps_its_figures() {
+    use super::screens::deploy::Msg;
+    use super::screens::deploy::tests::{serving_app, status};
+    let mut app = serving_app();
+    let mut not_ready = status(1, 3.0, 300, 800);
+    not_ready.ready = false;
+    app.update(Message::Stage(
+        ScreenId::Deploy,
+        StageMsg::Event(Event::Serving { status: not_ready }),
+    ));
+    app.update(Message::Deploy(Msg::Probed(
+        "http://127.0.0.1:41234".into(),
+        Ok(ninety_kit::records::serve::Readiness {
+            ready: false,
+            model_id: Some("9f8e7d6c5b4a3f2e".into()),
+            reasons: vec![
+                "the canary message scores 0.51 here but scored 0.5 offline: the served features differ from training's".into(),
+            ],
+        }),
+    )));
+    let text = screen(&app, 80, 24);
+    let state = text.lines().nth(2).unwrap();
+    assert!(state.contains("○ not ready: the canary message"), "{text}");
+    assert!(state.contains('…'), "cut to its line: {text}");
+    assert!(text.contains("served    150 requests · 0 errors"), "{text}");
+    // The status line holds it whole.
+    assert!(
+        app.ctx
+            .flash
+            .as_deref()
+            .unwrap()
+            .ends_with("the served features differ from training's")
+    );
+}

@@ -545,3 +545,117 @@ fn the_evaluate_view_judges_a_trained_run_and_moves_its_threshold() {
     assert!(folder.join("evaluation.json").is_file());
     assert!(folder.join("model-card.md").is_file());
 }
+
+#[test]
+fn the_deploy_view_serves_the_registered_model_and_leaves_no_server_behind() {
+    if tmux_missing() {
+        return;
+    }
+    let _serial = exclusive();
+    let copy = copy_repo();
+    let home = copy.path().join(".ninety-test");
+    // A registered model: a run trained and judged with the course's solution.
+    for args in [&["run", "train", "--epochs", "3"][..], &["run", "evaluate"]] {
+        let out = crate::support::ninety(copy.path(), args);
+        assert!(out.status.success(), "{}", crate::support::text(&out));
+    }
+    let servers = || {
+        stage_processes(copy.path())
+            .into_iter()
+            .filter(|p| p.starts_with("ninety-pipeline") && p.contains(" serve"))
+            .count()
+    };
+    let session = Session(format!("ninety-deploy-{}", std::process::id()));
+    start(&session, copy.path(), &home, "", (100, 30));
+    wait_for(&session.0, "Course map", Duration::from_secs(60));
+    let keys = |ks: &[&str]| {
+        for k in ks {
+            tmux(&["send-keys", "-t", &session.0, k]);
+            std::thread::sleep(Duration::from_millis(400));
+        }
+    };
+    // The deploy stage's row opens its lab, where `v` opens the view; while
+    // the lab is not written, the row opens the view itself.
+    let open_the_view = || {
+        let start = Instant::now();
+        loop {
+            let screen = capture(&session.0);
+            if screen.contains("deploy › serve") {
+                return screen;
+            }
+            if screen.contains("Ninety › deploy ·") {
+                keys(&["v"]);
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "the deploy view did not open: {screen}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+    keys(&["j", "j", "j", "j", "j", "Enter"]);
+    let view = open_the_view();
+    assert!(view.contains("○ stopped"), "{view}");
+    assert_eq!(servers(), 0, "opening the view starts nothing");
+
+    keys(&["s"]);
+    let ready = wait_for(&session.0, "● ready", Duration::from_secs(600));
+    assert!(
+        line_with(&ready, "address").contains("http://127.0.0.1:"),
+        "{ready}"
+    );
+    // The one registered model, never promoted: the newest is served.
+    let models: Vec<String> = std::fs::read_dir(home.join("models"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().join("model.json").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(models.len(), 1, "{models:?}");
+    assert!(
+        line_with(&ready, "model   ").contains(&models[0]),
+        "{ready}"
+    );
+    assert_eq!(
+        servers(),
+        1,
+        "one server: {:?}",
+        stage_processes(copy.path())
+    );
+    // Promoted, it is the champion the server serves.
+    keys(&["p"]);
+    wait_for(&session.0, "(champion)", Duration::from_secs(30));
+
+    // Leaving the view stops the server.
+    keys(&["Left"]);
+    wait_until(
+        "no server left after leaving the deploy view",
+        Duration::from_secs(10),
+        || servers() == 0,
+    );
+
+    // And quitting the workbench while it serves.
+    keys(&["Enter"]);
+    open_the_view();
+    // (Its background build, resumed when the view was left, gives way;
+    // what it left half done may be built again first.)
+    keys(&["s"]);
+    wait_for(&session.0, "● ready", Duration::from_secs(600));
+    assert_eq!(servers(), 1);
+    keys(&["C-c"]);
+    wait_until(
+        "no server left after quitting",
+        Duration::from_secs(10),
+        || servers() == 0,
+    );
+    // Nor anything else the workbench started (its background build).
+    let start = Instant::now();
+    while !stage_processes(copy.path()).is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "left after quitting: {:?}",
+            stage_processes(copy.path())
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -1,6 +1,6 @@
 //! The course map: every stage in order, its status and points.
 
-use super::{Screen, ScreenId};
+use super::{Screen, ScreenId, tool_without_lab};
 use crate::state::Progress;
 use crate::workbench::ctx::{Ctx, Effect};
 use crate::workbench::keys::{
@@ -58,7 +58,12 @@ impl Screen for MapScreen {
             }
             Msg::Open => {
                 if let Some(stage) = self.selected_stage(ctx) {
-                    ctx.go(ScreenId::Lab(stage));
+                    // A stage whose lab is not written yet may still have
+                    // a view that works without it (the deploy view).
+                    match tool_without_lab(stage) {
+                        Some(tool) if ctx.course.lab(stage).is_none() => ctx.go(tool.screen),
+                        _ => ctx.go(ScreenId::Lab(stage)),
+                    }
                 }
                 vec![]
             }
@@ -242,9 +247,13 @@ fn render(ctx: &Ctx, selected: usize, area: Rect, buf: &mut Buffer) {
                     stage.title.clone(),
                     Style::default().add_modifier(Modifier::BOLD),
                 )),
-                Line::from(
-                    "This stage's lab is not written yet. Its chapter (b) says what it will cover.",
-                ),
+                Line::from(match tool_without_lab(stage.stage) {
+                    Some(tool) => format!(
+                        "This stage's lab is not written yet; Enter opens {}.",
+                        tool.help
+                    ),
+                    None => "This stage's lab is not written yet. Its chapter (b) says what it will cover.".to_owned(),
+                }),
             ],
         },
         None => vec![],
