@@ -379,6 +379,23 @@ mod tests {
     }
 
     #[test]
+    fn a_canary_score_reads_back_to_the_same_bits() {
+        // Seen: without exact float parsing, this came back one unit in
+        // the last place lower, and a server judged its own canary skewed.
+        let mut described = info("r");
+        described.canary = Some(CanaryInfo {
+            path: "easy_ham/00001".into(),
+            score: 0.456_474_888_648_713_55,
+        });
+        let text = serde_json::to_string(&described).unwrap();
+        let back: ModelInfo = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            back.canary.unwrap().score.to_bits(),
+            0.456_474_888_648_713_55_f64.to_bits()
+        );
+    }
+
+    #[test]
     fn the_same_model_registered_twice_gets_one_id_and_one_folder() {
         let home = tempfile::tempdir().unwrap();
         let registry = Registry::new(&DataHome::at(home.path()));

@@ -335,7 +335,10 @@ mod tests {
             Some("gb2312"),
             Some("body\nwith lines"),
         );
-        assert_eq!(model_text_format(&text), Some(("text/html", Some("gb2312"))));
+        assert_eq!(
+            model_text_format(&text),
+            Some(("text/html", Some("gb2312")))
+        );
         let bare = model_text(None, None, "text/plain", None, None);
         assert_eq!(model_text_format(&bare), Some(("text/plain", None)));
         assert_eq!(model_text_format("just words"), None);
