@@ -33,6 +33,7 @@ use lab_deploy::swap::Slot;
 use ninety_kit::command::ServeArgs;
 use ninety_kit::events::{Emitter, Event};
 use ninety_kit::records::Summary;
+use ninety_kit::records::gather::model_text_format;
 use ninety_kit::records::serve::{
     BatchRequest, BatchResponse, ErrorBody, FeedbackRequest, LoggedFeedback, LoggedPrediction,
     PredictRequest, Prediction, PromoteRequest, Readiness, ServeStatus, ServeSummary, Swapped,
@@ -520,20 +521,25 @@ impl AppState {
         format!("r{:012}", self.answered.fetch_add(1, Ordering::Relaxed) + 1)
     }
 
-    fn log(&self, p: &Prediction, started: Instant, body_chars: usize) {
+    fn log(&self, p: &Prediction, started: Instant, text: &str) {
         if p.spam {
             self.metrics.spam.fetch_add(1, Ordering::Relaxed);
         } else {
             self.metrics.ham.fetch_add(1, Ordering::Relaxed);
         }
+        let format = model_text_format(text);
         let record = LoggedPrediction {
             request_id: p.request_id.clone(),
             time: ninety_kit::artifact::now_rfc3339(),
             model_id: p.model_id.clone(),
             score: p.score,
+            probability: p.probability,
             spam: p.spam,
             latency_us: started.elapsed().as_micros() as u64,
-            body_chars,
+            // The body is what follows the model text's four header lines.
+            body_chars: text.splitn(5, '\n').nth(4).map_or(0, |b| b.chars().count()),
+            content_type: format.map_or_else(String::new, |(t, _)| t.to_owned()),
+            charset: format.and_then(|(_, c)| c.map(str::to_owned)),
         };
         if self.log.try_send(LogLine::Prediction(record)).is_err() {
             self.log_dropped.fetch_add(1, Ordering::Relaxed);
@@ -589,22 +595,16 @@ async fn predict(
     let started = Instant::now();
     let kind = kind_of(&headers, true)?;
     let bytes = bytes_of(body, state.limits.max_body)?;
-    let (text, body_chars) = match kind {
+    let text = match kind {
         BodyKind::Json => {
             let request: PredictRequest = parse_json(&bytes, PREDICT_SHAPE)?;
-            let text = from_json(&request, &state.limits.fields)?;
-            (text, request.body.chars().count())
+            from_json(&request, &state.limits.fields)?
         }
-        BodyKind::Raw => {
-            let text = from_raw(&bytes)?;
-            // The body is what follows the model text's four header lines.
-            let chars = text.splitn(5, '\n').nth(4).map_or(0, |b| b.chars().count());
-            (text, chars)
-        }
+        BodyKind::Raw => from_raw(&bytes)?,
     };
     let served = state.model.load().ok_or(ApiError::NoModel)?;
     let prediction = served.predict(state.next_id(), &text);
-    state.log(&prediction, started, body_chars);
+    state.log(&prediction, started, &text);
     Ok(Json(prediction))
 }
 
@@ -624,11 +624,12 @@ async fn predict_batch(
         &batch.messages,
         state.limits.max_batch,
         &state.limits.fields,
-        |served: &Served, text: &str| served.predict(state.next_id(), text),
+        |served: &Served, text: &str| {
+            let p = served.predict(state.next_id(), text);
+            state.log(&p, started, text);
+            p
+        },
     )?;
-    for (p, m) in predictions.iter().zip(&batch.messages) {
-        state.log(p, started, m.body.chars().count());
-    }
     Ok(Json(BatchResponse {
         model_id: served.id.clone(),
         predictions,
@@ -1264,7 +1265,15 @@ mod tests {
             panic!("a prediction is logged")
         };
         assert_eq!(logged.request_id, body["request_id"].as_str().unwrap());
-        assert_eq!(logged.body_chars, 14);
+        assert_eq!(
+            (
+                logged.body_chars,
+                logged.content_type.as_str(),
+                logged.charset.as_deref()
+            ),
+            (14, "text/plain", Some("utf-8"))
+        );
+        assert_eq!(logged.probability, body["probability"].as_f64().unwrap());
     }
 
     #[tokio::test]
@@ -1467,7 +1476,7 @@ mod tests {
         let model = served("m1");
         let raw = "From: Ann <ann@x.org>\r\nSubject: Cheap meds\r\nContent-Type: text/html; charset=iso-8859-1\r\n\r\n<p>Buy <b>now</b>!</p>\r\n";
         let offline = model.forward.score_one(&from_raw(raw.as_bytes()).unwrap());
-        let (app, _log) = app(Some(model));
+        let (app, mut log) = app(Some(model));
         let req = Request::post("/v1/predict")
             .header("content-type", "message/rfc822")
             .body(Body::from(raw))
@@ -1475,6 +1484,14 @@ mod tests {
         let (status, body) = call(&app, req).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body["score"].as_f64().unwrap(), offline);
+        let Some(LogLine::Prediction(logged)) = log.recv().await else {
+            panic!("a prediction is logged")
+        };
+        assert_eq!(
+            (logged.content_type.as_str(), logged.charset.as_deref()),
+            ("text/html", Some("iso-8859-1")),
+            "the log keeps the format the model read"
+        );
         let req = Request::post("/v1/predict")
             .header("content-type", "message/rfc822")
             .body(Body::from("   \n"))

@@ -83,12 +83,23 @@ pub struct LoggedPrediction {
     pub model_id: String,
     /// Its raw score.
     pub score: f64,
+    /// Its calibrated probability (the raw score when the model has no
+    /// calibration): what estimates performance before feedback.
+    #[serde(default)]
+    pub probability: f64,
     /// Its decision.
     pub spam: bool,
     /// Microseconds from the request's arrival to its answer's scoring.
     pub latency_us: u64,
-    /// The body's length in characters (what monitoring needs of it).
+    /// The cleaned body's length in characters. With the two below, what
+    /// monitoring needs of the message, and no more of it.
     pub body_chars: usize,
+    /// The content type the model read (`text/plain` for a JSON request).
+    #[serde(default)]
+    pub content_type: String,
+    /// The charset the model read, when the message named one.
+    #[serde(default)]
+    pub charset: Option<String>,
 }
 
 /// What the server did, reported when it stops.

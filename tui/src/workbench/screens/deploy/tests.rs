@@ -116,9 +116,12 @@ pub(crate) fn prediction(n: u64, score: f64) -> LoggedPrediction {
         time: format!("2024-05-02T10:{:02}:{:02}Z", 20 + n / 60, n % 60),
         model_id: "9f8e7d6c5b4a3f2e".into(),
         score,
+        probability: score,
         spam: score >= 0.8125,
         latency_us: 180 + (n * 37) % 900,
         body_chars: (n as usize * 131) % 4000,
+        content_type: "text/plain".into(),
+        charset: Some("utf-8".into()),
     }
 }
 
