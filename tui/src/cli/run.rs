@@ -103,6 +103,13 @@ pub fn run_stage_with(
             .progress_chars("=> "),
     );
     let mut building = false;
+    // Said at once, and kept moving: cargo may first wait for another
+    // build's lock, or compile one large crate for a minute, with nothing
+    // to report, and a blank terminal looks like a hang.
+    bar.set_prefix("building");
+    bar.set_message("the pipeline (cargo build: minutes the first time)");
+    bar.enable_steady_tick(std::time::Duration::from_millis(250));
+    let mut ticking = true;
     let handle = Arc::new(StageHandle::new());
     let signals = if stops_on_interrupt(command) {
         Some(signals::Forward::start(Arc::clone(&handle))?)
@@ -121,7 +128,13 @@ pub fn run_stage_with(
             }
             bar.set_message(truncate(&p.compiling, 40));
         }
-        StageUpdate::Event(event) => on_event(event, &bar),
+        StageUpdate::Event(event) => {
+            if ticking {
+                ticking = false;
+                bar.disable_steady_tick();
+            }
+            on_event(event, &bar)
+        }
     });
     bar.finish_and_clear();
     let interrupted = signals.is_some_and(|s| s.stop() > 0);
