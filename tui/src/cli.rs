@@ -40,17 +40,22 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Write a learner workspace into DIR: solutions become todo!()s with
-    /// hints, hidden checks are removed, a checksum manifest of the tests is
-    /// written, and a git repository is made with a first commit.
+    /// Write a learner workspace into DIR.
+    ///
+    /// Solutions become todo!()s with hints, hidden checks are removed, a
+    /// checksum manifest of the tests is written, and a git repository is
+    /// made with a first commit.
     Init(init::InitArgs),
-    /// Grade one lab, or every lab, with `cargo test -p lab-<name>`; prints
-    /// each check with its points, the hints of failing checks, and saves
-    /// your progress for the workbench. Exits non-zero unless all pass.
+    /// Grade one lab, or every lab, with `cargo test -p lab-<name>`.
+    ///
+    /// Prints each check with its points, the hints of failing checks, and
+    /// saves your progress for the workbench. Exits non-zero unless all pass.
     Grade(grade::GradeArgs),
-    /// A check's hints, one tier at a time: the idea, then the approach
-    /// (--tier 2), then the code-level hint (--tier 3). Without a check, the
-    /// first failing check of the last grade.
+    /// A check's hints, one tier at a time: idea, approach, code-level hint.
+    ///
+    /// The idea first, then the approach (--tier 2), then the code-level
+    /// hint (--tier 3). Without a check, the first failing check of the last
+    /// grade.
     Hint(hint::HintArgs),
     /// Labs: list them, or check that they are gradeable.
     Lab {
@@ -62,29 +67,34 @@ pub enum Command {
         #[command(subcommand)]
         command: book::BookCommand,
     },
-    /// Run one pipeline stage headless (builds and starts the pipeline):
-    /// a summary for a person, or with --json one JSON object on stdout.
+    /// Run one pipeline stage headless; --json for one JSON object.
+    ///
+    /// Builds and starts the pipeline, then prints a summary for a person,
+    /// or with --json one JSON object on stdout.
     Run(run::RunArgs),
     /// Tracked training runs: list them, or compare two.
     Runs(runs::RunsArgs),
-    /// The model registry: the models `ninety run evaluate` registered, and
-    /// the champion; `promote ID` makes one the champion.
+    /// The model registry: list, promote, roll back.
+    ///
+    /// The models `ninety run evaluate` registered, and the champion;
+    /// `promote ID` makes one the champion.
     Models(models::ModelsArgs),
-    /// Serve a registered model over HTTP in the foreground (the serve
-    /// stage), with a live status line; Ctrl-C stops it cleanly and prints
-    /// its summary. `--model latest` serves the newest registered model.
+    /// Serve the champion model over HTTP with a live status line; Ctrl-C
+    /// stops it cleanly and prints its summary.
     Serve(serve::ServeCliArgs),
-    /// Load the running server (`ninety serve`) with a corpus's messages:
-    /// throughput, latency percentiles, errors by status.
+    /// Load the running server with real messages: throughput, latency
+    /// percentiles, errors.
     Load(load::LoadArgs),
     /// Corpora: what is available and where.
     Data {
         #[command(subcommand)]
         command: data::DataCommand,
     },
-    /// Open the labeling screen directly: one message at a time, a key per
-    /// label (s spam, h ham, u unsure, n skip, z undo, q back; remap them in
-    /// .ninety/config.toml). Every decision is saved as it is made.
+    /// Open the labeling screen directly, one message at a time.
+    ///
+    /// A key per label (s spam, h ham, u unsure, n skip, z undo, q back;
+    /// remap them in .ninety/config.toml). Every decision is saved as it is
+    /// made.
     Label(label::LabelArgs),
     /// Label logs: statistics, and export or import for other tools.
     Labels {

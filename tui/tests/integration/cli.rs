@@ -38,6 +38,9 @@ fn help_fits_on_one_screen_for_every_command() {
         &["labels", "export", "--help"],
         &["labels", "import", "--help"],
         &["runs", "--help"],
+        &["run", "evaluate", "--help"],
+        &["run", "serve", "--help"],
+        &["models", "--help"],
     ];
     for args in commands {
         let out = ninety(dir, args);
