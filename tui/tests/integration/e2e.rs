@@ -288,6 +288,24 @@ fn stage_processes(copy: &Path) -> Vec<String> {
     found
 }
 
+/// Waits until no stage or build of `copy` is left, polling often; panics
+/// after `limit` naming what is left. Generous: on a loaded machine a
+/// killed process group can take seconds to be reaped.
+fn wait_until_none_left(what: &str, limit: Duration, copy: &Path) {
+    let start = Instant::now();
+    loop {
+        let left = stage_processes(copy);
+        if left.is_empty() {
+            return;
+        }
+        assert!(
+            start.elapsed() < limit,
+            "{what}: not within {limit:?}; left: {left:?}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 /// Waits until `check` holds, polling often; panics after `limit`.
 fn wait_until(what: &str, limit: Duration, mut check: impl FnMut() -> bool) {
     let start = Instant::now();
@@ -330,10 +348,10 @@ fn leaving_a_stage_or_quitting_leaves_no_process_behind() {
             .any(|p| p.starts_with("rustc"))
     });
     keys(&session, "q");
-    wait_until(
+    wait_until_none_left(
         "no build left after quitting",
-        Duration::from_secs(10),
-        || stage_processes(copy.path()).is_empty(),
+        Duration::from_secs(30),
+        copy.path(),
     );
     drop(session);
 
@@ -368,10 +386,10 @@ fn leaving_a_stage_or_quitting_leaves_no_process_behind() {
         running,
     );
     keys(&session, "Left");
-    wait_until(
+    wait_until_none_left(
         "no stage left after leaving the train view",
-        Duration::from_secs(10),
-        || stage_processes(copy.path()).is_empty(),
+        Duration::from_secs(30),
+        copy.path(),
     );
     assert_eq!(finished_runs(&home), 0, "the run was stopped, not finished");
     wait_for(&session.0, "Leak-free", Duration::from_secs(5));
@@ -382,10 +400,10 @@ fn leaving_a_stage_or_quitting_leaves_no_process_behind() {
     keys(&session, "t");
     wait_until("the second run to start", Duration::from_secs(300), running);
     keys(&session, "C-c");
-    wait_until(
+    wait_until_none_left(
         "no stage left after quitting",
-        Duration::from_secs(10),
-        || stage_processes(copy.path()).is_empty(),
+        Duration::from_secs(30),
+        copy.path(),
     );
     assert_eq!(finished_runs(&home), 0, "the second run was stopped too");
 }
@@ -645,17 +663,13 @@ fn the_deploy_view_serves_the_registered_model_and_leaves_no_server_behind() {
     keys(&["C-c"]);
     wait_until(
         "no server left after quitting",
-        Duration::from_secs(10),
+        Duration::from_secs(30),
         || servers() == 0,
     );
     // Nor anything else the workbench started (its background build).
-    let start = Instant::now();
-    while !stage_processes(copy.path()).is_empty() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "left after quitting: {:?}",
-            stage_processes(copy.path())
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_until_none_left(
+        "nothing left after quitting",
+        Duration::from_secs(30),
+        copy.path(),
+    );
 }
