@@ -64,6 +64,12 @@ pub struct CanaryInfo {
 /// server must get, exactly.
 pub const TEST_SCORES_FILE: &str = "test-scores.jsonl";
 
+/// What normal traffic looked like when the model was judged: every clean
+/// test message as the prediction log would record it (kit
+/// `LoggedPrediction`, `request_id` the message's id, `model_id` empty),
+/// one JSON object a line. The monitor compares served windows with it.
+pub const REFERENCE_FILE: &str = "reference.jsonl";
+
 /// The canary's raw message in a model's folder.
 pub const CANARY_FILE: &str = "canary.eml";
 

@@ -27,8 +27,9 @@ use ninety_kit::records::evaluate::{
 };
 use ninety_kit::records::gather::{BodySource, Gathered, model_text};
 use ninety_kit::records::train::{TrainRun, load_runs};
+use ninety_kit::records::serve::LoggedPrediction;
 use ninety_kit::registry::{
-    CANARY_FILE, CanaryInfo, Lineage, ModelInfo, Registry, TEST_SCORES_FILE,
+    CANARY_FILE, CanaryInfo, Lineage, ModelInfo, REFERENCE_FILE, Registry, TEST_SCORES_FILE,
 };
 use ninety_kit::rng::Rng;
 use serde::Deserialize;
@@ -376,7 +377,15 @@ pub fn run<W: Write>(ctx: &Context, args: &EvaluateArgs, out: &mut Emitter<W>) -
     gates.push(slices_gate(&judged, MIN_SLICE_HAM));
 
     let suites = behavioural(&folder, &test_messages, &by_id, at_threshold, out)?;
-    let (test_scores, canary) = serving_scores(ctx, &folder, &test_messages, &by_id, out)?;
+    let served = serving_scores(
+        ctx,
+        &folder,
+        &test_messages,
+        &by_id,
+        at_threshold,
+        calibration.platt,
+        out,
+    )?;
     gates.push(behaviour_gate(&suites, MIN_SUITE_RATE));
     gates.push(calibration_gate(
         calibration.ece_before,
@@ -440,7 +449,7 @@ pub fn run<W: Write>(ctx: &Context, args: &EvaluateArgs, out: &mut Emitter<W>) -
     };
     let card = model_card(&run, &evaluation);
     write_atomic(&folder.join("model-card.md"), card.as_bytes())?;
-    let id = register(ctx, &run, &folder, &evaluation, &card, test_scores, canary)?;
+    let id = register(ctx, &run, &folder, &evaluation, &card, served)?;
     out.log(format!(
         "registered as model {id} in `{}` (`ninety models` lists the registry)",
         Registry::new(&ctx.home).dir().display()
@@ -607,39 +616,75 @@ fn behavioural<W: Write>(
     Ok(suites)
 }
 
-/// Every clean test message's score by the serving path (one message at
-/// a time, on the text training made of it), by id, as the registry keeps
-/// them (`test-scores.jsonl`: a replay of the test split through a server
-/// must get exactly these); and the canary: the first by id, raw as the
-/// corpus holds it. The canary is None, said, when the corpus's file
-/// cannot be read.
-#[allow(clippy::type_complexity)]
+/// What the registry keeps of the serving path's view of the test split.
+struct ServedTest {
+    /// `test-scores.jsonl`: every clean test message's score by the
+    /// serving path (one message at a time, on the text training made of
+    /// it), by id; a replay of the test split through a server must get
+    /// exactly these.
+    scores: Vec<u8>,
+    /// `reference.jsonl`: the same messages as the prediction log would
+    /// record them, the monitor's picture of normal.
+    reference: Vec<u8>,
+    /// The canary, the first by id, raw as the corpus holds it; None,
+    /// said, when the corpus's file cannot be read.
+    canary: Option<(CanaryInfo, Vec<u8>)>,
+}
+
+/// Scores the clean test messages by the serving path, for the registry.
 fn serving_scores<W: Write>(
     ctx: &Context,
     folder: &Path,
     test: &[TestMessage],
     by_id: &HashMap<&str, &Gathered>,
+    threshold: f64,
+    platt: Option<(f64, f64)>,
     out: &mut Emitter<W>,
-) -> Result<(Vec<u8>, Option<(CanaryInfo, Vec<u8>)>)> {
+) -> Result<ServedTest> {
     let mut messages: Vec<&Gathered> = test
         .iter()
         .filter_map(|t| by_id.get(t.id.as_str()).copied())
         .collect();
     messages.sort_by(|a, b| a.id.cmp(&b.id));
     let scorer = crate::model::load(folder)?;
-    let mut lines = Vec::new();
+    let mut scores_out = Vec::new();
+    let mut reference = Vec::new();
     let mut scores = Vec::with_capacity(messages.len());
     for m in &messages {
-        let score = scorer.score_one(&m.text());
+        let text = m.text();
+        let score = scorer.score_one(&text);
         scores.push(score);
         serde_json::to_writer(
-            &mut lines,
+            &mut scores_out,
             &serde_json::json!({"id": m.id, "path": m.path, "score": score}),
         )?;
-        lines.push(b'\n');
+        scores_out.push(b'\n');
+        let observed = crate::observe::observe(&text);
+        serde_json::to_writer(
+            &mut reference,
+            &LoggedPrediction {
+                request_id: m.id.clone(),
+                time: m.month.clone().unwrap_or_default(),
+                model_id: String::new(),
+                score,
+                probability: crate::serve::probability(score, platt),
+                spam: score >= threshold,
+                latency_us: 0,
+                body_chars: observed.body_chars,
+                content_type: observed.content_type,
+                charset: observed.charset,
+                decode_problem: observed.decode_problem,
+                tokens: observed.tokens,
+            },
+        )?;
+        reference.push(b'\n');
     }
     let Some((first, score)) = messages.first().zip(scores.first()) else {
-        return Ok((lines, None));
+        return Ok(ServedTest {
+            scores: scores_out,
+            reference,
+            canary: None,
+        });
     };
     let raw = (|| -> Result<Vec<u8>> {
         let corpus = ninety_kit::corpus::open_known(&ctx.corpus, &ctx.root, &ctx.home)?;
@@ -665,7 +710,11 @@ fn serving_scores<W: Write>(
             None
         }
     };
-    Ok((lines, canary))
+    Ok(ServedTest {
+        scores: scores_out,
+        reference,
+        canary,
+    })
 }
 
 /// Registers the evaluated model: weights, settings, evaluation, card and
@@ -676,9 +725,13 @@ fn register(
     folder: &Path,
     evaluation: &Evaluation,
     card: &str,
-    test_scores: Vec<u8>,
-    canary: Option<(CanaryInfo, Vec<u8>)>,
+    served: ServedTest,
 ) -> Result<String> {
+    let ServedTest {
+        scores: test_scores,
+        reference,
+        canary,
+    } = served;
     let read = |name: &str| {
         let path = folder.join(name);
         std::fs::read(&path)
@@ -718,6 +771,7 @@ fn register(
         ),
         ("model-card.md", card.as_bytes().to_vec()),
         (TEST_SCORES_FILE, test_scores),
+        (REFERENCE_FILE, reference),
     ];
     if let Some((_, raw)) = canary {
         files.push((CANARY_FILE, raw));

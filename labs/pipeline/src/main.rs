@@ -13,6 +13,7 @@ mod frame;
 mod gather;
 mod label;
 mod model;
+mod observe;
 mod serve;
 mod train;
 

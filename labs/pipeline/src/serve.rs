@@ -33,7 +33,6 @@ use lab_deploy::swap::Slot;
 use ninety_kit::command::ServeArgs;
 use ninety_kit::events::{Emitter, Event};
 use ninety_kit::records::Summary;
-use ninety_kit::records::gather::model_text_format;
 use ninety_kit::records::serve::{
     BatchRequest, BatchResponse, ErrorBody, FeedbackRequest, LoggedFeedback, LoggedPrediction,
     PredictRequest, Prediction, PromoteRequest, Readiness, ServeStatus, ServeSummary, Swapped,
@@ -72,13 +71,7 @@ pub struct Served {
 impl Served {
     fn predict(&self, request_id: String, text: &str) -> Prediction {
         let score = self.forward.score_one(text);
-        let probability = match self.platt {
-            Some((a, b)) => {
-                let s = score.clamp(1e-6, 1.0 - 1e-6);
-                1.0 / (1.0 + (-(a * (s / (1.0 - s)).ln() + b)).exp())
-            }
-            None => score,
-        };
+        let probability = probability(score, self.platt);
         Prediction {
             request_id,
             model_id: self.id.clone(),
@@ -87,6 +80,18 @@ impl Served {
             spam: score >= self.threshold,
             threshold: self.threshold,
         }
+    }
+}
+
+/// A score after Platt's calibration (`slope`, `shift`), or the score
+/// itself for a model with none.
+pub fn probability(score: f64, platt: Option<(f64, f64)>) -> f64 {
+    match platt {
+        Some((a, b)) => {
+            let s = score.clamp(1e-6, 1.0 - 1e-6);
+            1.0 / (1.0 + (-(a * (s / (1.0 - s)).ln() + b)).exp())
+        }
+        None => score,
     }
 }
 
@@ -527,7 +532,7 @@ impl AppState {
         } else {
             self.metrics.ham.fetch_add(1, Ordering::Relaxed);
         }
-        let format = model_text_format(text);
+        let observed = crate::observe::observe(text);
         let record = LoggedPrediction {
             request_id: p.request_id.clone(),
             time: ninety_kit::artifact::now_rfc3339(),
@@ -536,10 +541,11 @@ impl AppState {
             probability: p.probability,
             spam: p.spam,
             latency_us: started.elapsed().as_micros() as u64,
-            // The body is what follows the model text's four header lines.
-            body_chars: text.splitn(5, '\n').nth(4).map_or(0, |b| b.chars().count()),
-            content_type: format.map_or_else(String::new, |(t, _)| t.to_owned()),
-            charset: format.and_then(|(_, c)| c.map(str::to_owned)),
+            body_chars: observed.body_chars,
+            content_type: observed.content_type,
+            charset: observed.charset,
+            decode_problem: observed.decode_problem,
+            tokens: observed.tokens,
         };
         if self.log.try_send(LogLine::Prediction(record)).is_err() {
             self.log_dropped.fetch_add(1, Ordering::Relaxed);

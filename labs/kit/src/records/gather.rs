@@ -231,6 +231,12 @@ pub fn model_text_format(text: &str) -> Option<(&str, Option<&str>)> {
     Some((content_type, Some(charset).filter(|c| !c.is_empty())))
 }
 
+/// The body of a [`model_text`]: what follows its four header lines
+/// (nothing for a text with fewer lines).
+pub fn model_text_body(text: &str) -> &str {
+    text.splitn(5, '\n').nth(4).unwrap_or("")
+}
+
 // ANCHOR: report
 /// Lengths of the clean bodies, in characters.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -342,5 +348,8 @@ mod tests {
         let bare = model_text(None, None, "text/plain", None, None);
         assert_eq!(model_text_format(&bare), Some(("text/plain", None)));
         assert_eq!(model_text_format("just words"), None);
+        assert_eq!(model_text_body(&text), "body\nwith lines");
+        assert_eq!(model_text_body(&bare), "");
+        assert_eq!(model_text_body("just words"), "");
     }
 }

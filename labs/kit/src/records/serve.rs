@@ -100,7 +100,24 @@ pub struct LoggedPrediction {
     /// The charset the model read, when the message named one.
     #[serde(default)]
     pub charset: Option<String>,
+    /// Whether the text holds U+FFFD, the mark of bytes that did not decode
+    /// in the charset the message named.
+    #[serde(default)]
+    pub decode_problem: bool,
+    /// A sketch of the tokens the model read: the hashed ids of the first
+    /// [`SKETCH_TOKENS`] distinct tokens, in reading order, each the train
+    /// lab's bucket of the token among [`SKETCH_BUCKETS`]. Ids, never words:
+    /// monitoring compares token distributions and counts tokens never seen
+    /// before, and needs no more of the message than that.
+    #[serde(default)]
+    pub tokens: Vec<u32>,
 }
+
+/// How many distinct tokens a [`LoggedPrediction`]'s sketch keeps.
+pub const SKETCH_TOKENS: usize = 64;
+
+/// The number of buckets a sketch's token ids are hashed into.
+pub const SKETCH_BUCKETS: usize = 1 << 16;
 
 /// What the server did, reported when it stops.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -122,6 +122,8 @@ pub(crate) fn prediction(n: u64, score: f64) -> LoggedPrediction {
         body_chars: (n as usize * 131) % 4000,
         content_type: "text/plain".into(),
         charset: Some("utf-8".into()),
+        decode_problem: false,
+        tokens: vec![n as u32 % 7, 11],
     }
 }
 
