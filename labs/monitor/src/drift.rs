@@ -6,6 +6,7 @@
 //! without labels: that is their worth, since labels come late.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 
 /// The smallest share a bin is given: an empty bin would make PSI
 /// infinite, and one message more or less should not.
@@ -119,7 +120,7 @@ pub fn ks(a: &[f64], b: &[f64]) -> f64 {
 /// the two distributions, half of `KL(p ‖ m)` plus half of `KL(q ‖ m)`,
 /// logarithms base 2, a term with a zero share counting 0. 0 when both
 /// are empty; 1 when only one is.
-pub fn js(p: &HashMap<String, u64>, q: &HashMap<String, u64>) -> f64 {
+pub fn js<K: Eq + Hash>(p: &HashMap<K, u64>, q: &HashMap<K, u64>) -> f64 {
     // BEGIN SOLUTION: shares of each table, then over every token in
     //   either, the two KL terms against the average
     let (np, nq) = (p.values().sum::<u64>(), q.values().sum::<u64>());
@@ -128,7 +129,7 @@ pub fn js(p: &HashMap<String, u64>, q: &HashMap<String, u64>) -> f64 {
         (0, _) | (_, 0) => return 1.0,
         _ => {}
     }
-    let share = |t: &HashMap<String, u64>, n: u64, k: &str| {
+    let share = |t: &HashMap<K, u64>, n: u64, k: &K| {
         t.get(k).copied().unwrap_or(0) as f64 / n as f64
     };
     let term = |x: f64, m: f64| if x > 0.0 { x * (x / m).log2() } else { 0.0 };

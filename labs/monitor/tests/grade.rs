@@ -296,7 +296,7 @@ fn jensen_shannon() -> Result<(), String> {
     check_close!(
         "JS of two empty tables",
         0.0,
-        js(&HashMap::new(), &HashMap::new())
+        js::<String>(&HashMap::new(), &HashMap::new())
     );
     check_close!("JS with one empty table", 1.0, js(&p, &HashMap::new()));
     Ok(())
