@@ -12,6 +12,7 @@ pub mod label;
 pub mod labels;
 pub mod load;
 pub mod models;
+pub mod replay;
 pub mod run;
 pub mod runs;
 pub mod serve;
@@ -85,6 +86,8 @@ pub enum Command {
     /// Load the running server with real messages: throughput, latency
     /// percentiles, errors.
     Load(load::LoadArgs),
+    /// Replay a monitoring scenario's traffic to the running server.
+    Replay(replay::ReplayArgs),
     /// Corpora: what is available and where.
     Data {
         #[command(subcommand)]
@@ -156,6 +159,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Models(args)) => models::run(&workspace(root)?, &args),
         Some(Command::Serve(args)) => serve::run(&workspace(root)?, &args),
         Some(Command::Load(args)) => load::run(&workspace(root)?, &args),
+        Some(Command::Replay(args)) => replay::run(&workspace(root)?, &args),
         Some(Command::Data { command }) => data::run(&workspace(root)?, command),
         Some(Command::Label(args)) => label::run(workspace(root)?, args),
         Some(Command::Labels { command }) => labels::run(&workspace(root)?, command),

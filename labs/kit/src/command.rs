@@ -125,6 +125,24 @@ pub struct EvaluateArgs {
     pub spec: Option<PathBuf>,
 }
 
+/// `monitor`'s arguments.
+#[derive(Debug, Clone, PartialEq, Eq, Default, clap::Args)]
+pub struct MonitorArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub corpus: CorpusArg,
+    /// Predictions per window (default: the last replay's scenario's, or 200).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub window: Option<u64>,
+    /// Keep reading the logs as they grow, with a report each time they do,
+    /// until stopped.
+    #[arg(long)]
+    pub follow: bool,
+    /// Read the whole log, not only what the last `ninety replay` sent.
+    #[arg(long)]
+    pub all: bool,
+}
+
 /// `serve`'s arguments.
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
 pub struct ServeArgs {
@@ -188,6 +206,9 @@ pub enum StageCommand {
     Evaluate(EvaluateArgs),
     /// Serve a registered model over HTTP until stopped.
     Serve(ServeArgs),
+    /// Read the prediction and feedback logs: windows, drift, input health,
+    /// performance, alerts (the monitor lab's code).
+    Monitor(MonitorArgs),
 }
 
 impl StageCommand {
@@ -200,6 +221,7 @@ impl StageCommand {
             StageCommand::Train(_) => Stage::Train,
             StageCommand::Evaluate(_) => Stage::Evaluate,
             StageCommand::Serve(_) => Stage::Deploy,
+            StageCommand::Monitor(_) => Stage::Monitor,
         }
     }
 
@@ -213,6 +235,7 @@ impl StageCommand {
             StageCommand::Train(_) => "train",
             StageCommand::Evaluate(_) => "evaluate",
             StageCommand::Serve(_) => "serve",
+            StageCommand::Monitor(_) => "monitor",
         }
     }
 
@@ -225,6 +248,7 @@ impl StageCommand {
             StageCommand::Train(a) => &a.corpus.corpus,
             StageCommand::Evaluate(a) => &a.corpus.corpus,
             StageCommand::Serve(a) => &a.corpus.corpus,
+            StageCommand::Monitor(a) => &a.corpus.corpus,
         }
     }
 
@@ -284,6 +308,16 @@ impl StageCommand {
                 args.flag("max-batch", a.max_batch);
                 args.flag("timeout-ms", a.timeout_ms);
                 args.flag("concurrency", a.concurrency);
+            }
+            StageCommand::Monitor(a) => {
+                args.flag("corpus", &a.corpus.corpus);
+                args.opt("window", a.window);
+                if a.follow {
+                    args.0.push("--follow".into());
+                }
+                if a.all {
+                    args.0.push("--all".into());
+                }
             }
         }
         args.0

@@ -92,6 +92,12 @@ pub enum Event {
         /// The figures.
         status: crate::records::serve::ServeStatus,
     },
+    /// The monitor's report so far, each time the logs grow (the monitor
+    /// stage with `--follow`).
+    Monitoring {
+        /// The report.
+        report: Box<crate::records::monitor::MonitorReport>,
+    },
     /// The stage's result (what `--json` prints).
     Summary {
         /// The summary.

@@ -37,6 +37,7 @@ pub mod names;
 pub mod records;
 pub mod registry;
 pub mod rng;
+pub mod scenario;
 pub mod settings;
 pub mod tomlfile;
 pub mod vocab;

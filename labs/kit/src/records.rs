@@ -19,6 +19,7 @@ pub mod evaluate;
 pub mod frame;
 pub mod gather;
 pub mod label;
+pub mod monitor;
 pub mod serve;
 pub mod train;
 
@@ -45,6 +46,8 @@ pub enum Summary {
     Evaluate(evaluate::Evaluation),
     /// `serve`: what the server did before it stopped.
     Serve(serve::ServeSummary),
+    /// `monitor`: windows, drift, health, performance and alerts.
+    Monitor(Box<monitor::MonitorReport>),
 }
 
 impl Summary {
@@ -59,6 +62,7 @@ impl Summary {
             Summary::Sweep(_) => "sweep",
             Summary::Evaluate(_) => "evaluate",
             Summary::Serve(_) => "serve",
+            Summary::Monitor(_) => "monitor",
         }
     }
 }

@@ -129,9 +129,8 @@ pub fn js<K: Eq + Hash>(p: &HashMap<K, u64>, q: &HashMap<K, u64>) -> f64 {
         (0, _) | (_, 0) => return 1.0,
         _ => {}
     }
-    let share = |t: &HashMap<K, u64>, n: u64, k: &K| {
-        t.get(k).copied().unwrap_or(0) as f64 / n as f64
-    };
+    let share =
+        |t: &HashMap<K, u64>, n: u64, k: &K| t.get(k).copied().unwrap_or(0) as f64 / n as f64;
     let term = |x: f64, m: f64| if x > 0.0 { x * (x / m).log2() } else { 0.0 };
     let mut total = 0.0;
     for k in p.keys().chain(q.keys().filter(|k| !p.contains_key(*k))) {

@@ -6,13 +6,20 @@
 //! `jensenshannon(..., base=2)` squared), PSI and Page-Hinkley with NumPy
 //! written from their definitions.
 
+use lab_monitor::alert::{evidence, rearm};
 use lab_monitor::detect::{PageHinkley, Sustained};
 use lab_monitor::drift::{FLOOR, js, ks, psi, quantile_edges, shares};
 use lab_monitor::estimate::{Expected, Served, estimate, measure};
+use lab_monitor::health::health;
+use lab_monitor::report::{Settings, judge, report};
 use ninety_grader::{Check, Lab, check_close, check_eq, ensure};
 use ninety_kit::Label;
 use ninety_kit::metrics::Counts;
-use std::collections::HashMap;
+use ninety_kit::records::monitor::{Health, Rule, Window};
+use ninety_kit::records::serve::{LoggedFeedback, LoggedPrediction};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -155,7 +162,85 @@ fn main() -> ExitCode {
                      Counts::from_decisions(last → (decided[id], label == Spam))",
                 ),
         )
+        .check(
+            Check::new("health.window", 3, input_health)
+                .idea(
+                    "Input health needs no label and no model: count what the messages look \
+                     like, and an upstream break shows before anything else does ('Input \
+                     health').",
+                )
+                .approach(
+                    "One pass over the window: charsets lowercased (none when absent), ids \
+                     unseen in the vocabulary over all ids, a sketch seen before in the \
+                     window is a repeat; divide counts by the messages.",
+                )
+                .hint(
+                    "health: if window is empty return Health::default(); oov = unseen / ids \
+                     (0 without ids); repeats: a HashSet<&[u32]> of non-empty sketches, \
+                     !seen.insert(p.tokens.as_slice()) counts one",
+                ),
+        )
+        .check(
+            Check::new("alert.evidence", 2, alert_evidence)
+                .idea(
+                    "An alert says when the change began, not only when the rule noticed it: \
+                     the run of windows above the threshold that made it fire ('Alerts that \
+                     hold their fire').",
+                )
+                .approach(
+                    "Walk back from the firing window while the window before is above the \
+                     threshold; copy the values from there, and the requests at both ends.",
+                )
+                .hint(
+                    "evidence: let mut onset = fired; while onset > 0 && series[onset - 1] > \
+                     rule.threshold {{ onset -= 1 }}; fired_at = windows[fired].start + \
+                     windows[fired].messages - 1",
+                ),
+        )
+        .check(
+            Check::new("alert.rearm", 2, alert_rearm)
+                .idea(
+                    "One incident, one alert: a rule that fired stays quiet until what it \
+                     watches has come back and stayed back ('Alerts that hold their fire').",
+                )
+                .approach(
+                    "After the firing window, count windows at or below the threshold in a \
+                     row, starting the count again on any window above it.",
+                )
+                .hint(
+                    "rearm: for (i, v) in series.iter().enumerate().skip(fired + 1) {{ if v > \
+                     threshold {{ calm = 0 }} else {{ calm += 1; if calm == windows.max(1) \
+                     {{ return Some(i + 1) }} }} }} None",
+                ),
+        )
+        .check(
+            Check::new("replay.scenarios", 8, replayed_scenarios)
+                .idea(
+                    "The whole monitor, judged as on-call would judge it: the real server's \
+                     logs of each scenario replayed through your statistics, detectors and \
+                     alerts; every incident caught in time, and not one false alarm on the \
+                     stable traffic ('Replaying the scenarios').",
+                )
+                .approach(
+                    "Every other check of this lab feeds this one: make them pass first. Then \
+                     read the report this check prints for the scenario that fails: which \
+                     statistic moved, which rule fired, when.",
+                )
+                .hint(
+                    "`ninety replay SCENARIO` against `ninety serve`, then `ninety run monitor` \
+                     prints the same windows and alerts as a table",
+                ),
+        )
         // BEGIN HIDDEN TESTS
+        .check(
+            Check::new("hidden.health_edges", 2, hidden_health)
+                .idea(
+                    "Health counts must hold on odd traffic: charsets in any case, messages \
+                     with no tokens, a window of one.",
+                )
+                .approach("Work the documentation by hand on those windows.")
+                .hint("look again at lowercasing, empty sketches and the oov denominator"),
+        )
         .check(
             Check::new("hidden.edges", 3, hidden_edges)
                 .idea(
@@ -412,7 +497,273 @@ fn measured() -> Result<(), String> {
     Ok(())
 }
 
+fn logged(
+    id: &str,
+    chars: usize,
+    content_type: &str,
+    charset: Option<&str>,
+    tokens: &[u32],
+) -> LoggedPrediction {
+    LoggedPrediction {
+        request_id: id.to_owned(),
+        time: String::new(),
+        model_id: "m".to_owned(),
+        score: 0.5,
+        probability: 0.5,
+        spam: false,
+        latency_us: 0,
+        body_chars: chars,
+        content_type: content_type.to_owned(),
+        charset: charset.map(str::to_owned),
+        decode_problem: false,
+        tokens: tokens.to_vec(),
+    }
+}
+
+fn input_health() -> Result<(), String> {
+    let vocabulary: HashSet<u32> = [1, 2, 3].into_iter().collect();
+    let mut broken = logged("r3", 0, "text/plain", Some("UTF-8"), &[1, 9]);
+    broken.decode_problem = true;
+    let window = vec![
+        logged("r1", 100, "text/plain", None, &[1, 2, 3, 4]),
+        logged("r2", 300, "text/html", Some("utf-8"), &[1, 2, 3, 4]),
+        broken,
+        logged("r4", 200, "text/html", Some("iso-8859-1"), &[]),
+        logged("r5", 400, "text/plain", None, &[]),
+    ];
+    let h = health(&window, &vocabulary);
+    let expected = Health {
+        messages: 5,
+        mean_chars: 200.0,
+        empty: 0.2,
+        html: 0.4,
+        decode: 0.2,
+        // Ids 4, 4 and 9 of the 10 ids are not in the vocabulary.
+        oov: 0.3,
+        // r2 repeats r1's sketch; r5's empty sketch repeats nothing.
+        repeats: 0.2,
+        charsets: BTreeMap::from([
+            ("iso-8859-1".to_owned(), 0.2),
+            ("none".to_owned(), 0.4),
+            ("utf-8".to_owned(), 0.4),
+        ]),
+    };
+    check_eq!(
+        "the health of a window of five messages (see the check's source for them)",
+        expected,
+        h
+    );
+    check_eq!(
+        "the health of no messages",
+        Health::default(),
+        health(&[], &vocabulary)
+    );
+    Ok(())
+}
+
+fn rule(threshold: f64, windows: usize) -> Rule {
+    Rule {
+        statistic: "score_psi".to_owned(),
+        threshold,
+        windows,
+        meaning: "the scores moved".to_owned(),
+    }
+}
+
+fn windows(n: usize, size: usize) -> Vec<Window> {
+    (0..n)
+        .map(|i| Window {
+            index: i,
+            start: i * size,
+            messages: size,
+            first_request: format!("r{}", i * size),
+            last_request: format!("r{}", i * size + size - 1),
+            ..Window::default()
+        })
+        .collect()
+}
+
+fn alert_evidence() -> Result<(), String> {
+    let series = [0.1, 0.3, 0.05, 0.4, 0.5, 0.6, 0.2];
+    let a = evidence(&rule(0.25, 2), &series, &windows(7, 100), 4);
+    check_eq!(
+        "(onset window, fired window, fired at, first request, last request) of a rule of 2 \
+         windows over 0.25 firing at window 4 of [0.1, 0.3, 0.05, 0.4, 0.5, 0.6, 0.2]",
+        (3, 4, 499, "r300".to_owned(), "r499".to_owned()),
+        (
+            a.onset_window,
+            a.fired_window,
+            a.fired_at,
+            a.first_request.clone(),
+            a.last_request.clone()
+        )
+    );
+    check_close!("its values", vec![0.4, 0.5], a.values.clone());
+    check_eq!(
+        "its statistic, threshold and meaning",
+        ("score_psi".to_owned(), 0.25, "the scores moved".to_owned()),
+        (a.statistic, a.threshold, a.meaning)
+    );
+    let from_start = evidence(&rule(0.25, 1), &[0.9, 0.8], &windows(2, 50), 1);
+    check_eq!(
+        "the onset of a run from the first window",
+        (0, 99),
+        (from_start.onset_window, from_start.fired_at)
+    );
+    Ok(())
+}
+
+fn alert_rearm() -> Result<(), String> {
+    let series = [0.5, 0.6, 0.1, 0.4, 0.1, 0.1, 0.7];
+    check_eq!(
+        "rearming a rule of 2 windows over 0.25 that fired at window 1",
+        Some(6),
+        rearm(&rule(0.25, 2), &series, 1)
+    );
+    check_eq!(
+        "rearming a rule of 1 window",
+        Some(3),
+        rearm(&rule(0.25, 1), &series, 1)
+    );
+    check_eq!(
+        "a statistic that never comes back",
+        None,
+        rearm(&rule(0.25, 2), &[0.5, 0.6, 0.7, 0.1], 1)
+    );
+    check_eq!(
+        "a value at the threshold is calm",
+        Some(3),
+        rearm(&rule(0.25, 1), &[0.5, 0.6, 0.25], 1)
+    );
+    Ok(())
+}
+
+/// The recorded traffic of the shipped scenarios
+/// (labs/monitor/scenarios/record made them from the real server).
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn read_gz<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(file)
+        .read_to_string(&mut text)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    text.lines()
+        .map(|l| serde_json::from_str(l).map_err(|e| format!("{}: {e}", path.display())))
+        .collect()
+}
+
+/// One scenario's report through the learner's monitor, and its verdict.
+fn replay(
+    name: &str,
+) -> Result<
+    (
+        lab_monitor::report::Settings,
+        ninety_kit::records::monitor::MonitorReport,
+    ),
+    String,
+> {
+    let reference: Vec<LoggedPrediction> = read_gz(&fixtures().join("reference.jsonl.gz"))?;
+    let dir = fixtures().join(name);
+    let predictions: Vec<LoggedPrediction> = read_gz(&dir.join("predictions.jsonl.gz"))?;
+    let feedback: Vec<LoggedFeedback> = read_gz(&dir.join("feedback.jsonl.gz"))?;
+    let replay: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("replay.json")).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
+    let settings =
+        Settings::with_window(replay["scenario"]["window"].as_u64().unwrap_or(200) as usize);
+    let labels: Vec<(String, Label)> = feedback
+        .into_iter()
+        .map(|f| (f.request_id, f.label))
+        .collect();
+    let mut r = report(&reference, &predictions, &labels, &settings);
+    let onset = replay["onset_request"]
+        .as_str()
+        .and_then(|id| predictions.iter().position(|p| p.request_id == id));
+    let within = replay["scenario"]["incident"]["detect_within"]
+        .as_u64()
+        .map(|w| w as usize);
+    let kind = replay["scenario"]["incident"]["kind"]
+        .as_str()
+        .unwrap_or("none")
+        .to_owned();
+    r.detection = Some(judge(&r, name, &kind, onset, within));
+    Ok((settings, r))
+}
+
+fn replayed_scenarios() -> Result<(), String> {
+    let mut failed = Vec::new();
+    for name in ["stable", "campaign", "html-only", "truncated", "flood"] {
+        let (_, r) = replay(name)?;
+        let d = r.detection.as_ref().expect("judged above");
+        if !d.passed {
+            let alerts: Vec<String> = r
+                .alerts
+                .iter()
+                .map(|a| {
+                    format!(
+                        "{} fired after request {} (onset window {})",
+                        a.statistic, a.fired_at, a.onset_window
+                    )
+                })
+                .collect();
+            failed.push(format!(
+                "`{name}`: incident {} from request {:?}, allowed {:?}; first alert after the onset {:?} after {:?} requests; {} false alarms; alerts: [{}]",
+                d.incident,
+                d.onset,
+                d.detect_within,
+                d.first_alert,
+                d.delay,
+                d.false_alarms,
+                alerts.join("; ")
+            ));
+        }
+    }
+    ensure!(
+        failed.is_empty(),
+        "the monitor missed an incident or raised a false alarm:\n  {}",
+        failed.join("\n  ")
+    );
+    Ok(())
+}
+
 // BEGIN HIDDEN TESTS
+fn hidden_health() -> Result<(), String> {
+    let vocabulary: HashSet<u32> = [7].into_iter().collect();
+    let window = vec![logged("a", 5, "text/html", Some("KOI8-R"), &[])];
+    let h = health(&window, &vocabulary);
+    check_eq!(
+        "the health of one HTML message with no tokens in KOI8-R",
+        Health {
+            messages: 1,
+            mean_chars: 5.0,
+            empty: 0.0,
+            html: 1.0,
+            decode: 0.0,
+            oov: 0.0,
+            repeats: 0.0,
+            charsets: BTreeMap::from([("koi8-r".to_owned(), 1.0)]),
+        },
+        h
+    );
+    let same = vec![
+        logged("a", 1, "text/plain", None, &[7, 8]),
+        logged("b", 1, "text/plain", None, &[7, 8]),
+        logged("c", 1, "text/plain", None, &[7, 8]),
+        logged("d", 1, "text/plain", None, &[8, 7]),
+    ];
+    let h = health(&same, &vocabulary);
+    check_close!(
+        "repeats of three copies and a reordered sketch",
+        0.5,
+        h.repeats
+    );
+    check_close!("oov of 8 ids, 4 unseen", 0.5, h.oov);
+    Ok(())
+}
+
 fn hidden_edges() -> Result<(), String> {
     check_close!(
         "PSI with an empty current window",

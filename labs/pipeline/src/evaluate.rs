@@ -26,8 +26,8 @@ use ninety_kit::records::evaluate::{
     SuiteResult, TestMessage,
 };
 use ninety_kit::records::gather::{BodySource, Gathered, model_text};
-use ninety_kit::records::train::{TrainRun, load_runs};
 use ninety_kit::records::serve::LoggedPrediction;
+use ninety_kit::records::train::{TrainRun, load_runs};
 use ninety_kit::registry::{
     CANARY_FILE, CanaryInfo, Lineage, ModelInfo, REFERENCE_FILE, Registry, TEST_SCORES_FILE,
 };

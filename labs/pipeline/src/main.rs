@@ -13,6 +13,7 @@ mod frame;
 mod gather;
 mod label;
 mod model;
+mod monitor;
 mod observe;
 mod serve;
 mod train;
@@ -79,6 +80,7 @@ fn main() -> ExitCode {
         StageCommand::Train(args) => train::run(&ctx, args, &mut out),
         StageCommand::Evaluate(args) => evaluate::run(&ctx, args, &mut out),
         StageCommand::Serve(args) => serve::run(&ctx, args, &mut out),
+        StageCommand::Monitor(args) => monitor::run(&ctx, args, &mut out),
     };
     let seconds = start.elapsed().as_secs_f64();
     match result {

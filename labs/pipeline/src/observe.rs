@@ -119,7 +119,12 @@ mod tests {
             texts.push(t);
         }
         for text in &texts {
-            assert_eq!(sketch(text), whole(text), "{:?}", &text[..text.len().min(40)]);
+            assert_eq!(
+                sketch(text),
+                whole(text),
+                "{:?}",
+                &text[..text.len().min(40)]
+            );
         }
     }
 

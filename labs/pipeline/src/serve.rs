@@ -11,8 +11,9 @@
 //! request in flight finishes on the model it started with), and batches
 //! are `lab_deploy::batch`. Every prediction goes to the prediction log
 //! through a bounded channel; a full channel is counted, never waited on.
-//! `/metrics` is Prometheus text, `/openapi.json` the contract, made from
-//! the handlers' annotations ([`openapi`]).
+//! `/metrics` is Prometheus text (with the traffic's scores, input health
+//! and drift against the model's reference: [`traffic`]), `/openapi.json`
+//! the contract, made from the handlers' annotations ([`openapi`]).
 
 use crate::Context;
 use crate::model::Forward;
@@ -48,6 +49,7 @@ use std::time::Instant;
 use tokio::sync::mpsc;
 
 mod openapi;
+mod traffic;
 
 /// The model being served: its id, its forward pass, its threshold and
 /// calibration, and what readiness needs to know of it.
@@ -66,6 +68,9 @@ pub struct Served {
     pub promoted: bool,
     /// How its canary scored when it was loaded.
     pub canary: Canary,
+    /// Its last predictions against its reference, for the drift gauges
+    /// (none for a model registered without a reference).
+    pub drift: Option<traffic::Window>,
 }
 
 impl Served {
@@ -167,6 +172,8 @@ pub struct Metrics {
     errors: AtomicU64,
     spam: AtomicU64,
     ham: AtomicU64,
+    /// The scores and the inputs' health.
+    inputs: traffic::Inputs,
 }
 
 impl Default for Metrics {
@@ -183,6 +190,7 @@ impl Default for Metrics {
             errors: AtomicU64::new(0),
             spam: AtomicU64::new(0),
             ham: AtomicU64::new(0),
+            inputs: traffic::Inputs::default(),
         }
     }
 }
@@ -193,6 +201,17 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Metrics {
+    /// Counts a prediction: its decision, its score and its message's
+    /// shape.
+    fn predicted(&self, p: &Prediction, observed: &crate::observe::Observed) {
+        if p.spam {
+            self.spam.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.ham.fetch_add(1, Ordering::Relaxed);
+        }
+        self.inputs.record(p.score, observed);
+    }
+
     fn record(&self, route: &str, status: StatusCode, elapsed: Duration) {
         self.requests.fetch_add(1, Ordering::Relaxed);
         if status.is_client_error() || status.is_server_error() {
@@ -232,8 +251,15 @@ impl Metrics {
         figures
     }
 
-    /// The Prometheus text exposition of everything counted.
-    fn exposition(&self, model_id: Option<&str>, ready: bool, log_dropped: u64) -> String {
+    /// The Prometheus text exposition of everything counted, with the
+    /// served model's drift gauges when it has a reference.
+    fn exposition(
+        &self,
+        model_id: Option<&str>,
+        ready: bool,
+        log_dropped: u64,
+        drift: Option<&traffic::Window>,
+    ) -> String {
         use std::fmt::Write as _;
         let mut out = String::new();
         let _ = writeln!(
@@ -278,6 +304,10 @@ impl Metrics {
             self.spam.load(Ordering::Relaxed),
             self.ham.load(Ordering::Relaxed)
         );
+        self.inputs.render(&mut out);
+        if let Some(window) = drift {
+            window.render(&mut out);
+        }
         let _ = writeln!(
             out,
             "# HELP ninety_prediction_log_dropped_total Predictions the prediction log's channel had no room for.\n\
@@ -338,6 +368,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// The address it listens on, once bound.
     pub address: OnceLock<String>,
+    /// When it started, for its request ids.
+    boot: String,
     /// The admin routes' registry and token (absent: the routes answer 404).
     pub admin: Option<Admin>,
 }
@@ -519,20 +551,31 @@ impl AppState {
             metrics: Metrics::default(),
             address: OnceLock::new(),
             admin: None,
+            boot: format!(
+                "{:x}",
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_millis())
+            ),
         }
     }
 
+    /// `r<boot>-<n>`: the server's start in milliseconds (hex) and the
+    /// prediction's number, so ids stay unique across restarts that share
+    /// one log (feedback is joined to predictions by id).
     fn next_id(&self) -> String {
-        format!("r{:012}", self.answered.fetch_add(1, Ordering::Relaxed) + 1)
+        let n = self.answered.fetch_add(1, Ordering::Relaxed) + 1;
+        format!("r{}-{n:09}", self.boot)
     }
 
-    fn log(&self, p: &Prediction, started: Instant, text: &str) {
-        if p.spam {
-            self.metrics.spam.fetch_add(1, Ordering::Relaxed);
-        } else {
-            self.metrics.ham.fetch_add(1, Ordering::Relaxed);
-        }
+    /// Counts a prediction, keeps it in its model's drift window and
+    /// sends it to the log: one look at the message serves all three.
+    fn log(&self, served: &Served, p: &Prediction, started: Instant, text: &str) {
         let observed = crate::observe::observe(text);
+        self.metrics.predicted(p, &observed);
+        if let Some(window) = &served.drift {
+            window.record(p.score, &observed.tokens);
+        }
         let record = LoggedPrediction {
             request_id: p.request_id.clone(),
             time: ninety_kit::artifact::now_rfc3339(),
@@ -610,7 +653,7 @@ async fn predict(
     };
     let served = state.model.load().ok_or(ApiError::NoModel)?;
     let prediction = served.predict(state.next_id(), &text);
-    state.log(&prediction, started, &text);
+    state.log(&served, &prediction, started, &text);
     Ok(Json(prediction))
 }
 
@@ -632,7 +675,7 @@ async fn predict_batch(
         &state.limits.fields,
         |served: &Served, text: &str| {
             let p = served.predict(state.next_id(), text);
-            state.log(&p, started, text);
+            state.log(served, &p, started, text);
             p
         },
     )?;
@@ -653,18 +696,18 @@ async fn feedback(
     let bytes = bytes_of(body, state.limits.max_body)?;
     let given: FeedbackRequest = parse_json(
         &bytes,
-        "{\"request_id\": \"r000000000001\", \"label\": \"spam\" or \"ham\"}",
+        "{\"request_id\": string (a prediction's), \"label\": \"spam\" or \"ham\"}",
     )?;
     let known = given
         .request_id
-        .strip_prefix('r')
-        .filter(|n| n.len() == 12)
+        .strip_prefix(&format!("r{}-", state.boot))
+        .filter(|n| n.len() == 9)
         .and_then(|n| n.parse::<u64>().ok())
         .is_some_and(|n| n >= 1 && n <= state.answered.load(Ordering::Relaxed));
     if !known {
         return Err(ApiError::Invalid(format!(
-            "`request_id` `{}` names no prediction of this server (ids look like r000000000001)",
-            given.request_id
+            "`request_id` `{}` names no prediction of this server (its ids look like r{}-000000001)",
+            given.request_id, state.boot
         )));
     }
     let record = LoggedFeedback {
@@ -712,10 +755,12 @@ async fn status(State(state): State<Arc<AppState>>) -> Json<ServeStatus> {
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text exposition format 0.0.4", body = String, content_type = "text/plain")))]
 async fn metrics(State(state): State<Arc<AppState>>) -> Response {
     let (model_id, reasons) = state.health();
+    let served = state.model.load();
     let text = state.metrics.exposition(
         model_id.as_deref(),
         reasons.is_empty(),
         state.log_dropped.load(Ordering::Relaxed),
+        served.as_ref().and_then(|s| s.drift.as_ref()),
     );
     (
         [(
@@ -1011,6 +1056,8 @@ pub fn load_served(model: &Registered, promoted: bool) -> Result<Served> {
             }
         }
     };
+    let drift = traffic::Reference::load(&model.dir)?
+        .map(|reference| traffic::Window::new(reference, traffic::WINDOW));
     Ok(Served {
         id: model.id.clone(),
         forward,
@@ -1019,6 +1066,7 @@ pub fn load_served(model: &Registered, promoted: bool) -> Result<Served> {
         gate_passed: model.info.ready,
         promoted,
         canary,
+        drift,
     })
 }
 
@@ -1124,7 +1172,7 @@ fn raise_open_files_limit<W: Write>(out: &mut Emitter<W>) {
 }
 
 /// Ctrl-C, or SIGTERM (what a supervisor, or the workbench, sends).
-async fn stop_signal() {
+pub(crate) async fn stop_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
@@ -1214,6 +1262,7 @@ mod tests {
             gate_passed: true,
             promoted: true,
             canary: Canary::Missing,
+            drift: None,
         }
     }
 
@@ -1546,6 +1595,238 @@ mod tests {
             .map(|l| l.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
             .sum();
         assert_eq!(spam, 3, "every prediction counted once, by decision");
+        // The scores and the inputs' health, one count per prediction (a
+        // JSON request's text is UTF-8 plain text).
+        for line in [
+            "# TYPE ninety_prediction_score histogram",
+            "ninety_prediction_score_bucket{le=\"+Inf\"} 3",
+            "ninety_prediction_score_count 3",
+            "ninety_input_body_chars_bucket{le=\"0\"} 0",
+            "ninety_input_body_chars_bucket{le=\"100\"} 3",
+            "ninety_input_body_chars_sum 15",
+            "ninety_input_empty_bodies_total 0",
+            "ninety_input_html_total 0",
+            "ninety_input_decode_problems_total 0",
+            "ninety_input_charset_total{charset=\"utf-8\"} 3",
+            "ninety_input_charset_total{charset=\"other\"} 0",
+        ] {
+            assert!(text.lines().any(|l| l == line), "no `{line}` in:\n{text}");
+        }
+        let score_sum: f64 = sample(&text, "ninety_prediction_score_sum");
+        assert!(score_sum > 0.0 && score_sum < 3.0, "{score_sum}");
+        assert!(
+            !text.contains("ninety_drift_"),
+            "a model without a reference has no drift gauges, not zeros:\n{text}"
+        );
+    }
+
+    /// The value of the sample `name` (with its labels) in `text`.
+    fn sample(text: &str, name: &str) -> f64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+            .unwrap_or_else(|| panic!("no `{name}` in:\n{text}"))
+            .parse()
+            .unwrap()
+    }
+
+    async fn metrics_text(app: &Router) -> String {
+        let res = app.clone().oneshot(get("/metrics")).await.unwrap();
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
+    /// Messages, and a model whose reference is those messages as the
+    /// evaluation would have saved them.
+    fn with_reference(id: &str, bodies: &[String]) -> Served {
+        let mut model = served(id);
+        let records: Vec<LoggedPrediction> = bodies
+            .iter()
+            .map(|b| {
+                let text = from_json(
+                    &PredictRequest {
+                        subject: None,
+                        from: None,
+                        body: b.clone(),
+                    },
+                    &Limits::default().fields,
+                )
+                .unwrap();
+                let score = model.forward.score_one(&text);
+                let o = crate::observe::observe(&text);
+                LoggedPrediction {
+                    request_id: b.clone(),
+                    time: String::new(),
+                    model_id: String::new(),
+                    score,
+                    probability: score,
+                    spam: score >= 0.5,
+                    latency_us: 0,
+                    body_chars: o.body_chars,
+                    content_type: o.content_type,
+                    charset: o.charset,
+                    decode_problem: o.decode_problem,
+                    tokens: o.tokens,
+                }
+            })
+            .collect();
+        model.drift = Some(traffic::Window::new(
+            traffic::Reference::of(&records),
+            traffic::WINDOW,
+        ));
+        model
+    }
+
+    fn bodies(n: usize, topic: &str) -> Vec<String> {
+        (0..n)
+            .map(|i| format!("{topic} number {i}: {}", "word ".repeat(i % 9)))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn drift_gauges_compare_the_window_with_the_model_s_reference_and_restart_on_a_swap() {
+        let normal = bodies(60, "meeting notes");
+        let (tx, _rx) = mpsc::channel(1024);
+        let state = Arc::new(AppState::new(
+            Some(with_reference("m1", &normal)),
+            tx,
+            Limits::default(),
+        ));
+        let app = router(state.clone());
+        let text = metrics_text(&app).await;
+        assert_eq!(sample(&text, "ninety_drift_window_predictions"), 0.0);
+        assert_eq!(sample(&text, "ninety_drift_reference_predictions"), 60.0);
+        assert!(
+            !text.contains("ninety_drift_score_psi"),
+            "no statistics of an empty window:\n{text}"
+        );
+        // The reference's own traffic: no drift at all.
+        for body in &normal {
+            let (status, _) = call(
+                &app,
+                json(
+                    "/v1/predict",
+                    serde_json::json!({ "body": body }).to_string(),
+                ),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK);
+        }
+        let text = metrics_text(&app).await;
+        assert_eq!(sample(&text, "ninety_drift_window_predictions"), 60.0);
+        for name in [
+            "ninety_drift_score_psi",
+            "ninety_drift_score_ks",
+            "ninety_drift_tokens_js",
+        ] {
+            assert!(sample(&text, name).abs() < 1e-9, "{name} in:\n{text}");
+        }
+        let baseline = sample(&text, "ninety_input_reference_oov_ratio");
+        assert!(
+            sample(&text, "ninety_input_oov_ratio") <= baseline,
+            "the reference's held-out half, diluted by its vocabulary's half:\n{text}"
+        );
+        // Other words: tokens the reference never held.
+        for body in bodies(60, "cheap pills online casino") {
+            call(
+                &app,
+                json(
+                    "/v1/predict",
+                    serde_json::json!({ "body": body }).to_string(),
+                ),
+            )
+            .await;
+        }
+        let text = metrics_text(&app).await;
+        assert_eq!(sample(&text, "ninety_drift_window_predictions"), 120.0);
+        assert!(sample(&text, "ninety_drift_tokens_js") > 0.05, "{text}");
+        assert!(
+            sample(&text, "ninety_input_oov_ratio") > baseline + 0.1,
+            "{text}"
+        );
+        // A swap starts a new window, against the new model's reference.
+        state.model.replace(with_reference("m2", &normal[..30]));
+        let text = metrics_text(&app).await;
+        assert_eq!(sample(&text, "ninety_drift_window_predictions"), 0.0);
+        assert_eq!(sample(&text, "ninety_drift_reference_predictions"), 30.0);
+        assert_eq!(
+            sample(&text, "ninety_prediction_score_count"),
+            120.0,
+            "the counters go on across a swap"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_metrics_pass_promtool_s_lint() {
+        let (tx, _rx) = mpsc::channel(1024);
+        let state = Arc::new(AppState::new(
+            Some(with_reference("m1", &bodies(40, "status report"))),
+            tx,
+            Limits::default(),
+        ));
+        let app = router(state);
+        for body in bodies(20, "status report") {
+            call(
+                &app,
+                json(
+                    "/v1/predict",
+                    serde_json::json!({ "body": body }).to_string(),
+                ),
+            )
+            .await;
+        }
+        let raw: &[u8] =
+            b"Subject: hi\r\nContent-Type: text/html; charset=KOI8-R\r\n\r\n<p>b\xff\xfedy</p>\r\n";
+        let req = Request::post("/v1/predict")
+            .header("content-type", "message/rfc822")
+            .body(Body::from(raw))
+            .unwrap();
+        assert_eq!(call(&app, req).await.0, StatusCode::OK);
+        call(
+            &app,
+            json("/v1/predict", r#"{"subject": "no body", "body": ""}"#),
+        )
+        .await;
+        call(&app, get("/nowhere")).await;
+        let text = metrics_text(&app).await;
+        for line in [
+            "ninety_input_html_total 1",
+            "ninety_input_charset_total{charset=\"koi8-r\"} 1",
+            "ninety_input_empty_bodies_total 1",
+        ] {
+            assert!(text.lines().any(|l| l == line), "no `{line}` in:\n{text}");
+        }
+        assert!(text.contains("ninety_drift_score_psi "), "{text}");
+        let child = std::process::Command::new("promtool")
+            .args(["check", "metrics"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn();
+        let mut child = match child {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                println!(
+                    "note: promtool is not on PATH: the lint of /metrics is skipped (apt-get install prometheus)"
+                );
+                return;
+            }
+            Err(e) => panic!("starting promtool: {e}"),
+        };
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success() && out.stdout.is_empty() && out.stderr.is_empty(),
+            "promtool check metrics: {}{}\n{text}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     #[tokio::test]
@@ -1616,6 +1897,7 @@ mod tests {
             registry: Registry::new(&data),
             token: "s3cret".to_owned(),
         });
+        let boot = state.boot.clone();
         let app = router(Arc::new(state));
         let reload = |token: &str| {
             Request::post("/admin/reload")
@@ -1636,37 +1918,27 @@ mod tests {
             "{body}"
         );
 
-        let (status, body) = call(
-            &app,
+        let first = format!("r{boot}-000000001");
+        let feedback = |id: &str, label: &str| {
             json(
                 "/v1/feedback",
-                r#"{"request_id": "r000000000001", "label": "spam"}"#,
-            ),
-        )
-        .await;
+                format!(r#"{{"request_id": "{id}", "label": "{label}"}}"#),
+            )
+        };
+        let (status, body) = call(&app, feedback(&first, "spam")).await;
         assert_eq!(
             status,
             StatusCode::UNPROCESSABLE_ENTITY,
             "before any prediction: {body}"
         );
-        call(&app, json("/v1/predict", r#"{"body": "hello"}"#)).await;
-        let (status, _) = call(
-            &app,
-            json(
-                "/v1/feedback",
-                r#"{"request_id": "r000000000001", "label": "spam"}"#,
-            ),
-        )
-        .await;
+        let (_, answer) = call(&app, json("/v1/predict", r#"{"body": "hello"}"#)).await;
+        assert_eq!(answer["request_id"], first.as_str());
+        // Another server's id (an earlier start sharing the log) is not this one's.
+        let (status, _) = call(&app, feedback("r1-000000001", "spam")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (status, _) = call(&app, feedback(&first, "spam")).await;
         assert_eq!(status, StatusCode::ACCEPTED);
-        let (status, body) = call(
-            &app,
-            json(
-                "/v1/feedback",
-                r#"{"request_id": "r000000000001", "label": "maybe"}"#,
-            ),
-        )
-        .await;
+        let (status, body) = call(&app, feedback(&first, "maybe")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
         let mut lines = Vec::new();
         while let Ok(line) = rx.try_recv() {

@@ -61,7 +61,7 @@ pub struct LoadArgs {
 }
 
 /// Where `ninety serve` listens unless told otherwise.
-fn default_url() -> String {
+pub(crate) fn default_url() -> String {
     let defaults = ServeArgs::default();
     format!("http://{}:{}", defaults.host, defaults.port)
 }
@@ -363,7 +363,7 @@ pub struct Target {
 
 /// The server's base URL and its predict route, from what `--url` says
 /// (the base, or the route itself).
-fn urls(url: &str) -> Result<(String, String)> {
+pub(crate) fn urls(url: &str) -> Result<(String, String)> {
     let url = url.trim();
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         bail!("`--url {url}`: expected an http:// address, as `ninety serve` prints it");
@@ -378,7 +378,7 @@ fn urls(url: &str) -> Result<(String, String)> {
 }
 
 /// An agent for one connection: answers of any status are answers.
-fn agent(timeout: Duration) -> ureq::Agent {
+pub(crate) fn agent(timeout: Duration) -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(timeout))
@@ -389,7 +389,7 @@ fn agent(timeout: Duration) -> ureq::Agent {
 }
 
 /// What failed, in a few words, for counting.
-fn failure(e: &ureq::Error) -> String {
+pub(crate) fn failure(e: &ureq::Error) -> String {
     match e {
         ureq::Error::Timeout(_) => "timed out".to_owned(),
         ureq::Error::Io(io) => match io.kind() {
@@ -408,7 +408,7 @@ fn failure(e: &ureq::Error) -> String {
 /// Asks `/readyz` before the run: a server that is not there, or not
 /// ready, is said so once, with what to do, instead of a run of errors.
 /// Returns the model it serves.
-fn check_ready(base: &str) -> Result<Option<String>> {
+pub(crate) fn check_ready(base: &str) -> Result<Option<String>> {
     let url = format!("{base}/readyz");
     let response = agent(Duration::from_secs(5)).get(&url).call();
     let mut response = match response {

@@ -154,7 +154,11 @@ pub fn run_stage_with(
 /// does (the other stages end where they are, and leave nothing half
 /// written).
 fn stops_on_interrupt(command: &StageCommand) -> bool {
-    matches!(command, StageCommand::Serve(_))
+    match command {
+        StageCommand::Serve(_) => true,
+        StageCommand::Monitor(a) => a.follow,
+        _ => false,
+    }
 }
 
 /// Ctrl-C and SIGTERM passed on to a running stage.
@@ -289,7 +293,122 @@ pub fn print_human(summary: &Summary) {
         Summary::Sweep(s) => print_sweep(s),
         Summary::Evaluate(e) => print_evaluation(e),
         Summary::Serve(s) => println!("{}", served(s)),
+        Summary::Monitor(r) => print!("{}", monitored(r)),
     }
+}
+
+/// The monitor's report for a person: the windows in a table, the alerts
+/// with their evidence, and how detection went against a replay.
+pub fn monitored(r: &ninety_kit::records::monitor::MonitorReport) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let opt = |x: Option<f64>| x.map_or("-".to_owned(), |v| format!("{v:.3}"));
+    let _ = writeln!(
+        out,
+        "Monitored model {}: {} predictions, {} windows of {}, against a reference of {} test messages",
+        r.model_id.as_deref().unwrap_or("?"),
+        r.predictions,
+        r.windows.len(),
+        r.window,
+        r.reference
+    );
+    let _ = writeln!(
+        out,
+        "  {:>6} {:>7} {:>7} {:>7} {:>7} {:>6} {:>6} {:>6} {:>7} {:>7} {:>7}",
+        "window",
+        "scr-psi",
+        "scr-ks",
+        "tok-js",
+        "len-psi",
+        "empty",
+        "html",
+        "oov",
+        "repeats",
+        "est-f1",
+        "f1"
+    );
+    for w in &r.windows {
+        let st = |k: &str| w.statistics.get(k).copied().unwrap_or(0.0);
+        let _ = writeln!(
+            out,
+            "  {:>6} {:>7.3} {:>7.3} {:>7.3} {:>7.3} {:>6.2} {:>6.2} {:>6.2} {:>7.2} {:>7} {:>7}",
+            w.index,
+            st("score_psi"),
+            st("score_ks"),
+            st("tokens_js"),
+            st("length_psi"),
+            w.health.empty,
+            w.health.html,
+            w.health.oov,
+            w.health.repeats,
+            opt(w.estimated_f1),
+            opt(w.measured.f1)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "Feedback: {} received, {} matched, {} for requests the log does not hold; F1 measured {} on {} labelled, estimated {} before labels",
+        r.feedback.received,
+        r.feedback.matched,
+        r.feedback.unknown,
+        opt(r.measured.f1),
+        r.measured.labelled,
+        opt(r.estimated_f1)
+    );
+    if r.alerts.is_empty() {
+        let _ = writeln!(out, "No alerts.");
+    }
+    for a in &r.alerts {
+        let values: Vec<String> = a.values.iter().map(|v| format!("{v:.3}")).collect();
+        let _ = writeln!(
+            out,
+            "ALERT {} above {} in windows {}..={} (values {}), fired after request {} ({} to {}): {}",
+            a.statistic,
+            a.threshold,
+            a.onset_window,
+            a.fired_window,
+            values.join(", "),
+            a.fired_at,
+            a.first_request,
+            a.last_request,
+            a.meaning
+        );
+    }
+    if !r.bad_lines.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} log lines skipped (not records):",
+            r.bad_lines.len()
+        );
+        for b in r.bad_lines.iter().take(10) {
+            let _ = writeln!(out, "  {} line {}: {}", b.file, b.line, b.error);
+        }
+    }
+    if let Some(d) = &r.detection {
+        let verdict = match (d.onset, d.delay) {
+            (None, _) => format!("no incident, {} false alarms", d.false_alarms),
+            (Some(o), Some(delay)) => format!(
+                "incident {} from request {o}, first alert {} after {delay} requests{}; {} false alarms",
+                d.incident,
+                d.first_alert.as_deref().unwrap_or("?"),
+                d.detect_within
+                    .map(|w| format!(" (allowed {w})"))
+                    .unwrap_or_default(),
+                d.false_alarms
+            ),
+            (Some(o), None) => format!(
+                "incident {} from request {o}: not detected; {} false alarms",
+                d.incident, d.false_alarms
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "Replay `{}`: {verdict}: {}",
+            d.scenario,
+            if d.passed { "PASSED" } else { "FAILED" }
+        );
+    }
+    out
 }
 
 /// What a server did, in one line.

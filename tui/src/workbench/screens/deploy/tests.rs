@@ -112,7 +112,7 @@ pub(crate) fn status(second: u64, per_second: f64, p50: u64, p99: u64) -> ServeS
 /// A logged prediction.
 pub(crate) fn prediction(n: u64, score: f64) -> LoggedPrediction {
     LoggedPrediction {
-        request_id: format!("r{n:012}"),
+        request_id: format!("r18d3f2a1b2c-{n:09}"),
         time: format!("2024-05-02T10:{:02}:{:02}Z", 20 + n / 60, n % 60),
         model_id: "9f8e7d6c5b4a3f2e".into(),
         score,
@@ -325,7 +325,7 @@ fn the_charts_keep_the_last_minute_and_the_log_is_read_one_read_at_a_time() {
     );
     assert_eq!(
         app.deploy.requests.back().unwrap().request_id,
-        "r000000000149"
+        "r18d3f2a1b2c-000000149"
     );
     assert_eq!(app.deploy.bad_lines, 1);
     // The next read starts where this one ended.

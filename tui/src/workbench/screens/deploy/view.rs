@@ -549,9 +549,10 @@ fn render_requests(s: &DeployScreen, area: Rect, buf: &mut Buffer) {
         .map(|r| {
             // `2002-08-23T12:01:02Z` → `12:01:02`.
             let time = r.time.get(11..19).unwrap_or(&r.time).to_owned();
-            // `r000000001234` → `r1234`.
-            let id = match r.request_id.strip_prefix('r') {
-                Some(n) => format!("r{}", n.trim_start_matches('0')),
+            // `r18d3f2a1b2c-000001234` → `#1234`: the server's start
+            // is the same for every row.
+            let id = match r.request_id.rsplit_once('-') {
+                Some((_, n)) => format!("#{}", n.trim_start_matches('0')),
                 None => r.request_id.clone(),
             };
             let decision = if r.spam {
