@@ -12,6 +12,7 @@ pub mod label;
 pub mod labels;
 pub mod load;
 pub mod models;
+pub mod monitor;
 pub mod replay;
 pub mod run;
 pub mod runs;
@@ -88,6 +89,8 @@ pub enum Command {
     Load(load::LoadArgs),
     /// Replay a monitoring scenario's traffic to the running server.
     Replay(replay::ReplayArgs),
+    /// Watch the served model's logs live: drift, health, alerts.
+    Monitor(monitor::MonitorCliArgs),
     /// Corpora: what is available and where.
     Data {
         #[command(subcommand)]
@@ -160,6 +163,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Serve(args)) => serve::run(&workspace(root)?, &args),
         Some(Command::Load(args)) => load::run(&workspace(root)?, &args),
         Some(Command::Replay(args)) => replay::run(&workspace(root)?, &args),
+        Some(Command::Monitor(args)) => monitor::run(&workspace(root)?, &args),
         Some(Command::Data { command }) => data::run(&workspace(root)?, command),
         Some(Command::Label(args)) => label::run(workspace(root)?, args),
         Some(Command::Labels { command }) => labels::run(&workspace(root)?, command),

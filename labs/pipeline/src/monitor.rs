@@ -94,10 +94,15 @@ fn read_all(ctx: &Context, args: &MonitorArgs) -> Result<MonitorReport> {
     } else {
         read_replay(&replay_path(&ctx.home))?
     };
+    let mut feedback = feedback;
     if let Some(first) = replay.as_ref().and_then(|r| r.first_request.as_deref())
         && let Some(at) = predictions.iter().position(|p| p.request_id == first)
     {
-        predictions.drain(..at);
+        // Feedback on the predictions left out is left out with them; feedback
+        // naming no prediction of the log at all stays, to be counted.
+        let before: std::collections::HashSet<String> =
+            predictions.drain(..at).map(|p| p.request_id).collect();
+        feedback.retain(|f| !before.contains(&f.request_id));
     }
     let Some(model_id) = predictions.last().map(|p| p.model_id.clone()) else {
         bail!(

@@ -194,6 +194,74 @@ fn serve_answers_load_and_prints_its_summary_when_stopped_with_ctrl_c() {
         "the mini corpus's clean set: {report:?}"
     );
 
+    // A scenario replayed through the server, then the monitor on its logs:
+    // an upstream truncation from request 150, on the mini corpus's test split.
+    let scenario = copy.path().join("cut.toml");
+    std::fs::write(
+        &scenario,
+        "name = \"cut\"\nabout = \"bodies cut from 150\"\nmessages = 300\nwindow = 50\n\n\
+         [feedback]\nshare = 0.5\ndelay = 20\n\n\
+         [incident]\nkind = \"truncated\"\nonset = 150\ndetect_within = 100\n",
+    )
+    .unwrap();
+    let out = ninety(
+        copy.path(),
+        &[
+            "replay",
+            scenario.to_str().unwrap(),
+            "--url",
+            &url,
+            "--json",
+        ],
+    );
+    if !out.status.success() {
+        let _ = server.kill();
+        panic!("{}\n{}", text(&out), output.text());
+    }
+    let replay: ninety_kit::scenario::ReplayRecord = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("--json prints the record ({e}): {}", text(&out)));
+    assert_eq!(
+        (replay.sent, replay.answered, replay.injected),
+        (300, 300, 150)
+    );
+    assert_eq!(replay.model_id.as_deref(), Some(model.as_str()));
+    // A torn line in the prediction log and feedback for a request nobody
+    // made: reported and counted, never fatal.
+    let logs = copy.path().join(".ninety-test/serve");
+    let mut log = std::fs::OpenOptions::new()
+        .append(true)
+        .open(logs.join("predictions.jsonl"))
+        .unwrap();
+    std::io::Write::write_all(&mut log, b"{\"request_id\": \"torn\n").unwrap();
+    let mut feedback = std::fs::OpenOptions::new()
+        .append(true)
+        .open(logs.join("feedback.jsonl"))
+        .unwrap();
+    std::io::Write::write_all(
+        &mut feedback,
+        b"{\"request_id\":\"r0-000000001\",\"label\":\"spam\",\"time\":\"t\"}\n",
+    )
+    .unwrap();
+    let out = ninety(copy.path(), &["run", "monitor", "--json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let Summary::Monitor(monitor) = summary(&out) else {
+        panic!("not a monitor summary: {}", text(&out))
+    };
+    assert_eq!(monitor.predictions, 300, "the replay's predictions only");
+    assert_eq!(monitor.windows.len(), 6);
+    assert_eq!(monitor.feedback.unknown, 1, "{:?}", monitor.feedback);
+    assert_eq!(monitor.feedback.matched, replay.feedback);
+    let torn: Vec<usize> = monitor.bad_lines.iter().map(|b| b.line).collect();
+    assert_eq!(torn.len(), 1, "{:?}", monitor.bad_lines);
+    assert!(monitor.bad_lines[0].file.ends_with("predictions.jsonl"));
+    let d = monitor.detection.expect("judged against the replay");
+    assert_eq!(d.onset, Some(150));
+    assert!(
+        d.delay.is_some_and(|delay| delay < 100),
+        "the truncation is seen within two windows: {d:?}\n{:?}",
+        monitor.alerts
+    );
+
     // Ctrl-C: the server finishes, reports, and `ninety serve` prints it.
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(i32::try_from(server.id()).unwrap()),
@@ -211,8 +279,8 @@ fn serve_answers_load_and_prints_its_summary_when_stopped_with_ctrl_c() {
         "the summary names the model and address: {all}"
     );
     assert!(
-        stdout.contains(&format!("{} predictions", report.ok)),
-        "the summary counts every prediction the load got: {all}"
+        stdout.contains(&format!("{} predictions", report.ok + 300)),
+        "the summary counts every prediction the load and the replay got: {all}"
     );
     assert!(
         stdout.contains("req/s") && stdout.contains("ready"),
