@@ -376,10 +376,12 @@ pub fn run<W: Write>(ctx: &Context, args: &EvaluateArgs, out: &mut Emitter<W>) -
         .collect();
     gates.push(slices_gate(&judged, MIN_SLICE_HAM));
 
-    let suites = behavioural(&folder, &test_messages, &by_id, at_threshold, out)?;
+    // The run's model, loaded once for the suites and the serving path.
+    let scorer = crate::model::load(&folder)?;
+    let suites = behavioural(&scorer, &test_messages, &by_id, at_threshold, out)?;
     let served = serving_scores(
         ctx,
-        &folder,
+        &scorer,
         &test_messages,
         &by_id,
         at_threshold,
@@ -527,13 +529,12 @@ fn slice_keys(m: &Gathered) -> Vec<(String, String)> {
 /// arbitrary, fixed sample), and its written messages, all scored by the
 /// run's model one message at a time, as serving scores them.
 fn behavioural<W: Write>(
-    folder: &Path,
+    scorer: &crate::model::Scorer,
     test: &[TestMessage],
     by_id: &HashMap<&str, &Gathered>,
     threshold: f64,
     out: &mut Emitter<W>,
 ) -> Result<Vec<behaviour::Suite>> {
-    let scorer = crate::model::load(folder)?;
     let mut sample: Vec<&Gathered> = test
         .iter()
         .filter_map(|t| by_id.get(t.id.as_str()).copied())
@@ -634,7 +635,7 @@ struct ServedTest {
 /// Scores the clean test messages by the serving path, for the registry.
 fn serving_scores<W: Write>(
     ctx: &Context,
-    folder: &Path,
+    scorer: &crate::model::Scorer,
     test: &[TestMessage],
     by_id: &HashMap<&str, &Gathered>,
     threshold: f64,
@@ -646,8 +647,7 @@ fn serving_scores<W: Write>(
         .filter_map(|t| by_id.get(t.id.as_str()).copied())
         .collect();
     messages.sort_by(|a, b| a.id.cmp(&b.id));
-    let scorer = crate::model::load(folder)?;
-    let mut scores_out = Vec::new();
+        let mut scores_out = Vec::new();
     let mut reference = Vec::new();
     let mut scores = Vec::with_capacity(messages.len());
     for m in &messages {

@@ -160,10 +160,9 @@ struct Latencies {
 /// What the server counts: for `/metrics`, the status line and
 /// `/v1/status`.
 pub struct Metrics {
-    /// Requests by route and status code.
-    answered: Mutex<BTreeMap<(String, u16), u64>>,
-    /// Latencies by route.
-    latencies: Mutex<BTreeMap<String, Latencies>>,
+    /// Requests by route: their count by status code, and their latencies.
+    /// One lock, and a route's name allocated once, when first seen.
+    routes: Mutex<BTreeMap<String, (BTreeMap<u16, u64>, Latencies)>>,
     /// This second's latencies in microseconds, for the percentiles.
     window: Mutex<hdrhistogram::Histogram<u64>>,
     /// The last finished second's figures: requests, p50, p99.
@@ -179,8 +178,7 @@ pub struct Metrics {
 impl Default for Metrics {
     fn default() -> Self {
         Self {
-            answered: Mutex::default(),
-            latencies: Mutex::default(),
+            routes: Mutex::default(),
             window: Mutex::new(
                 hdrhistogram::Histogram::new_with_bounds(1, 60_000_000, 3)
                     .expect("fixed bounds are valid"),
@@ -217,13 +215,14 @@ impl Metrics {
         if status.is_client_error() || status.is_server_error() {
             self.errors.fetch_add(1, Ordering::Relaxed);
         }
-        *lock(&self.answered)
-            .entry((route.to_owned(), status.as_u16()))
-            .or_default() += 1;
         let seconds = elapsed.as_secs_f64();
         {
-            let mut all = lock(&self.latencies);
-            let l = all.entry(route.to_owned()).or_default();
+            let mut all = lock(&self.routes);
+            if !all.contains_key(route) {
+                all.insert(route.to_owned(), Default::default());
+            }
+            let (statuses, l) = all.get_mut(route).expect("inserted above");
+            *statuses.entry(status.as_u16()).or_default() += 1;
             if let Some(i) = BUCKETS.iter().position(|b| seconds <= *b) {
                 l.buckets[i] += 1;
             }
@@ -267,18 +266,21 @@ impl Metrics {
             "# HELP ninety_http_requests_total HTTP requests answered, by route and status code.\n\
              # TYPE ninety_http_requests_total counter"
         );
-        for ((route, status), n) in lock(&self.answered).iter() {
-            let _ = writeln!(
-                out,
-                "ninety_http_requests_total{{route=\"{route}\",status=\"{status}\"}} {n}"
-            );
+        let routes = lock(&self.routes).clone();
+        for (route, (statuses, _)) in &routes {
+            for (status, n) in statuses {
+                let _ = writeln!(
+                    out,
+                    "ninety_http_requests_total{{route=\"{route}\",status=\"{status}\"}} {n}"
+                );
+            }
         }
         let _ = writeln!(
             out,
             "# HELP ninety_http_request_duration_seconds Time from a request's arrival to its answer, by route.\n\
              # TYPE ninety_http_request_duration_seconds histogram"
         );
-        for (route, l) in lock(&self.latencies).iter() {
+        for (route, (_, l)) in &routes {
             let mut cumulative = 0;
             for (bound, n) in BUCKETS.iter().zip(l.buckets) {
                 cumulative += n;
