@@ -3,7 +3,10 @@
 -- {"subject", "from", "body"} object a line), the same file and the same
 -- order for both servers.
 --
---   wrk -t1 -c32 -d10s -s bench/serve/post.lua http://127.0.0.1:PORT -- MESSAGES.jsonl
+--   wrk -t1 -c32 -d10s -s bench/serve/post.lua http://127.0.0.1:PORT -- MESSAGES.jsonl [ROUTE]
+--
+-- ROUTE (default /v1/predict) is where to post: /v1/predict/batch with a
+-- file of {"messages": [...]} bodies, one a line, measures batches.
 --
 -- Each wrk thread formats every request once, in init, and starts at its
 -- own offset in the file, so the threads do not all send the same message
@@ -26,10 +29,11 @@ function init(args)
    if path == nil then
       error("post.lua needs the messages file: wrk ... URL -- MESSAGES.jsonl")
    end
+   local route = args[2] or "/v1/predict"
    local headers = { ["Content-Type"] = "application/json" }
    for line in io.lines(path) do
       if #line > 0 then
-         requests[#requests + 1] = wrk.format("POST", "/v1/predict", headers, line)
+         requests[#requests + 1] = wrk.format("POST", route, headers, line)
       end
    end
    if #requests == 0 then

@@ -8,9 +8,14 @@
 //! - [`release`]: turning the instructor repository into a learner workspace.
 //! - [`labcheck`]: proving each lab's starter fails and its solution passes.
 //! - [`cargo`]: running `cargo test` for a lab as a child process.
+//! - `cohort` (with the `cohort` feature, on by default): a bootcamp's
+//!   roster, releases, collection, grading with hidden checks and limits,
+//!   the SQLite gradebook and feedback.
 #![warn(missing_docs)]
 
 pub mod cargo;
+#[cfg(feature = "cohort")]
+pub mod cohort;
 pub mod course;
 pub mod harness;
 pub mod labcheck;

@@ -3,6 +3,7 @@
 //! subcommand holds its arguments and what it does.
 
 pub mod book;
+pub mod cohort;
 pub mod data;
 pub mod grade;
 pub mod hint;
@@ -59,6 +60,11 @@ pub enum Command {
     /// hint (--tier 3). Without a check, the first failing check of the last
     /// grade.
     Hint(hint::HintArgs),
+    /// Instructors: a cohort's roster, release, collection, grading and gradebook.
+    Cohort {
+        #[command(subcommand)]
+        command: cohort::CohortCommand,
+    },
     /// Labs: list them, or check that they are gradeable.
     Lab {
         #[command(subcommand)]
@@ -155,6 +161,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Init(args)) => init::run(root, &args),
         Some(Command::Grade(args)) => grade::run(&workspace(root)?, &args),
         Some(Command::Hint(args)) => hint::run(&workspace(root)?, &args),
+        Some(Command::Cohort { command }) => cohort::run(root, command),
         Some(Command::Lab { command }) => lab::run(&workspace(root)?, command),
         Some(Command::Book { command }) => book::run(&workspace(root)?, command),
         Some(Command::Run(args)) => run::run(&workspace(root)?, &args),

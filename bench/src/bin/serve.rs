@@ -6,7 +6,8 @@
 //!
 //! `cargo run -p ninety-bench --bin serve -- [--home HOME] [--pipeline PATH]...
 //! [--python PYTHON] [--connections 32,8,1] [--duration S] [--warmup S]
-//! [--runs N] [--threads T] [--handler async|def] [--pin] [--quiet-wait S]`
+//! [--runs N] [--threads T] [--handler async|def] [--pin] [--quiet-wait S]
+//! [--batch N] [--batch-connections C]`
 //!
 //! HOME (`target/ninety/bench-serve-home`) is a data home with the real
 //! corpus gathered, trained and evaluated: our server serves its registry's
@@ -28,8 +29,17 @@
 //! messages, then the server is stopped. The run with the most requests a
 //! second is each side's figure, with its latency percentiles (wrk's),
 //! errors (socket errors and responses of 400 or more) and the CPU the
-//! server and wrk used during it. Any error on either side fails the
-//! benchmark. `--pin` puts every server on CPU 0 and wrk on CPU 1.
+//! server and wrk used during it; beside it, each side's peak memory (the
+//! most resident memory, `VmHWM`, any of its servers reached by the end of
+//! its run). Any error on either side fails the benchmark. `--pin` puts
+//! every server on CPU 0 and wrk on CPU 1.
+//!
+//! Then the batch route, `POST /v1/predict/batch`, the same way at
+//! `--batch-connections` (8): the same messages in bodies of `--batch` (32)
+//! each, `{"messages": [...]}`, written to `batches.jsonl` beside the
+//! messages; the figure is messages a second (`--batch 0` skips it). The
+//! peer's batch route scores a batch in one call to the vectoriser and the
+//! model; ours scores its messages one after another, as it does one.
 //!
 //! The development machine is shared (builds, tests), and a server that
 //! uses every core feels another program far more than one that uses one.
@@ -44,7 +54,7 @@ use ninety_kit::DataHome;
 use ninety_kit::Event;
 use ninety_kit::records::Summary;
 use ninety_kit::records::gather::Status;
-use ninety_kit::records::serve::{PredictRequest, Prediction};
+use ninety_kit::records::serve::{BatchRequest, BatchResponse, PredictRequest, Prediction};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -76,6 +86,17 @@ struct Options {
     handler: String,
     pin: bool,
     quiet_wait: u32,
+    /// Messages in one batch request (0: no batch runs).
+    batch: usize,
+    batch_connections: u32,
+}
+
+/// What the load posts: the route, the file of bodies (one a line), and
+/// how many messages each body holds.
+struct Load {
+    route: &'static str,
+    bodies: PathBuf,
+    messages_each: usize,
 }
 
 /// One side of the comparison.
@@ -142,6 +163,21 @@ impl Server {
             .map(|f| f.parse::<f64>().unwrap_or(0.0))
             .sum();
         Ok(ticks / TICKS_PER_SECOND)
+    }
+
+    /// The most resident memory it has had, in bytes (`VmHWM`: its
+    /// high-water mark, from `/proc`).
+    fn peak_memory(&self) -> Option<f64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let kib: f64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))?
+            .trim()
+            .strip_suffix("kB")?
+            .trim()
+            .parse()
+            .ok()?;
+        Some(kib * 1024.0)
     }
 }
 
@@ -329,6 +365,10 @@ fn start_peer(options: &Options, model: &Path, log: &Path) -> Result<(Server, Va
 /// What one wrk run measured, with the CPU each process used meanwhile.
 struct Measured {
     report: Value,
+    /// Messages in each request.
+    messages_each: usize,
+    /// The server's peak resident memory, in bytes, at the end of the run.
+    peak_memory: Option<f64>,
     server_cpu: f64,
     wrk_cpu: f64,
     /// What the rest of the machine used meanwhile: other processes, and
@@ -346,6 +386,10 @@ impl Measured {
     fn rps(&self) -> f64 {
         self.requests() / self.seconds()
     }
+    /// Messages scored a second.
+    fn mps(&self) -> f64 {
+        self.rps() * self.messages_each as f64
+    }
     fn latency_ms(&self, p: &str) -> f64 {
         self.report["latency_us"][p].as_f64().unwrap_or(f64::NAN) / 1000.0
     }
@@ -359,6 +403,9 @@ impl Measured {
     fn json(&self) -> Value {
         let mut v = self.report.clone();
         v["requests_per_second"] = json!(self.rps());
+        v["messages_each"] = json!(self.messages_each);
+        v["messages_per_second"] = json!(self.mps());
+        v["peak_memory_bytes"] = json!(self.peak_memory);
         v["server_cpu_seconds"] = json!(self.server_cpu);
         v["wrk_cpu_seconds"] = json!(self.wrk_cpu);
         v["rest_cpu_seconds"] = json!(self.rest_cpu);
@@ -398,7 +445,7 @@ fn wrk(
     address: &str,
     connections: u32,
     seconds: u32,
-    messages: &Path,
+    load: &Load,
 ) -> Result<Value> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("serve/post.lua");
     let threads = options.threads.min(connections);
@@ -410,7 +457,8 @@ fn wrk(
         .arg(script)
         .arg(format!("http://{address}"))
         .arg("--")
-        .arg(messages)
+        .arg(&load.bodies)
+        .arg(load.route)
         .output()
         .context("starting wrk (`sudo apt-get install -y wrk`)")?;
     let text = String::from_utf8_lossy(&out.stdout);
@@ -443,7 +491,7 @@ fn measure(
     options: &Options,
     side: &Side,
     connections: u32,
-    messages: &Path,
+    load: &Load,
     peer_model: &Path,
     about: &mut Value,
 ) -> Result<Measured> {
@@ -467,27 +515,38 @@ fn measure(
             server
         }
     };
-    // The same API on both sides: the first message, answered with a
-    // prediction the kit's type reads.
-    let first = std::fs::read_to_string(messages)?;
+    // The same API on both sides: the first body, answered with what the
+    // kit's types read.
+    let first = std::fs::read_to_string(&load.bodies)?;
     let first = first.lines().next().unwrap_or("");
-    let (status, body) = http(&server.address, "POST", "/v1/predict", first.as_bytes())?;
-    let prediction: Prediction = serde_json::from_str(&body).with_context(|| {
+    let (status, body) = http(&server.address, "POST", load.route, first.as_bytes())?;
+    let unread = || {
         format!(
-            "{}: POST /v1/predict answered {status} `{body}`, not a prediction",
-            side.label()
+            "{}: POST {} answered {status} `{body}`, not its answer",
+            side.label(),
+            load.route
         )
-    })?;
-    about["model_id"] = json!(prediction.model_id);
+    };
+    let model_id = if load.messages_each == 1 {
+        serde_json::from_str::<Prediction>(&body)
+            .with_context(unread)?
+            .model_id
+    } else {
+        let batch: BatchResponse = serde_json::from_str(&body).with_context(unread)?;
+        if batch.predictions.len() != load.messages_each {
+            bail!(
+                "{}: a batch of {} messages answered with {} predictions",
+                side.label(),
+                load.messages_each,
+                batch.predictions.len()
+            );
+        }
+        batch.model_id
+    };
+    about["model_id"] = json!(model_id);
 
     if options.warmup > 0 {
-        wrk(
-            options,
-            &server.address,
-            connections,
-            options.warmup,
-            messages,
-        )?;
+        wrk(options, &server.address, connections, options.warmup, load)?;
     }
     let (cpu, children, busy) = (server.cpu_seconds()?, children_cpu(), machine_busy());
     let report = wrk(
@@ -495,9 +554,10 @@ fn measure(
         &server.address,
         connections,
         options.duration,
-        messages,
+        load,
     )?;
     let server_cpu = server.cpu_seconds()? - cpu;
+    let peak_memory = server.peak_memory();
     let wrk_cpu = children_cpu() - children;
     let rest_cpu = (machine_busy() - busy - server_cpu - wrk_cpu).max(0.0);
     let lines = server.stop()?;
@@ -518,6 +578,8 @@ fn measure(
     }
     Ok(Measured {
         report,
+        messages_each: load.messages_each,
+        peak_memory,
         server_cpu,
         wrk_cpu,
         rest_cpu,
@@ -548,6 +610,38 @@ fn write_messages(home: &Path, out: &Path) -> Result<usize> {
     Ok(n)
 }
 
+/// Our server's default `--max-body`: the most bytes a request may have.
+const MAX_BODY: usize = 1 << 20;
+
+/// The same messages in batch bodies of `each`, `{"messages": [...]}`, one
+/// a line, in order; the last batch wraps round to the first messages, so
+/// that every body holds `each`.
+fn write_batches(messages: &Path, out: &Path, each: usize) -> Result<usize> {
+    let text = std::fs::read_to_string(messages)?;
+    let lines: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
+    let batches = lines.len().div_ceil(each);
+    let mut bodies = String::new();
+    for b in 0..batches {
+        let batch: Vec<&str> = (0..each)
+            .map(|i| lines[(b * each + i) % lines.len()])
+            .collect();
+        let body = format!("{{\"messages\":[{}]}}", batch.join(","));
+        // The kit's type reads it: the route's own shape.
+        serde_json::from_str::<BatchRequest>(&body)?;
+        if body.len() > MAX_BODY {
+            bail!(
+                "batch {} of {each} messages is {} bytes, over our server's limit of {MAX_BODY}: choose a smaller --batch",
+                b + 1,
+                body.len()
+            );
+        }
+        bodies.push_str(&body);
+        bodies.push('\n');
+    }
+    std::fs::write(out, bodies).with_context(|| format!("writing `{}`", out.display()))?;
+    Ok(batches)
+}
+
 /// The peer's model, learnt from the messages the load does not send.
 fn train_peer(options: &Options, out: &Path) -> Result<Value> {
     let clean = ninety_kit::clean::clean_path(&DataHome::at(&options.home), CORPUS);
@@ -567,17 +661,40 @@ fn ms(x: f64) -> String {
     format!("{x:.2} ms")
 }
 
-fn line(label: &str, m: &Measured) -> String {
+fn mib(bytes: Option<f64>) -> String {
+    bytes.map_or_else(
+        || "?".to_owned(),
+        |b| format!("{:.0} MiB", b / f64::from(1 << 20)),
+    )
+}
+
+/// The most memory any of a side's servers reached.
+fn peak_of(runs: &[Measured]) -> Option<f64> {
+    runs.iter().filter_map(|m| m.peak_memory).reduce(f64::max)
+}
+
+fn line(label: &str, m: &Measured, peak: Option<f64>) -> String {
     let s = m.seconds();
+    let rate = if m.messages_each == 1 {
+        format!("{:>9.0} req/s", m.rps())
+    } else {
+        format!("{:>9.0} messages/s ({:.0} batches/s)", m.mps(), m.rps())
+    };
     format!(
-        "  {label:<14}{:>9.0} req/s   p50 {:>9}   p90 {:>9}   p99 {:>9}   errors {}   server {:.2} cores ({:.0} µs CPU a request), wrk {:.2}, the rest {:.2}",
-        m.rps(),
+        "  {label:<14}{rate}   p50 {:>9}   p90 {:>9}   p99 {:>9}   p99.9 {:>9}   errors {}   peak memory {}   server {:.2} cores ({:.0} µs CPU a {}), wrk {:.2}, the rest {:.2}",
         ms(m.latency_ms("p50")),
         ms(m.latency_ms("p90")),
         ms(m.latency_ms("p99")),
+        ms(m.latency_ms("p999")),
         m.errors(),
+        mib(peak),
         m.server_cpu / s,
-        1e6 * m.server_cpu / m.requests().max(1.0),
+        1e6 * m.server_cpu / (m.requests() * m.messages_each as f64).max(1.0),
+        if m.messages_each == 1 {
+            "request"
+        } else {
+            "message"
+        },
         m.wrk_cpu / s,
         m.rest_cpu / s,
     )
@@ -585,7 +702,7 @@ fn line(label: &str, m: &Measured) -> String {
 
 /// The options given, or `None` when `--help` asked for the usage.
 fn parse_options() -> Result<Option<Options>> {
-    let usage = "usage: serve [--home HOME] [--pipeline PATH]... [--python PYTHON] [--connections 32,8,1] [--duration S] [--warmup S] [--runs N] [--threads T] [--handler async|def] [--pin] [--quiet-wait S]";
+    let usage = "usage: serve [--home HOME] [--pipeline PATH]... [--python PYTHON] [--connections 32,8,1] [--duration S] [--warmup S] [--runs N] [--threads T] [--handler async|def] [--pin] [--quiet-wait S] [--batch N] [--batch-connections C]";
     let mut options = Options {
         home: root().join("target/ninety/bench-serve-home"),
         pipelines: Vec::new(),
@@ -598,6 +715,8 @@ fn parse_options() -> Result<Option<Options>> {
         handler: "async".to_owned(),
         pin: false,
         quiet_wait: 30,
+        batch: 32,
+        batch_connections: 8,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut rest = args.iter();
@@ -637,6 +756,8 @@ fn parse_options() -> Result<Option<Options>> {
             }
             "--runs" => options.runs = number(flag, value)? as usize,
             "--threads" => options.threads = number(flag, value)?,
+            "--batch" => options.batch = value.parse().context("--batch: messages a batch")?,
+            "--batch-connections" => options.batch_connections = number(flag, value)?,
             "--handler" if value == "async" || value == "def" => options.handler.clone_from(value),
             other => bail!("unknown option or value `{other} {value}`; {usage}"),
         }
@@ -683,16 +804,19 @@ fn code_version() -> String {
     }
 }
 
-/// Which build a pipeline binary is, from its folder.
-fn profile(pipeline: &Path) -> &'static str {
+/// Which build a pipeline binary is, from its folder: `dev` and `release`
+/// for cargo's, else the folder's name (a copy kept to compare with, such
+/// as `target/tmp/before/ninety-pipeline`, is "before").
+fn profile(pipeline: &Path) -> String {
     match pipeline
         .parent()
         .and_then(Path::file_name)
         .and_then(|n| n.to_str())
     {
-        Some("debug") => "dev",
-        Some("release") => "release",
-        _ => "build",
+        Some("debug") => "dev".to_owned(),
+        Some("release") => "release".to_owned(),
+        Some(folder) => folder.to_owned(),
+        None => "build".to_owned(),
     }
 }
 
@@ -718,19 +842,38 @@ fn run() -> Result<bool> {
     sides.push(Side::Peer);
     let mut about = vec![Value::Null; sides.len()];
 
-    // results[c][side] = every run's measurement.
+    let single = Load {
+        route: "/v1/predict",
+        bodies: messages.clone(),
+        messages_each: 1,
+    };
+    let batches = dir.join("batches.jsonl");
+    let batch = Load {
+        route: "/v1/predict/batch",
+        bodies: batches.clone(),
+        messages_each: options.batch,
+    };
+    // Each round: connections and what to post.
+    let mut rounds: Vec<(u32, &Load)> = options.connections.iter().map(|&c| (c, &single)).collect();
+    if options.batch > 0 {
+        write_batches(&messages, &batches, options.batch)?;
+        rounds.push((options.batch_connections, &batch));
+    }
+
+    // results[round][side] = every run's measurement.
     let mut results: Vec<Vec<Vec<Measured>>> = Vec::new();
-    for &c in &options.connections {
+    for &(c, load) in &rounds {
         let mut at_c: Vec<Vec<Measured>> = sides.iter().map(|_| Vec::new()).collect();
         // Interleaved, so a slow moment of the machine hits every side.
         for run in 0..options.runs {
             for (i, side) in sides.iter().enumerate() {
-                let m = measure(&options, side, c, &messages, &peer_model, &mut about[i])?;
+                let m = measure(&options, side, c, load, &peer_model, &mut about[i])?;
                 eprintln!(
-                    "serve: {c} connections, run {}, {}: {:.0} req/s, p99 {}, {} errors",
+                    "serve: {} {c} connections, run {}, {}: {:.0} messages/s, p99 {}, {} errors",
+                    load.route,
                     run + 1,
                     side.label(),
-                    m.rps(),
+                    m.mps(),
                     ms(m.latency_ms("p99")),
                     m.errors()
                 );
@@ -771,8 +914,16 @@ fn run() -> Result<bool> {
         }
     );
     println!(
-        "CPU during each timed run, in cores busy: the server (and its CPU time a request), wrk, and the rest of the machine (other processes, kernel work charged to none)"
+        "CPU during each timed run, in cores busy: the server (and its CPU time a request), wrk, and the rest of the machine (other processes, kernel work charged to none); peak memory: the most resident memory (VmHWM) any of the side's servers reached in these runs"
     );
+    if options.batch > 0 {
+        println!(
+            "batches: POST /v1/predict/batch, the same messages {} to a body ({} bodies, the last one wrapping round), at {} connections: messages a second; the peer scores a batch in one call to the vectoriser and the model, ours one message after another",
+            options.batch,
+            sent.div_ceil(options.batch),
+            options.batch_connections
+        );
+    }
     for (side, a) in sides.iter().zip(&about) {
         match side {
             Side::Ours { pipeline, label } => println!(
@@ -804,25 +955,41 @@ fn run() -> Result<bool> {
     let peer_index = sides.len() - 1;
     let mut all_clean = true;
     let mut summary = Vec::new();
-    for (c, at_c) in options.connections.iter().zip(&results) {
-        println!("{c} connection{}:", if *c == 1 { "" } else { "s" });
+    for (&(c, load), at_c) in rounds.iter().zip(&results) {
+        let is_batch = load.messages_each > 1;
+        if is_batch {
+            println!(
+                "batches of {} messages, {c} connections:",
+                load.messages_each
+            );
+        } else {
+            println!("{c} connection{}:", if c == 1 { "" } else { "s" });
+        }
         let bests: Vec<&Measured> = at_c.iter().map(|runs| &runs[best(runs)]).collect();
-        for (side, m) in sides.iter().zip(&bests) {
-            println!("{}", line(side.label(), m));
+        let peaks: Vec<Option<f64>> = at_c.iter().map(|runs| peak_of(runs)).collect();
+        for ((side, m), peak) in sides.iter().zip(&bests).zip(&peaks) {
+            println!("{}", line(side.label(), m, *peak));
         }
         let peer = bests[peer_index];
         let mut ratios = Vec::new();
         for (i, side) in sides.iter().enumerate().take(peer_index) {
             let o = bests[i];
-            let ratio = o.rps() / peer.rps();
+            let ratio = o.mps() / peer.mps();
+            let memory = match (peaks[i], peaks[peer_index]) {
+                (Some(ours), Some(python)) => python / ours,
+                _ => f64::NAN,
+            };
             let mut text = format!(
-                "  ratio, {}: {:.1}x the requests a second; python's p50 {:.1}x ours, p99 {:.1}x ours",
+                "  ratio, {}: {:.1}x the {} a second; python's p50 {:.1}x ours, p99 {:.1}x ours, p99.9 {:.1}x ours; python's peak memory {:.1}x ours",
                 side.label(),
                 ratio,
+                if is_batch { "messages" } else { "requests" },
                 peer.latency_ms("p50") / o.latency_ms("p50"),
                 peer.latency_ms("p99") / o.latency_ms("p99"),
+                peer.latency_ms("p999") / o.latency_ms("p999"),
+                memory,
             );
-            if *c == 32 {
+            if c == 32 && !is_batch {
                 let p99 = o.latency_ms("p99");
                 text.push_str(&format!(
                     " (goals: {GOAL_RATIO}x {}, p99 at most {GOAL_P99_MS} ms {})",
@@ -835,9 +1002,11 @@ fn run() -> Result<bool> {
                 ));
             }
             println!("{text}");
-            ratios.push(json!({"side": side.label(), "rps_ratio": ratio,
+            ratios.push(json!({"side": side.label(), "rate_ratio": ratio,
                 "p50_ratio": peer.latency_ms("p50") / o.latency_ms("p50"),
-                "p99_ratio": peer.latency_ms("p99") / o.latency_ms("p99")}));
+                "p99_ratio": peer.latency_ms("p99") / o.latency_ms("p99"),
+                "p999_ratio": peer.latency_ms("p999") / o.latency_ms("p999"),
+                "peak_memory_ratio": memory}));
         }
         let mut errors = Vec::new();
         for (side, runs) in sides.iter().zip(at_c) {
@@ -872,8 +1041,11 @@ fn run() -> Result<bool> {
         }
         summary.push(json!({
             "connections": c,
+            "route": load.route,
+            "messages_each": load.messages_each,
             "sides": sides.iter().zip(at_c).map(|(s, runs)| json!({
                 "side": s.label(),
+                "peak_memory_bytes": peak_of(runs),
                 "best": runs[best(runs)].json(),
                 "runs": runs.iter().map(Measured::json).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),

@@ -7,6 +7,7 @@
 use ninety_kit::records::monitor::{Alert, Rule, Window};
 
 // ANCHOR: evidence
+// ANCHOR: evidence_doc
 /// The alert `rule` raises when it fires at window `fired` of `windows`,
 /// `series` holding the rule's statistic for each window (as many values
 /// as windows).
@@ -18,6 +19,7 @@ use ninety_kit::records::monitor::{Alert, Rule, Window};
 /// `fired_at`: the log position of the fired window's last prediction
 /// (its `start` plus its `messages`, less one).
 pub fn evidence(rule: &Rule, series: &[f64], windows: &[Window], fired: usize) -> Alert {
+    // ANCHOR_END: evidence_doc
     // BEGIN SOLUTION: walk back to the start of the run, then copy the
     //   evidence out of the windows
     let mut onset = fired;
@@ -41,12 +43,14 @@ pub fn evidence(rule: &Rule, series: &[f64], windows: &[Window], fired: usize) -
 // ANCHOR_END: evidence
 
 // ANCHOR: rearm
+// ANCHOR: rearm_doc
 /// Where `rule` may look for its next alarm after firing at window `fired`:
 /// the window after the first run of `rule.windows` windows in a row at or
 /// below the threshold that follows `fired` (the statistic has come back
 /// and stayed back). None when it never comes back: the incident is still
 /// on, and one alert said so.
 pub fn rearm(rule: &Rule, series: &[f64], fired: usize) -> Option<usize> {
+    // ANCHOR_END: rearm_doc
     // BEGIN SOLUTION: count calm windows after the firing; a value above
     //   the threshold starts the count again
     let need = rule.windows.max(1);

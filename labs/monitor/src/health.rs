@@ -8,6 +8,7 @@ use ninety_kit::records::serve::LoggedPrediction;
 use std::collections::{BTreeMap, HashSet};
 
 // ANCHOR: health
+// ANCHOR: health_doc
 /// The input health of `window` against the reference's `vocabulary`
 /// (every token id its messages' sketches hold):
 ///
@@ -24,6 +25,7 @@ use std::collections::{BTreeMap, HashSet};
 /// Every share is of the window's messages, and 0 (an empty `charsets`)
 /// for an empty window.
 pub fn health(window: &[LoggedPrediction], vocabulary: &HashSet<u32>) -> Health {
+    // ANCHOR_END: health_doc
     // BEGIN SOLUTION: count each property over the window, then divide
     //   by the messages (or by the ids, for oov)
     let n = window.len();

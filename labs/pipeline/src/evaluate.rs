@@ -647,7 +647,7 @@ fn serving_scores<W: Write>(
         .filter_map(|t| by_id.get(t.id.as_str()).copied())
         .collect();
     messages.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut scores_out = Vec::new();
+    let mut scores_out = Vec::new();
     let mut reference = Vec::new();
     let mut scores = Vec::with_capacity(messages.len());
     for m in &messages {

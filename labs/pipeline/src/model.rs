@@ -44,10 +44,9 @@ pub struct Forward {
 impl Forward {
     /// The features of `text`, as the model was trained on them.
     fn features(&self, text: &str) -> Hashed {
-        let tokens = tokenize(text);
         match self.max_tokens {
-            Some(max) => sequence(&tokens, self.buckets, max),
-            None => bag(&tokens, self.buckets),
+            Some(max) => sequence(&first_tokens(text, max), self.buckets, max),
+            None => bag(&tokenize(text), self.buckets),
         }
     }
 
@@ -56,6 +55,54 @@ impl Forward {
         let z = self.dense.logit(&self.features(text));
         1.0 / (1.0 + (-f64::from(z)).exp())
     }
+}
+
+/// Bytes of text to tokenize first for each token wanted: most messages
+/// are shorter than this many bytes for a thousand tokens, and a prefix
+/// too short is doubled.
+const BYTES_A_TOKEN: usize = 8;
+
+/// The tokens of `text` that the fastText-style model reads, at least its
+/// first `max` (all of them when it has fewer), without tokenizing a long
+/// message whole: the first 1,000 tokens of a 100,000-character message
+/// are in its first few thousand bytes.
+///
+/// Exact, not an estimate: the tokenizer reads left to right and emits a
+/// word when a character that is not a letter or digit ends it, and `$` and
+/// `!` as they come. So the tokens of a prefix that stops just before such
+/// a character are the text's own first tokens, in order: no word is cut
+/// (the character after the prefix would have ended it anyway), and every
+/// `$` and `!` in the prefix is whole. Once a prefix holds `max` tokens, the
+/// text's first `max` are those; until then the prefix doubles, and at
+/// worst is the whole text.
+fn first_tokens(text: &str, max: usize) -> Vec<String> {
+    let mut len = max.saturating_mul(BYTES_A_TOKEN).max(1024);
+    loop {
+        let prefix = cut_before_separator(text, len);
+        let tokens = tokenize(prefix);
+        if tokens.len() >= max || prefix.len() == text.len() {
+            return tokens;
+        }
+        len = len.saturating_mul(2);
+    }
+}
+
+/// The longest prefix of `text` shorter than `len` bytes that ends just
+/// before a character that is not a letter or digit (the whole text when it
+/// is at most `len` bytes long, or when no such place exists).
+fn cut_before_separator(text: &str, len: usize) -> &str {
+    if text.len() <= len {
+        return text;
+    }
+    let mut end = len;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_alphanumeric())
+        .map_or(text, |(i, _)| &text[..i])
 }
 
 /// The same model's weights as plain arrays, for scoring one message at a
@@ -305,6 +352,162 @@ pub(crate) mod tests {
                 );
             }
         }
+    }
+
+    /// Random texts of words, separators, `$` and `!`, and characters of
+    /// two, three and four bytes (letters, digits and not), as long as
+    /// `chars`.
+    fn random_text(rng: &mut ninety_kit::rng::Rng, chars: usize) -> String {
+        let alphabet: Vec<char> = "abcXYZ019 \n.,-<>=$!é中😀\u{212A}İ²ΣΩ\u{300}\u{A0}"
+            .chars()
+            .collect();
+        (0..chars)
+            .map(|_| alphabet[rng.below(alphabet.len())])
+            .collect()
+    }
+
+    #[test]
+    fn a_text_cut_before_a_separator_tokenizes_as_the_whole_text_begins() {
+        let mut rng = ninety_kit::rng::Rng::new(15);
+        for n in 0..300 {
+            let chars = rng.below(120);
+            let text = random_text(&mut rng, chars);
+            let whole = tokenize(&text);
+            // Every length, so that cuts fall inside words and inside
+            // characters of every width.
+            for len in 0..=text.len() + 1 {
+                let prefix = cut_before_separator(&text, len);
+                assert!(text.starts_with(prefix));
+                assert!(
+                    prefix.len() == text.len() || prefix.len() < len,
+                    "text {n} cut at {len}: {} bytes",
+                    prefix.len()
+                );
+                let tokens = tokenize(prefix);
+                assert_eq!(
+                    whole[..tokens.len()],
+                    tokens,
+                    "text {n} {text:?} cut at {len}: {prefix:?}"
+                );
+            }
+        }
+    }
+
+    /// Texts for the fastText path: the mini corpus, long ones, and ones
+    /// whose first prefix ends inside a word or a character, or holds
+    /// exactly the tokens wanted.
+    fn long_texts() -> Vec<(String, String)> {
+        let mut texts = Vec::new();
+        let mini = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/mini");
+        for dir in std::fs::read_dir(&mini).unwrap() {
+            let dir = dir.unwrap().path();
+            if !dir.is_dir() {
+                continue;
+            }
+            for file in std::fs::read_dir(&dir).unwrap() {
+                let file = file.unwrap().path();
+                let raw = std::fs::read(&file).unwrap();
+                texts.push((
+                    file.display().to_string(),
+                    String::from_utf8_lossy(&raw).into_owned(),
+                ));
+            }
+        }
+        let mut all = String::new();
+        for (_, t) in &texts {
+            all.push_str(t);
+        }
+        texts.push(("the mini corpus in one text".into(), all));
+        let mut rng = ninety_kit::rng::Rng::new(1000);
+        for n in 0..40 {
+            let chars = [100, 3000, 20_000, 100_000][n % 4];
+            texts.push((format!("random text {n}"), random_text(&mut rng, chars)));
+        }
+        let more = [
+            ("$$$", "$$$".repeat(5000)),
+            ("$$$ with a word", "FREE $$$ now! ".repeat(3000)),
+            (
+                "non-ASCII words",
+                "Straße Ελλάδα ΣΟΦΟΣ café 中文 ".repeat(2000),
+            ),
+            ("no separator at all", "aé中".repeat(30_000)),
+            (
+                "one word, then words",
+                format!("{} {}", "x".repeat(50_000), "a b ".repeat(2000)),
+            ),
+            (
+                "words, then one long word",
+                format!("{}{}", "ab ".repeat(100), "y".repeat(100_000)),
+            ),
+        ];
+        texts.extend(more.map(|(what, t)| (what.to_owned(), t)));
+        // Whose first prefix (8 bytes a token wanted, at least 1024) ends
+        // inside a word, inside a character, just after a separator, or
+        // holds exactly the tokens wanted: a thousand words of 8 bytes and
+        // a space (9,000 bytes, so the first cut, at 8,000, is in a word),
+        // padded by 0 to 8 bytes to move the cut through a word, a
+        // multi-byte character and the space.
+        for pad in 0..9 {
+            for word in ["abcdefgh", "abcdef中", "abcdeé", "ab😀cd"] {
+                let text = format!("{}{}", "p".repeat(pad), format!("{word} ").repeat(2000));
+                texts.push((format!("{word:?} words after {pad} bytes"), text));
+            }
+        }
+        // Exactly a thousand tokens, one more, and one fewer, long enough
+        // to be cut.
+        for n in [999, 1000, 1001] {
+            texts.push((format!("{n} tokens"), "abcdefghijklmnop ".repeat(n)));
+        }
+        // A first prefix that holds exactly the tokens wanted (100 in
+        // 1,024 bytes, 1,000 in 8,000), one fewer or one more, followed by
+        // a word that runs past the cut, and more words.
+        for (max, word) in [(100, "abcdefghi"), (1000, "abcdef")] {
+            for n in [max - 1, max, max + 1] {
+                let text = format!(
+                    "{}{} {}",
+                    format!("{word} ").repeat(n),
+                    "z".repeat(20_000),
+                    "a b ".repeat(2000)
+                );
+                texts.push((format!("{n} words of {word:?}, then a long one"), text));
+            }
+        }
+        texts
+    }
+
+    #[test]
+    fn the_fasttext_path_reads_the_same_tokens_from_a_prefix_as_from_the_whole_text() {
+        let mut cut = 0;
+        for (what, text) in long_texts() {
+            let whole = tokenize(&text);
+            for max in [0, 1, 2, 100, 999, 1000, 1001] {
+                let first = first_tokens(&text, max);
+                assert!(
+                    first.len() >= max.min(whole.len()),
+                    "{what}, {max} tokens: only {} of {}",
+                    first.len(),
+                    whole.len()
+                );
+                assert!(
+                    first == whole[..first.len()],
+                    "{what}, {max} tokens: not the text's first tokens"
+                );
+                for buckets in [97, 1 << 20] {
+                    assert_eq!(
+                        sequence(&first, buckets, max),
+                        sequence(&whole, buckets, max),
+                        "{what}, {max} tokens, {buckets} buckets"
+                    );
+                }
+                if first.len() < whole.len() {
+                    cut += 1;
+                }
+            }
+        }
+        assert!(
+            cut > 100,
+            "the prefix was shorter than the text {cut} times"
+        );
     }
 
     #[test]

@@ -157,12 +157,15 @@ struct Latencies {
     sum: f64,
 }
 
+/// One route's answers by status code, and their latencies.
+type RouteCounts = (BTreeMap<u16, u64>, Latencies);
+
 /// What the server counts: for `/metrics`, the status line and
 /// `/v1/status`.
 pub struct Metrics {
     /// Requests by route: their count by status code, and their latencies.
     /// One lock, and a route's name allocated once, when first seen.
-    routes: Mutex<BTreeMap<String, (BTreeMap<u16, u64>, Latencies)>>,
+    routes: Mutex<BTreeMap<String, RouteCounts>>,
     /// This second's latencies in microseconds, for the percentiles.
     window: Mutex<hdrhistogram::Histogram<u64>>,
     /// The last finished second's figures: requests, p50, p99.

@@ -12,22 +12,33 @@
 pub fn tokenize(text: &str) -> Vec<String> {
     // BEGIN SOLUTION: split the text into lowercase words of
     //   letters and digits, with each $ and ! a token of its own
+    // Each word is copied out of the text once, when it ends, in one
+    // allocation of its own size: lowercasing ASCII is byte for byte;
+    // anything else goes character by character, as `char::to_lowercase`
+    // says (not `str::to_lowercase`, whose final sigma depends on context).
+    let lowercase = |word: &str| -> String {
+        if word.is_ascii() {
+            word.to_ascii_lowercase()
+        } else {
+            word.chars().flat_map(char::to_lowercase).collect()
+        }
+    };
     let mut tokens = Vec::new();
-    let mut word = String::new();
-    for c in text.chars() {
+    let mut start = None; // where the word being read began
+    for (i, c) in text.char_indices() {
         if c.is_alphanumeric() {
-            word.extend(c.to_lowercase());
+            start.get_or_insert(i);
             continue;
         }
-        if !word.is_empty() {
-            tokens.push(std::mem::take(&mut word));
+        if let Some(s) = start.take() {
+            tokens.push(lowercase(&text[s..i]));
         }
         if c == '$' || c == '!' {
             tokens.push(c.to_string());
         }
     }
-    if !word.is_empty() {
-        tokens.push(word);
+    if let Some(s) = start {
+        tokens.push(lowercase(&text[s..]));
     }
     tokens
     // END SOLUTION
@@ -82,12 +93,26 @@ pub fn bag(tokens: &[String], buckets: usize) -> Hashed {
 pub fn sequence(tokens: &[String], buckets: usize, max_tokens: usize) -> Hashed {
     // BEGIN SOLUTION: turn the first max_tokens tokens into
     //   the fastText-style model's unigram and bigram buckets
-    let mut ids = Vec::new();
-    for (i, token) in tokens.iter().take(max_tokens).enumerate() {
-        ids.push(bucket(token, buckets));
-        if i > 0 {
-            ids.push(bucket(&format!("{} {token}", tokens[i - 1]), buckets));
+    // FNV-1a, as in `bucket`, from a given state: a bigram's hash is its
+    // first token's hash carried on over a space and the second token, the
+    // hash of "previous current" without building that string.
+    fn fnv1a(mut h: u64, bytes: &[u8]) -> u64 {
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
         }
+        h
+    }
+    let n = buckets.max(1) as u64;
+    let mut ids = Vec::with_capacity(2 * tokens.len().min(max_tokens));
+    let mut previous = None; // the hash of the token before this one
+    for token in tokens.iter().take(max_tokens) {
+        let h = fnv1a(0xcbf2_9ce4_8422_2325, token.as_bytes());
+        ids.push((h % n) as u32);
+        if let Some(p) = previous {
+            ids.push((fnv1a(fnv1a(p, b" "), token.as_bytes()) % n) as u32);
+        }
+        previous = Some(h);
     }
     let w = 1.0 / ids.len().max(1) as f32;
     Hashed {

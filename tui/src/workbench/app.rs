@@ -17,7 +17,7 @@
 use super::ctx::{BuildStatus, Ctx, LabState, StageMsg};
 use super::keys::Act;
 use super::screens::{
-    Screen, ScreenId, agreement, deploy, evaluate, explorer, lab, labeling, map, train,
+    Screen, ScreenId, agreement, deploy, evaluate, explorer, lab, labeling, map, monitor, train,
 };
 use crate::state::{LoadNote, State};
 use crossterm::event::KeyEvent;
@@ -47,6 +47,7 @@ macro_rules! with_screen {
             train,
             evaluate,
             deploy,
+            monitor,
             ..
         } = $app;
         match $id {
@@ -80,6 +81,10 @@ macro_rules! with_screen {
             }
             ScreenId::Deploy => {
                 let ($screen, $wrap) = (deploy, Message::Deploy);
+                $body
+            }
+            ScreenId::Monitor => {
+                let ($screen, $wrap) = (monitor, Message::Monitor);
                 $body
             }
         }
@@ -144,6 +149,8 @@ pub enum Message {
     Evaluate(evaluate::Msg),
     /// For the deploy view.
     Deploy(deploy::Msg),
+    /// For the monitor view.
+    Monitor(monitor::Msg),
     /// From the stage a screen started.
     Stage(ScreenId, StageMsg),
     /// From the background build of the pipeline and the labs' checks (the
@@ -178,6 +185,8 @@ pub struct App {
     pub evaluate: evaluate::EvaluateScreen,
     /// The deploy view.
     pub deploy: deploy::DeployScreen,
+    /// The monitor view.
+    pub monitor: monitor::MonitorScreen,
 }
 
 impl App {
@@ -233,6 +242,7 @@ impl App {
             train: train::TrainScreen::default(),
             evaluate: evaluate::EvaluateScreen::default(),
             deploy: deploy::DeployScreen::default(),
+            monitor: monitor::MonitorScreen::default(),
         }
     }
 
@@ -467,6 +477,7 @@ impl App {
                 wrapped(self.evaluate.update(m, &mut self.ctx), Message::Evaluate)
             }
             Message::Deploy(m) => wrapped(self.deploy.update(m, &mut self.ctx), Message::Deploy),
+            Message::Monitor(m) => wrapped(self.monitor.update(m, &mut self.ctx), Message::Monitor),
             Message::Stage(id, m) => {
                 with_screen!(&mut *self, id, |s, ctx, wrap| wrapped(
                     s.on_stage(m, ctx),
@@ -520,6 +531,9 @@ impl App {
             _ => {}
         }
         let from = std::mem::replace(&mut self.screen, id);
+        if from != id {
+            with_screen!(&mut *self, from, |s, ctx, _w| s.close(ctx));
+        }
         let mut effects = with_screen!(&mut *self, id, |s, ctx, wrap| wrapped(
             s.open(from, ctx),
             wrap
@@ -574,6 +588,7 @@ fn is_from_a_worker(message: &Message) -> bool {
         Message::Train(m) => m.is_from_a_worker(),
         Message::Evaluate(m) => m.is_from_a_worker(),
         Message::Deploy(m) => m.is_from_a_worker(),
+        Message::Monitor(m) => m.is_from_a_worker(),
         _ => false,
     }
 }

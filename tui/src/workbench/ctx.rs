@@ -415,6 +415,14 @@ pub enum Effect<M> {
     /// learner's editor (`$VISUAL` or `$EDITOR`), the workbench paused
     /// until the editor exits.
     Edit(PathBuf, u32),
+    /// Run this workbench's own command line (`ninety ARGS`) as a child
+    /// the screen owns, like a stage: it ends when that screen closes or
+    /// the workbench quits, and a new one replaces it. Its end comes back
+    /// as the job's message.
+    RunChild(ScreenId, ChildJob<M>),
+    /// End the child the screen started, if it still runs (its end comes
+    /// back as [`ChildEnd::Stopped`]).
+    StopChild(ScreenId),
 }
 
 impl<M: 'static> Effect<M> {
@@ -431,6 +439,72 @@ impl<M: 'static> Effect<M> {
             Effect::AppendDecision(p, d) => Effect::AppendDecision(p, d),
             Effect::SyncLog => Effect::SyncLog,
             Effect::Edit(p, l) => Effect::Edit(p, l),
+            Effect::RunChild(id, job) => Effect::RunChild(id, job.map(wrap)),
+            Effect::StopChild(id) => Effect::StopChild(id),
         }
     }
+}
+
+/// A run of `ninety ARGS` (this executable) for a screen: what
+/// [`Effect::RunChild`] starts.
+pub struct ChildJob<M> {
+    /// The arguments after `ninety` (tests compare jobs by them).
+    pub args: Vec<String>,
+    /// The message its end makes.
+    pub done: Box<dyn FnOnce(ChildEnd) -> M + Send>,
+}
+
+impl<M: 'static> ChildJob<M> {
+    /// A run of `ninety ARGS` whose end `done` turns into a message.
+    pub fn new(
+        args: impl IntoIterator<Item = impl Into<String>>,
+        done: impl FnOnce(ChildEnd) -> M + Send + 'static,
+    ) -> Self {
+        ChildJob {
+            args: args.into_iter().map(Into::into).collect(),
+            done: Box::new(done),
+        }
+    }
+
+    /// The same run, its message passed through `wrap`.
+    pub fn map<N: 'static>(self, wrap: fn(M) -> N) -> ChildJob<N> {
+        let done = self.done;
+        ChildJob {
+            args: self.args,
+            done: Box::new(move |end| wrap(done(end))),
+        }
+    }
+}
+
+impl<M> std::fmt::Debug for ChildJob<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ChildJob(ninety {})", self.args.join(" "))
+    }
+}
+
+impl<M> PartialEq for ChildJob<M> {
+    fn eq(&self, other: &Self) -> bool {
+        self.args == other.args
+    }
+}
+
+/// How a screen's child ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChildEnd {
+    /// It exited by itself: whether it succeeded, its status in words, and
+    /// what it printed (the first 64 KiB of each stream).
+    Exited {
+        /// Whether it exited with success.
+        success: bool,
+        /// How it ended (`exit status: 1`).
+        status: String,
+        /// What it printed on stdout.
+        stdout: String,
+        /// What it printed on stderr.
+        stderr: String,
+    },
+    /// It was ended: its screen closed, or asked it to stop.
+    Stopped,
+    /// It could not be started: why.
+    NotStarted(String),
 }

@@ -22,6 +22,9 @@ pub enum ScreenId {
     Evaluate,
     /// The server: start, watch, load-test and stop it; promote and roll back.
     Deploy,
+    /// The served traffic, live: drift against the reference, performance
+    /// as feedback arrives, input health and alerts.
+    Monitor,
 }
 
 /// A screen a lab opens with a key.
@@ -91,6 +94,14 @@ pub const TOOLS: &[Tool] = &[
         footer: "view",
         help: "the deploy view: serve the champion, watch it, load-test it, promote and roll back",
         without_lab: true,
+    },
+    Tool {
+        stage: Stage::Monitor,
+        key: 'v',
+        screen: ScreenId::Monitor,
+        footer: "view",
+        help: "the monitor view: the served traffic live, drift against the reference, feedback, alerts",
+        without_lab: false,
     },
 ];
 

@@ -5,14 +5,16 @@
 //! touches the model and the terminal. The stages a screen starts are held
 //! here by their [`StageHandle`]s, one per screen: when the learner leaves
 //! that screen, or quits, the handle is dropped and the stage's process
-//! ends with it. The background build of the pipeline, started when the
+//! ends with it. A child of the workbench's own command line a screen runs
+//! (`ninety replay` for the monitor view) is held the same way, by an
+//! [`OwnedChild`]. The background build of the pipeline, started when the
 //! workbench opens, gives way to foreground work: a grade or a stage stops
 //! it (cargo keeps what it finished), and it resumes once they are done.
 //! `ratatui::init` installs a panic hook that restores the terminal, so even
 //! a bug here leaves the learner's shell usable.
 
 use super::app::{App, Effect, Message};
-use super::ctx::{BuildStatus, StageMsg, WorkError};
+use super::ctx::{BuildStatus, ChildEnd, StageMsg, WorkError};
 use super::screens::{ScreenId, lab};
 use super::watch::{self, LabWatch};
 use crate::pipeline::{StageHandle, StageUpdate};
@@ -23,7 +25,10 @@ use crossterm::event::{self, Event};
 use ninety_grader::GradeReport;
 use ninety_kit::{CorpusName, Stage};
 use std::collections::HashMap;
+use std::io::Read;
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The workbench's running side: the channel, the watches and the stages.
@@ -34,6 +39,8 @@ pub struct Runtime {
     watches: HashMap<Stage, LabWatch>,
     /// The stage each screen started, while it runs.
     stages: HashMap<ScreenId, StageHandle>,
+    /// The child of `ninety` each screen started, while it runs.
+    children: HashMap<ScreenId, OwnedChild>,
     /// The background build of the pipeline, and its number: messages
     /// from an earlier one that was stopped are ignored.
     prebuild: Option<StageHandle>,
@@ -83,6 +90,7 @@ impl Runtime {
             rx,
             watches: HashMap::new(),
             stages: HashMap::new(),
+            children: HashMap::new(),
             prebuild: None,
             prebuild_number: 0,
             log: None,
@@ -111,6 +119,7 @@ impl Runtime {
         ratatui::restore();
         // Every stage and build still running ends here, with its handle.
         self.stages.clear();
+        self.children.clear();
         self.prebuild = None;
         if let Err(e) = app.state().save(&self.ws.home.state_file()) {
             eprintln!(
@@ -213,6 +222,7 @@ impl Runtime {
         }
         let open = app.screen;
         self.stages.retain(|screen, _| *screen == open);
+        self.children.retain(|screen, _| *screen == open);
         if self.started {
             self.resume_prebuild(app);
         }
@@ -242,6 +252,33 @@ impl Runtime {
                 );
                 // A screen runs one stage at a time; a new one replaces it.
                 self.stages.insert(screen, handle);
+            }
+            Effect::RunChild(screen, job) => {
+                let tx = self.tx.clone();
+                let done = job.done;
+                let mut command = match std::env::current_exe() {
+                    Ok(exe) => Command::new(exe),
+                    Err(e) => {
+                        let _ = tx.send(done(ChildEnd::NotStarted(format!(
+                            "cannot find the ninety executable: {e}"
+                        ))));
+                        return;
+                    }
+                };
+                command
+                    .args(&job.args)
+                    .current_dir(&self.ws.root)
+                    .env(ninety_kit::home::HOME_ENV, self.ws.home.root())
+                    .env("NO_COLOR", "1");
+                // A new one replaces the one running, which ends here.
+                self.children.remove(&screen);
+                let child = OwnedChild::spawn(command, move |end| {
+                    let _ = tx.send(done(end));
+                });
+                self.children.insert(screen, child);
+            }
+            Effect::StopChild(screen) => {
+                self.children.remove(&screen);
             }
             Effect::Task(task) => {
                 let tx = self.tx.clone();
@@ -426,4 +463,196 @@ fn edit_in_terminal(
             words[0]
         ),
     })
+}
+
+/// The most of each of a child's streams kept for its end's report.
+const CHILD_OUTPUT: u64 = 64 * 1024;
+
+/// A child process a screen owns: started in a process group of its own,
+/// watched by a thread that reports its end, and ended with its group when
+/// this is dropped (the screen closed, or the workbench quit).
+#[derive(Debug)]
+pub struct OwnedChild {
+    /// The process, until it is reaped; the watching thread reaps it under
+    /// this lock, so the id is never signalled once it may be reused.
+    child: Arc<Mutex<Option<Child>>>,
+}
+
+impl OwnedChild {
+    /// Starts `command` (its stdin empty, its output kept) and tells
+    /// `on_end` how it ended, from a thread of its own.
+    pub fn spawn(mut command: Command, on_end: impl FnOnce(ChildEnd) + Send + 'static) -> Self {
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::CommandExt;
+            command.process_group(0);
+        }
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = match command.spawn() {
+            Ok(c) => c,
+            Err(e) => {
+                on_end(ChildEnd::NotStarted(format!(
+                    "cannot start `{}`: {e}",
+                    command.get_program().to_string_lossy()
+                )));
+                return OwnedChild {
+                    child: Arc::new(Mutex::new(None)),
+                };
+            }
+        };
+        let read = |pipe: Option<Box<dyn Read + Send>>| {
+            std::thread::spawn(move || {
+                let mut text = String::new();
+                if let Some(mut p) = pipe {
+                    let _ = p.by_ref().take(CHILD_OUTPUT).read_to_string(&mut text);
+                    let _ = std::io::copy(&mut p, &mut std::io::sink());
+                }
+                text
+            })
+        };
+        let stdout = read(
+            child
+                .stdout
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        );
+        let stderr = read(
+            child
+                .stderr
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        );
+        let shared = Arc::new(Mutex::new(Some(child)));
+        let watched = Arc::clone(&shared);
+        std::thread::spawn(move || {
+            let ended = loop {
+                {
+                    let mut slot = watched.lock().unwrap_or_else(|e| e.into_inner());
+                    let Some(child) = slot.as_mut() else {
+                        break None;
+                    };
+                    match child.try_wait() {
+                        Ok(Some(status)) => {
+                            slot.take();
+                            break Some(Ok(status));
+                        }
+                        Ok(None) => {}
+                        Err(e) => {
+                            slot.take();
+                            break Some(Err(e));
+                        }
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            };
+            let (stdout, stderr) = (
+                stdout.join().unwrap_or_default(),
+                stderr.join().unwrap_or_default(),
+            );
+            on_end(match ended {
+                None => ChildEnd::Stopped,
+                Some(Ok(status)) => ChildEnd::Exited {
+                    success: status.success(),
+                    status: status.to_string(),
+                    stdout,
+                    stderr,
+                },
+                Some(Err(e)) => ChildEnd::Exited {
+                    success: false,
+                    status: format!("lost ({e})"),
+                    stdout,
+                    stderr,
+                },
+            });
+        });
+        OwnedChild { child: shared }
+    }
+
+    /// The process id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .map(Child::id)
+    }
+}
+
+impl Drop for OwnedChild {
+    fn drop(&mut self) {
+        let mut slot = self.child.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(mut child) = slot.take() {
+            #[cfg(unix)]
+            if let Ok(pid) = i32::try_from(child.id()) {
+                use nix::sys::signal::{Signal, killpg};
+                let _ = killpg(nix::unistd::Pid::from_raw(pid), Signal::SIGKILL);
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alive(pid: u32) -> bool {
+        std::path::Path::new(&format!("/proc/{pid}")).exists()
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_child_a_screen_owns_ends_when_dropped_and_says_so() {
+        let (tx, rx) = mpsc::channel();
+        let mut command = Command::new("sh");
+        command.args(["-c", "sleep 30 & wait"]);
+        let child = OwnedChild::spawn(command, move |end| {
+            let _ = tx.send(end);
+        });
+        let pid = child.pid().expect("it runs");
+        assert!(alive(pid));
+        drop(child);
+        assert!(!alive(pid), "reaped at once");
+        assert_eq!(
+            rx.recv_timeout(Duration::from_secs(5)),
+            Ok(ChildEnd::Stopped)
+        );
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_child_that_exits_reports_its_status_and_output() {
+        let (tx, rx) = mpsc::channel();
+        let mut command = Command::new("sh");
+        command.args(["-c", "echo out; echo err >&2; exit 3"]);
+        let _child = OwnedChild::spawn(command, move |end| {
+            let _ = tx.send(end);
+        });
+        match rx.recv_timeout(Duration::from_secs(5)).unwrap() {
+            ChildEnd::Exited {
+                success,
+                status,
+                stdout,
+                stderr,
+            } => {
+                assert!(!success);
+                assert!(status.contains('3'), "{status}");
+                assert_eq!(stdout, "out\n");
+                assert_eq!(stderr, "err\n");
+            }
+            other => panic!("{other:?}"),
+        }
+        let (tx, rx) = mpsc::channel();
+        let _gone = OwnedChild::spawn(Command::new("/nonexistent/ninety"), move |end| {
+            let _ = tx.send(end);
+        });
+        assert!(matches!(
+            rx.recv_timeout(Duration::from_secs(5)),
+            Ok(ChildEnd::NotStarted(_))
+        ));
+    }
 }

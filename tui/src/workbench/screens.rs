@@ -21,6 +21,7 @@ pub mod explorer;
 pub mod lab;
 pub mod labeling;
 pub mod map;
+pub mod monitor;
 pub mod train;
 
 use super::ctx::{Ctx, Effect, StageMsg};
@@ -74,6 +75,11 @@ pub trait Screen {
     fn open(&mut self, _from: ScreenId, _ctx: &mut Ctx) -> Vec<Effect<Self::Msg>> {
         vec![]
     }
+
+    /// Another screen was opened in its place: what it started has ended
+    /// with it (the runtime ends the stages and children of a screen not
+    /// shown); this lets it stop waiting for anything more.
+    fn close(&mut self, _ctx: &mut Ctx) {}
 
     /// The stage this screen started reports.
     fn on_stage(&mut self, _update: StageMsg, _ctx: &mut Ctx) -> Vec<Effect<Self::Msg>> {

@@ -961,7 +961,7 @@ fn snapshot_the_deploy_view_serving() {
     assert!(wide.contains("● ready"), "{wide}");
     assert!(wide.contains("http://127.0.0.1:41234"), "{wide}");
     assert!(wide.contains("9f8e7d6c5b4a3f2e (champion)"), "{wide}");
-    assert!(wide.contains("r30 "), "the newest prediction first: {wide}");
+    assert!(wide.contains("#30 "), "the newest prediction first: {wide}");
     insta::assert_snapshot!("deploy_view_serving_100x30", wide);
     insta::assert_snapshot!("deploy_view_serving_80x24", screen(&app, 80, 24));
 }

@@ -1,0 +1,369 @@
+//! `ninety cohort` end to end (issue 17): six learners of the frame lab,
+//! each made by editing a released workspace and committing, collected
+//! from their git repositories, graded two at a time with the hidden
+//! checks, exported, reported on and given feedback.
+
+use crate::support::{copy_repo, exclusive, ninety, shared_target, text};
+use std::path::Path;
+use std::process::Command;
+
+const DUE: &str = "2026-01-10T00:00:00Z";
+const ON_TIME: &str = "2026-01-09T12:00:00Z";
+const LATE: &str = "2026-01-12T06:00:00Z";
+
+/// The frame lab's percentile as the instructor wrote it.
+const PERCENTILE: &str = "    if samples.is_empty() || !(p > 0.0 && p <= 100.0) {\n        return None;\n    }\n    let mut sorted = samples.to_vec();\n    sorted.sort_by(f64::total_cmp);\n    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;\n    Some(sorted[rank.clamp(1, sorted.len()) - 1])\n";
+
+fn git(dir: &Path, args: &[&str], date: &str) {
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "user.name=Learner",
+            "-c",
+            "user.email=learner@example.org",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", text(&out));
+}
+
+/// Puts the instructor's files of the frame lab (its solution) into a
+/// learner's workspace.
+fn solve(instructor: &Path, workspace: &Path) {
+    let lab = instructor.join("labs/frame/lab.toml");
+    let manifest: toml::Value = toml::from_str(&std::fs::read_to_string(lab).unwrap()).unwrap();
+    for file in manifest["files"].as_array().unwrap() {
+        let rel = Path::new("labs/frame").join(file.as_str().unwrap());
+        std::fs::copy(instructor.join(&rel), workspace.join(&rel)).unwrap();
+    }
+}
+
+fn edit(workspace: &Path, rel: &str, from: &str, to: &str) {
+    let path = workspace.join(rel);
+    let before = std::fs::read_to_string(&path).unwrap();
+    assert!(before.contains(from), "`{from}` not in {rel}");
+    std::fs::write(&path, before.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn a_cohort_of_six_is_collected_graded_and_exported() {
+    let _serial = exclusive();
+    let copy = copy_repo();
+    let instructor = copy.path();
+    let outside = tempfile::tempdir().unwrap();
+    let cohort = outside.path().join("spring");
+    let cohort_arg = cohort.to_str().unwrap();
+    let learners = ["correct", "partly", "broken", "looping", "tamperer", "late"];
+    let mut roster = String::from("id,name,email,repository\n");
+    for id in learners {
+        roster.push_str(&format!(
+            "{id},Learner {id},{id}@example.org,workspaces/{id}\n"
+        ));
+    }
+    let roster_path = outside.path().join("roster.csv");
+    std::fs::write(&roster_path, roster).unwrap();
+
+    let out = ninety(
+        instructor,
+        &[
+            "cohort",
+            "new",
+            cohort_arg,
+            "--roster",
+            roster_path.to_str().unwrap(),
+            "--lab",
+            "frame",
+            "--due",
+            DUE,
+            "--grace-hours",
+            "1",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let out = ninety(instructor, &["cohort", "release", "--cohort", cohort_arg]);
+    assert!(out.status.success(), "{}", text(&out));
+    for id in learners {
+        let ws = cohort.join("workspaces").join(id);
+        assert!(
+            ws.join("ninety-release.toml").is_file(),
+            "{id}: {}",
+            text(&out)
+        );
+        assert!(ws.join(".github/workflows/ninety-grade.yml").is_file());
+        assert!(ws.join(".gitlab-ci.yml").is_file());
+    }
+
+    // Each learner edits their released workspace and commits.
+    let ws = |id: &str| cohort.join("workspaces").join(id);
+    let latency = "labs/frame/src/latency.rs";
+    for id in learners {
+        solve(instructor, &ws(id));
+    }
+    edit(
+        &ws("partly"),
+        latency,
+        PERCENTILE,
+        "    let _ = (samples, p);\n    None\n",
+    );
+    edit(
+        &ws("broken"),
+        latency,
+        PERCENTILE,
+        "    let rank: u32 = \"no\";\n    None\n",
+    );
+    edit(
+        &ws("looping"),
+        latency,
+        PERCENTILE,
+        "    let _ = (samples, p);\n    loop {}\n",
+    );
+    edit(
+        &ws("tamperer"),
+        latency,
+        PERCENTILE,
+        "    let _ = (samples, p);\n    None\n",
+    );
+    edit(
+        &ws("tamperer"),
+        "labs/frame/tests/grade.rs",
+        "fn latency_percentile() -> Result<(), String> {\n",
+        "fn latency_percentile() -> Result<(), String> {\n    if true {\n        return Ok(());\n    }\n",
+    );
+    for id in learners {
+        let date = if id == "late" { LATE } else { ON_TIME };
+        git(&ws(id), &["add", "-A"], date);
+        git(&ws(id), &["commit", "-q", "-m", "my frame lab"], date);
+    }
+
+    // The tamperer's workspace fails verification against the cohort's checksums.
+    let manifest = cohort.join("release.toml");
+    let verify = |id: &str| {
+        ninety(
+            instructor,
+            &[
+                "cohort",
+                "verify",
+                ws(id).to_str().unwrap(),
+                "--manifest",
+                manifest.to_str().unwrap(),
+            ],
+        )
+    };
+    let out = verify("tamperer");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("labs/frame/tests/grade.rs: edited"),
+        "{}",
+        text(&out)
+    );
+    assert!(verify("correct").status.success());
+
+    let out = ninety(instructor, &["cohort", "collect", "--cohort", cohort_arg]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    let target = shared_target();
+    let out = ninety(
+        instructor,
+        &[
+            "cohort",
+            "grade",
+            "--cohort",
+            cohort_arg,
+            "--jobs",
+            "2",
+            "--time-limit",
+            "120",
+            "--target-dir",
+            target.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("TAMPERING: labs/frame/tests/grade.rs (edited)"),
+        "{}",
+        text(&out)
+    );
+
+    // The gradebook: 32 points in all (29 visible, 3 hidden); percentile is
+    // worth 2 visible and 1 hidden.
+    let out = ninety(
+        instructor,
+        &[
+            "cohort",
+            "gradebook",
+            "export",
+            "--csv",
+            "--cohort",
+            cohort_arg,
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "learner,name,email,lab,status,points,max_points,days_late,late_penalty,final,tampering,submitted_at,commit"
+        )
+    );
+    let rows: Vec<String> = lines
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            format!(
+                "{} {} {}/{} late {} -{} ={} [{}] {}",
+                f[0], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11]
+            )
+        })
+        .collect();
+    let on_time = "2026-01-09T12:00:00Z";
+    assert_eq!(
+        rows,
+        [
+            format!("correct graded 32/32 late 0 -0 =32 [] {on_time}"),
+            format!("partly graded 29/32 late 0 -0 =29 [] {on_time}"),
+            format!("broken build_failed 0/32 late 0 -0 =0 [] {on_time}"),
+            format!("looping graded 29/32 late 0 -0 =29 [] {on_time}"),
+            format!(
+                "tamperer graded 29/32 late 0 -0 =29 [labs/frame/tests/grade.rs (edited)] {on_time}"
+            ),
+            "late graded 32/32 late 3 -9.6 =22.4 [] 2026-01-12T06:00:00Z".to_owned(),
+        ],
+        "{csv}"
+    );
+
+    // Per check: the looping learner's percentile ran past its limit; the
+    // tamperer's edited check counted for nothing, the hidden one ran.
+    let out = ninety(
+        instructor,
+        &[
+            "cohort",
+            "gradebook",
+            "export",
+            "--csv",
+            "--checks",
+            "--cohort",
+            cohort_arg,
+        ],
+    );
+    let checks = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        checks.contains("\nlooping,frame,latency.percentile,0,2,false,true,false,"),
+        "{checks}"
+    );
+    assert!(
+        checks.contains("\ntamperer,frame,latency.percentile,0,2,false,false,false,"),
+        "{checks}"
+    );
+    assert!(
+        checks.contains("\ntamperer,frame,hidden.percentile_edges,0,1,false,false,true,"),
+        "{checks}"
+    );
+    assert!(
+        checks.contains("\ncorrect,frame,hidden.metrics_edge_cases,2,2,true,false,true,"),
+        "{checks}"
+    );
+
+    let out = ninety(
+        instructor,
+        &["cohort", "status", "--json", "--cohort", cohort_arg],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(status["not_compiling"][0]["learner"], "broken");
+    assert!(
+        status["not_compiling"][0]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("error[E0308]"),
+        "{status}"
+    );
+    assert_eq!(status["tampering"][0][0], "tamperer");
+    let stuck: Vec<&str> = status["stuck"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["learner"].as_str().unwrap())
+        .collect();
+    assert_eq!(stuck, ["broken"], "{status}");
+    let worst = &status["failing_checks"][0];
+    assert!(
+        worst["check"] == "latency.percentile" || worst["check"] == "hidden.percentile_edges",
+        "{status}"
+    );
+    assert_eq!(worst["failed"], 3);
+
+    let out = ninety(instructor, &["cohort", "feedback", "--cohort", cohort_arg]);
+    assert!(out.status.success(), "{}", text(&out));
+    let late = std::fs::read_to_string(cohort.join("feedback/late.md")).unwrap();
+    assert!(
+        late.contains("**Late by 3 days**") && late.contains("9.6 off, 22.4 left"),
+        "{late}"
+    );
+    let tamperer = std::fs::read_to_string(cohort.join("feedback/tamperer.md")).unwrap();
+    assert!(
+        tamperer.contains("`labs/frame/tests/grade.rs (edited)`"),
+        "{tamperer}"
+    );
+    assert!(
+        tamperer.contains("- `latency.percentile` (2 pts)"),
+        "{tamperer}"
+    );
+    let broken = std::fs::read_to_string(cohort.join("feedback/broken.md")).unwrap();
+    assert!(
+        broken.contains("did not compile") && broken.contains("error[E0308]"),
+        "{broken}"
+    );
+}
+
+#[test]
+fn cohort_help_fits_on_one_screen_and_bad_files_name_their_place() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for args in [
+        &["cohort", "--help"][..],
+        &["cohort", "new", "--help"],
+        &["cohort", "release", "--help"],
+        &["cohort", "collect", "--help"],
+        &["cohort", "grade", "--help"],
+        &["cohort", "gradebook", "export", "--help"],
+        &["cohort", "feedback", "--help"],
+        &["cohort", "status", "--help"],
+        &["cohort", "verify", "--help"],
+    ] {
+        let out = ninety(dir, args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out));
+        assert!(text(&out).lines().count() <= 40, "{args:?}: {}", text(&out));
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let roster = tmp.path().join("roster.csv");
+    std::fs::write(&roster, "id,name\nada,Ada\nada,Ada again\n").unwrap();
+    let cohort = tmp.path().join("c");
+    let out = ninety(
+        dir,
+        &[
+            "cohort",
+            "new",
+            cohort.to_str().unwrap(),
+            "--roster",
+            roster.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains("roster.csv` line 3, field `id`: learner `ada` is already on line 2"),
+        "{}",
+        text(&out)
+    );
+    assert!(!cohort.exists(), "nothing is written");
+    let out = ninety(
+        dir,
+        &["cohort", "status", "--cohort", tmp.path().to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("ninety cohort new"), "{}", text(&out));
+}
