@@ -90,7 +90,7 @@ fn first_tokens(text: &str, max: usize) -> Vec<String> {
 /// The longest prefix of `text` shorter than `len` bytes that ends just
 /// before a character that is not a letter or digit (the whole text when it
 /// is at most `len` bytes long, or when no such place exists).
-fn cut_before_separator(text: &str, len: usize) -> &str {
+pub(crate) fn cut_before_separator(text: &str, len: usize) -> &str {
     if text.len() <= len {
         return text;
     }

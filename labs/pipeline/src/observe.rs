@@ -47,7 +47,7 @@ pub fn observe(text: &str) -> Observed {
 pub fn sketch(text: &str) -> Vec<u32> {
     let mut len = 1024;
     loop {
-        let prefix = cut_before_separator(text, len);
+        let prefix = crate::model::cut_before_separator(text, len);
         let mut ids = Vec::with_capacity(SKETCH_TOKENS);
         for token in tokenize(prefix) {
             let id = bucket(&token, SKETCH_BUCKETS);
@@ -63,24 +63,6 @@ pub fn sketch(text: &str) -> Vec<u32> {
         }
         len *= 2;
     }
-}
-
-/// The longest prefix of `text` of at most `len` bytes that ends at a char
-/// boundary followed by a char that is not a letter or digit (the whole
-/// text when it is at most `len` bytes, or when no such place exists).
-fn cut_before_separator(text: &str, len: usize) -> &str {
-    if text.len() <= len {
-        return text;
-    }
-    let mut end = len;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text[..end]
-        .char_indices()
-        .rev()
-        .find(|(_, c)| !c.is_alphanumeric())
-        .map_or(text, |(i, _)| &text[..i])
 }
 
 #[cfg(test)]
