@@ -13,6 +13,7 @@
 //! grading/           grading trees and their shared build (`grade`)
 //! gradebook.sqlite   the gradebook
 //! feedback/<id>.md   what each learner is told
+//! solutions/<lab>/   a lab's solution files, once published (also in each workspace)
 //! ```
 //!
 //! - [`config`]: `cohort.toml` and `roster.csv`, and the late policy.
@@ -23,6 +24,9 @@
 //! - [`grade`]: grading every submission, N at a time.
 //! - [`gradebook`]: the SQLite gradebook, its CSV export and the cohort's status.
 //! - [`feedback`]: a markdown report per learner.
+//! - [`rubric`]: manual grading: each lab's rubric, its auto-checks, and
+//!   the CSV an instructor scores it in.
+//! - [`solutions`]: publishing a lab's solutions after its due date.
 
 pub mod ci;
 pub mod collect;
@@ -34,12 +38,15 @@ mod git;
 pub mod grade;
 pub mod gradebook;
 pub mod release;
+pub mod rubric;
 pub mod runner;
+pub mod solutions;
 pub mod tamper;
 
 use crate::course::{Course, CourseError};
 use crate::release::ReleaseError;
 use config::{CohortConfig, Roster};
+pub use gradebook::{Gradebook, RubricScore};
 use std::path::{Path, PathBuf};
 
 /// The cohort's manifest.
@@ -112,6 +119,19 @@ pub enum CohortError {
         path: PathBuf,
         /// SQLite's error.
         source: rusqlite::Error,
+    },
+    /// A file was refused as a whole: every problem found, each with its place.
+    #[error(
+        "`{path}`: nothing was imported, {} problem{} to fix first:\n{}",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" },
+        problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n")
+    )]
+    Rejected {
+        /// The file.
+        path: PathBuf,
+        /// Each problem, with its line and column.
+        problems: Vec<String>,
     },
     /// Something the cohort needs is not there yet, or a request cannot be met.
     #[error("{0}")]

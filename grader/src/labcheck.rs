@@ -75,12 +75,37 @@ pub fn check_labs(
         let mut problems = Vec::new();
         let starter_dir = scratch.join("grades-starter");
         let solution_dir = scratch.join("grades-solution");
+        progress(&format!("{}: grading the solution", lab.stage));
+        let solution = match cargo::grade(root, lab.stage.as_str(), &solution_dir)? {
+            GradeOutcome::Graded { report, .. } => Some(report),
+            GradeOutcome::BuildFailed { output } => {
+                problems.push(format!(
+                    "the solution does not compile:\n{}",
+                    tail(&cargo::build_errors(&output), 40)
+                ));
+                None
+            }
+            GradeOutcome::NoReport { output } => {
+                problems.push(format!(
+                    "the solution's grading ended without a report:\n{}",
+                    cargo::how_it_ended(&output, 40)
+                ));
+                None
+            }
+        };
         progress(&format!("{}: grading the starter", lab.stage));
         // The starter builds in a target folder of its own that outlives the
         // scratch workspace: its dependencies compile once, not on every
         // check, and its artifacts never mix with the solution's (the two
         // workspaces hold the same packages at the same relative paths).
+        // The solution is graded first, so the dependencies it built can
+        // be copied there instead of built a second time.
         let starter_target = scratch.join("target");
+        crate::seed::seed_target(
+            &starter_root,
+            &crate::seed::target_dir_of(root),
+            &starter_target,
+        )?;
         let starter = match cargo::grade_in(
             &starter_root,
             lab.stage.as_str(),
@@ -98,24 +123,6 @@ pub fn check_labs(
             GradeOutcome::NoReport { output } => {
                 problems.push(format!(
                     "the starter's grading ended without a report:\n{}",
-                    cargo::how_it_ended(&output, 40)
-                ));
-                None
-            }
-        };
-        progress(&format!("{}: grading the solution", lab.stage));
-        let solution = match cargo::grade(root, lab.stage.as_str(), &solution_dir)? {
-            GradeOutcome::Graded { report, .. } => Some(report),
-            GradeOutcome::BuildFailed { output } => {
-                problems.push(format!(
-                    "the solution does not compile:\n{}",
-                    tail(&cargo::build_errors(&output), 40)
-                ));
-                None
-            }
-            GradeOutcome::NoReport { output } => {
-                problems.push(format!(
-                    "the solution's grading ended without a report:\n{}",
                     cargo::how_it_ended(&output, 40)
                 ));
                 None

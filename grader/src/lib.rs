@@ -8,6 +8,7 @@
 //! - [`release`]: turning the instructor repository into a learner workspace.
 //! - [`labcheck`]: proving each lab's starter fails and its solution passes.
 //! - [`cargo`]: running `cargo test` for a lab as a child process.
+//! - [`seed`]: giving a new target folder the dependencies another built.
 //! - `cohort` (with the `cohort` feature, on by default): a bootcamp's
 //!   roster, releases, collection, grading with hidden checks and limits,
 //!   the SQLite gradebook and feedback.
@@ -22,6 +23,7 @@ pub mod labcheck;
 pub mod markers;
 pub mod release;
 pub mod report;
+pub mod seed;
 
 pub use harness::{Approx, Check, Lab, expect_close, expect_eq};
 pub use report::{CheckResult, GradeReport};

@@ -69,7 +69,9 @@ fn course(root: &Path) {
     write(
         root,
         "labs/frame/lab.toml",
-        "name = \"frame\"\ntitle = \"F\"\nchapter = \"frame.md\"\ninstructions = \"README.md\"\nfiles = [\"src/metrics.rs\"]\n",
+        "name = \"frame\"\ntitle = \"F\"\nchapter = \"frame.md\"\ninstructions = \"README.md\"\nfiles = [\"src/metrics.rs\"]\n\
+         [[rubric]]\nid = \"notes.written\"\ntitle = \"Notes\"\npoints = 1\nguidance = \"by the grader\"\nauto = { file = \"NOTES.md\", words = 3 }\n\
+         [[rubric]]\nid = \"notes.sound\"\ntitle = \"Sound notes\"\npoints = 4\nguidance = \"judge them\"\n",
     );
     write(root, "labs/frame/README.md", "# Frame\n");
     write(
@@ -131,6 +133,14 @@ fn a_cohort_is_collected_graded_two_at_a_time_and_exported() {
         .replace("    // BEGIN SOLUTION: multiply by two\n", "")
         .replace("    // BEGIN SOLUTION: multiply by three\n", "")
         .replace("    // END SOLUTION\n", "");
+    // Two learners hand in notes (before `learner` dates their files).
+    for id in ["good", "late"] {
+        write(
+            root,
+            &format!("work/{id}/labs/frame/NOTES.md"),
+            "why times two works",
+        );
+    }
     learner(&root.join("work/good"), &good, None, on_time);
     learner(
         &root.join("work/partly"),
@@ -253,17 +263,40 @@ fn a_cohort_is_collected_graded_two_at_a_time_and_exported() {
         .iter()
         .map(|r| format!("{} {} {}/{} -{} ={}", r[0], r[4], r[5], r[6], r[8], r[9]))
         .collect();
+    // The rubric adds 5 points: the auto-checked notes (1) and 4 to score.
     assert_eq!(
         short,
         [
-            "good graded 6/6 -0 =6",
-            "partly graded 2/6 -0 =2",
-            "broken build_failed 0/6 -0 =0",
-            "looping timed_out 0/6 -0 =0",
-            "tamperer graded 2/6 -0 =2",
-            "late graded 6/6 -1.8 =4.2",
-            "absent missing 0/6 -0 =0",
+            "good graded 7/11 -0 =7",
+            "partly graded 2/11 -0 =2",
+            "broken build_failed 0/11 -0 =0",
+            "looping timed_out 0/11 -0 =0",
+            "tamperer graded 2/11 -0 =2",
+            "late graded 7/11 -2.1 =4.9",
+            "absent missing 0/11 -0 =0",
         ]
+    );
+    let mut book = book;
+    super::rubric::import_bytes(
+        &cohort,
+        &mut book,
+        Path::new("scores.csv"),
+        b"learner,lab,criterion,max,points,comment\nlate,frame,notes.sound,4,4,clear\n",
+    )
+    .unwrap();
+    let late = book
+        .grades()
+        .unwrap()
+        .into_iter()
+        .find(|g| g.learner == "late")
+        .unwrap();
+    // 30% late of 6 + 1 + 4.
+    assert_eq!((late.points, late.max_points, late.ungraded), (11.0, 11, 0));
+    assert!((late.final_points - 7.7).abs() < 1e-9, "{late:?}");
+    let ungraded = book.ungraded().unwrap();
+    assert_eq!(
+        ungraded[0].learners,
+        ["good", "partly", "broken", "looping", "tamperer"]
     );
     let status = book.status().unwrap();
     let stuck: Vec<&str> = status.stuck.iter().map(|s| s.learner.as_str()).collect();
@@ -289,5 +322,11 @@ fn a_cohort_is_collected_graded_two_at_a_time_and_exported() {
     assert!(
         tamperer.contains("labs/frame/tests/grade.rs (edited)"),
         "{tamperer}"
+    );
+    let late = std::fs::read_to_string(cohort.feedback_dir().join("late.md")).unwrap();
+    assert!(late.contains("## frame: 7.7 / 11 points"), "{late}");
+    assert!(
+        late.contains("- Sound notes (`notes.sound`): 4 / 4\n  - clear\n"),
+        "{late}"
     );
 }

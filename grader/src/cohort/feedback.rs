@@ -4,7 +4,9 @@
 //! failing checks with their first hint (a hidden check's message is not
 //! shown: it would give the hidden test away), the compiler's errors when
 //! the code did not compile, and any released test file the learner changed
-//! (which was not used: their code was graded with the course's checks).
+//! (which was not used: their code was graded with the course's checks),
+//! then the lab's rubric: each criterion with its points and the grader's
+//! comment, or that it is not scored yet.
 
 use super::config::{LatePolicy, Learner};
 use super::grade::Status;
@@ -79,7 +81,7 @@ pub fn render(
                 fmt_points(policy.penalty_per_day),
                 fmt_points(policy.cap),
                 fmt_points(g.penalty_percent),
-                g.points,
+                fmt_points(g.points),
                 fmt_points(g.late_penalty),
                 fmt_points(g.final_points),
             ));
@@ -100,6 +102,7 @@ pub fn render(
                     .collect();
                 if failing.is_empty() {
                     md.push_str("\nEvery check passed.\n");
+                    rubric(&mut md, g);
                     continue;
                 }
                 md.push_str("\nChecks that failed:\n\n");
@@ -141,8 +144,43 @@ pub fn render(
                 }
             }
         }
+        rubric(&mut md, g);
     }
     md
+}
+
+/// The rubric part of a lab's feedback: each criterion, its points and the
+/// grader's comment.
+fn rubric(md: &mut String, g: &GradeRow) {
+    if g.rubric.is_empty() {
+        return;
+    }
+    md.push_str(&format!(
+        "\nChecks {} / {} points; rubric {} / {} points",
+        g.auto_points,
+        g.auto_max,
+        fmt_points(g.rubric_points),
+        g.rubric_max
+    ));
+    if g.ungraded > 0 {
+        md.push_str(&format!(
+            ", {} criteri{} not scored yet",
+            g.ungraded,
+            if g.ungraded == 1 { "on" } else { "a" }
+        ));
+    }
+    md.push_str(":\n\n");
+    for r in &g.rubric {
+        let points = r
+            .points
+            .map(|p| format!("{} / {}", fmt_points(p), r.max_points))
+            .unwrap_or_else(|| format!("not scored yet (of {})", r.max_points));
+        md.push_str(&format!("- {} (`{}`): {points}\n", r.title, r.criterion));
+        let comment = r.comment.trim();
+        if !comment.is_empty() {
+            md.push_str(&format!("  - {}\n", comment.replace('\n', " ")));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -156,8 +194,10 @@ mod tests {
             email: String::new(),
             lab: lab.into(),
             status: status.into(),
-            points: 20,
+            points: 20.0,
             max_points: 32,
+            auto_points: 20,
+            auto_max: 32,
             days_late: 3,
             penalty_percent: 30.0,
             late_penalty: 6.0,
@@ -166,6 +206,7 @@ mod tests {
             submitted_at: Some("2026-01-12T06:00:00Z".into()),
             commit: Some("0123456789abcdef".into()),
             detail: None,
+            ..GradeRow::default()
         }
     }
 
@@ -227,6 +268,45 @@ mod tests {
         assert!(!md.contains("the secret input of hidden.edges"), "{md}");
         assert!(
             md.contains("Your code did not compile; no check could run.\n\n```text\nerror[E0308]"),
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn feedback_lists_the_rubric_with_its_comments() {
+        use crate::cohort::gradebook::RubricScore;
+        let learner = Learner {
+            id: "ada".into(),
+            name: "Ada".into(),
+            email: String::new(),
+            repository: String::new(),
+        };
+        let mut frame = row("frame", "graded");
+        frame.days_late = 0;
+        frame.tampering.clear();
+        frame.rubric = vec![
+            RubricScore {
+                criterion: "spec.reasoning".into(),
+                title: "The numbers come with their reasons".into(),
+                max_points: 3,
+                points: Some(2.5),
+                comment: "costs argued well;\nlatency not argued".into(),
+                ..RubricScore::default()
+            },
+            RubricScore {
+                criterion: "spec.cases".into(),
+                title: "The awkward cases are decided".into(),
+                max_points: 2,
+                ..RubricScore::default()
+            },
+        ];
+        frame.rubric_points = 2.5;
+        frame.rubric_max = 5;
+        frame.ungraded = 1;
+        let md = render(&learner, &[&frame], &[None], &[], &LatePolicy::default());
+        assert!(md.contains("Every check passed."), "{md}");
+        assert!(
+            md.contains("Checks 20 / 32 points; rubric 2.5 / 5 points, 1 criterion not scored yet:\n\n- The numbers come with their reasons (`spec.reasoning`): 2.5 / 3\n  - costs argued well; latency not argued\n- The awkward cases are decided (`spec.cases`): not scored yet (of 2)\n"),
             "{md}"
         );
     }

@@ -7,7 +7,9 @@
 //! submission that does not compile still has a maximum. Then N workers,
 //! each with a grading tree of its own, take submissions from one queue
 //! (see [`super::runner`]). Each result is marked down for lateness by the
-//! cohort's policy and written to the gradebook as it comes.
+//! cohort's policy and written to the gradebook as it comes. Last, each
+//! lab's rubric is recorded and its automatic criteria are scored from the
+//! submitted files (see [`super::rubric`]).
 
 use super::collect::{FILES_DIR, SUBMISSION_FILE, Submission};
 use super::config::{Lateness, Learner, format_time};
@@ -294,6 +296,17 @@ pub fn grade(
     for slot in &slots {
         runner::make_tree(&root, &files, &slot.join("tree"))?;
     }
+    // The instructor's own build already holds every dependency: the
+    // grading trees' first build compiles only the course's packages.
+    crate::seed::seed_target(
+        &slots[0].join("tree"),
+        &crate::seed::target_dir_of(&root),
+        &target,
+    )
+    .map_err(|source| CohortError::Io {
+        path: target.clone(),
+        source,
+    })?;
     let mut book = Gradebook::open(&cohort.gradebook_path())?;
     book.put_learners(&cohort.roster.learners)?;
     let lock = Mutex::new(());
@@ -401,6 +414,9 @@ pub fn grade(
         }
         Ok(())
     })?;
+    // Each lab's rubric, and the auto-checks of what was collected (a score
+    // an instructor gave is kept).
+    super::rubric::sync(cohort, &mut book, &labs)?;
 
     let order = |g: &LabGrade| {
         (

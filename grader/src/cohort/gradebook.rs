@@ -8,14 +8,23 @@
 //! submission) and `tampering` (released test files a submission changed).
 //! Grading a submission again replaces its rows. Exported as CSV; read for
 //! the cohort's status and each learner's feedback.
+//!
+//! The manual part of grading lives beside it: `rubric` (each lab's
+//! criteria, from its `lab.toml`) and `rubric_scores` (one row per learner,
+//! lab and criterion scored, by a person or by the grader's auto-check),
+//! which regrading leaves alone; and `solution_releases` (when each lab's
+//! solutions were published). A lab's points and maximum are its checks'
+//! plus its rubric's.
 
 use super::collect::Submission;
 use super::config::Learner;
 use super::grade::{LabGrade, Reference, Status};
 use super::{CohortError, fmt_points};
+use crate::course::Criterion;
 use ninety_kit::Stage;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 const SCHEMA: &str = "
@@ -44,6 +53,17 @@ CREATE TABLE IF NOT EXISTS results (
 CREATE TABLE IF NOT EXISTS tampering (
     learner TEXT NOT NULL, lab TEXT NOT NULL, path TEXT NOT NULL, change TEXT NOT NULL,
     PRIMARY KEY (learner, lab, path));
+CREATE TABLE IF NOT EXISTS rubric (
+    lab TEXT NOT NULL, criterion TEXT NOT NULL, position INTEGER NOT NULL, title TEXT NOT NULL,
+    max_points INTEGER NOT NULL, guidance TEXT NOT NULL, automatic INTEGER NOT NULL,
+    PRIMARY KEY (lab, criterion));
+CREATE TABLE IF NOT EXISTS rubric_scores (
+    learner TEXT NOT NULL, lab TEXT NOT NULL, criterion TEXT NOT NULL, points REAL NOT NULL,
+    comment TEXT NOT NULL, scored_by TEXT NOT NULL, scored_at TEXT NOT NULL,
+    PRIMARY KEY (learner, lab, criterion));
+CREATE TABLE IF NOT EXISTS solution_releases (
+    lab TEXT PRIMARY KEY, released_at TEXT NOT NULL, forced INTEGER NOT NULL,
+    files INTEGER NOT NULL, places INTEGER NOT NULL);
 PRAGMA user_version = 1;
 ";
 
@@ -53,8 +73,134 @@ pub struct Gradebook {
     path: PathBuf,
 }
 
-/// One learner's grade for one lab, as the gradebook holds it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Who scores automatic criteria, as `rubric_scores` records it.
+pub const AUTO_SCORER: &str = "auto";
+
+/// One criterion of a lab's rubric with one learner's score for it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct RubricScore {
+    /// The criterion's id.
+    pub criterion: String,
+    /// What it asks.
+    pub title: String,
+    /// What full, partial and no marks look like.
+    pub guidance: String,
+    /// The most it is worth.
+    pub max_points: u32,
+    /// The points given, if it has been scored.
+    pub points: Option<f64>,
+    /// The grader's comment (empty when none).
+    pub comment: String,
+    /// Whether the grader scores it from a submitted file.
+    pub automatic: bool,
+    /// Who scored it (`auto` for the grader), if anyone did.
+    pub scored_by: Option<String>,
+    /// When, RFC 3339.
+    pub scored_at: Option<String>,
+}
+
+/// Rubric criteria not scored yet for one lab.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Ungraded {
+    /// The lab.
+    pub lab: String,
+    /// The criterion.
+    pub criterion: String,
+    /// The learners (with a submission of the lab) it is not scored for.
+    pub learners: Vec<String>,
+}
+
+/// A lab whose solutions were published to the learners.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct SolutionRelease {
+    /// The lab.
+    pub lab: String,
+    /// When, RFC 3339.
+    pub released_at: String,
+    /// Whether it was done before the due date (`--force`).
+    pub forced: bool,
+    /// Files published.
+    pub files: u32,
+    /// Workspaces (and the template) they were written to.
+    pub places: u32,
+}
+
+/// What is wrong with a rubric score, and which part of it is to blame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScoreProblem {
+    /// The learner is not in the gradebook.
+    Learner(String),
+    /// The lab has no rubric here.
+    Lab(String),
+    /// The lab has no such criterion.
+    Criterion(String),
+    /// The points are out of range or not a number.
+    Points(String),
+}
+
+impl ScoreProblem {
+    /// What is wrong and what is expected.
+    pub fn message(&self) -> &str {
+        match self {
+            ScoreProblem::Learner(m)
+            | ScoreProblem::Lab(m)
+            | ScoreProblem::Criterion(m)
+            | ScoreProblem::Points(m) => m,
+        }
+    }
+}
+
+/// A rubric score to record.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NewScore {
+    /// The learner's id.
+    pub learner: String,
+    /// The lab.
+    pub lab: String,
+    /// The criterion's id.
+    pub criterion: String,
+    /// The points given.
+    pub points: f64,
+    /// The comment (may be empty).
+    pub comment: String,
+}
+
+/// What is wrong with `points` for a criterion worth `max`, if anything.
+pub fn points_problem(points: f64, max: u32) -> Option<String> {
+    if !points.is_finite() {
+        Some(format!(
+            "`{points}` is not a number of points; expected 0 to {max}"
+        ))
+    } else if points < 0.0 {
+        Some(format!(
+            "{} points is negative; expected 0 to {max}",
+            fmt_points(points)
+        ))
+    } else if points > f64::from(max) + 1e-9 {
+        Some(format!(
+            "{} points is over the maximum of {max}; expected 0 to {max}",
+            fmt_points(points)
+        ))
+    } else {
+        None
+    }
+}
+
+/// Up to ten of `ids`, joined, with how many more there are.
+fn some_of(ids: &[String]) -> String {
+    if ids.is_empty() {
+        return "(none: grade the cohort first)".into();
+    }
+    let mut text = ids.iter().take(10).cloned().collect::<Vec<_>>().join(", ");
+    if ids.len() > 10 {
+        text.push_str(&format!(" and {} more", ids.len() - 10));
+    }
+    text
+}
+
+/// One learner's grade for one lab, as the gradebook holds it: the checks'
+/// points and the rubric's together.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct GradeRow {
     /// The learner's id.
     pub learner: String,
@@ -66,15 +212,25 @@ pub struct GradeRow {
     pub lab: String,
     /// How grading ended.
     pub status: String,
-    /// Points earned.
-    pub points: u32,
-    /// Points possible.
+    /// Points earned: the checks' and the rubric's scored so far.
+    pub points: f64,
+    /// Points possible: the checks' and the whole rubric's.
     pub max_points: u32,
+    /// Points earned by the checks.
+    pub auto_points: u32,
+    /// Points the checks are worth.
+    pub auto_max: u32,
+    /// Points given on the rubric so far.
+    pub rubric_points: f64,
+    /// Points the rubric is worth.
+    pub rubric_max: u32,
+    /// Rubric criteria not scored yet.
+    pub ungraded: u32,
     /// Days late.
     pub days_late: u32,
     /// Percent taken off for lateness.
     pub penalty_percent: f64,
-    /// Points taken off for lateness.
+    /// Points taken off for lateness: the percent of `points`.
     pub late_penalty: f64,
     /// Points after the penalty.
     #[serde(rename = "final")]
@@ -87,10 +243,12 @@ pub struct GradeRow {
     pub commit: Option<String>,
     /// Compiler errors or how the run ended.
     pub detail: Option<String>,
+    /// The lab's rubric with this learner's scores.
+    pub rubric: Vec<RubricScore>,
 }
 
 /// One check's result for one learner and lab.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CheckRow {
     /// The learner's id.
     pub learner: String,
@@ -115,7 +273,7 @@ pub struct CheckRow {
 }
 
 /// A learner stuck on a lab.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Stuck {
     /// The learner's id.
     pub learner: String,
@@ -128,7 +286,7 @@ pub struct Stuck {
 }
 
 /// A check and how often it fails.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct FailingCheck {
     /// The lab.
     pub lab: String,
@@ -143,7 +301,7 @@ pub struct FailingCheck {
 }
 
 /// A submission that did not compile.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct NotCompiling {
     /// The learner's id.
     pub learner: String,
@@ -154,7 +312,7 @@ pub struct NotCompiling {
 }
 
 /// The cohort at a glance.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CohortStatus {
     /// Learners in the gradebook.
     pub learners: u32,
@@ -361,13 +519,20 @@ impl Gradebook {
         tx.commit().map_err(err)
     }
 
-    /// Every grade, learners in roster order, labs in cohort order.
+    /// Every grade, learners in roster order, labs in cohort order, with
+    /// each lab's rubric merged in: the rubric's points add to the checks'
+    /// points and maximum.
+    ///
+    /// The late penalty is the lateness percent of that total, rubric points
+    /// included, and it is reckoned here, on reading, so a rubric score
+    /// given after grading is marked down like the rest: late work is late
+    /// whichever part of it a person grades.
     pub fn grades(&self) -> Result<Vec<GradeRow>, CohortError> {
         let mut stmt = self
             .conn
             .prepare(
                 "SELECT g.learner, COALESCE(l.name, ''), COALESCE(l.email, ''), g.lab, g.status,
-                        g.points, g.max_points, g.days_late, g.penalty_percent, g.late_penalty, g.final,
+                        g.points, g.max_points, g.days_late, g.penalty_percent,
                         g.submitted_at, g.commit_id, g.detail
                  FROM grades g
                  LEFT JOIN learners l ON l.id = g.learner
@@ -383,16 +548,14 @@ impl Gradebook {
                     email: r.get(2)?,
                     lab: r.get(3)?,
                     status: r.get(4)?,
-                    points: r.get(5)?,
-                    max_points: r.get(6)?,
+                    auto_points: r.get(5)?,
+                    auto_max: r.get(6)?,
                     days_late: r.get(7)?,
                     penalty_percent: r.get(8)?,
-                    late_penalty: r.get(9)?,
-                    final_points: r.get(10)?,
-                    tampering: Vec::new(),
-                    submitted_at: r.get(11)?,
-                    commit: r.get(12)?,
-                    detail: r.get(13)?,
+                    submitted_at: r.get(9)?,
+                    commit: r.get(10)?,
+                    detail: r.get(11)?,
+                    ..GradeRow::default()
                 })
             })
             .map_err(|e| self.err(e))?;
@@ -400,9 +563,348 @@ impl Gradebook {
         for row in rows {
             let mut row = row.map_err(|e| self.err(e))?;
             row.tampering = self.tampering_of(&row.learner, &row.lab)?;
+            row.rubric = self.rubric(&row.learner, &row.lab)?;
+            row.rubric_max = row.rubric.iter().map(|c| c.max_points).sum();
+            row.rubric_points = row.rubric.iter().filter_map(|c| c.points).sum();
+            row.ungraded = row.rubric.iter().filter(|c| c.points.is_none()).count() as u32;
+            row.points = f64::from(row.auto_points) + row.rubric_points;
+            row.max_points = row.auto_max + row.rubric_max;
+            row.late_penalty = row.points * row.penalty_percent / 100.0;
+            row.final_points = row.points - row.late_penalty;
             out.push(row);
         }
         Ok(out)
+    }
+
+    /// Records the rubric of `lab`, replacing the one recorded before. Scores
+    /// of criteria it no longer has are kept, and not counted.
+    pub fn put_rubric(&mut self, lab: &str, criteria: &[Criterion]) -> Result<(), CohortError> {
+        let path = self.path.clone();
+        let err = |source| CohortError::Gradebook {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        tx.execute("DELETE FROM rubric WHERE lab = ?1", params![lab])
+            .map_err(err)?;
+        for (i, c) in criteria.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO rubric (lab, criterion, position, title, max_points, guidance, automatic)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    lab,
+                    c.id,
+                    i as i64,
+                    c.title,
+                    c.points,
+                    c.guidance,
+                    c.auto.is_some()
+                ],
+            )
+            .map_err(err)?;
+        }
+        tx.commit().map_err(err)
+    }
+
+    /// Every criterion of `lab`'s rubric, in order, with its maximum,
+    /// whether it is automatic, and `learner`'s points and comment where it
+    /// has been scored. Empty for a lab with no rubric.
+    pub fn rubric(&self, learner: &str, lab: &str) -> Result<Vec<RubricScore>, CohortError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT r.criterion, r.title, r.guidance, r.max_points, r.automatic,
+                        s.points, COALESCE(s.comment, ''), s.scored_by, s.scored_at
+                 FROM rubric r
+                 LEFT JOIN rubric_scores s
+                   ON s.lab = r.lab AND s.criterion = r.criterion AND s.learner = ?1
+                 WHERE r.lab = ?2
+                 ORDER BY r.position",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![learner, lab], |r| {
+                Ok(RubricScore {
+                    criterion: r.get(0)?,
+                    title: r.get(1)?,
+                    guidance: r.get(2)?,
+                    max_points: r.get(3)?,
+                    automatic: r.get(4)?,
+                    points: r.get(5)?,
+                    comment: r.get(6)?,
+                    scored_by: r.get(7)?,
+                    scored_at: r.get(8)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Whether `points` may be given to `learner` for `criterion` of `lab`:
+    /// the criterion's maximum, or what is wrong.
+    pub fn check_score(
+        &self,
+        learner: &str,
+        lab: &str,
+        criterion: &str,
+        points: f64,
+    ) -> Result<Result<u32, ScoreProblem>, CohortError> {
+        let known: bool = self
+            .conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM learners WHERE id = ?1)",
+                params![learner],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        if !known {
+            let ids = self.list("SELECT id FROM learners ORDER BY rowid", [])?;
+            return Ok(Err(ScoreProblem::Learner(format!(
+                "unknown learner `{learner}`; expected one of the roster's ids: {}",
+                some_of(&ids)
+            ))));
+        }
+        let criteria = self.list(
+            "SELECT criterion FROM rubric WHERE lab = ?1 ORDER BY position",
+            params![lab],
+        )?;
+        if criteria.is_empty() {
+            let labs = self.list(
+                "SELECT DISTINCT r.lab FROM rubric r LEFT JOIN labs b ON b.name = r.lab ORDER BY b.position, r.lab",
+                [],
+            )?;
+            return Ok(Err(ScoreProblem::Lab(if labs.is_empty() {
+                format!(
+                    "lab `{lab}` has no rubric, and no lab has one yet; add `[[rubric]]` criteria to the lab's lab.toml"
+                )
+            } else {
+                format!(
+                    "lab `{lab}` has no rubric; expected a lab with one: {}",
+                    labs.join(", ")
+                )
+            })));
+        }
+        if !criteria.iter().any(|c| c == criterion) {
+            return Ok(Err(ScoreProblem::Criterion(format!(
+                "unknown criterion `{criterion}` for lab `{lab}`; expected one of: {}",
+                criteria.join(", ")
+            ))));
+        }
+        let max: u32 = self
+            .conn
+            .query_row(
+                "SELECT max_points FROM rubric WHERE lab = ?1 AND criterion = ?2",
+                params![lab, criterion],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(match points_problem(points, max) {
+            Some(problem) => Err(ScoreProblem::Points(problem)),
+            None => Ok(max),
+        })
+    }
+
+    /// Scores `criterion` of `lab` for `learner`: `points` from 0 to the
+    /// criterion's maximum, with a comment, scored by `by` (a name). It
+    /// replaces an earlier score, the grader's own included.
+    pub fn set_rubric_score(
+        &mut self,
+        learner: &str,
+        lab: &str,
+        criterion: &str,
+        points: f64,
+        comment: &str,
+        by: &str,
+    ) -> Result<(), CohortError> {
+        self.set_rubric_scores(
+            &[NewScore {
+                learner: learner.to_owned(),
+                lab: lab.to_owned(),
+                criterion: criterion.to_owned(),
+                points,
+                comment: comment.to_owned(),
+            }],
+            by,
+        )
+        .map(|_| ())
+    }
+
+    /// Scores several criteria at once, all or none: every score is checked
+    /// (as [`Gradebook::set_rubric_score`] checks one) before any is written.
+    /// A score the gradebook already holds, with the same comment, is left
+    /// as it is (with who gave it and when); returns how many changed.
+    pub fn set_rubric_scores(
+        &mut self,
+        scores: &[NewScore],
+        by: &str,
+    ) -> Result<usize, CohortError> {
+        if by.trim().is_empty() {
+            return Err(CohortError::Unmet(
+                "a rubric score needs the name of who gave it".into(),
+            ));
+        }
+        for s in scores {
+            if let Err(problem) = self.check_score(&s.learner, &s.lab, &s.criterion, s.points)? {
+                return Err(CohortError::Unmet(format!(
+                    "rubric score for {}, lab {}, criterion {}: {}",
+                    s.learner,
+                    s.lab,
+                    s.criterion,
+                    problem.message()
+                )));
+            }
+        }
+        let at = ninety_kit::artifact::now_rfc3339();
+        let path = self.path.clone();
+        let err = |source| CohortError::Gradebook {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        let mut changed = 0;
+        for s in scores {
+            let before: Option<(f64, String)> = tx
+                .query_row(
+                    "SELECT points, comment FROM rubric_scores
+                     WHERE learner = ?1 AND lab = ?2 AND criterion = ?3",
+                    params![s.learner, s.lab, s.criterion],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+                .map_err(err)?;
+            if before.is_some_and(|(p, c)| (p - s.points).abs() < 1e-9 && c == s.comment) {
+                continue;
+            }
+            tx.execute(
+                "INSERT INTO rubric_scores (learner, lab, criterion, points, comment, scored_by, scored_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT(learner, lab, criterion) DO UPDATE
+                 SET points = ?4, comment = ?5, scored_by = ?6, scored_at = ?7",
+                params![s.learner, s.lab, s.criterion, s.points, s.comment, by, at],
+            )
+            .map_err(err)?;
+            changed += 1;
+        }
+        tx.commit().map_err(err)?;
+        Ok(changed)
+    }
+
+    /// Records the grader's scores of automatic criteria. A score a person
+    /// gave is left as it is: a person's judgement outranks the check.
+    pub fn put_auto_scores(&mut self, scores: &[NewScore]) -> Result<(), CohortError> {
+        let at = ninety_kit::artifact::now_rfc3339();
+        let path = self.path.clone();
+        let err = |source| CohortError::Gradebook {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        for s in scores {
+            tx.execute(
+                "INSERT INTO rubric_scores (learner, lab, criterion, points, comment, scored_by, scored_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT(learner, lab, criterion) DO UPDATE
+                 SET points = ?4, comment = ?5, scored_at = ?7
+                 WHERE rubric_scores.scored_by = ?6
+                   AND (rubric_scores.points != ?4 OR rubric_scores.comment != ?5)",
+                params![s.learner, s.lab, s.criterion, s.points, s.comment, AUTO_SCORER, at],
+            )
+            .map_err(err)?;
+        }
+        tx.commit().map_err(err)
+    }
+
+    /// The rubric criteria not scored yet, per lab and criterion, with the
+    /// learners (who submitted the lab) still waiting.
+    pub fn ungraded(&self) -> Result<Vec<Ungraded>, CohortError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT r.lab, r.criterion, g.learner
+                 FROM rubric r
+                 JOIN grades g ON g.lab = r.lab AND g.status != 'missing'
+                 LEFT JOIN rubric_scores s
+                   ON s.learner = g.learner AND s.lab = r.lab AND s.criterion = r.criterion
+                 LEFT JOIN learners l ON l.id = g.learner
+                 LEFT JOIN labs b ON b.name = r.lab
+                 WHERE s.points IS NULL
+                 ORDER BY b.position, r.lab, r.position, l.rowid",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out: Vec<Ungraded> = Vec::new();
+        for row in rows {
+            let (lab, criterion, learner) = row.map_err(|e| self.err(e))?;
+            match out.last_mut() {
+                Some(u) if u.lab == lab && u.criterion == criterion => u.learners.push(learner),
+                _ => out.push(Ungraded {
+                    lab,
+                    criterion,
+                    learners: vec![learner],
+                }),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records that `release`'s lab had its solutions published (again).
+    pub fn put_solution_release(&mut self, release: &SolutionRelease) -> Result<(), CohortError> {
+        self.conn
+            .execute(
+                "INSERT INTO solution_releases (lab, released_at, forced, files, places)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(lab) DO UPDATE
+                 SET released_at = ?2, forced = ?3, files = ?4, places = ?5",
+                params![
+                    release.lab,
+                    release.released_at,
+                    release.forced,
+                    release.files,
+                    release.places
+                ],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    /// The labs whose solutions were published, in cohort order.
+    pub fn solution_releases(&self) -> Result<Vec<SolutionRelease>, CohortError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT s.lab, s.released_at, s.forced, s.files, s.places
+                 FROM solution_releases s LEFT JOIN labs b ON b.name = s.lab
+                 ORDER BY b.position, s.lab",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(SolutionRelease {
+                    lab: r.get(0)?,
+                    released_at: r.get(1)?,
+                    forced: r.get(2)?,
+                    files: r.get(3)?,
+                    places: r.get(4)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    fn list<P: rusqlite::Params>(&self, sql: &str, params: P) -> Result<Vec<String>, CohortError> {
+        let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params, |r| r.get::<_, String>(0))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
     fn tampering_of(&self, learner: &str, lab: &str) -> Result<Vec<String>, CohortError> {
@@ -470,11 +972,15 @@ impl Gradebook {
             .map_err(|e| self.err(e))
     }
 
-    /// Writes the gradebook as CSV: one row per learner and lab (points,
-    /// max, late penalty, final), or with `checks` one row per check.
+    /// Writes the gradebook as CSV: one row per learner and lab (points and
+    /// max with the rubric's, late penalty, final; then the checks' points,
+    /// the rubric's and how many criteria are not scored yet), or with
+    /// `checks` one row per check and rubric criterion (`kind` says which;
+    /// a criterion not scored yet has no points).
     pub fn export_csv(&self, to: impl std::io::Write, checks: bool) -> Result<(), CohortError> {
         let csv_err = |e: csv::Error| CohortError::Unmet(format!("writing the CSV: {e}"));
         let mut w = csv::Writer::from_writer(to);
+        let grades = self.grades()?;
         if checks {
             w.write_record([
                 "learner",
@@ -486,26 +992,64 @@ impl Gradebook {
                 "timed_out",
                 "hidden",
                 "message",
+                "kind",
             ])
             .map_err(csv_err)?;
+            let mut by_grade: BTreeMap<(String, String), Vec<CheckRow>> = BTreeMap::new();
             for c in self.check_rows(None)? {
-                let message = c
-                    .message
-                    .as_deref()
-                    .and_then(|m| m.lines().next())
-                    .unwrap_or("");
-                w.write_record([
-                    c.learner.as_str(),
-                    &c.lab,
-                    &c.check,
-                    &c.points.to_string(),
-                    &c.max_points.to_string(),
-                    if c.passed { "true" } else { "false" },
-                    if c.timed_out { "true" } else { "false" },
-                    if c.hidden { "true" } else { "false" },
-                    message,
-                ])
-                .map_err(csv_err)?;
+                by_grade
+                    .entry((c.learner.clone(), c.lab.clone()))
+                    .or_default()
+                    .push(c);
+            }
+            for g in &grades {
+                for c in by_grade
+                    .remove(&(g.learner.clone(), g.lab.clone()))
+                    .unwrap_or_default()
+                {
+                    let message = c
+                        .message
+                        .as_deref()
+                        .and_then(|m| m.lines().next())
+                        .unwrap_or("");
+                    w.write_record([
+                        c.learner.as_str(),
+                        &c.lab,
+                        &c.check,
+                        &c.points.to_string(),
+                        &c.max_points.to_string(),
+                        if c.passed { "true" } else { "false" },
+                        if c.timed_out { "true" } else { "false" },
+                        if c.hidden { "true" } else { "false" },
+                        message,
+                        "check",
+                    ])
+                    .map_err(csv_err)?;
+                }
+                for r in &g.rubric {
+                    let passed = match r.points {
+                        Some(p) if p >= f64::from(r.max_points) => "true",
+                        Some(_) => "false",
+                        None => "",
+                    };
+                    w.write_record([
+                        g.learner.as_str(),
+                        &g.lab,
+                        &r.criterion,
+                        &r.points.map(fmt_points).unwrap_or_default(),
+                        &r.max_points.to_string(),
+                        passed,
+                        "false",
+                        "false",
+                        r.comment.lines().next().unwrap_or(""),
+                        if r.automatic {
+                            "rubric (auto)"
+                        } else {
+                            "rubric"
+                        },
+                    ])
+                    .map_err(csv_err)?;
+                }
             }
         } else {
             w.write_record([
@@ -522,16 +1066,19 @@ impl Gradebook {
                 "tampering",
                 "submitted_at",
                 "commit",
+                "auto_points",
+                "rubric_points",
+                "ungraded",
             ])
             .map_err(csv_err)?;
-            for g in self.grades()? {
+            for g in &grades {
                 w.write_record([
                     g.learner.as_str(),
                     &g.name,
                     &g.email,
                     &g.lab,
                     &g.status,
-                    &g.points.to_string(),
+                    &fmt_points(g.points),
                     &g.max_points.to_string(),
                     &g.days_late.to_string(),
                     &fmt_points(g.late_penalty),
@@ -539,6 +1086,9 @@ impl Gradebook {
                     &g.tampering.join("; "),
                     g.submitted_at.as_deref().unwrap_or(""),
                     g.commit.as_deref().unwrap_or(""),
+                    &g.auto_points.to_string(),
+                    &fmt_points(g.rubric_points),
+                    &g.ungraded.to_string(),
                 ])
                 .map_err(csv_err)?;
             }
@@ -561,8 +1111,9 @@ impl Gradebook {
         for g in &grades {
             let status = Status::parse(&g.status).unwrap_or(Status::Error);
             let reason = match status {
-                Status::Graded if g.points * 2 < g.max_points => {
-                    Some(format!("{}/{} points", g.points, g.max_points))
+                // Stuck is about the code: the checks' points, not the rubric's.
+                Status::Graded if g.auto_points * 2 < g.auto_max => {
+                    Some(format!("{}/{} points", g.auto_points, g.auto_max))
                 }
                 Status::Graded => None,
                 other => Some(other.describe().to_owned()),
@@ -624,6 +1175,16 @@ impl Gradebook {
             not_compiling,
             tampering,
         })
+    }
+}
+
+/// Read-only queries for the workbench's cohort view.
+impl Gradebook {
+    /// When the last grade was recorded (RFC 3339), if any was.
+    pub fn last_graded_at(&self) -> Result<Option<String>, CohortError> {
+        self.conn
+            .query_row("SELECT MAX(graded_at) FROM grades", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
     }
 }
 
@@ -724,16 +1285,16 @@ mod tests {
         book.export_csv(&mut csv, false).unwrap();
         assert_eq!(
             String::from_utf8(csv).unwrap(),
-            "learner,name,email,lab,status,points,max_points,days_late,late_penalty,final,tampering,submitted_at,commit\n\
-             zoe,Learner zoe,zoe@example.org,frame,graded,5,5,3,1.5,3.5,,2026-01-01T00:00:00Z,\n\
-             ada,Learner ada,ada@example.org,frame,graded,2,5,0,0,2,labs/frame/tests/grade.rs (edited),2026-01-01T00:00:00Z,\n\
-             bob,Learner bob,bob@example.org,frame,build_failed,0,5,0,0,0,,2026-01-01T00:00:00Z,\n"
+            "learner,name,email,lab,status,points,max_points,days_late,late_penalty,final,tampering,submitted_at,commit,auto_points,rubric_points,ungraded\n\
+             zoe,Learner zoe,zoe@example.org,frame,graded,5,5,3,1.5,3.5,,2026-01-01T00:00:00Z,,5,0,0\n\
+             ada,Learner ada,ada@example.org,frame,graded,2,5,0,0,2,labs/frame/tests/grade.rs (edited),2026-01-01T00:00:00Z,,2,0,0\n\
+             bob,Learner bob,bob@example.org,frame,build_failed,0,5,0,0,0,,2026-01-01T00:00:00Z,,0,0,0\n"
         );
         let mut csv = Vec::new();
         book.export_csv(&mut csv, true).unwrap();
         let text = String::from_utf8(csv).unwrap();
         assert!(
-            text.contains("ada,frame,hidden.b,0,3,false,false,true,hidden.b failed\n"),
+            text.contains("ada,frame,hidden.b,0,3,false,false,true,hidden.b failed,check\n"),
             "{text}"
         );
         assert_eq!(text.lines().count(), 5, "{text}");
@@ -762,6 +1323,154 @@ mod tests {
         assert_eq!(status.tampering.len(), 1);
         let rows = book.check_rows(Some("ada")).unwrap();
         assert_eq!(rows[1].hints, ["think about hidden.b"]);
+    }
+
+    fn criterion(id: &str, points: u32, auto: bool) -> Criterion {
+        Criterion {
+            id: id.into(),
+            title: format!("the {id}"),
+            points,
+            guidance: "judge it".into(),
+            auto: auto.then(|| crate::course::AutoCheck {
+                file: "spec.toml".into(),
+                rule: crate::course::AutoRule::Present,
+            }),
+        }
+    }
+
+    #[test]
+    fn rubric_points_add_to_the_total_and_the_late_penalty_takes_its_share() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut book = Gradebook::open(&dir.path().join("g.sqlite")).unwrap();
+        book.put_learners(&[learner("zoe"), learner("ada")])
+            .unwrap();
+        let reference = Reference {
+            checks: vec![check("a", 2, true), check("b", 3, true)],
+            hidden: Default::default(),
+        };
+        book.put_lab(Stage::Frame, 0, "2026-01-10T00:00:00Z", &reference)
+            .unwrap();
+        book.put_rubric(
+            "frame",
+            &[
+                criterion("written", 1, true),
+                criterion("reasons", 4, false),
+            ],
+        )
+        .unwrap();
+        let mut late = grade(
+            "zoe",
+            vec![check("a", 2, true), check("b", 3, true)],
+            Status::Graded,
+        );
+        late.late = Lateness {
+            days: 2,
+            percent: 20.0,
+        };
+        book.record(&late, None).unwrap();
+        book.record(
+            &grade(
+                "ada",
+                vec![check("a", 2, true), check("b", 3, false)],
+                Status::Graded,
+            ),
+            None,
+        )
+        .unwrap();
+
+        // The API checks a score as the import does.
+        let refuse = |book: &mut Gradebook, learner: &str, criterion: &str, points: f64| {
+            book.set_rubric_score(learner, "frame", criterion, points, "", "me")
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(refuse(&mut book, "zed", "reasons", 1.0).contains("unknown learner `zed`"));
+        assert!(refuse(&mut book, "zoe", "style", 1.0).contains(
+            "unknown criterion `style` for lab `frame`; expected one of: written, reasons"
+        ));
+        assert!(refuse(&mut book, "zoe", "reasons", 4.5).contains("over the maximum of 4"));
+        assert!(refuse(&mut book, "zoe", "reasons", -1.0).contains("negative"));
+        assert!(refuse(&mut book, "zoe", "reasons", f64::NAN).contains("not a number"));
+        let err = book
+            .set_rubric_score("zoe", "gather", "reasons", 1.0, "", "me")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("lab `gather` has no rubric; expected a lab with one: frame"),
+            "{err}"
+        );
+
+        book.put_auto_scores(&[NewScore {
+            learner: "zoe".into(),
+            lab: "frame".into(),
+            criterion: "written".into(),
+            points: 1.0,
+            comment: "auto-check: there".into(),
+        }])
+        .unwrap();
+        book.set_rubric_score("zoe", "frame", "reasons", 3.5, "good", "me")
+            .unwrap();
+        let zoe = book.rubric("zoe", "frame").unwrap();
+        assert_eq!(
+            zoe.iter()
+                .map(|r| (r.criterion.as_str(), r.max_points, r.points, r.automatic))
+                .collect::<Vec<_>>(),
+            [
+                ("written", 1, Some(1.0), true),
+                ("reasons", 4, Some(3.5), false)
+            ]
+        );
+        assert_eq!(zoe[1].scored_by.as_deref(), Some("me"));
+
+        let grades = book.grades().unwrap();
+        let zoe = &grades[0];
+        // 5 from the checks and 4.5 from the rubric, of 5 + 5; 20% late of 9.5.
+        assert_eq!(
+            (
+                zoe.points,
+                zoe.max_points,
+                zoe.auto_points,
+                zoe.rubric_points
+            ),
+            (9.5, 10, 5, 4.5)
+        );
+        assert!((zoe.late_penalty - 1.9).abs() < 1e-9 && (zoe.final_points - 7.6).abs() < 1e-9);
+        assert_eq!((grades[1].points, grades[1].ungraded), (2.0, 2));
+
+        let mut csv = Vec::new();
+        book.export_csv(&mut csv, false).unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        assert!(
+            csv.contains("\nzoe,Learner zoe,zoe@example.org,frame,graded,9.5,10,2,1.9,7.6,,2026-01-01T00:00:00Z,,5,4.5,0\n"),
+            "{csv}"
+        );
+        assert!(
+            csv.contains(",2,10,0,0,2,,2026-01-01T00:00:00Z,,2,0,2\n"),
+            "{csv}"
+        );
+        let mut csv = Vec::new();
+        book.export_csv(&mut csv, true).unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        assert!(csv.contains("\nzoe,frame,b,3,3,true,false,false,,check\nzoe,frame,written,1,1,true,false,false,auto-check: there,rubric (auto)\nzoe,frame,reasons,3.5,4,false,false,false,good,rubric\n"), "{csv}");
+        assert!(
+            csv.contains("\nada,frame,reasons,,4,,false,false,,rubric\n"),
+            "{csv}"
+        );
+
+        let ungraded = book.ungraded().unwrap();
+        assert_eq!(
+            ungraded
+                .iter()
+                .map(|u| (u.criterion.as_str(), u.learners.clone()))
+                .collect::<Vec<_>>(),
+            [
+                ("written", vec!["ada".to_owned()]),
+                ("reasons", vec!["ada".to_owned()])
+            ]
+        );
+        // Grading again keeps the rubric's scores.
+        book.record(&late, None).unwrap();
+        assert_eq!(book.grades().unwrap()[0].rubric_points, 4.5);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! `ninety cohort`: run a bootcamp: roster, release, collect, grade,
-//! gradebook, feedback, status, verify. The logic is the grader's
+//! gradebook, rubric (manual grading), feedback, status, solutions, verify. The logic is the grader's
 //! (`ninety_grader::cohort`); this module parses, calls and prints.
 
 use anyhow::{Context, Result, anyhow};
@@ -8,10 +8,10 @@ use ninety_grader::cohort::config::{
     CohortConfig, LabDue, LatePolicy, Roster, format_time, parse_time, weekly_due,
 };
 use ninety_grader::cohort::grade::{self, GradeEvent, GradeOptions, LabGrade, Status};
-use ninety_grader::cohort::gradebook::Gradebook;
+use ninety_grader::cohort::gradebook::{Gradebook, SolutionRelease, Ungraded};
 use ninety_grader::cohort::runner::Limits;
 use ninety_grader::cohort::{
-    COHORT_FILE, Cohort, ROSTER_FILE, feedback, fmt_points, release, tamper,
+    COHORT_FILE, Cohort, ROSTER_FILE, feedback, fmt_points, release, rubric, solutions, tamper,
 };
 use ninety_kit::Stage;
 use std::path::{Path, PathBuf};
@@ -40,6 +40,22 @@ pub enum CohortCommand {
         #[command(subcommand)]
         command: GradebookCommand,
     },
+    /// Manual grading: export each lab's rubric as CSV to score, import it back.
+    Rubric {
+        #[command(subcommand)]
+        command: RubricCommand,
+    },
+    /// Publish a lab's solution files to the workspaces, once it is due.
+    ReleaseSolutions {
+        #[command(flatten)]
+        at: At,
+        /// The lab.
+        #[arg(long, value_name = "LAB")]
+        lab: String,
+        /// Publish before the due date.
+        #[arg(long)]
+        force: bool,
+    },
     /// Write each learner's feedback: failing checks, hints, late penalty.
     Feedback(At),
     /// Who is stuck, which checks fail most, what did not compile.
@@ -50,6 +66,8 @@ pub enum CohortCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Browse the gradebook: learners by labs, failing checks, reports; score rubrics.
+    View(At),
     /// Check a workspace's visible tests against the release's checksums.
     Verify {
         /// The workspace (default: the current folder).
@@ -166,6 +184,29 @@ pub enum GradebookCommand {
     },
 }
 
+/// `ninety cohort rubric ...`
+#[derive(Debug, clap::Subcommand)]
+pub enum RubricCommand {
+    /// Write the scoring sheet: learner,lab,criterion,max,points,comment.
+    Export {
+        #[command(flatten)]
+        at: At,
+        /// Only this lab (repeat).
+        #[arg(long = "lab", value_name = "LAB")]
+        labs: Vec<String>,
+        /// Write to FILE instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Read a scored sheet back: every row is checked, then all or nothing is written.
+    Import {
+        #[command(flatten)]
+        at: At,
+        /// The CSV file.
+        file: PathBuf,
+    },
+}
+
 /// Runs `ninety cohort ...`.
 pub fn run(root: Option<&PathBuf>, command: CohortCommand) -> Result<ExitCode> {
     match command {
@@ -178,8 +219,18 @@ pub fn run(root: Option<&PathBuf>, command: CohortCommand) -> Result<ExitCode> {
                 at, checks, out, ..
             },
         } => export(&at, checks, out.as_deref()),
+        CohortCommand::Rubric {
+            command: RubricCommand::Export { at, labs, out },
+        } => rubric_export(&at, &labs, out.as_deref()),
+        CohortCommand::Rubric {
+            command: RubricCommand::Import { at, file },
+        } => rubric_import(&at, &file),
+        CohortCommand::ReleaseSolutions { at, lab, force } => release_solutions(&at, &lab, force),
         CohortCommand::Feedback(at) => feedback_cmd(&at),
         CohortCommand::Status { at, json } => status(&at, json),
+        CohortCommand::View(at) => {
+            crate::workbench::screens::cohort::run(&at.cohort).map(|()| ExitCode::SUCCESS)
+        }
         CohortCommand::Verify {
             dir,
             manifest,
@@ -455,6 +506,63 @@ fn export(at: &At, checks: bool, out: Option<&Path>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn rubric_export(at: &At, labs: &[String], out: Option<&Path>) -> Result<ExitCode> {
+    let cohort = open(at)?;
+    let labs = grade::chosen_labs(&cohort, &stages(labs)?)?;
+    let mut book = Gradebook::open(&cohort.gradebook_path())?;
+    rubric::sync(&cohort, &mut book, &labs)?;
+    let rows = match out {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("writing `{}`", path.display()))?;
+            rubric::export(&cohort, &book, &labs, file)?
+        }
+        None => rubric::export(&cohort, &book, &labs, std::io::stdout().lock())?,
+    };
+    if let Some(path) = out {
+        println!(
+            "Wrote {rows} rubric rows to {}; fill in points and comment, then: ninety cohort rubric import {}",
+            path.display(),
+            path.display()
+        );
+    }
+    if rows == 0 {
+        eprintln!("No lab of the cohort has a rubric: add [[rubric]] criteria to its lab.toml.");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn rubric_import(at: &At, file: &Path) -> Result<ExitCode> {
+    let cohort = open(at)?;
+    let mut book = Gradebook::open(&cohort.gradebook_path())?;
+    let done = rubric::import(&cohort, &mut book, file)?;
+    println!(
+        "Read {} rows: {} scores written, {} unchanged, {} left blank.",
+        done.rows, done.changed, done.unchanged, done.blank
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn release_solutions(at: &At, lab: &str, force: bool) -> Result<ExitCode> {
+    let cohort = open(at)?;
+    let lab: Stage = lab.parse().map_err(|e| anyhow!("{e}"))?;
+    let out = solutions::release_solutions(&cohort, lab, force)?;
+    println!(
+        "Published the solutions of {} ({} files{}) to:",
+        out.lab,
+        out.files.len(),
+        if out.forced {
+            ", before the due date"
+        } else {
+            ""
+        }
+    );
+    for place in &out.places {
+        println!("  {}", place.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn feedback_cmd(at: &At) -> Result<ExitCode> {
     let cohort = open(at)?;
     let book = Gradebook::open_existing(&cohort.gradebook_path())?;
@@ -471,8 +579,22 @@ fn status(at: &At, json: bool) -> Result<ExitCode> {
     let cohort = open(at)?;
     let book = Gradebook::open_existing(&cohort.gradebook_path())?;
     let s = book.status()?;
+    let ungraded = book.ungraded()?;
+    let released = book.solution_releases()?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&s)?);
+        #[derive(serde::Serialize)]
+        struct Full<'a> {
+            #[serde(flatten)]
+            status: &'a ninety_grader::cohort::gradebook::CohortStatus,
+            rubric_ungraded: &'a [Ungraded],
+            solutions_released: &'a [SolutionRelease],
+        }
+        let full = Full {
+            status: &s,
+            rubric_ungraded: &ungraded,
+            solutions_released: &released,
+        };
+        println!("{}", serde_json::to_string_pretty(&full)?);
         return Ok(ExitCode::SUCCESS);
     }
     println!(
@@ -499,6 +621,34 @@ fn status(at: &At, json: bool) -> Result<ExitCode> {
         println!("\nChanged released tests (not used in grading):");
         for (learner, lab, file) in &s.tampering {
             println!("  {learner:<12} {lab:<9} {file}");
+        }
+    }
+    if !ungraded.is_empty() {
+        let items: usize = ungraded.iter().map(|u| u.learners.len()).sum();
+        println!("\nRubric not scored yet ({items}; ninety cohort rubric export):");
+        for u in &ungraded {
+            let mut who = u
+                .learners
+                .iter()
+                .take(8)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            if u.learners.len() > 8 {
+                who.push_str(&format!(" and {} more", u.learners.len() - 8));
+            }
+            println!("  {:<9} {:<24} {who}", u.lab, u.criterion);
+        }
+    }
+    if !released.is_empty() {
+        println!("\nSolutions released:");
+        for r in &released {
+            let forced = if r.forced {
+                " (before the due date)"
+            } else {
+                ""
+            };
+            println!("  {:<9} {}{forced}", r.lab, r.released_at);
         }
     }
     Ok(ExitCode::SUCCESS)

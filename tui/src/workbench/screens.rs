@@ -15,6 +15,7 @@
 //! [`Message`]: super::app::Message
 
 pub mod agreement;
+pub mod cohort;
 pub mod deploy;
 pub mod evaluate;
 pub mod explorer;

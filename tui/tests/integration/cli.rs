@@ -1,6 +1,6 @@
 //! The command line, run as a learner or an instructor would run it.
 
-use crate::support::{copy_repo, exclusive, ninety, summary, text};
+use crate::support::{copy_repo, copy_repo_to_edit, exclusive, ninety, summary, text};
 use ninety_kit::labels::Choice;
 use ninety_kit::records::Summary;
 use ninety_kit::records::train::TrainRun;
@@ -233,7 +233,7 @@ fn grade_passes_on_the_solution_and_records_progress() {
 #[test]
 fn grade_survives_learner_code_that_ends_the_process() {
     let _serial = exclusive();
-    let copy = copy_repo();
+    let copy = copy_repo_to_edit();
     let metrics = copy.path().join("labs/frame/src/metrics.rs");
     let original = std::fs::read_to_string(&metrics).unwrap();
     // One method ends the process, another recurses until the stack runs out.
@@ -279,8 +279,8 @@ fn grade_survives_learner_code_that_ends_the_process() {
 #[test]
 fn lab_check_proves_the_lab_and_catches_a_check_that_passes_on_the_starter() {
     let _serial = exclusive();
-    let copy = copy_repo();
-    let scratch = crate::support::shared_target().join("labcheck");
+    let copy = copy_repo_to_edit();
+    let scratch = crate::support::target_for(copy.path()).join("labcheck");
     let scratch = scratch.to_str().unwrap();
     let out = ninety(
         copy.path(),
@@ -313,7 +313,7 @@ fn lab_check_proves_the_lab_and_catches_a_check_that_passes_on_the_starter() {
 #[test]
 fn malformed_markers_are_reported_with_file_and_line() {
     let _serial = exclusive();
-    let copy = copy_repo();
+    let copy = copy_repo_to_edit();
     let path = copy.path().join("labs/frame/src/latency.rs");
     let text_before = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, text_before.replacen("    // END SOLUTION\n", "", 1)).unwrap();
@@ -622,7 +622,7 @@ fn run_train_records_runs_that_list_compare_and_survive_a_killed_run() {
     assert!(logreg.baselines.logreg.is_none(), "no baseline of itself");
 
     // A run killed half-way leaves no run behind and the others intact.
-    let pipeline = crate::support::shared_target().join("debug/ninety-pipeline");
+    let pipeline = crate::support::target_for(copy.path()).join("debug/ninety-pipeline");
     let home = copy.path().join(".ninety-test");
     let mut child = std::process::Command::new(&pipeline)
         .args(["train", "--root"])

@@ -3,7 +3,7 @@
 //! from their git repositories, graded two at a time with the hidden
 //! checks, exported, reported on and given feedback.
 
-use crate::support::{copy_repo, exclusive, ninety, shared_target, text};
+use crate::support::{copy_repo, edits_target, exclusive, ninety, text};
 use std::path::Path;
 use std::process::Command;
 
@@ -167,7 +167,8 @@ fn a_cohort_of_six_is_collected_graded_and_exported() {
     let out = ninety(instructor, &["cohort", "collect", "--cohort", cohort_arg]);
     assert!(out.status.success(), "{}", text(&out));
 
-    let target = shared_target();
+    // The grading trees hold learners' sources: never the pristine build.
+    let target = edits_target();
     let out = ninety(
         instructor,
         &[
@@ -209,30 +210,33 @@ fn a_cohort_of_six_is_collected_graded_and_exported() {
     assert_eq!(
         lines.next(),
         Some(
-            "learner,name,email,lab,status,points,max_points,days_late,late_penalty,final,tampering,submitted_at,commit"
+            "learner,name,email,lab,status,points,max_points,days_late,late_penalty,final,tampering,submitted_at,commit,auto_points,rubric_points,ungraded"
         )
     );
     let rows: Vec<String> = lines
         .map(|l| {
             let f: Vec<&str> = l.split(',').collect();
             format!(
-                "{} {} {}/{} late {} -{} ={} [{}] {}",
-                f[0], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11]
+                "{} {} {}/{} late {} -{} ={} [{}] {} checks {} rubric {} ungraded {}",
+                f[0], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[13], f[14], f[15]
             )
         })
         .collect();
+    // The frame lab's rubric adds 7 points: its auto-checked definitions (1,
+    // which every learner's spec.toml earns) and two criteria to score.
     let on_time = "2026-01-09T12:00:00Z";
     assert_eq!(
         rows,
         [
-            format!("correct graded 32/32 late 0 -0 =32 [] {on_time}"),
-            format!("partly graded 29/32 late 0 -0 =29 [] {on_time}"),
-            format!("broken build_failed 0/32 late 0 -0 =0 [] {on_time}"),
-            format!("looping graded 29/32 late 0 -0 =29 [] {on_time}"),
+            format!("correct graded 33/39 late 0 -0 =33 [] {on_time} checks 32 rubric 1 ungraded 2"),
+            format!("partly graded 30/39 late 0 -0 =30 [] {on_time} checks 29 rubric 1 ungraded 2"),
+            format!("broken build_failed 1/39 late 0 -0 =1 [] {on_time} checks 0 rubric 1 ungraded 2"),
+            format!("looping graded 30/39 late 0 -0 =30 [] {on_time} checks 29 rubric 1 ungraded 2"),
             format!(
-                "tamperer graded 29/32 late 0 -0 =29 [labs/frame/tests/grade.rs (edited)] {on_time}"
+                "tamperer graded 30/39 late 0 -0 =30 [labs/frame/tests/grade.rs (edited)] {on_time} checks 29 rubric 1 ungraded 2"
             ),
-            "late graded 32/32 late 3 -9.6 =22.4 [] 2026-01-12T06:00:00Z".to_owned(),
+            "late graded 33/39 late 3 -9.9 =23.1 [] 2026-01-12T06:00:00Z checks 32 rubric 1 ungraded 2"
+                .to_owned(),
         ],
         "{csv}"
     );
@@ -268,6 +272,12 @@ fn a_cohort_of_six_is_collected_graded_and_exported() {
         checks.contains("\ncorrect,frame,hidden.metrics_edge_cases,2,2,true,false,true,"),
         "{checks}"
     );
+    assert!(
+        checks.contains(
+            "\ncorrect,frame,spec.definitions_written,1,1,true,false,false,\"auto-check: "
+        ) && checks.contains("\ncorrect,frame,spec.reasoning,,3,,false,false,,rubric\n"),
+        "{checks}"
+    );
 
     let out = ninety(
         instructor,
@@ -297,12 +307,23 @@ fn a_cohort_of_six_is_collected_graded_and_exported() {
         "{status}"
     );
     assert_eq!(worst["failed"], 3);
+    assert_eq!(
+        status["rubric_ungraded"][0]["criterion"],
+        "spec.awkward_cases"
+    );
+    assert_eq!(
+        status["rubric_ungraded"][0]["learners"]
+            .as_array()
+            .unwrap()
+            .len(),
+        6
+    );
 
     let out = ninety(instructor, &["cohort", "feedback", "--cohort", cohort_arg]);
     assert!(out.status.success(), "{}", text(&out));
     let late = std::fs::read_to_string(cohort.join("feedback/late.md")).unwrap();
     assert!(
-        late.contains("**Late by 3 days**") && late.contains("9.6 off, 22.4 left"),
+        late.contains("**Late by 3 days**") && late.contains("9.9 off, 23.1 left"),
         "{late}"
     );
     let tamperer = std::fs::read_to_string(cohort.join("feedback/tamperer.md")).unwrap();
@@ -319,6 +340,32 @@ fn a_cohort_of_six_is_collected_graded_and_exported() {
         broken.contains("did not compile") && broken.contains("error[E0308]"),
         "{broken}"
     );
+
+    // Due in January: the solutions go out, marker lines taken out.
+    let out = ninety(
+        instructor,
+        &[
+            "cohort",
+            "release-solutions",
+            "--lab",
+            "frame",
+            "--cohort",
+            cohort_arg,
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let solution =
+        std::fs::read_to_string(ws("partly").join("solutions/frame/src/latency.rs")).unwrap();
+    assert!(
+        solution.contains(PERCENTILE) && !solution.contains("BEGIN SOLUTION"),
+        "{solution}"
+    );
+    let out = ninety(instructor, &["cohort", "status", "--cohort", cohort_arg]);
+    assert!(
+        text(&out).contains("Solutions released:\n  frame"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
@@ -334,6 +381,9 @@ fn cohort_help_fits_on_one_screen_and_bad_files_name_their_place() {
         &["cohort", "feedback", "--help"],
         &["cohort", "status", "--help"],
         &["cohort", "verify", "--help"],
+        &["cohort", "rubric", "export", "--help"],
+        &["cohort", "rubric", "import", "--help"],
+        &["cohort", "release-solutions", "--help"],
     ] {
         let out = ninety(dir, args);
         assert!(out.status.success(), "{args:?}: {}", text(&out));
@@ -366,4 +416,69 @@ fn cohort_help_fits_on_one_screen_and_bad_files_name_their_place() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("ninety cohort new"), "{}", text(&out));
+
+    // A rubric sheet with a bad cell writes nothing; solutions wait for the due date.
+    std::fs::write(&roster, "id,name\nada,Ada\n").unwrap();
+    let cohort_arg = cohort.to_str().unwrap();
+    let out = ninety(
+        dir,
+        &[
+            "cohort",
+            "new",
+            cohort_arg,
+            "--roster",
+            roster.to_str().unwrap(),
+            "--lab",
+            "frame",
+            "--due",
+            "2999-01-01T00:00:00Z",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let sheet = tmp.path().join("scores.csv");
+    std::fs::write(
+        &sheet,
+        "learner,lab,criterion,max,points,comment\nada,frame,spec.reasoning,3,3,fine\nada,frame,spec.reasoning2,3,9,\n",
+    )
+    .unwrap();
+    let out = ninety(
+        dir,
+        &[
+            "cohort",
+            "rubric",
+            "import",
+            sheet.to_str().unwrap(),
+            "--cohort",
+            cohort_arg,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("line 3, column 3 (`criterion`): unknown criterion `spec.reasoning2`"),
+        "{}",
+        text(&out)
+    );
+    let out = ninety(dir, &["cohort", "rubric", "export", "--cohort", cohort_arg]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("\nada,frame,spec.reasoning,3,,\n"),
+        "nothing was imported: {}",
+        text(&out)
+    );
+    let out = ninety(
+        dir,
+        &[
+            "cohort",
+            "release-solutions",
+            "--lab",
+            "frame",
+            "--cohort",
+            cohort_arg,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains("lab `frame` is due 2999-01-01T00:00:00Z"),
+        "{}",
+        text(&out)
+    );
 }

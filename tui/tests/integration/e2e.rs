@@ -1,7 +1,7 @@
 //! The workbench in a real terminal: tmux runs it, keys go in with
 //! `send-keys`, and the screen comes back with `capture-pane`.
 
-use crate::support::{copy_repo, exclusive, shared_target};
+use crate::support::{copy_repo, copy_repo_to_edit, exclusive, target_for};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -58,7 +58,7 @@ fn start(session: &Session, copy: &Path, home: &Path, args: &str, size: (u16, u1
         "cd {} && NINETY_HOME={} CARGO_TARGET_DIR={} {} {args}; sleep 30",
         copy.display(),
         home.display(),
-        shared_target().display(),
+        target_for(copy).display(),
         env!("CARGO_BIN_EXE_ninety")
     );
     tmux(&[
@@ -173,7 +173,7 @@ fn the_workbench_grades_the_frame_lab_in_a_real_terminal() {
         return;
     }
     let _serial = exclusive();
-    let copy = copy_repo();
+    let copy = copy_repo_to_edit();
     let session = Session(format!("ninety-e2e-{}", std::process::id()));
     let home = copy.path().join(".ninety-test");
     start(&session, copy.path(), &home, "", (80, 24));
@@ -247,7 +247,7 @@ fn the_workbench_grades_the_frame_lab_in_a_real_terminal() {
 /// The cargo, rustc and pipeline processes working for the test copy at
 /// `copy` (by their working folder or their arguments), still alive.
 fn stage_processes(copy: &Path) -> Vec<String> {
-    let target = shared_target();
+    let target = target_for(copy);
     let mut found = Vec::new();
     for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
         let dir = entry.path();
