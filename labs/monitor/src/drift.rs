@@ -5,9 +5,6 @@
 //! traffic. Each statistic here answers "how different?" with one number,
 //! without labels: that is their worth, since labels come late.
 
-use std::collections::HashMap;
-use std::hash::Hash;
-
 /// The smallest share a bin is given: an empty bin would make PSI
 /// infinite, and one message more or less should not.
 pub const FLOOR: f64 = 1e-4;
@@ -116,27 +113,34 @@ pub fn ks(a: &[f64], b: &[f64]) -> f64 {
 
 // ANCHOR: js
 /// The Jensen-Shannon divergence, in bits (0 to 1), between the token
-/// distributions `p` and `q` (counts by token): with `m` the average of
-/// the two distributions, half of `KL(p ‖ m)` plus half of `KL(q ‖ m)`,
-/// logarithms base 2, a term with a zero share counting 0. 0 when both
-/// are empty; 1 when only one is.
-pub fn js<K: Eq + Hash>(p: &HashMap<K, u64>, q: &HashMap<K, u64>) -> f64 {
-    // BEGIN SOLUTION: shares of each table, then over every token in
-    //   either, the two KL terms against the average
-    let (np, nq) = (p.values().sum::<u64>(), q.values().sum::<u64>());
+/// distributions `p` and `q`, two tables of counts indexed alike: `p[i]`
+/// and `q[i]` count the same token (past the end of the shorter table, a
+/// count is 0). With `m` the average of the two distributions, half of
+/// `KL(p ‖ m)` plus half of `KL(q ‖ m)`, logarithms base 2, a term with a
+/// zero share counting 0. 0 when both are empty (every count 0); 1 when
+/// only one is.
+pub fn js(p: &[u64], q: &[u64]) -> f64 {
+    // BEGIN SOLUTION: the totals, then for each token the two KL terms
+    //   against the average of its two shares
+    let (np, nq) = (p.iter().sum::<u64>(), q.iter().sum::<u64>());
     match (np, nq) {
         (0, 0) => return 0.0,
         (0, _) | (_, 0) => return 1.0,
         _ => {}
     }
-    let share =
-        |t: &HashMap<K, u64>, n: u64, k: &K| t.get(k).copied().unwrap_or(0) as f64 / n as f64;
-    let term = |x: f64, m: f64| if x > 0.0 { x * (x / m).log2() } else { 0.0 };
+    let count = |t: &[u64], i: usize| t.get(i).copied().unwrap_or(0) as f64;
     let mut total = 0.0;
-    for k in p.keys().chain(q.keys().filter(|k| !p.contains_key(*k))) {
-        let (a, b) = (share(p, np, k), share(q, nq, k));
-        let m = (a + b) / 2.0;
-        total += 0.5 * term(a, m) + 0.5 * term(b, m);
+    for i in 0..p.len().max(q.len()) {
+        let a = count(p, i) / np as f64;
+        let b = count(q, i) / nq as f64;
+        total += if a == 0.0 || b == 0.0 {
+            // A token on one side only: its share x against the average
+            // x / 2 gives x·log2(2) = x, and the zero side adds nothing.
+            (a + b) / 2.0
+        } else {
+            let m = (a + b) / 2.0;
+            (a * (a / m).log2() + b * (b / m).log2()) / 2.0
+        };
     }
     total.clamp(0.0, 1.0)
     // END SOLUTION

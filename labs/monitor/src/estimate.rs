@@ -42,11 +42,12 @@ impl Expected {
     }
 }
 
-/// One served prediction, as the monitor reads it from the log.
+/// One served prediction, as the monitor reads it from the log (the
+/// request id borrowed from the log's record).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Served {
+pub struct Served<'a> {
     /// The request's id.
-    pub request_id: String,
+    pub request_id: &'a str,
     /// Whether it was flagged.
     pub spam: bool,
     /// The calibrated probability of spam.
@@ -59,7 +60,7 @@ pub struct Served {
 /// flagged message adds its probability to `tp` and the rest to `fp`; a
 /// message let through adds its probability to `fn_` and the rest to
 /// `tn`.
-pub fn estimate(predictions: &[Served]) -> Expected {
+pub fn estimate(predictions: &[Served<'_>]) -> Expected {
     // BEGIN SOLUTION: split each message's probability between the two
     //   cells of its decision
     let mut e = Expected::default();
@@ -92,13 +93,10 @@ pub struct Measured {
 /// request id. When one request has several feedback records, the last
 /// one counts (a user changed their mind). Feedback whose id is not among
 /// the predictions is counted in `unknown`, once per record.
-pub fn measure(predictions: &[Served], feedback: &[(String, Label)]) -> Measured {
+pub fn measure(predictions: &[Served<'_>], feedback: &[(String, Label)]) -> Measured {
     // BEGIN SOLUTION: the last label per id, then each prediction that
     //   has one into its cell; ids with no prediction counted apart
-    let decided: HashMap<&str, bool> = predictions
-        .iter()
-        .map(|p| (p.request_id.as_str(), p.spam))
-        .collect();
+    let decided: HashMap<&str, bool> = predictions.iter().map(|p| (p.request_id, p.spam)).collect();
     let mut last: HashMap<&str, Label> = HashMap::new();
     let mut unknown = 0;
     for (id, label) in feedback {

@@ -17,7 +17,7 @@ use ninety_kit::scenario::{ReplayRecord, replay_path};
 use serde::de::DeserializeOwned;
 use std::io::Write;
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// The window when neither the command nor a replay says.
 const DEFAULT_WINDOW: usize = 200;
@@ -29,12 +29,17 @@ pub fn run<W: Write>(ctx: &Context, args: &MonitorArgs, out: &mut Emitter<W>) ->
     if !args.follow {
         return Ok(Summary::Monitor(Box::new(first)));
     }
+    // Following, every report is an event, the first one at once: whoever
+    // draws them has something to draw before the logs next move.
+    out.emit(&Event::Monitoring {
+        report: Box::new(first.clone()),
+    });
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("starting the stage's clock")?;
     let mut last = first;
-    let mut sizes = log_sizes(ctx);
+    let mut seen = watched(ctx);
     runtime.block_on(async {
         let stop = crate::serve::stop_signal();
         let mut stop = std::pin::pin!(stop);
@@ -43,11 +48,11 @@ pub fn run<W: Write>(ctx: &Context, args: &MonitorArgs, out: &mut Emitter<W>) ->
             tokio::select! {
                 _ = &mut stop => break,
                 _ = tick.tick() => {
-                    let now = log_sizes(ctx);
-                    if now == sizes {
+                    let now = watched(ctx);
+                    if now == seen {
                         continue;
                     }
-                    sizes = now;
+                    seen = now;
                     match read_all(ctx, args) {
                         Ok(r) => {
                             out.emit(&Event::Monitoring { report: Box::new(r.clone()) });
@@ -63,12 +68,18 @@ pub fn run<W: Write>(ctx: &Context, args: &MonitorArgs, out: &mut Emitter<W>) ->
     Ok(Summary::Monitor(Box::new(last)))
 }
 
-fn log_sizes(ctx: &Context) -> (u64, u64) {
-    let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
-    (
-        size(&crate::serve::log_path(&ctx.home)),
-        size(&crate::serve::feedback_path(&ctx.home)),
-    )
+/// What `--follow` watches: the length and modification time of the
+/// prediction log, the feedback log and the last replay's record. The logs
+/// grow; a new replay rewrites `replay.json` whole, perhaps at the same
+/// length, and changes which predictions the report reads and how it
+/// judges them.
+fn watched(ctx: &Context) -> [(u64, Option<SystemTime>); 3] {
+    let state = |p: &Path| std::fs::metadata(p).map_or((0, None), |m| (m.len(), m.modified().ok()));
+    [
+        state(&crate::serve::log_path(&ctx.home)),
+        state(&crate::serve::feedback_path(&ctx.home)),
+        state(&replay_path(&ctx.home)),
+    ]
 }
 
 /// The report on the logs as they are now.

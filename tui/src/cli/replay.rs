@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 #[derive(Debug, clap::Args)]
 pub struct ReplayArgs {
     /// A scenario: a name from labs/monitor/scenarios (`stable`,
-    /// `empty-bodies`, ...) or the path of a scenario file.
+    /// `truncated`, ...) or the path of a scenario file.
     pub scenario: String,
     /// The server, as `ninety serve` prints it when it starts listening.
     #[arg(long, default_value_t = default_url())]
@@ -137,7 +137,15 @@ pub fn run(ws: &Workspace, args: &ReplayArgs) -> Result<ExitCode> {
     let Some(model_id) = check_ready(&base)? else {
         bail!("the server at {base} names no model in /readyz");
     };
-    let planned = scenario::plan(&scenario, &pool(ws, &model_id)?)?;
+    let pool = pool(ws, &model_id)?;
+    if pool.len() < scenario.window {
+        eprintln!(
+            "note: the pool holds {} test messages, fewer than a window of {}: every window repeats messages (the monitor judges repeats against windows of the reference's own messages, so this alone raises no alert)",
+            pool.len(),
+            scenario.window
+        );
+    }
+    let planned = scenario::plan(&scenario, &pool)?;
     let record = send(
         &base,
         &endpoint,

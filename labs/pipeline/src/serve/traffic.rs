@@ -11,9 +11,9 @@
 use crate::observe::Observed;
 use anyhow::{Context as _, Result};
 use lab_monitor::drift::{js, ks, psi};
-use ninety_kit::records::serve::LoggedPrediction;
+use ninety_kit::records::serve::{LoggedPrediction, SKETCH_BUCKETS};
 use ninety_kit::registry::REFERENCE_FILE;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::io::BufRead as _;
 use std::path::Path;
@@ -206,8 +206,9 @@ impl Inputs {
 pub struct Reference {
     /// The scores, one per message.
     scores: Vec<f64>,
-    /// How many of the messages' sketches hold each token id.
-    tokens: HashMap<u32, u64>,
+    /// How many of the messages' sketches hold each token id, indexed by
+    /// id (the monitor lab's `js` takes tables indexed alike).
+    tokens: Vec<u64>,
     /// The token ids of the messages at even positions: the vocabulary
     /// a window's ids are looked up in.
     vocabulary: HashSet<u32>,
@@ -299,12 +300,17 @@ fn oov<'a>(ids: impl Iterator<Item = &'a u32>, vocabulary: &HashSet<u32>) -> f64
     }
 }
 
-/// How many sketches hold each token id.
-fn count_tokens<'a>(sketches: impl Iterator<Item = &'a [u32]>) -> HashMap<u32, u64> {
-    let mut counts = HashMap::new();
+/// How many sketches hold each token id, indexed by id (sketch ids are
+/// below `SKETCH_BUCKETS`; a larger one grows the table).
+fn count_tokens<'a>(sketches: impl Iterator<Item = &'a [u32]>) -> Vec<u64> {
+    let mut counts = vec![0; SKETCH_BUCKETS];
     for sketch in sketches {
-        for id in sketch {
-            *counts.entry(*id).or_insert(0) += 1;
+        for &id in sketch {
+            let i = id as usize;
+            if i >= counts.len() {
+                counts.resize(i + 1, 0);
+            }
+            counts[i] += 1;
         }
     }
     counts
@@ -404,10 +410,7 @@ impl Window {
                 statistics: None,
             };
         }
-        let mut window_tokens: HashMap<u32, u64> = HashMap::new();
-        for id in &ids {
-            *window_tokens.entry(*id).or_insert(0) += 1;
-        }
+        let window_tokens = count_tokens(std::iter::once(ids.as_slice()));
         let oov_ratio = oov(ids.iter(), &self.reference.vocabulary);
         let reference = &self.reference;
         let computed = std::panic::catch_unwind(|| {
@@ -636,7 +639,10 @@ mod tests {
         std::fs::write(dir.path().join(REFERENCE_FILE), format!("{good}\n")).unwrap();
         let r = Reference::load(dir.path()).unwrap().unwrap();
         assert_eq!(
-            (r.scores.as_slice(), r.tokens.len()),
+            (
+                r.scores.as_slice(),
+                r.tokens.iter().filter(|&&c| c > 0).count()
+            ),
             ([0.25].as_slice(), 2)
         );
         std::fs::write(dir.path().join(REFERENCE_FILE), format!("{good}\n{{nope\n")).unwrap();

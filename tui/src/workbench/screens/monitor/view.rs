@@ -981,13 +981,30 @@ fn render_health(r: &MonitorReport, area: Rect, buf: &mut Buffer) {
         (text, over)
     };
     type Get = fn(&Health) -> f64;
-    let mut rows_spec: Vec<(String, Get, bool, &str)> = vec![
-        ("mean length".into(), |h| h.mean_chars, false, "length_psi"),
-        ("empty body".into(), |h| h.empty, true, "empty_excess"),
-        ("HTML".into(), |h| h.html, true, "html_shift"),
-        ("decode trouble".into(), |h| h.decode, true, "decode_excess"),
-        ("unseen tokens".into(), |h| h.oov, true, "oov_excess"),
-        ("repeats".into(), |h| h.repeats, true, "repeats"),
+    // Each row's statistic, under the names it has had: `repeats` is what
+    // reports called `repeats_excess` before the rule judged the excess.
+    let mut rows_spec: Vec<(String, Get, bool, &[&str])> = vec![
+        (
+            "mean length".into(),
+            |h| h.mean_chars,
+            false,
+            &["length_psi"],
+        ),
+        ("empty body".into(), |h| h.empty, true, &["empty_excess"]),
+        ("HTML".into(), |h| h.html, true, &["html_shift"]),
+        (
+            "decode trouble".into(),
+            |h| h.decode,
+            true,
+            &["decode_excess"],
+        ),
+        ("unseen tokens".into(), |h| h.oov, true, &["oov_excess"]),
+        (
+            "repeats".into(),
+            |h| h.repeats,
+            true,
+            &["repeats_excess", "repeats"],
+        ),
     ];
     // The charsets the last window holds most of, with their trend.
     let mut charsets: Vec<(&String, &f64)> = last.health.charsets.iter().collect();
@@ -997,7 +1014,7 @@ fn render_health(r: &MonitorReport, area: Rect, buf: &mut Buffer) {
         .min(r.windows.len().max(9))
         .max(4);
     let mut rows: Vec<Row<'_>> = Vec::new();
-    for (name, get, share, statistic) in rows_spec.drain(..) {
+    for (name, get, share, names) in rows_spec.drain(..) {
         let show = |x: f64| {
             if share {
                 percent(x)
@@ -1006,7 +1023,11 @@ fn render_health(r: &MonitorReport, area: Rect, buf: &mut Buffer) {
             }
         };
         let values: Vec<f64> = r.windows.iter().map(|w| get(&w.health)).collect();
-        let (text, over) = stat(statistic);
+        let (text, over) = names
+            .iter()
+            .map(|n| stat(n))
+            .find(|(text, _)| !text.is_empty())
+            .unwrap_or_default();
         rows.push(Row::new(vec![
             Cell::from(name),
             Cell::from(show(get(reference))),
