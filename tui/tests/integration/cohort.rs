@@ -366,6 +366,121 @@ fn a_cohort_of_six_is_collected_graded_and_exported() {
         "{}",
         text(&out)
     );
+
+    // The released CI workflows, run here as scripts (the grading step's
+    // commands in order, with the variables the CI would set), write the
+    // artifacts they keep: GitHub's in a passing workspace, GitLab's in a
+    // failing one (its artifacts are kept `when: always`).
+    let github = yaml(&ws("correct").join(".github/workflows/ninety-grade.yml"));
+    let job = &github["jobs"]["grade"];
+    let run = job["steps"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .find_map(|step| step["run"].as_str())
+        .expect("a step that runs the grading");
+    let workspace = ws("correct");
+    let grades_dir = job["env"]["NINETY_GRADES_DIR"]
+        .as_str()
+        .unwrap()
+        .replace("${{ github.workspace }}", workspace.to_str().unwrap());
+    // GitHub runs a `shell: bash` step as `bash -eo pipefail`.
+    let status = workflow_script(
+        &workspace,
+        &["-e", "-o", "pipefail"],
+        &run.replace("${{ matrix.lab }}", "frame"),
+        &[("NINETY_GRADES_DIR", grades_dir.as_str())],
+    );
+    assert!(status.success(), "the solved lab's grading passes");
+    let kept = job["steps"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .filter(|step| {
+            step["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/upload-artifact"))
+        })
+        .find_map(|step| step["with"]["path"].as_str())
+        .expect("a step that keeps the grades");
+    let kept = workspace.join(kept);
+    assert_eq!(
+        std::fs::read_to_string(kept.join("frame.points.txt")).unwrap(),
+        "Points 29/29\n",
+        "the visible checks' points"
+    );
+    for artifact in ["frame.json", "frame.junit.xml", "frame.log"] {
+        assert!(kept.join(artifact).is_file(), "GitHub keeps {artifact}");
+    }
+
+    let gitlab = yaml(&ws("partly").join(".gitlab-ci.yml"));
+    let job = &gitlab["grade"];
+    let workspace = ws("partly");
+    let project = workspace.to_str().unwrap();
+    let script: Vec<&str> = job["script"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .map(|line| line.as_str().unwrap())
+        .collect();
+    // CARGO_HOME points at the runner's cache; here the machine's own stays.
+    let grades_dir = job["variables"]["NINETY_GRADES_DIR"]
+        .as_str()
+        .unwrap()
+        .replace("$CI_PROJECT_DIR", project);
+    let status = workflow_script(
+        &workspace,
+        &[],
+        &script.join("\n"),
+        &[
+            ("LAB", "frame"),
+            ("CI_PROJECT_DIR", project),
+            ("NINETY_GRADES_DIR", grades_dir.as_str()),
+        ],
+    );
+    assert!(!status.success(), "the partly solved lab's grading fails");
+    assert_eq!(job["artifacts"]["when"].as_str(), Some("always"));
+    let kept = workspace.join(job["artifacts"]["paths"][0].as_str().unwrap());
+    assert_eq!(
+        std::fs::read_to_string(kept.join("frame.points.txt")).unwrap(),
+        "Points 27/29\n",
+        "the percentile's 2 visible points lost"
+    );
+    let junit = job["artifacts"]["reports"]["junit"].as_str().unwrap();
+    assert_eq!(junit, "grades/*.junit.xml");
+    let report = std::fs::read_to_string(kept.join("frame.junit.xml")).unwrap();
+    assert!(
+        report.contains("<testsuite") && report.contains("latency.percentile"),
+        "{report}"
+    );
+    assert!(kept.join("frame.json").is_file() && kept.join("frame.log").is_file());
+}
+
+fn yaml(path: &Path) -> yaml_rust2::Yaml {
+    let text = std::fs::read_to_string(path).unwrap();
+    yaml_rust2::YamlLoader::load_from_str(&text)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .remove(0)
+}
+
+/// Runs a CI script with bash and `flags`, as a runner would, in
+/// `workspace`, building in the tests' target folder for edited sources.
+fn workflow_script(
+    workspace: &Path,
+    flags: &[&str],
+    script: &str,
+    vars: &[(&str, &str)],
+) -> std::process::ExitStatus {
+    let mut cmd = Command::new("bash");
+    cmd.args(flags)
+        .args(["-c", script])
+        .current_dir(workspace)
+        .env("CARGO_TARGET_DIR", edits_target())
+        .env("CARGO_TERM_COLOR", "never");
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    cmd.status().unwrap()
 }
 
 #[test]
