@@ -25,12 +25,15 @@ const DEFAULT_WINDOW: usize = 200;
 /// Runs the stage.
 pub fn run<W: Write>(ctx: &Context, args: &MonitorArgs, out: &mut Emitter<W>) -> Result<Summary> {
     let first = read_all(ctx, args)?;
-    say(&first, out);
     if !args.follow {
+        say(&first, out);
         return Ok(Summary::Monitor(Box::new(first)));
     }
     // Following, every report is an event, the first one at once: whoever
-    // draws them has something to draw before the logs next move.
+    // draws them has something to draw before the logs next move. The
+    // events carry the alerts; the log says only what was skipped, so no
+    // alert is told twice.
+    skipped(&first, out);
     out.emit(&Event::Monitoring {
         report: Box::new(first.clone()),
     });
@@ -204,14 +207,19 @@ fn read_lines<T: DeserializeOwned>(path: &Path, bad: &mut Vec<BadLine>) -> Resul
     Ok(out)
 }
 
-/// The report's gist, for the person watching.
-fn say<W: Write>(r: &MonitorReport, out: &mut Emitter<W>) {
+/// The lines of the logs the report skipped, each with its place.
+fn skipped<W: Write>(r: &MonitorReport, out: &mut Emitter<W>) {
     for b in &r.bad_lines {
         out.log(format!(
             "warning: {} line {}: skipped, not a record ({})",
             b.file, b.line, b.error
         ));
     }
+}
+
+/// The report's gist, for the person watching.
+fn say<W: Write>(r: &MonitorReport, out: &mut Emitter<W>) {
+    skipped(r, out);
     out.log(format!(
         "{} predictions in {} windows of {} against a reference of {}; {} alerts",
         r.predictions,
