@@ -11,13 +11,14 @@
 //! repos/<id>.git     mirrors of the learners' git repositories (`collect`)
 //! submissions/<id>/<lab>/submission.toml and files/   what `collect` took
 //! grading/           grading trees and their shared build (`grade`)
-//! gradebook.sqlite   the gradebook
+//! gradebook.sqlite   the gradebook (with the learners' CI reports, `ci-reports import`)
 //! feedback/<id>.md   what each learner is told
 //! solutions/<lab>/   a lab's solution files, once published (also in each workspace)
 //! ```
 //!
 //! - [`config`]: `cohort.toml` and `roster.csv`, and the late policy.
 //! - [`release`]: the learner workspaces and their CI workflows ([`ci`]).
+//! - [`ci_reports`]: the reports of those workflows, imported beside the grades.
 //! - [`collect`]: submissions from git, folders and archives, with their time.
 //! - [`tamper`]: the released tests' checksums, and what changed.
 //! - [`runner`]: grading trees, one shared build, limits on time and memory.
@@ -29,6 +30,7 @@
 //! - [`solutions`]: publishing a lab's solutions after its due date.
 
 pub mod ci;
+pub mod ci_reports;
 pub mod collect;
 pub mod config;
 #[cfg(test)]
@@ -161,6 +163,12 @@ pub struct Cohort {
 impl Cohort {
     /// Opens the cohort in `dir`, checking its manifest and roster.
     pub fn open(dir: &Path) -> Result<Self, CohortError> {
+        // Kept absolute: git and cargo run in other folders (a workspace,
+        // a grading tree) and are handed paths inside the cohort.
+        let dir = &std::path::absolute(dir).map_err(|source| CohortError::Io {
+            path: dir.to_owned(),
+            source,
+        })?;
         let manifest = dir.join(COHORT_FILE);
         if !manifest.is_file() {
             return Err(CohortError::NotACohort(dir.to_owned()));

@@ -503,6 +503,22 @@ fn hidden_checks(
     lab: &LabInfo,
     checks: &[CheckResult],
 ) -> Result<BTreeSet<String>, CohortError> {
+    let released = tests_text(root, lab, true)?;
+    Ok(checks
+        .iter()
+        .filter(|c| !released.contains(&format!("\"{}\"", c.id)))
+        .map(|c| c.id.clone())
+        .collect())
+}
+
+/// The text of `lab`'s test files, all of it or (`as_released`) as a
+/// release gives them to learners, hidden checks taken out: a check is
+/// visible when its id, quoted, appears in the released text.
+pub(crate) fn tests_text(
+    root: &Path,
+    lab: &LabInfo,
+    as_released: bool,
+) -> Result<String, CohortError> {
     let tests = lab.dir.join("tests");
     let mut released = String::new();
     for entry in walkdir::WalkDir::new(&tests)
@@ -512,17 +528,14 @@ fn hidden_checks(
     {
         let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
         let bytes = std::fs::read(entry.path()).map_err(CohortError::io(entry.path()))?;
-        released.push_str(&String::from_utf8_lossy(&tamper::released_bytes(
-            rel,
-            bytes,
-            Role::Tests,
-        )));
+        let bytes = if as_released {
+            tamper::released_bytes(rel, bytes, Role::Tests)
+        } else {
+            bytes
+        };
+        released.push_str(&String::from_utf8_lossy(&bytes));
     }
-    Ok(checks
-        .iter()
-        .filter(|c| !released.contains(&format!("\"{}\"", c.id)))
-        .map(|c| c.id.clone())
-        .collect())
+    Ok(released)
 }
 
 /// Grades one submission in `slot`'s tree.

@@ -15,6 +15,10 @@
 //! which regrading leaves alone; and `solution_releases` (when each lab's
 //! solutions were published). A lab's points and maximum are its checks'
 //! plus its rubric's.
+//!
+//! `ci_reports` holds what the learners' own CI runs reported (see
+//! [`super::ci_reports`]): one row per learner and lab, kept apart from
+//! `grades` because a learner's runner is not the grade of record.
 
 use super::collect::Submission;
 use super::config::Learner;
@@ -64,6 +68,10 @@ CREATE TABLE IF NOT EXISTS rubric_scores (
 CREATE TABLE IF NOT EXISTS solution_releases (
     lab TEXT PRIMARY KEY, released_at TEXT NOT NULL, forced INTEGER NOT NULL,
     files INTEGER NOT NULL, places INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS ci_reports (
+    learner TEXT NOT NULL, lab TEXT NOT NULL, points INTEGER NOT NULL, max_points INTEGER NOT NULL,
+    failing TEXT NOT NULL, finished_at TEXT, source TEXT NOT NULL, imported_at TEXT NOT NULL,
+    PRIMARY KEY (learner, lab));
 PRAGMA user_version = 1;
 ";
 
@@ -311,6 +319,47 @@ pub struct NotCompiling {
     pub error: String,
 }
 
+/// What a learner's own CI run reported for a lab, as imported.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct CiReport {
+    /// The learner's id.
+    pub learner: String,
+    /// The lab.
+    pub lab: String,
+    /// Points the visible checks gave on the learner's runner.
+    pub points: u32,
+    /// Points the visible checks are worth.
+    pub max_points: u32,
+    /// The ids of the checks that failed there.
+    pub failing: Vec<String>,
+    /// When that run finished, if the report says.
+    pub finished_at: Option<String>,
+    /// The report file it was imported from.
+    pub source: String,
+    /// When it was imported.
+    pub imported_at: String,
+}
+
+/// A learner whose CI report and graded submission disagree on the
+/// visible checks.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct CiMismatch {
+    /// The learner's id.
+    pub learner: String,
+    /// The lab.
+    pub lab: String,
+    /// Points on the learner's CI.
+    pub ci_points: u32,
+    /// Their maximum there.
+    pub ci_max: u32,
+    /// Points the visible checks gave the graded submission.
+    pub graded_points: u32,
+    /// Their maximum in grading.
+    pub graded_max: u32,
+    /// How grading ended.
+    pub status: String,
+}
+
 /// The cohort at a glance.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CohortStatus {
@@ -328,6 +377,10 @@ pub struct CohortStatus {
     pub not_compiling: Vec<NotCompiling>,
     /// Submissions that changed released test files: learner, lab, file.
     pub tampering: Vec<(String, String, String)>,
+    /// Grades that have a CI report to compare with.
+    pub ci_compared: u32,
+    /// Those whose CI report and graded visible checks disagree.
+    pub ci_mismatches: Vec<CiMismatch>,
 }
 
 impl Gradebook {
@@ -974,9 +1027,10 @@ impl Gradebook {
 
     /// Writes the gradebook as CSV: one row per learner and lab (points and
     /// max with the rubric's, late penalty, final; then the checks' points,
-    /// the rubric's and how many criteria are not scored yet), or with
-    /// `checks` one row per check and rubric criterion (`kind` says which;
-    /// a criterion not scored yet has no points).
+    /// the rubric's, how many criteria are not scored yet, and last the
+    /// points and max of the learner's CI report, empty when none was
+    /// imported), or with `checks` one row per check and rubric criterion
+    /// (`kind` says which; a criterion not scored yet has no points).
     pub fn export_csv(&self, to: impl std::io::Write, checks: bool) -> Result<(), CohortError> {
         let csv_err = |e: csv::Error| CohortError::Unmet(format!("writing the CSV: {e}"));
         let mut w = csv::Writer::from_writer(to);
@@ -1069,9 +1123,20 @@ impl Gradebook {
                 "auto_points",
                 "rubric_points",
                 "ungraded",
+                "ci_points",
+                "ci_max",
             ])
             .map_err(csv_err)?;
+            let ci: BTreeMap<(String, String), (u32, u32)> = self
+                .ci_reports()?
+                .into_iter()
+                .map(|r| ((r.learner, r.lab), (r.points, r.max_points)))
+                .collect();
             for g in &grades {
+                let (ci_points, ci_max) = ci
+                    .get(&(g.learner.clone(), g.lab.clone()))
+                    .map(|(p, m)| (p.to_string(), m.to_string()))
+                    .unwrap_or_default();
                 w.write_record([
                     g.learner.as_str(),
                     &g.name,
@@ -1089,6 +1154,8 @@ impl Gradebook {
                     &g.auto_points.to_string(),
                     &fmt_points(g.rubric_points),
                     &g.ungraded.to_string(),
+                    &ci_points,
+                    &ci_max,
                 ])
                 .map_err(csv_err)?;
             }
@@ -1166,6 +1233,7 @@ impl Gradebook {
             .map_err(|e| self.err(e))?
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| self.err(e))?;
+        let (ci_compared, ci_mismatches) = self.ci_comparison()?;
         Ok(CohortStatus {
             learners: count("SELECT COUNT(*) FROM learners")?,
             grades: grades.len() as u32,
@@ -1174,7 +1242,121 @@ impl Gradebook {
             failing_checks,
             not_compiling,
             tampering,
+            ci_compared,
+            ci_mismatches,
         })
+    }
+
+    /// Records CI reports, each replacing the learner's earlier one of the
+    /// lab, all in one transaction.
+    pub fn put_ci_reports(&mut self, reports: &[CiReport]) -> Result<(), CohortError> {
+        let path = self.path.clone();
+        let err = |source| CohortError::Gradebook {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        for r in reports {
+            tx.execute(
+                "INSERT INTO ci_reports (learner, lab, points, max_points, failing, finished_at,
+                     source, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT(learner, lab) DO UPDATE SET points = ?3, max_points = ?4,
+                     failing = ?5, finished_at = ?6, source = ?7, imported_at = ?8",
+                params![
+                    r.learner,
+                    r.lab,
+                    r.points,
+                    r.max_points,
+                    r.failing.join(" "),
+                    r.finished_at,
+                    r.source,
+                    r.imported_at
+                ],
+            )
+            .map_err(err)?;
+        }
+        tx.commit().map_err(err)
+    }
+
+    /// Every CI report imported, by learner and lab.
+    pub fn ci_reports(&self) -> Result<Vec<CiReport>, CohortError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT learner, lab, points, max_points, failing, finished_at, source, imported_at
+                 FROM ci_reports ORDER BY learner, lab",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([], |r| {
+            let failing: String = r.get(4)?;
+            Ok(CiReport {
+                learner: r.get(0)?,
+                lab: r.get(1)?,
+                points: r.get(2)?,
+                max_points: r.get(3)?,
+                failing: failing.split_whitespace().map(str::to_owned).collect(),
+                finished_at: r.get(5)?,
+                source: r.get(6)?,
+                imported_at: r.get(7)?,
+            })
+        })
+        .map_err(|e| self.err(e))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| self.err(e))
+    }
+
+    /// A lab's checks as grading last recorded them: id and whether hidden
+    /// (empty before the lab is graded).
+    pub fn lab_checks(&self, lab: &str) -> Result<Vec<(String, bool)>, CohortError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT check_id, hidden FROM checks WHERE lab = ?1 ORDER BY position")
+            .map_err(|e| self.err(e))?;
+        stmt.query_map(params![lab], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.err(e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// How many grades have a CI report, and those where the report and the
+    /// graded submission's visible checks disagree.
+    fn ci_comparison(&self) -> Result<(u32, Vec<CiMismatch>), CohortError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT g.learner, g.lab, ci.points, ci.max_points, g.status,
+                     (SELECT COALESCE(SUM(r.points), 0) FROM results r JOIN checks c
+                        ON c.lab = r.lab AND c.check_id = r.check_id AND c.hidden = 0
+                      WHERE r.learner = g.learner AND r.lab = g.lab),
+                     (SELECT COALESCE(SUM(c.max_points), 0) FROM checks c
+                      WHERE c.lab = g.lab AND c.hidden = 0)
+                 FROM grades g JOIN ci_reports ci ON ci.learner = g.learner AND ci.lab = g.lab
+                 LEFT JOIN learners l ON l.id = g.learner
+                 LEFT JOIN labs b ON b.name = g.lab
+                 ORDER BY l.rowid, b.position",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(CiMismatch {
+                    learner: r.get(0)?,
+                    lab: r.get(1)?,
+                    ci_points: r.get(2)?,
+                    ci_max: r.get(3)?,
+                    status: r.get(4)?,
+                    graded_points: r.get(5)?,
+                    graded_max: r.get(6)?,
+                })
+            })
+            .map_err(|e| self.err(e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.err(e))?;
+        let compared = rows.len() as u32;
+        let mismatches = rows
+            .into_iter()
+            .filter(|m| m.ci_points != m.graded_points || m.ci_max != m.graded_max)
+            .collect();
+        Ok((compared, mismatches))
     }
 }
 
@@ -1285,10 +1467,10 @@ mod tests {
         book.export_csv(&mut csv, false).unwrap();
         assert_eq!(
             String::from_utf8(csv).unwrap(),
-            "learner,name,email,lab,status,points,max_points,days_late,late_penalty,final,tampering,submitted_at,commit,auto_points,rubric_points,ungraded\n\
-             zoe,Learner zoe,zoe@example.org,frame,graded,5,5,3,1.5,3.5,,2026-01-01T00:00:00Z,,5,0,0\n\
-             ada,Learner ada,ada@example.org,frame,graded,2,5,0,0,2,labs/frame/tests/grade.rs (edited),2026-01-01T00:00:00Z,,2,0,0\n\
-             bob,Learner bob,bob@example.org,frame,build_failed,0,5,0,0,0,,2026-01-01T00:00:00Z,,0,0,0\n"
+            "learner,name,email,lab,status,points,max_points,days_late,late_penalty,final,tampering,submitted_at,commit,auto_points,rubric_points,ungraded,ci_points,ci_max\n\
+             zoe,Learner zoe,zoe@example.org,frame,graded,5,5,3,1.5,3.5,,2026-01-01T00:00:00Z,,5,0,0,,\n\
+             ada,Learner ada,ada@example.org,frame,graded,2,5,0,0,2,labs/frame/tests/grade.rs (edited),2026-01-01T00:00:00Z,,2,0,0,,\n\
+             bob,Learner bob,bob@example.org,frame,build_failed,0,5,0,0,0,,2026-01-01T00:00:00Z,,0,0,0,,\n"
         );
         let mut csv = Vec::new();
         book.export_csv(&mut csv, true).unwrap();
@@ -1441,11 +1623,11 @@ mod tests {
         book.export_csv(&mut csv, false).unwrap();
         let csv = String::from_utf8(csv).unwrap();
         assert!(
-            csv.contains("\nzoe,Learner zoe,zoe@example.org,frame,graded,9.5,10,2,1.9,7.6,,2026-01-01T00:00:00Z,,5,4.5,0\n"),
+            csv.contains("\nzoe,Learner zoe,zoe@example.org,frame,graded,9.5,10,2,1.9,7.6,,2026-01-01T00:00:00Z,,5,4.5,0,,\n"),
             "{csv}"
         );
         assert!(
-            csv.contains(",2,10,0,0,2,,2026-01-01T00:00:00Z,,2,0,2\n"),
+            csv.contains(",2,10,0,0,2,,2026-01-01T00:00:00Z,,2,0,2,,\n"),
             "{csv}"
         );
         let mut csv = Vec::new();

@@ -1,5 +1,5 @@
 //! `ninety cohort`: run a bootcamp: roster, release, collect, grade,
-//! gradebook, rubric (manual grading), feedback, status, solutions, verify. The logic is the grader's
+//! gradebook, rubric (manual grading), CI reports, feedback, status, solutions, verify. The logic is the grader's
 //! (`ninety_grader::cohort`); this module parses, calls and prints.
 
 use anyhow::{Context, Result, anyhow};
@@ -11,7 +11,8 @@ use ninety_grader::cohort::grade::{self, GradeEvent, GradeOptions, LabGrade, Sta
 use ninety_grader::cohort::gradebook::{Gradebook, SolutionRelease, Ungraded};
 use ninety_grader::cohort::runner::Limits;
 use ninety_grader::cohort::{
-    COHORT_FILE, Cohort, ROSTER_FILE, feedback, fmt_points, release, rubric, solutions, tamper,
+    COHORT_FILE, Cohort, ROSTER_FILE, ci_reports, feedback, fmt_points, release, rubric, solutions,
+    tamper,
 };
 use ninety_kit::Stage;
 use std::path::{Path, PathBuf};
@@ -44,6 +45,11 @@ pub enum CohortCommand {
     Rubric {
         #[command(subcommand)]
         command: RubricCommand,
+    },
+    /// The learners' own CI reports: import them beside the grades (never as grades).
+    CiReports {
+        #[command(subcommand)]
+        command: CiReportsCommand,
     },
     /// Publish a lab's solution files to the workspaces, once it is due.
     ReleaseSolutions {
@@ -207,6 +213,21 @@ pub enum RubricCommand {
     },
 }
 
+/// `ninety cohort ci-reports ...`
+#[derive(Debug, clap::Subcommand)]
+pub enum CiReportsCommand {
+    /// Read DIR/<learner>/[grades/]<lab>.json: all checked, then all or nothing written.
+    Import {
+        #[command(flatten)]
+        at: At,
+        /// The downloaded artifacts: one folder per learner id.
+        dir: PathBuf,
+        /// Only this lab (repeat).
+        #[arg(long = "lab", value_name = "LAB")]
+        labs: Vec<String>,
+    },
+}
+
 /// Runs `ninety cohort ...`.
 pub fn run(root: Option<&PathBuf>, command: CohortCommand) -> Result<ExitCode> {
     match command {
@@ -225,6 +246,9 @@ pub fn run(root: Option<&PathBuf>, command: CohortCommand) -> Result<ExitCode> {
         CohortCommand::Rubric {
             command: RubricCommand::Import { at, file },
         } => rubric_import(&at, &file),
+        CohortCommand::CiReports {
+            command: CiReportsCommand::Import { at, dir, labs },
+        } => ci_import(&at, &dir, &labs),
         CohortCommand::ReleaseSolutions { at, lab, force } => release_solutions(&at, &lab, force),
         CohortCommand::Feedback(at) => feedback_cmd(&at),
         CohortCommand::Status { at, json } => status(&at, json),
@@ -543,6 +567,38 @@ fn rubric_import(at: &At, file: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn ci_import(at: &At, dir: &Path, labs: &[String]) -> Result<ExitCode> {
+    let cohort = open(at)?;
+    let reports = ci_reports::import(&cohort, dir, &stages(labs)?)?;
+    for r in &reports {
+        let failing = if r.failing.is_empty() {
+            "all checks pass".to_owned()
+        } else {
+            format!("failing {}", r.failing.join(", "))
+        };
+        let when = r
+            .finished_at
+            .as_deref()
+            .map(|t| format!(" (run {t})"))
+            .unwrap_or_default();
+        println!(
+            "  {:<12} {:<9} {:>3}/{:<3} {failing}{when}",
+            r.learner, r.lab, r.points, r.max_points
+        );
+    }
+    let learners: std::collections::BTreeSet<&str> =
+        reports.iter().map(|r| r.learner.as_str()).collect();
+    println!(
+        "Imported {} CI report{} of {} learner{} into {}: not grades; `ninety cohort status` compares them with the graded submissions.",
+        reports.len(),
+        if reports.len() == 1 { "" } else { "s" },
+        learners.len(),
+        if learners.len() == 1 { "" } else { "s" },
+        cohort.gradebook_path().display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 fn release_solutions(at: &At, lab: &str, force: bool) -> Result<ExitCode> {
     let cohort = open(at)?;
     let lab: Stage = lab.parse().map_err(|e| anyhow!("{e}"))?;
@@ -621,6 +677,19 @@ fn status(at: &At, json: bool) -> Result<ExitCode> {
         println!("\nChanged released tests (not used in grading):");
         for (learner, lab, file) in &s.tampering {
             println!("  {learner:<12} {lab:<9} {file}");
+        }
+    }
+    if s.ci_compared > 0 {
+        println!(
+            "\nCI reports against the graded visible checks ({} compared, {} differ):",
+            s.ci_compared,
+            s.ci_mismatches.len()
+        );
+        for m in &s.ci_mismatches {
+            println!(
+                "  {:<12} {:<9} CI {}/{}, graded {}/{} ({}): the commit collected is not the one CI ran, or the run is not to be trusted",
+                m.learner, m.lab, m.ci_points, m.ci_max, m.graded_points, m.graded_max, m.status
+            );
         }
     }
     if !ungraded.is_empty() {

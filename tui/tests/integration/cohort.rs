@@ -210,7 +210,7 @@ fn a_cohort_of_six_is_collected_graded_and_exported() {
     assert_eq!(
         lines.next(),
         Some(
-            "learner,name,email,lab,status,points,max_points,days_late,late_penalty,final,tampering,submitted_at,commit,auto_points,rubric_points,ungraded"
+            "learner,name,email,lab,status,points,max_points,days_late,late_penalty,final,tampering,submitted_at,commit,auto_points,rubric_points,ungraded,ci_points,ci_max"
         )
     );
     let rows: Vec<String> = lines
@@ -499,6 +499,7 @@ fn cohort_help_fits_on_one_screen_and_bad_files_name_their_place() {
         &["cohort", "rubric", "export", "--help"],
         &["cohort", "rubric", "import", "--help"],
         &["cohort", "release-solutions", "--help"],
+        &["cohort", "ci-reports", "import", "--help"],
     ] {
         let out = ninety(dir, args);
         assert!(out.status.success(), "{args:?}: {}", text(&out));
@@ -577,6 +578,32 @@ fn cohort_help_fits_on_one_screen_and_bad_files_name_their_place() {
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("\nada,frame,spec.reasoning,3,,\n"),
         "nothing was imported: {}",
+        text(&out)
+    );
+    // CI reports: an unknown learner and a file that is not a report are
+    // each named, and nothing is written.
+    let ci = tmp.path().join("ci");
+    std::fs::create_dir_all(ci.join("zed")).unwrap();
+    std::fs::create_dir_all(ci.join("ada/grades")).unwrap();
+    std::fs::write(ci.join("zed/frame.json"), "{}").unwrap();
+    std::fs::write(ci.join("ada/grades/frame.json"), "Points 3/9").unwrap();
+    let out = ninety(
+        dir,
+        &[
+            "cohort",
+            "ci-reports",
+            "import",
+            ci.to_str().unwrap(),
+            "--cohort",
+            cohort_arg,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("nothing was imported, 2 problems")
+            && text(&out).contains("no learner `zed` on the roster")
+            && text(&out).contains("frame.json`: not a grade report"),
+        "{}",
         text(&out)
     );
     let out = ninety(
