@@ -124,20 +124,6 @@ pub fn judge(check: &AutoCheck, lab_dir: &Path) -> AutoResult {
     }
 }
 
-/// Each lab of the cohort with its rubric, in cohort order (labs without
-/// one left out).
-pub fn rubrics(cohort: &Cohort) -> Result<Vec<(Stage, Vec<Criterion>)>, CohortError> {
-    let course = cohort.course()?;
-    let mut out = Vec::new();
-    for lab in &cohort.config.labs {
-        let criteria = course.lab_named(lab.name.as_str())?.rubric()?;
-        if !criteria.is_empty() {
-            out.push((lab.name, criteria));
-        }
-    }
-    Ok(out)
-}
-
 /// Brings the gradebook up to date with the course: the roster, each lab's
 /// rubric, and the auto-checks of every collected submission (a score a
 /// person gave is kept). `labs` limits it (none: every lab).

@@ -70,12 +70,18 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
     let width = area.width as usize;
     let room = width.saturating_sub(right.chars().count() + 1);
     let left: String = title.chars().take(room).collect();
-    let pad = width.saturating_sub(left.chars().count() + right.chars().count());
+    header_bar(&left, &right, area, buf);
+}
+
+/// The header's bar: `left` in bold and `right` against the right edge, on
+/// blue, both already fitted to `area`'s width by the caller.
+pub fn header_bar(left: &str, right: &str, area: Rect, buf: &mut Buffer) {
+    let pad = (area.width as usize).saturating_sub(left.chars().count() + right.chars().count());
     let style = Style::default().bg(Color::Blue).fg(Color::White);
     Line::from(vec![
-        Span::styled(left, style.add_modifier(Modifier::BOLD)),
+        Span::styled(left.to_owned(), style.add_modifier(Modifier::BOLD)),
         Span::styled(" ".repeat(pad), style),
-        Span::styled(right, style),
+        Span::styled(right.to_owned(), style),
     ])
     .render(area, buf);
 }

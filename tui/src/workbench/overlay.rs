@@ -8,7 +8,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+/// A rectangle of `width` by `height` (at most `area`'s) in the middle of `area`.
+pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
         .flex(Flex::Center)
         .areas(area);
@@ -186,7 +187,13 @@ fn render_config_error(error: &crate::config::ConfigError, area: Rect, buf: &mut
 
 /// A window over the screen at `rect`: cleared, bordered in `color`, with
 /// `title`, holding `lines` wrapped to its width.
-fn window(lines: Vec<Line<'_>>, title: &str, color: Color, rect: Rect, buf: &mut Buffer) {
+pub(crate) fn window(
+    lines: Vec<Line<'_>>,
+    title: &str,
+    color: Color,
+    rect: Rect,
+    buf: &mut Buffer,
+) {
     Clear.render(rect, buf);
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })

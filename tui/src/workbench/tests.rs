@@ -452,7 +452,7 @@ fn snapshot_agreement_view_100x30() {
 /// not assert (timings belong in benchmarks); run with
 /// `cargo test -p ninety --release --lib -- --ignored --nocapture key_press`.
 #[test]
-#[ignore]
+#[ignore = "a timing probe: it prints and asserts nothing; run it in release"]
 fn key_press_to_frame_with_the_full_corpus() {
     let mut app = labeling_app();
     let body = "Dear friend, this is a long message body line that goes on.\n".repeat(40);

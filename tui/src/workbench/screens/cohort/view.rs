@@ -7,10 +7,10 @@ use super::{CohortView, Field, Mode, Rubric};
 use crate::workbench::chrome::{MIN_HEIGHT, MIN_WIDTH, pane};
 use ninety_grader::cohort::fmt_points;
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 /// The colour of a share of the points: green from 80%, yellow from half.
 pub fn share_colour(share: f64) -> Color {
@@ -106,14 +106,7 @@ fn render_header(view: &CohortView, area: Rect, buf: &mut Buffer) {
     } else {
         String::new()
     };
-    let pad = width.saturating_sub(left.chars().count() + right.chars().count());
-    let style = Style::default().bg(Color::Blue).fg(Color::White);
-    Line::from(vec![
-        Span::styled(left, style.add_modifier(Modifier::BOLD)),
-        Span::styled(" ".repeat(pad), style),
-        Span::styled(right, style),
-    ])
-    .render(area, buf);
+    crate::workbench::chrome::header_bar(&left, &right, area, buf);
 }
 
 /// The status line: the cohort in numbers, in at most `room` columns
@@ -448,24 +441,9 @@ fn render_help(view: &CohortView, area: Rect, buf: &mut Buffer) {
         .max()
         .unwrap_or(30)
         .saturating_add(4) as u16;
-    let [row] = Layout::vertical([Constraint::Length(
-        (lines.len() as u16 + 2).min(area.height),
-    )])
-    .flex(Flex::Center)
-    .areas(area);
-    let [rect] = Layout::horizontal([Constraint::Length(width.min(area.width))])
-        .flex(Flex::Center)
-        .areas(row);
-    Clear.render(rect, buf);
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" Keys ")
-                .border_style(Style::default().fg(Color::Cyan)),
-        )
-        .render(rect, buf);
+    let height = lines.len() as u16 + 2;
+    let rect = crate::workbench::overlay::centered(area, width, height);
+    crate::workbench::overlay::window(lines, " Keys ", Color::Cyan, rect, buf);
 }
 
 fn render_rubric(view: &CohortView, rubric: &Rubric, area: Rect, buf: &mut Buffer) {
