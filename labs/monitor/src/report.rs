@@ -357,32 +357,15 @@ fn add(a: Counts, b: Counts) -> Counts {
     }
 }
 
-/// The monitor's report on `predictions` (in log order) against
-/// `reference` (the registered model's `reference.jsonl`), with the
-/// `feedback` that has come back. Only whole windows are judged; the
-/// report's `bad_lines` is left for the reader of the logs to fill.
-pub fn report(
-    reference: &[LoggedPrediction],
+/// Each feedback record, sent to the window of its prediction (found once
+/// by request id), and how many matched a prediction: the rest are
+/// counted apart. (foldhash hashes the ids several times faster than the
+/// standard SipHash, whose resistance to chosen keys a log does not need.)
+fn route(
     predictions: &[LoggedPrediction],
     feedback: &[(String, Label)],
-    settings: &Settings,
-) -> MonitorReport {
-    let size = settings.window.max(1);
-    let (r, tokens) = std::thread::scope(|scope| {
-        let tokens = scope.spawn(|| Tokens::of(reference));
-        let r = Reference::of(reference, settings);
-        let tokens = tokens
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (r, tokens)
-    });
-    let mut charsets = Charsets::default();
-    let reference_charsets = charsets.charsets(&r.health);
-
-    // Each feedback record goes to the window of its prediction, found
-    // once by request id; what matches no prediction is counted apart.
-    // (foldhash hashes the ids several times faster than the standard
-    // SipHash, whose resistance to chosen keys a log does not need.)
+    size: usize,
+) -> (Vec<Vec<(String, Label)>>, usize) {
     let position: HashMap<&str, usize, foldhash::fast::RandomState> = predictions
         .iter()
         .enumerate()
@@ -397,20 +380,51 @@ pub fn report(
             matched += 1;
         }
     }
-    let all = served(predictions);
+    (feedback_of, matched)
+}
 
-    // Page-Hinkley reads every message in order; each window reports how
-    // far the walk stands above its lowest point when the window ends.
-    let mut ph = PageHinkley::new(settings.page_hinkley.0, settings.page_hinkley.1);
-    let rises: Vec<f64> = predictions
-        .chunks_exact(size)
-        .map(|chunk| {
-            for p in chunk {
-                ph.update(p.probability);
-            }
-            ph.sum - ph.lowest
-        })
-        .collect();
+/// The monitor's report on `predictions` (in log order) against
+/// `reference` (the registered model's `reference.jsonl`), with the
+/// `feedback` that has come back. Only whole windows are judged; the
+/// report's `bad_lines` is left for the reader of the logs to fill.
+pub fn report(
+    reference: &[LoggedPrediction],
+    predictions: &[LoggedPrediction],
+    feedback: &[(String, Label)],
+    settings: &Settings,
+) -> MonitorReport {
+    let size = settings.window.max(1);
+    // The reference's preparation runs beside what depends on the
+    // predictions alone: the reference's token table, the feedback sent to
+    // its windows, and the Page-Hinkley walk.
+    let (r, (tokens, feedback_of, matched, all, rises)) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| {
+            let tokens = Tokens::of(reference);
+            let (feedback_of, matched) = route(predictions, feedback, size);
+            let all = served(predictions);
+
+            // Page-Hinkley reads every message in order; each window reports
+            // how far the walk stands above its lowest point when it ends.
+            let mut ph = PageHinkley::new(settings.page_hinkley.0, settings.page_hinkley.1);
+            let rises: Vec<f64> = predictions
+                .chunks_exact(size)
+                .map(|chunk| {
+                    for p in chunk {
+                        ph.update(p.probability);
+                    }
+                    ph.sum - ph.lowest
+                })
+                .collect();
+            (tokens, feedback_of, matched, all, rises)
+        });
+        let r = Reference::of(reference, settings);
+        let other = other
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (r, other)
+    });
+    let mut charsets = Charsets::default();
+    let reference_charsets = charsets.charsets(&r.health);
 
     // Every other statistic of a window depends on that window alone, so
     // the windows are shared out among the processor's cores, each part

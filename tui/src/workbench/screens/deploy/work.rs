@@ -7,7 +7,7 @@ use super::{KEEP, Load, Tail};
 use crate::workbench::ctx::WorkError;
 use crate::workspace::Workspace;
 use ninety_kit::records::serve::{ErrorBody, LoggedPrediction, Readiness, Swapped};
-use std::io::{Read, Seek, SeekFrom};
+use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -20,57 +20,18 @@ pub const TAIL_BYTES: u64 = 64 * 1024;
 /// Only whole lines are read; a line being written is read next time. A
 /// log shorter than `from` was replaced, and is read again from its start.
 pub fn tail(path: &Path, from: Option<u64>) -> std::io::Result<Tail> {
-    let mut file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(Tail {
-                reset: from.is_some_and(|o| o > 0),
-                ..Tail::default()
-            });
-        }
-        Err(e) => return Err(e),
-    };
-    let len = file.metadata()?.len();
-    let replaced = from.is_some_and(|o| o > len);
-    let mut start = from.filter(|&o| o <= len).unwrap_or(0);
-    // A first read, or a flood since the last one: only the end.
-    let jump = len - start > TAIL_BYTES * 4 || (from.is_none() && len > TAIL_BYTES);
-    if jump {
-        start = len - TAIL_BYTES.min(len);
-    }
-    file.seek(SeekFrom::Start(start))?;
-    let mut bytes = Vec::new();
-    file.take(len - start).read_to_end(&mut bytes)?;
-    // After a jump the first line is likely cut: it starts after its end.
-    let skip = if jump && start > 0 {
-        bytes
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(bytes.len(), |i| i + 1)
-    } else {
-        0
-    };
-    let body = &bytes[skip..];
-    let whole = body.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let mut records = Vec::new();
-    let mut bad = 0;
-    for line in body[..whole].split(|&b| b == b'\n') {
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        match serde_json::from_slice::<LoggedPrediction>(line) {
-            Ok(r) => records.push(r),
-            Err(_) => bad += 1,
-        }
-    }
+    let read = crate::workbench::logtail::gained(path, from, TAIL_BYTES, 4 * TAIL_BYTES, |line| {
+        serde_json::from_slice::<LoggedPrediction>(line).ok()
+    })?;
+    let mut records = read.records;
     if records.len() > KEEP {
         records.drain(..records.len() - KEEP);
     }
     Ok(Tail {
-        offset: start + (skip + whole) as u64,
+        offset: read.offset,
         records,
-        bad,
-        reset: replaced || (jump && from.is_some()),
+        bad: read.bad,
+        reset: read.reset,
     })
 }
 

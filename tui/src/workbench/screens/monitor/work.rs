@@ -10,7 +10,7 @@ use ninety_kit::DataHome;
 use ninety_kit::records::serve::LoggedPrediction;
 use ninety_kit::registry::{REFERENCE_FILE, Registry};
 use ninety_kit::scenario::ReplayRecord;
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 /// The most of the log's end a first read takes (the last minute of
@@ -70,59 +70,17 @@ pub struct Tail {
 /// [`FIRST_READ`] bytes). Whole lines only: a line being written is read
 /// next time. A log shorter than `from` was replaced and is read again.
 pub fn tail(path: &Path, from: Option<u64>) -> std::io::Result<Tail> {
-    let mut file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(Tail {
-                reset: from.is_some_and(|o| o > 0),
-                ..Tail::default()
-            });
-        }
-        Err(e) => return Err(e),
-    };
-    let len = file.metadata()?.len();
-    let replaced = from.is_some_and(|o| o > len);
-    let mut start = from.filter(|&o| o <= len).unwrap_or(0);
-    let jump = len - start
-        > if from.is_none() {
-            FIRST_READ
-        } else {
-            MOST_READ
-        };
-    if jump {
-        start = len - FIRST_READ.min(len);
-    }
-    file.seek(SeekFrom::Start(start))?;
-    let mut bytes = Vec::new();
-    file.take(len - start).read_to_end(&mut bytes)?;
-    // After a jump the first line is likely cut: it starts after its end.
-    let skip = if jump && start > 0 {
-        bytes
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(bytes.len(), |i| i + 1)
-    } else {
-        0
-    };
-    let body = &bytes[skip..];
-    let whole = body.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let mut records = Vec::new();
-    let mut bad = 0;
-    for line in body[..whole].split(|&b| b == b'\n') {
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        match serde_json::from_slice::<LoggedPrediction>(line) {
-            Ok(r) => records.push(Seen::of(&r)),
-            Err(_) => bad += 1,
-        }
-    }
+    let read = crate::workbench::logtail::gained(path, from, FIRST_READ, MOST_READ, |line| {
+        serde_json::from_slice::<LoggedPrediction>(line)
+            .ok()
+            .map(|r| Seen::of(&r))
+    })?;
     Ok(Tail {
-        exists: true,
-        offset: start + (skip + whole) as u64,
-        records,
-        bad,
-        reset: replaced || (jump && from.is_some()),
+        exists: read.exists,
+        offset: read.offset,
+        records: read.records,
+        bad: read.bad,
+        reset: read.reset,
     })
 }
 
