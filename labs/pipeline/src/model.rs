@@ -52,7 +52,32 @@ impl Forward {
 
     /// The probability of spam of one text.
     pub fn score_one(&self, text: &str) -> f64 {
-        let z = self.dense.logit(&self.features(text));
+        self.probability(&self.features(text))
+    }
+
+    /// The probability of spam of one text and its monitoring sketch
+    /// ([`crate::observe::sketch`]), from one reading of its tokens: what
+    /// the server needs of every message. The same score as
+    /// [`Forward::score_one`] and the same sketch as `sketch`, bit for bit.
+    pub fn score_and_sketch(&self, text: &str) -> (f64, Vec<u32>) {
+        let (features, sketch) = match self.max_tokens {
+            Some(max) => {
+                let (tokens, whole) = first_tokens_of(text, max);
+                let features = sequence(&tokens, self.buckets, max);
+                (features, crate::observe::sketch_of(&tokens, whole))
+            }
+            None => {
+                let tokens = tokenize(text);
+                let features = bag(&tokens, self.buckets);
+                (features, crate::observe::sketch_of(&tokens, true))
+            }
+        };
+        let sketch = sketch.unwrap_or_else(|| crate::observe::sketch(text));
+        (self.probability(&features), sketch)
+    }
+
+    fn probability(&self, features: &Hashed) -> f64 {
+        let z = self.dense.logit(features);
         1.0 / (1.0 + (-f64::from(z)).exp())
     }
 }
@@ -76,12 +101,18 @@ const BYTES_A_TOKEN: usize = 8;
 /// text's first `max` are those; until then the prefix doubles, and at
 /// worst is the whole text.
 fn first_tokens(text: &str, max: usize) -> Vec<String> {
+    first_tokens_of(text, max).0
+}
+
+/// [`first_tokens`], and whether they are all of the text's tokens.
+fn first_tokens_of(text: &str, max: usize) -> (Vec<String>, bool) {
     let mut len = max.saturating_mul(BYTES_A_TOKEN).max(1024);
     loop {
         let prefix = cut_before_separator(text, len);
         let tokens = tokenize(prefix);
-        if tokens.len() >= max || prefix.len() == text.len() {
-            return tokens;
+        let whole = prefix.len() == text.len();
+        if tokens.len() >= max || whole {
+            return (tokens, whole);
         }
         len = len.saturating_mul(2);
     }
@@ -350,6 +381,35 @@ pub(crate) mod tests {
                     "{model:?} on {:?}: batched {a}, one at a time {b}",
                     &t[..t.len().min(40)]
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn scoring_and_sketching_together_gives_what_each_gives_alone() {
+        let mut rng = ninety_kit::rng::Rng::new(16);
+        let mut texts = texts();
+        // Long texts: many distinct words (the model's tokens settle the
+        // sketch), and a thousand tokens of one word (they do not).
+        texts.push((0..3000).map(|i| format!("w{i} ")).collect());
+        texts.push("spam ".repeat(3000));
+        texts.push(format!("{}{}", "spam ".repeat(1500), "egg ".repeat(100)));
+        texts.extend((0..50).map(|_| {
+            let chars = rng.below(20_000);
+            random_text(&mut rng, chars)
+        }));
+        for model in [
+            ModelConfig::FastText(FastTextConfig::new().with_buckets(4096).with_dim(8)),
+            ModelConfig::LogReg(LogRegConfig::new().with_buckets(4096)),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            saved(model.clone(), dir.path());
+            let forward = load(dir.path()).unwrap().into_forward();
+            for t in &texts {
+                let (score, sketch) = forward.score_and_sketch(t);
+                let what = format!("{model:?} on {:?}", &t[..t.floor_char_boundary(40)]);
+                assert_eq!(score.to_bits(), forward.score_one(t).to_bits(), "{what}");
+                assert_eq!(sketch, crate::observe::sketch(t), "{what}");
             }
         }
     }

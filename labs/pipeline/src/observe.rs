@@ -25,13 +25,19 @@ pub struct Observed {
 
 /// The monitoring features of a model text.
 pub fn observe(text: &str) -> Observed {
+    observe_sketched(text, sketch(text))
+}
+
+/// [`observe`] with the text's [`sketch`] already taken (the server takes
+/// it from the tokens the model read).
+pub fn observe_sketched(text: &str, tokens: Vec<u32>) -> Observed {
     let format = model_text_format(text);
     Observed {
         body_chars: model_text_body(text).chars().count(),
         content_type: format.map_or_else(String::new, |(t, _)| t.to_owned()),
         charset: format.and_then(|(_, c)| c.map(str::to_owned)),
         decode_problem: text.contains('\u{FFFD}'),
-        tokens: sketch(text),
+        tokens,
     }
 }
 
@@ -48,21 +54,27 @@ pub fn sketch(text: &str) -> Vec<u32> {
     let mut len = 1024;
     loop {
         let prefix = crate::model::cut_before_separator(text, len);
-        let mut ids = Vec::with_capacity(SKETCH_TOKENS);
-        for token in tokenize(prefix) {
-            let id = bucket(&token, SKETCH_BUCKETS);
-            if !ids.contains(&id) {
-                ids.push(id);
-                if ids.len() == SKETCH_TOKENS {
-                    return ids;
-                }
-            }
-        }
-        if prefix.len() == text.len() {
+        if let Some(ids) = sketch_of(&tokenize(prefix), prefix.len() == text.len()) {
             return ids;
         }
         len *= 2;
     }
+}
+
+/// The sketch of a text from its first `tokens` (all of them when
+/// `whole`), or none when they hold too few distinct tokens to settle it.
+pub fn sketch_of(tokens: &[String], whole: bool) -> Option<Vec<u32>> {
+    let mut ids = Vec::with_capacity(SKETCH_TOKENS);
+    for token in tokens {
+        let id = bucket(token, SKETCH_BUCKETS);
+        if !ids.contains(&id) {
+            ids.push(id);
+            if ids.len() == SKETCH_TOKENS {
+                return Some(ids);
+            }
+        }
+    }
+    whole.then_some(ids)
 }
 
 #[cfg(test)]

@@ -74,17 +74,20 @@ pub struct Served {
 }
 
 impl Served {
-    fn predict(&self, request_id: String, text: &str) -> Prediction {
-        let score = self.forward.score_one(text);
+    /// The prediction for `text`, and its monitoring sketch, from one
+    /// reading of its tokens.
+    fn predict(&self, request_id: String, text: &str) -> (Prediction, Vec<u32>) {
+        let (score, sketch) = self.forward.score_and_sketch(text);
         let probability = probability(score, self.platt);
-        Prediction {
+        let prediction = Prediction {
             request_id,
             model_id: self.id.clone(),
             score,
             probability,
             spam: score >= self.threshold,
             threshold: self.threshold,
-        }
+        };
+        (prediction, sketch)
     }
 }
 
@@ -575,8 +578,8 @@ impl AppState {
 
     /// Counts a prediction, keeps it in its model's drift window and
     /// sends it to the log: one look at the message serves all three.
-    fn log(&self, served: &Served, p: &Prediction, started: Instant, text: &str) {
-        let observed = crate::observe::observe(text);
+    fn log(&self, served: &Served, p: &Prediction, started: Instant, text: &str, sketch: Vec<u32>) {
+        let observed = crate::observe::observe_sketched(text, sketch);
         self.metrics.predicted(p, &observed);
         if let Some(window) = &served.drift {
             window.record(p.score, &observed.tokens);
@@ -657,8 +660,8 @@ async fn predict(
         BodyKind::Raw => from_raw(&bytes)?,
     };
     let served = state.model.load().ok_or(ApiError::NoModel)?;
-    let prediction = served.predict(state.next_id(), &text);
-    state.log(&served, &prediction, started, &text);
+    let (prediction, sketch) = served.predict(state.next_id(), &text);
+    state.log(&served, &prediction, started, &text, sketch);
     Ok(Json(prediction))
 }
 
@@ -679,8 +682,8 @@ async fn predict_batch(
         state.limits.max_batch,
         &state.limits.fields,
         |served: &Served, text: &str| {
-            let p = served.predict(state.next_id(), text);
-            state.log(served, &p, started, text);
+            let (p, sketch) = served.predict(state.next_id(), text);
+            state.log(served, &p, started, text, sketch);
             p
         },
     )?;
