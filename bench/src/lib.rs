@@ -1,6 +1,8 @@
 //! What the benchmarks share: each side runs in its own child process, which
 //! reports one JSON object with its `seconds` and its own peak memory.
 
+pub mod paced;
+
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use std::process::Command;

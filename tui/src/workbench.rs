@@ -19,6 +19,7 @@ pub mod app;
 pub mod chrome;
 pub mod ctx;
 pub mod keys;
+pub mod logtail;
 pub mod markdown;
 pub mod overlay;
 pub mod route;

@@ -7,7 +7,7 @@
 //! `cargo run -p ninety-bench --bin serve -- [--home HOME] [--pipeline PATH]...
 //! [--python PYTHON] [--connections 32,8,1] [--duration S] [--warmup S]
 //! [--runs N] [--threads T] [--handler async|def] [--pin] [--quiet-wait S]
-//! [--batch N] [--batch-connections C]`
+//! [--batch N] [--batch-connections C] [--paced RATIO]`
 //!
 //! HOME (`target/ninety/bench-serve-home`) is a data home with the real
 //! corpus gathered, trained and evaluated: our server serves its registry's
@@ -41,6 +41,17 @@
 //! peer's batch route scores a batch in one call to the vectoriser and the
 //! model; ours scores its messages one after another, as it does one.
 //!
+//! Then, unless `--paced 0`, the open loop (`ninety_bench::paced`): at 32
+//! connections, requests due at `--paced` (10) times the peer's best
+//! requests a second above, the same rate for every side, each timed from
+//! when it was due; the same runs, interleaved, each side's figure the
+//! median run by p99. This is where the latency goal is judged: a closed
+//! loop pushed as hard as it goes sets its latencies by the queue it
+//! builds (32 connections at X requests a second wait 32 / X on average,
+//! whatever the server), while a latency goal is a promise at a stated
+//! load. The goal is met when, at ten times the peer's rate, every due
+//! request is answered, none fails, and the p99 is at most 2 ms.
+//!
 //! The development machine is shared (builds, tests), and a server that
 //! uses every core feels another program far more than one that uses one.
 //! So before each measurement it waits, up to `--quiet-wait` seconds (30;
@@ -70,6 +81,7 @@ const HOLD_OUT: usize = 5;
 /// Goals at 32 connections: requests a second against the peer's, and our
 /// 99th percentile latency.
 const GOAL_RATIO: f64 = 10.0;
+const GOAL_CONNECTIONS: u32 = 32;
 const GOAL_P99_MS: f64 = 2.0;
 /// Linux's `/proc` counts CPU time in ticks of 1/100 s (`USER_HZ`).
 const TICKS_PER_SECOND: f64 = 100.0;
@@ -89,6 +101,9 @@ struct Options {
     /// Messages in one batch request (0: no batch runs).
     batch: usize,
     batch_connections: u32,
+    /// The open-loop round's rate, as a multiple of the peer's best
+    /// requests a second at 32 connections (0: no open-loop round).
+    paced: f64,
 }
 
 /// What the load posts: the route, the file of bodies (one a line), and
@@ -393,6 +408,10 @@ impl Measured {
     fn latency_ms(&self, p: &str) -> f64 {
         self.report["latency_us"][p].as_f64().unwrap_or(f64::NAN) / 1000.0
     }
+    /// Requests due but never sent (the open loop's; wrk sends none late).
+    fn unsent(&self) -> u64 {
+        self.report["unsent"].as_u64().unwrap_or(0)
+    }
     fn errors(&self) -> u64 {
         let e = &self.report["errors"];
         ["connect", "read", "write", "status", "timeout"]
@@ -430,12 +449,26 @@ fn machine_busy() -> f64 {
     (total - idle) / TICKS_PER_SECOND
 }
 
-/// CPU seconds used by this process's finished children.
-fn children_cpu() -> f64 {
-    nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN).map_or(0.0, |u| {
-        let t = |tv: nix::sys::time::TimeVal| tv.tv_sec() as f64 + tv.tv_usec() as f64 / 1e6;
-        t(u.user_time()) + t(u.system_time())
-    })
+/// CPU seconds used by this process and its finished children: the load
+/// generator's, wrk as a child or the open loop in this process.
+fn load_cpu() -> f64 {
+    use nix::sys::resource::{UsageWho, getrusage};
+    [UsageWho::RUSAGE_SELF, UsageWho::RUSAGE_CHILDREN]
+        .into_iter()
+        .map(|who| {
+            getrusage(who).map_or(0.0, |u| {
+                let t =
+                    |tv: nix::sys::time::TimeVal| tv.tv_sec() as f64 + tv.tv_usec() as f64 / 1e6;
+                t(u.user_time()) + t(u.system_time())
+            })
+        })
+        .sum()
+}
+
+/// What sends the load: wrk in its closed loop, or the open loop at a rate.
+enum Drive {
+    Wrk,
+    Paced { rate: f64, bodies: Vec<String> },
 }
 
 /// `wrk` with the benchmark's script against `address`; its report, the
@@ -494,6 +527,7 @@ fn measure(
     load: &Load,
     peer_model: &Path,
     about: &mut Value,
+    drive: &Drive,
 ) -> Result<Measured> {
     if options.quiet_wait > 0 {
         wait_for_quiet(Duration::from_secs(options.quiet_wait.into()));
@@ -545,20 +579,27 @@ fn measure(
     };
     about["model_id"] = json!(model_id);
 
+    let run = |seconds: u32| match drive {
+        Drive::Wrk => wrk(options, &server.address, connections, seconds, load),
+        Drive::Paced { rate, bodies } => ninety_bench::paced::run(&ninety_bench::paced::Paced {
+            address: &server.address,
+            route: load.route,
+            bodies,
+            connections,
+            rate: *rate,
+            duration: Duration::from_secs(seconds.into()),
+            timeout: Duration::from_secs(5),
+        }),
+    };
     if options.warmup > 0 {
-        wrk(options, &server.address, connections, options.warmup, load)?;
+        run(options.warmup)?;
     }
-    let (cpu, children, busy) = (server.cpu_seconds()?, children_cpu(), machine_busy());
-    let report = wrk(
-        options,
-        &server.address,
-        connections,
-        options.duration,
-        load,
-    )?;
+    // The load's CPU: wrk's, a child's, or the open loop's, this process's.
+    let (cpu, load_before, busy) = (server.cpu_seconds()?, load_cpu(), machine_busy());
+    let report = run(options.duration)?;
     let server_cpu = server.cpu_seconds()? - cpu;
     let peak_memory = server.peak_memory();
-    let wrk_cpu = children_cpu() - children;
+    let wrk_cpu = load_cpu() - load_before;
     let rest_cpu = (machine_busy() - busy - server_cpu - wrk_cpu).max(0.0);
     let lines = server.stop()?;
     if let Side::Ours { .. } = side {
@@ -681,7 +722,7 @@ fn line(label: &str, m: &Measured, peak: Option<f64>) -> String {
         format!("{:>9.0} messages/s ({:.0} batches/s)", m.mps(), m.rps())
     };
     format!(
-        "  {label:<14}{rate}   p50 {:>9}   p90 {:>9}   p99 {:>9}   p99.9 {:>9}   errors {}   peak memory {}   server {:.2} cores ({:.0} µs CPU a {}), wrk {:.2}, the rest {:.2}",
+        "  {label:<14}{rate}   p50 {:>9}   p90 {:>9}   p99 {:>9}   p99.9 {:>9}   errors {}   peak memory {}   server {:.2} cores ({:.0} µs CPU a {}), load {:.2}, the rest {:.2}",
         ms(m.latency_ms("p50")),
         ms(m.latency_ms("p90")),
         ms(m.latency_ms("p99")),
@@ -702,7 +743,7 @@ fn line(label: &str, m: &Measured, peak: Option<f64>) -> String {
 
 /// The options given, or `None` when `--help` asked for the usage.
 fn parse_options() -> Result<Option<Options>> {
-    let usage = "usage: serve [--home HOME] [--pipeline PATH]... [--python PYTHON] [--connections 32,8,1] [--duration S] [--warmup S] [--runs N] [--threads T] [--handler async|def] [--pin] [--quiet-wait S] [--batch N] [--batch-connections C]";
+    let usage = "usage: serve [--home HOME] [--pipeline PATH]... [--python PYTHON] [--connections 32,8,1] [--duration S] [--warmup S] [--runs N] [--threads T] [--handler async|def] [--pin] [--quiet-wait S] [--batch N] [--batch-connections C] [--paced RATIO]";
     let mut options = Options {
         home: root().join("target/ninety/bench-serve-home"),
         pipelines: Vec::new(),
@@ -717,6 +758,7 @@ fn parse_options() -> Result<Option<Options>> {
         quiet_wait: 30,
         batch: 32,
         batch_connections: 8,
+        paced: GOAL_RATIO,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut rest = args.iter();
@@ -758,6 +800,17 @@ fn parse_options() -> Result<Option<Options>> {
             "--threads" => options.threads = number(flag, value)?,
             "--batch" => options.batch = value.parse().context("--batch: messages a batch")?,
             "--batch-connections" => options.batch_connections = number(flag, value)?,
+            "--paced" => {
+                options.paced = value
+                    .parse()
+                    .ok()
+                    .filter(|r: &f64| *r >= 0.0)
+                    .with_context(|| {
+                        format!(
+                            "--paced `{value}`: expected a multiple of python's rate, 0 or more"
+                        )
+                    })?;
+            }
             "--handler" if value == "async" || value == "def" => options.handler.clone_from(value),
             other => bail!("unknown option or value `{other} {value}`; {usage}"),
         }
@@ -867,7 +920,15 @@ fn run() -> Result<bool> {
         // Interleaved, so a slow moment of the machine hits every side.
         for run in 0..options.runs {
             for (i, side) in sides.iter().enumerate() {
-                let m = measure(&options, side, c, load, &peer_model, &mut about[i])?;
+                let m = measure(
+                    &options,
+                    side,
+                    c,
+                    load,
+                    &peer_model,
+                    &mut about[i],
+                    &Drive::Wrk,
+                )?;
                 eprintln!(
                     "serve: {} {c} connections, run {}, {}: {:.0} messages/s, p99 {}, {} errors",
                     load.route,
@@ -881,6 +942,55 @@ fn run() -> Result<bool> {
             }
         }
         results.push(at_c);
+    }
+
+    let best = |runs: &[Measured]| -> usize {
+        (0..runs.len())
+            .max_by(|&a, &b| runs[a].rps().total_cmp(&runs[b].rps()))
+            .unwrap_or(0)
+    };
+    let peer_index = sides.len() - 1;
+
+    // The open loop at the goal's rate: `--paced` times python's best at 32
+    // connections, the same rate for every side.
+    let paced_rate = rounds
+        .iter()
+        .zip(&results)
+        .find(|((c, load), _)| *c == GOAL_CONNECTIONS && load.messages_each == 1)
+        .map(|(_, at_c)| options.paced * at_c[peer_index][best(&at_c[peer_index])].rps())
+        .filter(|&rate| rate > 0.0);
+    let mut paced: Vec<Vec<Measured>> = Vec::new();
+    if let Some(rate) = paced_rate {
+        let bodies: Vec<String> = std::fs::read_to_string(&messages)?
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let drive = Drive::Paced { rate, bodies };
+        paced = sides.iter().map(|_| Vec::new()).collect();
+        for run in 0..options.runs {
+            for (i, side) in sides.iter().enumerate() {
+                let m = measure(
+                    &options,
+                    side,
+                    GOAL_CONNECTIONS,
+                    &single,
+                    &peer_model,
+                    &mut about[i],
+                    &drive,
+                )?;
+                eprintln!(
+                    "serve: open loop at {rate:.0} requests/s, run {}, {}: {:.0} answered/s, p99 {}, {} unsent, {} errors",
+                    run + 1,
+                    side.label(),
+                    m.rps(),
+                    ms(m.latency_ms("p99")),
+                    m.unsent(),
+                    m.errors()
+                );
+                paced[i].push(m);
+            }
+        }
     }
 
     let wrk_version = Command::new("wrk")
@@ -914,7 +1024,7 @@ fn run() -> Result<bool> {
         }
     );
     println!(
-        "CPU during each timed run, in cores busy: the server (and its CPU time a request), wrk, and the rest of the machine (other processes, kernel work charged to none); peak memory: the most resident memory (VmHWM) any of the side's servers reached in these runs"
+        "CPU during each timed run, in cores busy: the server (and its CPU time a request), the load (wrk, or the open loop), and the rest of the machine (other processes, kernel work charged to none); peak memory: the most resident memory (VmHWM) any of the side's servers reached in these runs"
     );
     if options.batch > 0 {
         println!(
@@ -947,12 +1057,6 @@ fn run() -> Result<bool> {
         }
     }
 
-    let best = |runs: &[Measured]| -> usize {
-        (0..runs.len())
-            .max_by(|&a, &b| runs[a].rps().total_cmp(&runs[b].rps()))
-            .unwrap_or(0)
-    };
-    let peer_index = sides.len() - 1;
     let mut all_clean = true;
     let mut summary = Vec::new();
     for (&(c, load), at_c) in rounds.iter().zip(&results) {
@@ -989,16 +1093,14 @@ fn run() -> Result<bool> {
                 peer.latency_ms("p999") / o.latency_ms("p999"),
                 memory,
             );
-            if c == 32 && !is_batch {
-                let p99 = o.latency_ms("p99");
+            if c == GOAL_CONNECTIONS && !is_batch {
                 text.push_str(&format!(
-                    " (goals: {GOAL_RATIO}x {}, p99 at most {GOAL_P99_MS} ms {})",
+                    " (goal {GOAL_RATIO}x: {}; the p99 goal is judged at a stated rate, in the open loop below)",
                     if ratio >= GOAL_RATIO {
                         "met"
                     } else {
                         "NOT met"
                     },
-                    if p99 <= GOAL_P99_MS { "met" } else { "NOT met" }
                 ));
             }
             println!("{text}");
@@ -1052,11 +1154,86 @@ fn run() -> Result<bool> {
             "ratios": ratios,
         }));
     }
+    let mut open_loop = Value::Null;
+    if let Some(rate) = paced_rate {
+        // The run in the middle by p99, not the best: a latency figure
+        // from the luckiest of three would flatter.
+        let median = |runs: &[Measured]| -> usize {
+            let mut order: Vec<usize> = (0..runs.len()).collect();
+            order.sort_by(|&a, &b| {
+                runs[a]
+                    .latency_ms("p99")
+                    .total_cmp(&runs[b].latency_ms("p99"))
+            });
+            order[order.len() / 2]
+        };
+        println!(
+            "{GOAL_CONNECTIONS} connections, open loop: {rate:.0} requests due a second ({}x python's best above), each sent when due on the first free connection and timed from when it was due; the median run by p99 of {}:",
+            options.paced, options.runs
+        );
+        let peaks: Vec<Option<f64>> = paced.iter().map(|runs| peak_of(runs)).collect();
+        for ((side, runs), peak) in sides.iter().zip(&paced).zip(&peaks) {
+            let m = &runs[median(runs)];
+            println!(
+                "{}   unsent {}   sent late p99 {}",
+                line(side.label(), m, *peak),
+                m.unsent(),
+                ms(m.report["late_us"]["p99"].as_f64().unwrap_or(f64::NAN) / 1000.0),
+            );
+        }
+        let mut goals = Vec::new();
+        for (i, side) in sides.iter().enumerate().take(peer_index) {
+            let runs = &paced[i];
+            let m = &runs[median(runs)];
+            let p99s: Vec<f64> = runs.iter().map(|r| r.latency_ms("p99")).collect();
+            let (low, high) = (
+                p99s.iter().copied().fold(f64::INFINITY, f64::min),
+                p99s.iter().copied().fold(0.0, f64::max),
+            );
+            let answered = m.rps() / rate;
+            let met = m.errors() == 0
+                && m.unsent() == 0
+                && m.latency_ms("p99") <= GOAL_P99_MS
+                && options.paced >= GOAL_RATIO;
+            if runs.iter().any(|r| r.errors() > 0) {
+                all_clean = false;
+                println!("  ERRORS, {}: {}", side.label(), m.report["errors"]);
+            }
+            println!(
+                "  goal, {}: {GOAL_RATIO}x python's requests a second at {GOAL_CONNECTIONS} connections with p99 at most {GOAL_P99_MS} ms: {} (p99 {}, runs {} to {}; {:.1}% of the due requests answered, {} unsent, {} errors)",
+                side.label(),
+                if met { "met" } else { "NOT met" },
+                ms(m.latency_ms("p99")),
+                ms(low),
+                ms(high),
+                100.0 * answered,
+                m.unsent(),
+                m.errors()
+            );
+            goals.push(
+                json!({"side": side.label(), "met": met, "p99_ms": m.latency_ms("p99"),
+                "p99_ms_runs": p99s}),
+            );
+        }
+        let peer = &paced[peer_index][median(&paced[peer_index])];
+        println!(
+            "  python at the same rate answers {:.0} a second and leaves {} of {} due requests unsent: it cannot keep up, so its latencies are its queue's",
+            peer.rps(),
+            peer.unsent(),
+            peer.report["scheduled"]
+        );
+        open_loop = json!({"rate": rate, "connections": GOAL_CONNECTIONS, "goals": goals,
+            "sides": sides.iter().zip(&paced).map(|(s, runs)| json!({
+                "side": s.label(),
+                "median": runs[median(runs)].json(),
+                "runs": runs.iter().map(Measured::json).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>()});
+    }
     println!(
         "{}",
         json!({"messages": sent, "machine": machine(), "code": code_version(), "pinned": options.pin,
                "wrk_threads": options.threads, "duration_s": options.duration,
-               "about": about, "peer_training": trained, "results": summary,
+               "about": about, "peer_training": trained, "results": summary, "open_loop": open_loop,
                "errors_free": all_clean})
     );
     Ok(all_clean)
