@@ -58,7 +58,8 @@ pub struct Paced<'a> {
 /// How a request ended (a failed connect is counted where it happens).
 #[derive(Debug, Clone, Copy)]
 enum End {
-    Answered(u16),
+    /// The status, and whether the server closes the connection after it.
+    Answered(u16, bool),
     Read,
     Write,
     Timeout,
@@ -289,17 +290,18 @@ fn advance(conn: &mut Conn, requests: &[Vec<u8>]) -> Option<End> {
             Err(_) => return Some(End::Write),
         }
     }
-    let mut chunk = [0u8; 16 * 1024];
-    loop {
-        match stream.read(&mut chunk) {
-            Ok(0) => return Some(End::Read),
-            Ok(n) => conn.read.extend_from_slice(&chunk[..n]),
-            Err(e) if e.kind() == ErrorKind::WouldBlock => break,
-            Err(e) if e.kind() == ErrorKind::Interrupted => {}
-            Err(_) => return Some(End::Read),
-        }
+    // Everything that has come, kept even when the read stops at "would
+    // block"; the stream ending before a whole answer is a failure.
+    let ended = match stream.read_to_end(&mut conn.read) {
+        Ok(_) => true,
+        Err(e) if e.kind() == ErrorKind::WouldBlock => false,
+        Err(_) => return Some(End::Read),
+    };
+    match answer(&conn.read) {
+        Some(Ok((status, close))) => Some(End::Answered(status, close || ended)),
+        Some(Err(())) => Some(End::Read),
+        None => ended.then_some(End::Read),
     }
-    answer(&conn.read).map(|a| a.map_or(End::Read, |(status, _)| End::Answered(status)))
 }
 
 /// The answer in `bytes` once it is whole: its status and whether the
@@ -351,22 +353,24 @@ fn finish(
     };
     *answered += 1;
     match end {
-        End::Answered(status) => {
+        End::Answered(status, close) => {
             latency.saturating_record(micros(busy.due.elapsed()));
             *bytes += conn.read.len() as u64;
             if status >= 400 {
                 errors[3] += 1;
             }
-            if matches!(answer(&conn.read), Some(Ok((_, true)))) {
+            if close {
                 conn.stream = None;
             }
         }
-        End::Read => errors[1] += 1,
-        End::Write => errors[2] += 1,
-        End::Timeout => errors[4] += 1,
-    }
-    if !matches!(end, End::Answered(_)) {
-        conn.stream = None;
+        End::Read | End::Write | End::Timeout => {
+            errors[match end {
+                End::Read => 1,
+                End::Write => 2,
+                _ => 4,
+            }] += 1;
+            conn.stream = None;
+        }
     }
 }
 

@@ -385,7 +385,7 @@ struct Measured {
     /// The server's peak resident memory, in bytes, at the end of the run.
     peak_memory: Option<f64>,
     server_cpu: f64,
-    wrk_cpu: f64,
+    load_cpu_used: f64,
     /// What the rest of the machine used meanwhile: other processes, and
     /// kernel work charged to no process.
     rest_cpu: f64,
@@ -426,7 +426,7 @@ impl Measured {
         v["messages_per_second"] = json!(self.mps());
         v["peak_memory_bytes"] = json!(self.peak_memory);
         v["server_cpu_seconds"] = json!(self.server_cpu);
-        v["wrk_cpu_seconds"] = json!(self.wrk_cpu);
+        v["load_cpu_seconds"] = json!(self.load_cpu_used);
         v["rest_cpu_seconds"] = json!(self.rest_cpu);
         v
     }
@@ -599,8 +599,8 @@ fn measure(
     let report = run(options.duration)?;
     let server_cpu = server.cpu_seconds()? - cpu;
     let peak_memory = server.peak_memory();
-    let wrk_cpu = load_cpu() - load_before;
-    let rest_cpu = (machine_busy() - busy - server_cpu - wrk_cpu).max(0.0);
+    let load_cpu_used = load_cpu() - load_before;
+    let rest_cpu = (machine_busy() - busy - server_cpu - load_cpu_used).max(0.0);
     let lines = server.stop()?;
     if let Side::Ours { .. } = side {
         // The stage's own count: every prediction it made, so every 2xx.
@@ -622,7 +622,7 @@ fn measure(
         messages_each: load.messages_each,
         peak_memory,
         server_cpu,
-        wrk_cpu,
+        load_cpu_used,
         rest_cpu,
     })
 }
@@ -736,7 +736,7 @@ fn line(label: &str, m: &Measured, peak: Option<f64>) -> String {
         } else {
             "message"
         },
-        m.wrk_cpu / s,
+        m.load_cpu_used / s,
         m.rest_cpu / s,
     )
 }
